@@ -1,0 +1,360 @@
+"""The kernel's state and its path walk; system calls live in the ``calls_*`` modules.
+
+Path resolution follows ``fs/namei.c``: each directory on the way must grant search (DAC,
+then the security module), ``..`` climbs out of mounts, mounts are crossed on the way down,
+and symlinks are followed up to 40 times before ``ELOOP``. ``/proc/PID/root`` is a "magic
+link" into that process's mount namespace, as on Linux.
+"""
+
+from __future__ import annotations
+
+import errno
+import random
+from collections import deque
+
+import attrs
+
+from simulator.errors import InvalidArgument
+from simulator.kernel.clock import BOOT_TIME, CLOCK_START, Clock, Counters, seeded_random
+from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effective_credentials
+from simulator.kernel.errno_util import os_error
+from simulator.kernel.faults import FaultRegistry
+from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
+from simulator.kernel.inode import DeviceNumber, Inode, Kind
+from simulator.kernel.mounts import Location, Mount, MountNamespace
+from simulator.kernel.process import Credentials, Process
+from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
+
+MAX_SYMLINK_HOPS = 40
+
+
+@attrs.frozen
+class Resolved:
+    """The outcome of a path walk.
+
+    ``location`` is None when only the last component is missing (a create can go on in
+    ``parent`` under ``name``). ``path`` is the absolute path walked, inside the namespace
+    the walk ended in.
+    """
+
+    location: Location | None
+    parent: Location | None
+    name: str | None
+    path: str
+
+
+class KernelBase:
+    """State shared by every system call: filesystems, mounts, processes, clock, faults."""
+
+    def __init__(
+        self, *, seed: int = 0, clock: int = CLOCK_START, boot_time: int = BOOT_TIME
+    ) -> None:
+        self.seed = seed
+        self.clock = Clock(clock, boot_time)
+        self.counters = Counters()
+        self.random: random.Random = seeded_random(seed)
+        self.filesystems: dict[int, Filesystem] = {}
+        self.mounts: dict[int, Mount] = {}
+        self.namespaces: dict[int, MountNamespace] = {}
+        self.processes: dict[int, Process] = {}
+        self.faults = FaultRegistry()
+        self.security: SecurityModule = NoSecurity()
+        self.proc_fs_id: int | None = None
+        # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
+        self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def process(self, pid: int) -> Process:
+        try:
+            return self.processes[pid]
+        except KeyError:
+            raise os_error(errno.ESRCH) from None
+
+    def fs_at(self, loc: Location) -> Filesystem:
+        return self.filesystems[self.mounts[loc.mount_id].fs_id]
+
+    def inode_at(self, loc: Location) -> Inode:
+        return self.fs_at(loc).inodes[loc.ino]
+
+    def ns_root(self, ns_id: int) -> Location:
+        return self.mounts[self.namespaces[ns_id].root_mount_id].root
+
+    def credentials_on(self, proc: Process, fs: Filesystem) -> Credentials:
+        return effective_credentials(proc.credentials, fs)
+
+    # -- building blocks for the host builder and mount() ----------------------------------
+
+    def new_filesystem(
+        self,
+        fstype: str,
+        source: str,
+        *,
+        dev: DeviceNumber,
+        audit_dev: str,
+        first_ino: int,
+        root_owner: tuple[int, int] = (0, 0),
+        root_mode: int = 0o755,
+        root_label: str | None = None,
+        root_ino: int | None = None,
+    ) -> Filesystem:
+        fs = Filesystem(
+            fs_id=self.counters.fs_id(),
+            fstype=fstype,
+            source=source,
+            dev=dev,
+            audit_dev=audit_dev,
+            features=features_for(fstype),
+            next_ino=first_ino,
+        )
+        if root_ino is None:
+            root_ino = ROOT_INO_BY_TYPE.get(fstype, 1)
+        root = fs.allocate(Kind.DIRECTORY, *root_owner, root_mode, self.clock.now, ino=root_ino)
+        root.nlink = 2
+        root.parent = root.ino
+        if root_label is not None:
+            set_label(root, root_label)
+        fs.root_ino = root.ino
+        self.filesystems[fs.fs_id] = fs
+        return fs
+
+    def new_namespace(self, fs: Filesystem, *, ns_id: int | None = None) -> MountNamespace:
+        """A namespace whose root mount is ``fs``'s root."""
+        ns = MountNamespace(self.counters.ns_id() if ns_id is None else ns_id)
+        self.namespaces[ns.ns_id] = ns
+        mount = Mount(self.counters.mount_id(), ns.ns_id, fs.fs_id, fs.root_ino)
+        self.mounts[mount.mount_id] = mount
+        ns.mount_ids.append(mount.mount_id)
+        return ns
+
+    def attach(
+        self, at: Location, fs: Filesystem, root_ino: int, options: tuple[str, ...] = ()
+    ) -> Mount:
+        """Mount ``fs`` (from ``root_ino``) on the directory at ``at``, in ``at``'s namespace."""
+        parent = self.mounts[at.mount_id]
+        mount = Mount(
+            self.counters.mount_id(), parent.ns_id, fs.fs_id, root_ino, at.mount_id, at.ino, options
+        )
+        self.mounts[mount.mount_id] = mount
+        self.namespaces[parent.ns_id].mount_ids.append(mount.mount_id)
+        return mount
+
+    def anon_dev(self, fstype: str) -> DeviceNumber:
+        minor = self.next_anon_minor.get(fstype, self.next_anon_minor["tmpfs"])
+        key = fstype if fstype in self.next_anon_minor else "tmpfs"
+        self.next_anon_minor[key] = minor + 1
+        return DeviceNumber(0, minor)
+
+    def forget_unused_filesystem(self, fs_id: int) -> None:
+        if not any(m.fs_id == fs_id for m in self.mounts.values()):
+            del self.filesystems[fs_id]
+
+    def release_namespace(self, ns_id: int) -> None:
+        """Drop a namespace no process uses any more, and filesystems only it mounted."""
+        if any(p.ns_id == ns_id for p in self.processes.values()):
+            return
+        ns = self.namespaces.pop(ns_id)
+        for mount_id in ns.mount_ids:
+            self.forget_unused_filesystem(self.mounts.pop(mount_id).fs_id)
+
+    # -- mounts ---------------------------------------------------------------------------
+
+    def mounted_on(self, loc: Location) -> Mount | None:
+        """The top mount stacked on ``loc`` in its namespace, if any."""
+        ns = self.namespaces[self.mounts[loc.mount_id].ns_id]
+        for mount_id in reversed(ns.mount_ids):
+            mount = self.mounts[mount_id]
+            if mount.parent_id == loc.mount_id and mount.mountpoint_ino == loc.ino:
+                return mount
+        return None
+
+    def cross_mounts(self, loc: Location) -> Location:
+        while (mount := self.mounted_on(loc)) is not None:
+            loc = mount.root
+        return loc
+
+    def is_mount_root(self, loc: Location) -> bool:
+        return self.mounts[loc.mount_id].root_ino == loc.ino
+
+    def _dotdot(self, loc: Location, root: Location) -> Location:
+        """``follow_dotdot()``: climb out of mount roots, then to the parent directory."""
+        while loc != root and self.is_mount_root(loc):
+            mount = self.mounts[loc.mount_id]
+            if mount.parent_id is None or mount.mountpoint_ino is None:
+                return loc
+            loc = Location(mount.parent_id, mount.mountpoint_ino)
+        if loc == root:
+            return loc
+        parent = self.inode_at(loc).parent
+        return loc if parent is None else Location(loc.mount_id, parent)
+
+    # -- permission checks ----------------------------------------------------------------
+
+    def inode_permission(
+        self,
+        proc: Process,
+        loc: Location,
+        mask: int,
+        syscall: Syscall,
+        *,
+        name: str | None,
+        append: bool = False,
+    ) -> None:
+        """``inode_permission()``: DAC first, then the security module (AVC ``name=``)."""
+        fs = self.fs_at(loc)
+        inode = fs.inodes[loc.ino]
+        if not dac_allows(self.credentials_on(proc, fs), inode, mask):
+            raise os_error(errno.EACCES)
+        perms: list[str] = []
+        if mask & MAY_EXEC:
+            perms.append("search" if inode.is_dir() else "execute")
+        if mask & MAY_READ:
+            perms.append("read")
+        if mask & MAY_WRITE:
+            perms.append("append" if append else "write")
+        self.lsm_check(proc, loc, tuple(perms), syscall, name=name)
+
+    def lsm_check(
+        self,
+        proc: Process,
+        loc: Location,
+        perms: tuple[str, ...],
+        syscall: Syscall,
+        *,
+        name: str | None = None,
+        path: str | None = None,
+        tclass: str | None = None,
+    ) -> None:
+        fs = self.fs_at(loc)
+        inode = fs.inodes[loc.ino]
+        self.security.check(
+            AccessRequest(
+                process=proc,
+                fs=fs,
+                inode=inode,
+                tclass=tclass or inode.kind.selinux_class,
+                perms=perms,
+                syscall=syscall,
+                name=name,
+                path=path,
+            )
+        )
+
+    def take_fault(self, syscall: str, proc: Process, path: str, loc: Location | None) -> None:
+        target = None
+        if loc is not None:
+            target = (self.mounts[loc.mount_id].fs_id, loc.ino)
+        ns_id = proc.ns_id if loc is None else self.mounts[loc.mount_id].ns_id
+        code = self.faults.take(syscall, ns_id, path, target)
+        if code is not None:
+            raise os_error(code, path)
+
+    # -- path walk --------------------------------------------------------------------------
+
+    def cwd_of(self, proc: Process) -> Location:
+        resolved = self.walk(proc, proc.cwd, Syscall("getcwd"))
+        assert resolved.location is not None
+        return resolved.location
+
+    def walk(
+        self,
+        proc: Process,
+        path: str,
+        syscall: Syscall,
+        *,
+        follow: bool = True,
+        allow_missing: bool = False,
+    ) -> Resolved:
+        """Resolve ``path`` for ``proc``; raise OSError as the kernel would.
+
+        With ``allow_missing`` a missing last component is not an error (for creates).
+        """
+        if not path:
+            raise os_error(errno.ENOENT, path)
+        root = self.ns_root(proc.ns_id)
+        if path.startswith("/"):
+            cur, names = root, []
+        else:
+            cur, names = self.cwd_of(proc), [n for n in proc.cwd.split("/") if n]
+        pending = deque(part for part in path.split("/") if part)
+        must_be_dir = path.endswith("/")
+        parent: Location | None = None
+        last_name: str | None = None
+        cur_name = names[-1] if names else "/"
+        hops = 0
+        while pending:
+            part = pending.popleft()
+            is_last = not pending
+            directory = self.inode_at(cur)
+            if not directory.is_dir():
+                raise os_error(errno.ENOTDIR, path)
+            self.inode_permission(proc, cur, MAY_EXEC, syscall, name=cur_name)
+            if part in (".", ".."):
+                if part == "..":
+                    cur = self._dotdot(cur, root)
+                    if names:
+                        names.pop()
+                    cur_name = names[-1] if names else "/"
+                parent, last_name = None, None
+                continue
+            child_ino = directory.child(part)
+            if child_ino is None:
+                if is_last and allow_missing:
+                    return Resolved(None, cur, part, _join([*names, part]))
+                raise os_error(errno.ENOENT, path)
+            loc = self.cross_mounts(Location(cur.mount_id, child_ino))
+            child = self.inode_at(loc)
+            if child.kind is Kind.SYMLINK and (not is_last or follow or must_be_dir):
+                hops += 1
+                if hops > MAX_SYMLINK_HOPS:
+                    raise os_error(errno.ELOOP, path)
+                if child.magic_root_pid is not None:
+                    cur = self._magic_root(proc, child.magic_root_pid, path)
+                    names, cur_name = [], "/"
+                    parent, last_name = None, None
+                    continue
+                target = child.target or ""
+                if not target:
+                    raise os_error(errno.ENOENT, path)
+                if target.startswith("/"):
+                    cur, names, cur_name = root, [], "/"
+                pending.extendleft(reversed([p for p in target.split("/") if p]))
+                parent, last_name = None, None
+                continue
+            parent, last_name = cur, part
+            cur, cur_name = loc, part
+            names.append(part)
+        if must_be_dir and not self.inode_at(cur).is_dir():
+            raise os_error(errno.ENOTDIR, path)
+        return Resolved(cur, parent, last_name, _join(names))
+
+    def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
+        """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""
+        target = self.processes.get(pid)
+        if target is None:
+            raise os_error(errno.ENOENT, path)
+        if not (proc.uid == 0 or proc.uid == target.uid):
+            raise os_error(errno.EACCES, path)
+        return self.ns_root(target.ns_id)
+
+    def resolve_existing(
+        self, proc: Process, path: str, syscall: Syscall, *, follow: bool = True
+    ) -> tuple[Resolved, Location]:
+        resolved = self.walk(proc, path, syscall, follow=follow)
+        assert resolved.location is not None
+        return resolved, resolved.location
+
+
+def _join(names: list[str]) -> str:
+    return "/" + "/".join(names)
+
+
+def set_label(inode: Inode, label: str) -> None:
+    """Store a context as the kernel stores ``security.selinux``: with a trailing NUL."""
+    inode.xattrs[b"security.selinux"] = label.encode() + b"\0"
+
+
+def check_uid(value: int, what: str) -> int:
+    if not -1 <= value <= 0xFFFFFFFE:
+        raise InvalidArgument(f"{what} {value} is out of range")
+    return value

@@ -1,0 +1,553 @@
+"""File system calls: open, stat, create, link, rename, unlink, chown, chmod."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import attrs
+
+from simulator.errors import InvalidArgument
+from simulator.kernel.base import KernelBase, Resolved
+from simulator.kernel.dac import (
+    MAY_EXEC,
+    MAY_READ,
+    MAY_WRITE,
+    dac_allows,
+    owner_or_capable,
+    sticky_allows_delete,
+)
+from simulator.kernel.errno_util import os_error
+from simulator.kernel.inode import DeviceNumber, ImageInfo, Inode, Kind, check_mode
+from simulator.kernel.mounts import Location
+from simulator.kernel.process import Process
+from simulator.kernel.security import Syscall
+
+# Syscall numbers on x86_64, for audit SYSCALL records.
+SYSCALL_NUMBERS = {
+    "openat": 257,
+    "newfstatat": 262,
+    "getxattr": 191,
+    "lgetxattr": 192,
+    "setxattr": 188,
+    "lsetxattr": 189,
+    "listxattr": 194,
+    "llistxattr": 195,
+    "removexattr": 197,
+    "lremovexattr": 198,
+    "chown": 92,
+    "lchown": 94,
+    "chmod": 90,
+    "mknodat": 259,
+    "mkdirat": 258,
+    "unlinkat": 263,
+    "renameat2": 316,
+    "linkat": 265,
+    "symlinkat": 266,
+    "readlinkat": 267,
+    "mount": 165,
+    "umount2": 166,
+}
+
+O_ACCMODE = os.O_ACCMODE
+
+
+@attrs.frozen
+class OpenFile:
+    """An open file description: what ``open`` returned."""
+
+    location: Location
+    path: str
+    flags: int
+
+    @property
+    def readable(self) -> bool:
+        return self.flags & O_ACCMODE in (os.O_RDONLY, os.O_RDWR)
+
+    @property
+    def writable(self) -> bool:
+        return self.flags & O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
+
+
+@attrs.frozen
+class StatResult:
+    st_ino: int
+    st_mode: int
+    st_nlink: int
+    st_uid: int
+    st_gid: int
+    st_size: int
+    st_dev: DeviceNumber
+    st_rdev: DeviceNumber | None
+    st_mtime: int
+    st_ctime: int
+    st_atime: int
+    kind: Kind
+    fstype: str
+    image: ImageInfo | None
+
+    @property
+    def mode(self) -> int:
+        return self.st_mode & 0o7777
+
+
+class FileCalls(KernelBase):
+    # -- creating ----------------------------------------------------------------------------
+
+    def _create(
+        self,
+        proc: Process,
+        resolved: Resolved,
+        kind: Kind,
+        mode: int,
+        syscall: Syscall,
+        *,
+        rdev: DeviceNumber | None = None,
+        target: str | None = None,
+    ) -> Location:
+        """``may_create()`` then the new inode: owner, label and link counts as Linux sets them."""
+        parent_loc = resolved.parent
+        name = resolved.name
+        if parent_loc is None or name is None:
+            raise os_error(errno.EEXIST, resolved.path)
+        fs = self.fs_at(parent_loc)
+        directory = fs.inodes[parent_loc.ino]
+        self.inode_permission(
+            proc, parent_loc, MAY_WRITE | MAY_EXEC, syscall, name=_name_of(directory, resolved)
+        )
+        self.lsm_check(proc, parent_loc, ("add_name",), syscall, name=name)
+        cred = self.credentials_on(proc, fs)
+        gid = directory.gid if directory.mode & 0o2000 else cred.gid
+        label = self.security.label_new_inode(proc, directory, kind, name)
+        inode = fs.allocate(kind, cred.uid, gid, mode, self.clock.now)
+        if label is not None:
+            inode.xattrs[b"security.selinux"] = label
+        inode.rdev = rdev
+        inode.target = target
+        if target is not None:
+            inode.size = len(target.encode())
+        inode.nlink = 1
+        if kind is Kind.DIRECTORY:
+            inode.nlink = 2
+            inode.parent = directory.ino
+            directory.nlink += 1
+        assert directory.entries is not None
+        directory.entries[name] = inode.ino
+        directory.mtime = directory.ctime = self.clock.now
+        return Location(parent_loc.mount_id, inode.ino)
+
+    def open(
+        self, proc: Process, path: str, flags: int = os.O_RDONLY, mode: int = 0o666
+    ) -> OpenFile:
+        syscall = Syscall("openat", (0xFFFFFF9C, 0, flags, mode))
+        check_mode(mode)
+        resolved = self.walk(
+            proc,
+            path,
+            syscall,
+            follow=not flags & os.O_NOFOLLOW,
+            allow_missing=bool(flags & os.O_CREAT),
+        )
+        if resolved.location is None:
+            self.take_fault("open", proc, resolved.path, None)
+            loc = self._create(proc, resolved, Kind.REGULAR, mode & ~proc.umask & 0o7777, syscall)
+            try:
+                self.lsm_check(proc, loc, ("create",), syscall, name=resolved.name)
+                self.lsm_check(proc, loc, ("open",), syscall, path=resolved.path)
+            except OSError:
+                self._drop_entry(resolved.parent, resolved.name)
+                raise
+            return OpenFile(loc, resolved.path, flags)
+        loc = resolved.location
+        inode = self.inode_at(loc)
+        if flags & os.O_CREAT and flags & os.O_EXCL:
+            raise os_error(errno.EEXIST, path)
+        if inode.kind is Kind.SYMLINK:
+            raise os_error(errno.ELOOP, path)
+        accmode = flags & O_ACCMODE
+        if inode.is_dir() and (accmode != os.O_RDONLY or flags & os.O_CREAT):
+            raise os_error(errno.EISDIR, path)
+        if flags & os.O_DIRECTORY and not inode.is_dir():
+            raise os_error(errno.ENOTDIR, path)
+        self.take_fault("open", proc, resolved.path, loc)
+        mask = {os.O_RDONLY: MAY_READ, os.O_WRONLY: MAY_WRITE, os.O_RDWR: MAY_READ | MAY_WRITE}.get(
+            accmode, MAY_READ | MAY_WRITE
+        )
+        if flags & os.O_TRUNC:
+            mask |= MAY_WRITE
+        # may_open(): inode_permission (AVC name=), then security_file_open (AVC path=).
+        self.inode_permission(
+            proc, loc, mask, syscall, name=resolved.name or "/", append=bool(flags & os.O_APPEND)
+        )
+        self.lsm_check(proc, loc, ("open",), syscall, path=resolved.path)
+        if flags & os.O_TRUNC and inode.kind is Kind.REGULAR:
+            inode.data = b""
+            inode.size = 0
+            inode.mtime = inode.ctime = self.clock.now
+        return OpenFile(loc, resolved.path, flags)
+
+    def _drop_entry(self, parent: Location | None, name: str | None) -> None:
+        """Undo a create whose later checks failed: the state must be as before the call."""
+        assert parent is not None and name is not None
+        fs = self.fs_at(parent)
+        directory = fs.inodes[parent.ino]
+        assert directory.entries is not None
+        ino = directory.entries.pop(name)
+        inode = fs.inodes.pop(ino)
+        if inode.is_dir():
+            directory.nlink -= 1
+        fs.next_ino -= 1
+
+    def read(self, proc: Process, handle: OpenFile) -> bytes:
+        del proc
+        if not handle.readable:
+            raise os_error(errno.EBADF)
+        return self.inode_at(handle.location).data
+
+    def write(self, proc: Process, handle: OpenFile, data: bytes) -> int:
+        del proc
+        if not handle.writable:
+            raise os_error(errno.EBADF)
+        inode = self.inode_at(handle.location)
+        if inode.kind is not Kind.REGULAR:
+            return len(data)  # devices swallow writes; the lab keeps no device contents
+        if handle.flags & os.O_APPEND:
+            inode.data += data
+        else:
+            inode.data = data + inode.data[len(data) :]
+        inode.size = len(inode.data)
+        inode.mtime = inode.ctime = self.clock.now
+        return len(data)
+
+    def read_file(self, proc: Process, path: str) -> bytes:
+        return self.read(proc, self.open(proc, path, os.O_RDONLY))
+
+    def write_file(
+        self, proc: Process, path: str, data: bytes, *, append: bool = False, mode: int = 0o666
+    ) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+        self.write(proc, self.open(proc, path, flags, mode), data)
+
+    # -- inspecting ---------------------------------------------------------------------------
+
+    def stat(self, proc: Process, path: str, *, follow: bool = True) -> StatResult:
+        syscall = Syscall("newfstatat", (0xFFFFFF9C, 0, 0, 0 if follow else 0x100))
+        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
+        self.take_fault("stat", proc, resolved.path, loc)
+        self.lsm_check(proc, loc, ("getattr",), syscall, path=resolved.path)
+        return self.stat_location(loc)
+
+    def lstat(self, proc: Process, path: str) -> StatResult:
+        return self.stat(proc, path, follow=False)
+
+    def stat_location(self, loc: Location) -> StatResult:
+        fs = self.fs_at(loc)
+        inode = fs.inodes[loc.ino]
+        return StatResult(
+            st_ino=inode.ino,
+            st_mode=inode.st_mode,
+            st_nlink=inode.nlink,
+            st_uid=inode.uid,
+            st_gid=inode.gid,
+            st_size=inode.size,
+            st_dev=fs.dev,
+            st_rdev=inode.rdev,
+            st_mtime=inode.mtime,
+            st_ctime=inode.ctime,
+            st_atime=inode.atime,
+            kind=inode.kind,
+            fstype=fs.fstype,
+            image=inode.image,
+        )
+
+    def readlink(self, proc: Process, path: str) -> str:
+        syscall = Syscall("readlinkat")
+        resolved, loc = self.resolve_existing(proc, path, syscall, follow=False)
+        inode = self.inode_at(loc)
+        if inode.kind is not Kind.SYMLINK:
+            raise os_error(errno.EINVAL, path)
+        self.lsm_check(proc, loc, ("read",), syscall, name=resolved.name)
+        return "/" if inode.magic_root_pid is not None else inode.target or ""
+
+    def listdir(self, proc: Process, path: str) -> list[str]:
+        """``getdents``: the names in a directory, sorted (the lab's directory order)."""
+        syscall = Syscall("getdents64")
+        resolved, loc = self.resolve_existing(proc, path, syscall)
+        inode = self.inode_at(loc)
+        if not inode.is_dir():
+            raise os_error(errno.ENOTDIR, path)
+        self.inode_permission(proc, loc, MAY_READ, syscall, name=resolved.name or "/")
+        assert inode.entries is not None
+        return sorted(inode.entries)
+
+    def realpath(self, proc: Process, path: str) -> str:
+        return self.walk(proc, path, Syscall("getcwd")).path
+
+    def chdir(self, proc: Process, path: str) -> None:
+        syscall = Syscall("chdir")
+        resolved, loc = self.resolve_existing(proc, path, syscall)
+        if not self.inode_at(loc).is_dir():
+            raise os_error(errno.ENOTDIR, path)
+        self.inode_permission(proc, loc, MAY_EXEC, syscall, name=resolved.name or "/")
+        proc.cwd = resolved.path
+
+    # -- making names ---------------------------------------------------------------------------
+
+    def _new_name(self, proc: Process, path: str, syscall: Syscall) -> Resolved:
+        resolved = self.walk(proc, path, syscall, follow=False, allow_missing=True)
+        if resolved.location is not None:
+            raise os_error(errno.EEXIST, path)
+        return resolved
+
+    def _finish_create(
+        self, proc: Process, resolved: Resolved, loc: Location, syscall: Syscall
+    ) -> None:
+        try:
+            self.lsm_check(proc, loc, ("create",), syscall, name=resolved.name)
+        except OSError:
+            self._drop_entry(resolved.parent, resolved.name)
+            raise
+
+    def mkdir(self, proc: Process, path: str, mode: int = 0o777) -> None:
+        syscall = Syscall("mkdirat", (0xFFFFFF9C, 0, mode))
+        check_mode(mode)
+        resolved = self._new_name(proc, path.rstrip("/") or "/", syscall)
+        loc = self._create(proc, resolved, Kind.DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
+        self._finish_create(proc, resolved, loc, syscall)
+
+    def mknod(
+        self,
+        proc: Process,
+        path: str,
+        kind: Kind,
+        mode: int,
+        rdev: DeviceNumber | None = None,
+    ) -> None:
+        syscall = Syscall("mknodat", (0xFFFFFF9C, 0, kind.format_bits | mode, 0))
+        check_mode(mode)
+        if kind in (Kind.DIRECTORY, Kind.SYMLINK):
+            raise InvalidArgument(f"mknod cannot make a {kind.value}")
+        if kind.is_device and rdev is None:
+            raise InvalidArgument("a device node needs a major:minor number")
+        resolved = self._new_name(proc, path, syscall)
+        self.take_fault("mknod", proc, resolved.path, None)
+        if kind.is_device and not proc.credentials.is_root:
+            raise os_error(errno.EPERM, path)
+        loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
+        self._finish_create(proc, resolved, loc, syscall)
+
+    def symlink(self, proc: Process, target: str, path: str) -> None:
+        syscall = Syscall("symlinkat")
+        if not target:
+            raise os_error(errno.ENOENT, path)
+        resolved = self._new_name(proc, path, syscall)
+        loc = self._create(proc, resolved, Kind.SYMLINK, 0o777, syscall, target=target)
+        self._finish_create(proc, resolved, loc, syscall)
+
+    def link(self, proc: Process, existing: str, new: str) -> None:
+        syscall = Syscall("linkat")
+        old, old_loc = self.resolve_existing(proc, existing, syscall, follow=False)
+        inode = self.inode_at(old_loc)
+        if inode.is_dir():
+            raise os_error(errno.EPERM, existing)
+        resolved = self._new_name(proc, new, syscall)
+        assert resolved.parent is not None and resolved.name is not None
+        if resolved.parent.mount_id != old_loc.mount_id:
+            raise os_error(errno.EXDEV, new)
+        self.inode_permission(proc, resolved.parent, MAY_WRITE | MAY_EXEC, syscall, name=None)
+        self.lsm_check(proc, resolved.parent, ("add_name",), syscall, name=resolved.name)
+        self.lsm_check(proc, old_loc, ("link",), syscall, name=old.name)
+        directory = self.inode_at(resolved.parent)
+        assert directory.entries is not None
+        directory.entries[resolved.name] = inode.ino
+        inode.nlink += 1
+        inode.ctime = directory.mtime = self.clock.now
+
+    # -- removing names --------------------------------------------------------------------------
+
+    def _check_delete(
+        self, proc: Process, resolved: Resolved, loc: Location, syscall: Syscall, perm: str
+    ) -> None:
+        """``may_delete()``: write+search on the directory, the sticky bit, the LSM."""
+        assert resolved.parent is not None
+        directory = self.inode_at(resolved.parent)
+        victim = self.inode_at(loc)
+        self.inode_permission(proc, resolved.parent, MAY_WRITE | MAY_EXEC, syscall, name=None)
+        cred = self.credentials_on(proc, self.fs_at(loc))
+        if not sticky_allows_delete(cred, directory, victim):
+            raise os_error(errno.EPERM, resolved.path)
+        self.lsm_check(proc, resolved.parent, ("remove_name",), syscall, name=resolved.name)
+        self.lsm_check(proc, loc, (perm,), syscall, name=resolved.name)
+
+    def _is_busy(self, loc: Location) -> bool:
+        return self.mounted_on(loc) is not None or self.is_mount_root(loc)
+
+    def unlink(self, proc: Process, path: str) -> None:
+        syscall = Syscall("unlinkat", (0xFFFFFF9C, 0, 0))
+        resolved, loc = self.resolve_existing(proc, path, syscall, follow=False)
+        if resolved.parent is None:
+            raise os_error(errno.EISDIR, path)
+        inode = self.inode_at(loc)
+        if inode.is_dir():
+            raise os_error(errno.EISDIR, path)
+        self.take_fault("unlink", proc, resolved.path, loc)
+        if self._is_busy(loc):
+            raise os_error(errno.EBUSY, path)
+        self._check_delete(proc, resolved, loc, syscall, "unlink")
+        self._remove_entry(resolved.parent, resolved.name, loc)
+
+    def rmdir(self, proc: Process, path: str) -> None:
+        syscall = Syscall("unlinkat", (0xFFFFFF9C, 0, 0x200))
+        resolved, loc = self.resolve_existing(proc, path, syscall, follow=False)
+        if resolved.parent is None:
+            raise os_error(errno.EBUSY if path.rstrip("/") in ("", "/") else errno.EINVAL, path)
+        inode = self.inode_at(loc)
+        if not inode.is_dir():
+            raise os_error(errno.ENOTDIR, path)
+        if self._is_busy(loc):
+            raise os_error(errno.EBUSY, path)
+        if inode.entries:
+            raise os_error(errno.ENOTEMPTY, path)
+        self._check_delete(proc, resolved, loc, syscall, "rmdir")
+        self._remove_entry(resolved.parent, resolved.name, loc)
+
+    def _remove_entry(self, parent: Location, name: str | None, loc: Location) -> None:
+        fs = self.fs_at(parent)
+        directory = fs.inodes[parent.ino]
+        inode = fs.inodes[loc.ino]
+        assert directory.entries is not None and name is not None
+        del directory.entries[name]
+        directory.mtime = directory.ctime = self.clock.now
+        if inode.is_dir():
+            directory.nlink -= 1
+            inode.nlink = 0
+        else:
+            inode.nlink -= 1
+            inode.ctime = self.clock.now
+        if inode.nlink == 0:
+            del fs.inodes[inode.ino]
+
+    def rename(self, proc: Process, old: str, new: str) -> None:
+        syscall = Syscall("renameat2")
+        src, src_loc = self.resolve_existing(proc, old, syscall, follow=False)
+        dst = self.walk(proc, new, syscall, follow=False, allow_missing=True)
+        if src.parent is None or dst.parent is None or src.name is None or dst.name is None:
+            raise os_error(errno.EBUSY, old)
+        self.take_fault("rename", proc, src.path, src_loc)
+        if src.parent.mount_id != dst.parent.mount_id:
+            raise os_error(errno.EXDEV, new)
+        moving = self.inode_at(src_loc)
+        if dst.location is not None and self.inode_at(dst.location) is moving:
+            return
+        if self._is_busy(src_loc) or (dst.location is not None and self._is_busy(dst.location)):
+            raise os_error(errno.EBUSY, old)
+        if moving.is_dir() and self._is_ancestor(src_loc, dst.parent):
+            raise os_error(errno.EINVAL, new)
+        replaced = None if dst.location is None else self.inode_at(dst.location)
+        if replaced is not None:
+            if moving.is_dir() and not replaced.is_dir():
+                raise os_error(errno.ENOTDIR, new)
+            if not moving.is_dir() and replaced.is_dir():
+                raise os_error(errno.EISDIR, new)
+            if replaced.is_dir() and replaced.entries:
+                raise os_error(errno.ENOTEMPTY, new)
+        self._check_delete(proc, src, src_loc, syscall, "rename")
+        self.inode_permission(proc, dst.parent, MAY_WRITE | MAY_EXEC, syscall, name=None)
+        self.lsm_check(proc, dst.parent, ("add_name",), syscall, name=dst.name)
+        if dst.location is not None:
+            self._check_delete(proc, dst, dst.location, syscall, "unlink")
+        if dst.location is not None:
+            self._remove_entry(dst.parent, dst.name, dst.location)
+        src_dir = self.inode_at(src.parent)
+        dst_dir = self.inode_at(dst.parent)
+        assert src_dir.entries is not None and dst_dir.entries is not None
+        del src_dir.entries[src.name]
+        dst_dir.entries[dst.name] = moving.ino
+        if moving.is_dir() and src_dir is not dst_dir:
+            moving.parent = dst_dir.ino
+            src_dir.nlink -= 1
+            dst_dir.nlink += 1
+        now = self.clock.now
+        moving.ctime = src_dir.mtime = dst_dir.mtime = now
+
+    def _is_ancestor(self, candidate: Location, loc: Location) -> bool:
+        """Whether directory ``candidate`` is ``loc`` or one of its ancestors (same fs)."""
+        fs = self.fs_at(loc)
+        ino: int | None = loc.ino
+        seen: set[int] = set()
+        while ino is not None and ino not in seen:
+            if ino == candidate.ino:
+                return True
+            seen.add(ino)
+            parent = fs.inodes[ino].parent
+            ino = None if parent == ino else parent
+        return False
+
+    # -- attributes -------------------------------------------------------------------------------
+
+    def chown(
+        self, proc: Process, path: str, uid: int = -1, gid: int = -1, *, follow: bool = True
+    ) -> None:
+        syscall = Syscall("chown" if follow else "lchown", (0, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF))
+        for value, what in ((uid, "uid"), (gid, "gid")):
+            if not -1 <= value <= 0xFFFFFFFE:
+                raise InvalidArgument(f"{what} {value} is out of range")
+        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
+        self.take_fault("chown", proc, resolved.path, loc)
+        fs = self.fs_at(loc)
+        inode = fs.inodes[loc.ino]
+        cred = self.credentials_on(proc, fs)
+        # chown_ok()/chgrp_ok(): only CAP_CHOWN gives files away; an owner may change the
+        # group to one of its own groups.
+        if uid != -1 and uid != inode.uid and not cred.is_root:
+            raise os_error(errno.EPERM, path)
+        if (
+            gid not in (-1, inode.gid)
+            and not cred.is_root
+            and not (cred.uid == inode.uid and cred.in_group(gid))
+        ):
+            raise os_error(errno.EPERM, path)
+        self.lsm_check(proc, loc, ("setattr",), syscall, name=resolved.name)
+        if uid != -1:
+            inode.uid = uid
+        if gid != -1:
+            inode.gid = gid
+        if not inode.is_dir() and inode.kind is not Kind.SYMLINK:
+            # setattr_should_drop_suidgid(): a chown drops set-user-ID and set-group-ID.
+            inode.mode &= ~0o4000
+            if inode.mode & 0o010:
+                inode.mode &= ~0o2000
+        inode.ctime = self.clock.now
+
+    def chmod(self, proc: Process, path: str, mode: int) -> None:
+        syscall = Syscall("chmod", (0, mode))
+        check_mode(mode)
+        resolved, loc = self.resolve_existing(proc, path, syscall)
+        self.take_fault("chmod", proc, resolved.path, loc)
+        fs = self.fs_at(loc)
+        inode = fs.inodes[loc.ino]
+        if not owner_or_capable(self.credentials_on(proc, fs), inode):
+            raise os_error(errno.EPERM, path)
+        self.lsm_check(proc, loc, ("setattr",), syscall, name=resolved.name)
+        inode.mode = mode
+        inode.ctime = self.clock.now
+
+    def access(self, proc: Process, path: str, mask: int) -> None:
+        """``access(2)`` with real ids: DAC and the LSM, without opening (used by libvirt)."""
+        syscall = Syscall("access", (0, mask))
+        _, loc = self.resolve_existing(proc, path, syscall)
+        fs = self.fs_at(loc)
+        if mask and not dac_allows(self.credentials_on(proc, fs), fs.inodes[loc.ino], mask):
+            raise os_error(errno.EACCES, path)
+
+    def set_image(self, proc: Process, path: str, image: ImageInfo | None) -> None:
+        """Record what a disk image's header says (``qemu-img create`` writes it)."""
+        handle = self.open(proc, path, os.O_WRONLY)
+        inode = self.inode_at(handle.location)
+        inode.image = image
+
+
+def _name_of(directory: Inode, resolved: Resolved) -> str:
+    del directory
+    parts = resolved.path.rstrip("/").split("/")
+    return parts[-2] if len(parts) > 2 else "/"

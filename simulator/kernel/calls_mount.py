@@ -1,0 +1,137 @@
+"""Mount system calls and mount namespaces: mount, umount, unshare(CLONE_NEWNS)."""
+
+from __future__ import annotations
+
+import errno
+
+import attrs
+
+from simulator.errors import InvalidArgument
+from simulator.kernel.base import KernelBase
+from simulator.kernel.errno_util import os_error
+from simulator.kernel.mounts import Location, Mount, MountNamespace
+from simulator.kernel.process import Process
+from simulator.kernel.security import Syscall
+
+# Filesystem types ``mount -t`` accepts after boot.
+MOUNTABLE_TYPES = ("tmpfs", "nfs")
+
+
+class MountCalls(KernelBase):
+    def mount(
+        self,
+        proc: Process,
+        source: str,
+        target: str,
+        fstype: str | None = None,
+        options: tuple[str, ...] = (),
+        *,
+        bind: bool = False,
+    ) -> Mount:
+        """``mount(2)``: a bind mount of ``source``, or a new ``tmpfs``/``nfs`` filesystem."""
+        syscall = Syscall("mount")
+        if not proc.credentials.is_root:
+            raise os_error(errno.EPERM, target)
+        if not bind and fstype not in MOUNTABLE_TYPES:
+            raise os_error(errno.ENODEV, target)
+        _, at = self.resolve_existing(proc, target, syscall)
+        if not self.inode_at(at).is_dir() and not bind:
+            raise os_error(errno.ENOTDIR, target)
+        if bind:
+            _, src = self.resolve_existing(proc, source, syscall)
+            if self.inode_at(src).is_dir() != self.inode_at(at).is_dir():
+                raise os_error(errno.ENOTDIR, target)
+            fs = self.fs_at(src)
+            return self.attach(at, fs, src.ino, ("bind", *options))
+        assert fstype is not None
+        owner, mode = _root_of(fstype, options)
+        if fstype == "nfs":
+            if ":" not in source:
+                raise InvalidArgument(f"NFS source {source!r} is not SERVER:/EXPORT")
+            dev = self.anon_dev("nfs")
+            fs = self.new_filesystem(
+                "nfs",
+                source,
+                dev=dev,
+                audit_dev=str(dev),
+                first_ino=2,
+                root_owner=owner,
+                root_mode=mode,
+            )
+            if "no_root_squash" in options:
+                fs.features = attrs.evolve(fs.features, root_squash=False)
+        else:
+            fs = self.new_filesystem(
+                fstype,
+                source,
+                dev=self.anon_dev(fstype),
+                audit_dev=fstype,
+                first_ino=2,
+                root_owner=owner,
+                root_mode=mode,
+                root_label=self._label_for_new_fs(proc, at),
+            )
+        return self.attach(at, fs, fs.root_ino, options)
+
+    def _label_for_new_fs(self, proc: Process, at: Location) -> str | None:
+        del proc, at
+        # A new tmpfs root takes the filesystem's default context (genfscon tmpfs_t).
+        return "system_u:object_r:tmpfs_t:s0" if self.security.name != "none" else None
+
+    def umount(self, proc: Process, target: str) -> None:
+        syscall = Syscall("umount2")
+        if not proc.credentials.is_root:
+            raise os_error(errno.EPERM, target)
+        _, loc = self.resolve_existing(proc, target, syscall)
+        mount = self.mounts[loc.mount_id]
+        if loc.ino != mount.root_ino or mount.parent_id is None:
+            raise os_error(errno.EINVAL, target)
+        ns = self.namespaces[mount.ns_id]
+        if any(self.mounts[m].parent_id == mount.mount_id for m in ns.mount_ids):
+            raise os_error(errno.EBUSY, target)
+        ns.mount_ids.remove(mount.mount_id)
+        del self.mounts[mount.mount_id]
+        self.forget_unused_filesystem(mount.fs_id)
+
+    def unshare_mount_namespace(self, proc: Process) -> MountNamespace:
+        """``unshare(CLONE_NEWNS)``: a copy of the caller's mount table, with new mount ids."""
+        if not proc.credentials.is_root:
+            raise os_error(errno.EPERM)
+        old = self.namespaces[proc.ns_id]
+        new = MountNamespace(self.counters.ns_id())
+        renumber: dict[int, int] = {}
+        for mount_id in old.mount_ids:
+            mount = self.mounts[mount_id]
+            copy = Mount(
+                self.counters.mount_id(),
+                new.ns_id,
+                mount.fs_id,
+                mount.root_ino,
+                None if mount.parent_id is None else renumber[mount.parent_id],
+                mount.mountpoint_ino,
+                mount.options,
+            )
+            renumber[mount_id] = copy.mount_id
+            self.mounts[copy.mount_id] = copy
+            new.mount_ids.append(copy.mount_id)
+        self.namespaces[new.ns_id] = new
+        proc.ns_id = new.ns_id
+        return new
+
+
+def _root_of(fstype: str, options: tuple[str, ...]) -> tuple[tuple[int, int], int]:
+    """The new root directory's owner and mode (tmpfs ``uid=/gid=/mode=`` options)."""
+    uid, gid = 0, 0
+    mode = 0o1777 if fstype == "tmpfs" else 0o777
+    for option in options:
+        key, _, value = option.partition("=")
+        try:
+            if key == "uid":
+                uid = int(value)
+            elif key == "gid":
+                gid = int(value)
+            elif key == "mode":
+                mode = int(value, 8)
+        except ValueError:
+            raise InvalidArgument(f"bad mount option {option!r}") from None
+    return (uid, gid), mode

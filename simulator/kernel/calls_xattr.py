@@ -1,0 +1,176 @@
+"""Extended attribute system calls, in the order ``fs/xattr.c`` checks things.
+
+``vfs_setxattr``: name and size limits, then ``xattr_permission()`` (trusted.* needs root,
+user.* needs write access), then the LSM (``security.selinux`` needs the owner and a label
+the policy knows; other names need ``setattr``), then the filesystem's handler (unknown
+prefix or no support: EOPNOTSUPP), then ``XATTR_CREATE``/``XATTR_REPLACE``.
+"""
+
+from __future__ import annotations
+
+import errno
+
+from simulator.kernel.base import KernelBase
+from simulator.kernel.dac import MAY_READ, MAY_WRITE, owner_or_capable
+from simulator.kernel.errno_util import os_error
+from simulator.kernel.filesystem import Filesystem
+from simulator.kernel.inode import SELINUX_XATTR, Inode
+from simulator.kernel.mounts import Location
+from simulator.kernel.process import Process
+from simulator.kernel.security import Syscall
+from simulator.kernel.xattr_rules import (
+    XATTR_CREATE,
+    XATTR_REPLACE,
+    XATTR_SIZE_MAX,
+    Namespace,
+    check_name,
+    resolve_handler,
+    visible_to,
+    xattr_permission,
+)
+
+
+class XattrCalls(KernelBase):
+    def _xattr_target(
+        self, proc: Process, path: str, syscall: Syscall, follow: bool
+    ) -> tuple[str, Location, Filesystem, Inode]:
+        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
+        fs = self.fs_at(loc)
+        return resolved.path, loc, fs, fs.inodes[loc.ino]
+
+    def _label_of(self, fs: Filesystem, inode: Inode) -> bytes | None:
+        """What ``security.selinux`` reads as: the LSM's view, else the stored xattr."""
+        if fs.features.fixed_label is not None:
+            return fs.features.fixed_label.encode() + b"\0"
+        lsm = self.security.getsecurity(fs, inode)
+        if lsm is not None:
+            return lsm
+        if not fs.features.xattrs:
+            return None
+        return inode.xattrs.get(SELINUX_XATTR)
+
+    def getxattr(self, proc: Process, path: str, name: bytes, *, follow: bool = True) -> bytes:
+        syscall = Syscall("getxattr" if follow else "lgetxattr")
+        check_name(name)
+        where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
+        self.take_fault("getxattr", proc, where, loc)
+        xattr_permission(self.credentials_on(proc, fs), inode, name, MAY_READ)
+        self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
+        if name == SELINUX_XATTR:
+            label = self._label_of(fs, inode)
+            if label is None:
+                raise os_error(errno.EOPNOTSUPP if not fs.features.xattrs else errno.ENODATA, path)
+            return label
+        namespace = resolve_handler(name)
+        if not fs.features.xattrs or (
+            namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
+        ):
+            raise os_error(errno.EOPNOTSUPP, path)
+        try:
+            return inode.xattrs[name]
+        except KeyError:
+            raise os_error(errno.ENODATA, path) from None
+
+    def listxattr(self, proc: Process, path: str, *, follow: bool = True) -> list[bytes]:
+        syscall = Syscall("listxattr" if follow else "llistxattr")
+        where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
+        self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
+        cred = self.credentials_on(proc, fs)
+        names = set(inode.xattrs) if fs.features.xattrs else set()
+        if self._label_of(fs, inode) is not None:
+            names.add(SELINUX_XATTR)
+        elif not fs.features.xattrs:
+            raise os_error(errno.EOPNOTSUPP, path)
+        return sorted(n for n in names if visible_to(cred, n))
+
+    def setxattr(
+        self,
+        proc: Process,
+        path: str,
+        name: bytes,
+        value: bytes,
+        flags: int = 0,
+        *,
+        follow: bool = True,
+    ) -> None:
+        syscall = Syscall("setxattr" if follow else "lsetxattr", (0, 0, len(value), flags))
+        check_name(name)
+        if len(value) > XATTR_SIZE_MAX:
+            raise os_error(errno.E2BIG, path)
+        if flags & ~(XATTR_CREATE | XATTR_REPLACE):
+            raise os_error(errno.EINVAL, path)
+        where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
+        self.take_fault("setfilecon" if name == SELINUX_XATTR else "setxattr", proc, where, loc)
+        cred = self.credentials_on(proc, fs)
+        xattr_permission(cred, inode, name, MAY_WRITE)
+        if name == SELINUX_XATTR:
+            self._may_relabel(proc, loc, fs, inode, value, syscall, path)
+            stored = value if value.endswith(b"\0") else value + b"\0"
+        else:
+            if name.startswith(Namespace.SECURITY.value) and not cred.is_root:
+                raise os_error(errno.EPERM, path)  # cap_inode_setxattr(): CAP_SYS_ADMIN
+            self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
+            namespace = resolve_handler(name)
+            if not fs.features.xattrs or (
+                namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
+            ):
+                raise os_error(errno.EOPNOTSUPP, path)
+            stored = value
+        exists = name in inode.xattrs
+        if flags & XATTR_CREATE and exists:
+            raise os_error(errno.EEXIST, path)
+        if flags & XATTR_REPLACE and not exists:
+            raise os_error(errno.ENODATA, path)
+        inode.xattrs[name] = stored
+        inode.ctime = self.clock.now
+
+    def _may_relabel(
+        self,
+        proc: Process,
+        loc: Location,
+        fs: Filesystem,
+        inode: Inode,
+        value: bytes,
+        syscall: Syscall,
+        path: str,
+    ) -> None:
+        """``selinux_inode_setxattr()``: owner, label support, relabelfrom, valid, relabelto."""
+        if not owner_or_capable(self.credentials_on(proc, fs), inode):
+            raise os_error(errno.EPERM, path)
+        if not fs.features.setfilecon or not fs.features.xattrs:
+            raise os_error(errno.EOPNOTSUPP, path)
+        self.lsm_check(proc, loc, ("relabelfrom",), syscall, path=path)
+        if not self.security.valid_label(value.rstrip(b"\0")):
+            raise os_error(errno.EINVAL, path)
+        self.lsm_check(proc, loc, ("relabelto",), syscall, path=path)
+
+    def removexattr(self, proc: Process, path: str, name: bytes, *, follow: bool = True) -> None:
+        syscall = Syscall("removexattr" if follow else "lremovexattr")
+        check_name(name)
+        where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
+        self.take_fault("removexattr", proc, where, loc)
+        cred = self.credentials_on(proc, fs)
+        xattr_permission(cred, inode, name, MAY_WRITE)
+        if name == SELINUX_XATTR:
+            # selinux_inode_removexattr(): "No one is allowed to remove a SELinux label".
+            raise os_error(errno.EACCES, path)
+        if name.startswith(Namespace.SECURITY.value) and not cred.is_root:
+            raise os_error(errno.EPERM, path)
+        self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
+        namespace = resolve_handler(name)
+        if not fs.features.xattrs or (
+            namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
+        ):
+            raise os_error(errno.EOPNOTSUPP, path)
+        if name not in inode.xattrs:
+            raise os_error(errno.ENODATA, path)
+        del inode.xattrs[name]
+        inode.ctime = self.clock.now
+
+    # -- libselinux-style helpers (getfilecon/setfilecon): contexts without the NUL ----------
+
+    def getfilecon(self, proc: Process, path: str, *, follow: bool = True) -> str:
+        return self.getxattr(proc, path, SELINUX_XATTR, follow=follow).rstrip(b"\0").decode()
+
+    def setfilecon(self, proc: Process, path: str, context: str, *, follow: bool = True) -> None:
+        self.setxattr(proc, path, SELINUX_XATTR, context.encode() + b"\0", follow=follow)

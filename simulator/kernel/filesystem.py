@@ -1,0 +1,94 @@
+"""Filesystems (superblocks): a set of inodes with their own numbering and capabilities."""
+
+from __future__ import annotations
+
+import attrs
+
+from simulator.errors import InvalidArgument
+from simulator.kernel.inode import DeviceNumber, Inode, Kind
+
+
+@attrs.frozen(kw_only=True)
+class Features:
+    """What a filesystem supports, which decides how xattr and label calls fail on it."""
+
+    xattrs: bool = True
+    trusted_xattrs: bool = True
+    setfilecon: bool = True
+    root_squash: bool = False
+    # Filesystems without label support report one fixed context (NFS: nfs_t via context=).
+    fixed_label: str | None = None
+
+
+# The feature sets of the filesystem types the lab knows (host.md, "Filesystems and mounts").
+FEATURES_BY_TYPE: dict[str, Features] = {
+    "xfs": Features(),
+    "ext4": Features(),
+    "devtmpfs": Features(),
+    "tmpfs": Features(),
+    "nfs": Features(
+        trusted_xattrs=False,
+        setfilecon=False,
+        root_squash=True,
+        fixed_label="system_u:object_r:nfs_t:s0",
+    ),
+    "proc": Features(xattrs=False, trusted_xattrs=False, setfilecon=False),
+    "devpts": Features(trusted_xattrs=False),
+    "mqueue": Features(trusted_xattrs=False),
+    "hugetlbfs": Features(trusted_xattrs=False),
+}
+
+# The root directory's inode number, per filesystem type (xfs roots are inode 128).
+ROOT_INO_BY_TYPE: dict[str, int] = {"xfs": 128}
+
+
+def features_for(fstype: str) -> Features:
+    try:
+        return FEATURES_BY_TYPE[fstype]
+    except KeyError:
+        raise InvalidArgument(f"unknown filesystem type {fstype!r}") from None
+
+
+@attrs.define(eq=False)
+class Filesystem:
+    """A superblock: inodes by number, the next number to hand out, and capabilities."""
+
+    fs_id: int
+    fstype: str
+    source: str
+    dev: DeviceNumber
+    audit_dev: str
+    features: Features
+    next_ino: int
+    root_ino: int = 0
+    inodes: dict[int, Inode] = attrs.field(factory=dict, repr=False)
+
+    def allocate(
+        self, kind: Kind, uid: int, gid: int, mode: int, now: int, *, ino: int | None = None
+    ) -> Inode:
+        """A fresh inode with the next number (or a fixed one, for roots)."""
+        if ino is None:
+            ino = self.next_ino
+            self.next_ino += 1
+        if ino in self.inodes:
+            raise InvalidArgument(f"inode {ino} already exists on {self.source}")
+        inode = Inode(
+            ino=ino,
+            kind=kind,
+            uid=uid,
+            gid=gid,
+            mode=mode,
+            mtime=now,
+            ctime=now,
+            atime=now,
+            entries={} if kind is Kind.DIRECTORY else None,
+        )
+        self.inodes[ino] = inode
+        return inode
+
+    def get(self, ino: int) -> Inode:
+        return self.inodes[ino]
+
+    @property
+    def root(self) -> Inode:
+        return self.inodes[self.root_ino]

@@ -1,0 +1,47 @@
+"""Processes: who makes a system call, with which credentials, in which namespace."""
+
+from __future__ import annotations
+
+import attrs
+
+UNSET_ID = 4294967295  # auid/ses of processes that never logged in: (unsigned)-1
+
+
+@attrs.frozen
+class Credentials:
+    """The identity DAC checks use."""
+
+    uid: int
+    gid: int
+    groups: tuple[int, ...] = ()
+
+    @property
+    def is_root(self) -> bool:
+        return self.uid == 0
+
+    def in_group(self, gid: int) -> bool:
+        return gid == self.gid or gid in self.groups
+
+
+@attrs.define(eq=False)
+class Process:
+    pid: int
+    ppid: int
+    comm: str
+    argv: tuple[str, ...]
+    exe: str
+    uid: int
+    gid: int
+    groups: tuple[int, ...]
+    context: str
+    ns_id: int
+    cwd: str = "/"
+    umask: int = 0o022
+    auid: int = UNSET_ID
+    ses: int = UNSET_ID
+    tty: str | None = None
+    start_time: int = 0
+
+    @property
+    def credentials(self) -> Credentials:
+        return Credentials(self.uid, self.gid, self.groups)

@@ -1,0 +1,71 @@
+"""The kernel's rules for extended attribute names (``fs/xattr.c``)."""
+
+from __future__ import annotations
+
+import enum
+import errno
+
+from simulator.kernel.dac import MAY_WRITE, dac_allows, owner_or_capable
+from simulator.kernel.errno_util import os_error
+from simulator.kernel.inode import Inode, Kind
+from simulator.kernel.process import Credentials
+
+XATTR_NAME_MAX = 255
+XATTR_SIZE_MAX = 65536
+XATTR_CREATE = 1
+XATTR_REPLACE = 2
+
+
+class Namespace(enum.Enum):
+    SECURITY = b"security."
+    SYSTEM = b"system."
+    TRUSTED = b"trusted."
+    USER = b"user."
+
+
+def check_name(name: bytes) -> None:
+    """``setxattr()``/``getxattr()`` reject empty and over-long names with ERANGE."""
+    if not name or len(name) > XATTR_NAME_MAX:
+        raise os_error(errno.ERANGE)
+
+
+def namespace_of(name: bytes) -> Namespace | None:
+    for namespace in Namespace:
+        if name.startswith(namespace.value):
+            return namespace
+    return None
+
+
+def resolve_handler(name: bytes) -> Namespace:
+    """``xattr_resolve_name()``: unknown prefix -> EOPNOTSUPP, a bare prefix -> EINVAL."""
+    namespace = namespace_of(name)
+    if namespace is None or namespace is Namespace.SYSTEM:
+        # system.* holds POSIX ACLs, which the lab does not model.
+        raise os_error(errno.EOPNOTSUPP)
+    if name == namespace.value:
+        raise os_error(errno.EINVAL)
+    return namespace
+
+
+def xattr_permission(cred: Credentials, inode: Inode, name: bytes, mask: int) -> None:
+    """``xattr_permission()``: the VFS's own checks before the LSM sees the call."""
+    writing = bool(mask & MAY_WRITE)
+    namespace = namespace_of(name)
+    if namespace in (Namespace.SECURITY, Namespace.SYSTEM):
+        return
+    if namespace is Namespace.TRUSTED:
+        if not cred.is_root:
+            raise os_error(errno.EPERM if writing else errno.ENODATA)
+        return
+    if namespace is Namespace.USER:
+        if inode.kind not in (Kind.REGULAR, Kind.DIRECTORY):
+            raise os_error(errno.EPERM if writing else errno.ENODATA)
+        if inode.is_dir() and inode.mode & 0o1000 and writing and not owner_or_capable(cred, inode):
+            raise os_error(errno.EPERM)
+    if not dac_allows(cred, inode, mask):
+        raise os_error(errno.EACCES)
+
+
+def visible_to(cred: Credentials, name: bytes) -> bool:
+    """``listxattr()`` hides trusted.* from unprivileged callers."""
+    return cred.is_root or namespace_of(name) is not Namespace.TRUSTED
