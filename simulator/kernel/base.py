@@ -18,7 +18,7 @@ from simulator.errors import InvalidArgument
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START, Clock, Counters, seeded_random
 from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effective_credentials
 from simulator.kernel.errno_util import os_error
-from simulator.kernel.faults import FaultRegistry
+from simulator.kernel.faults import Fault, FaultRegistry
 from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
 from simulator.kernel.inode import DeviceNumber, Inode, Kind
 from simulator.kernel.mounts import Location, Mount, MountNamespace
@@ -146,6 +146,9 @@ class KernelBase:
         return DeviceNumber(0, minor)
 
     def forget_unused_filesystem(self, fs_id: int) -> None:
+        """A filesystem nothing mounts is gone, except an NFS export: the server keeps it."""
+        if self.filesystems[fs_id].fstype == "nfs":
+            return
         if not any(m.fs_id == fs_id for m in self.mounts.values()):
             del self.filesystems[fs_id]
 
@@ -248,6 +251,34 @@ class KernelBase:
         code = self.faults.take(syscall, ns_id, path, target)
         if code is not None:
             raise os_error(code, path)
+
+    # -- fault injection ---------------------------------------------------------------------
+
+    def add_fault(
+        self, syscall: str, path: str, errno_name: str, *, times: int = 1, pid: int | None = None
+    ) -> Fault:
+        """``lab fault add``: the next ``times`` calls of ``syscall`` on ``path`` fail.
+
+        ``path`` is resolved in the mount namespace of ``pid`` (default: the host's, as
+        seen by init). An existing file is targeted by inode; a missing one by its path.
+        """
+        if not path.startswith("/"):
+            raise InvalidArgument(f"fault path {path!r} must be absolute")
+        proc = self.process(1 if pid is None else pid)
+        target: tuple[int, int] | None = None
+        canonical = path
+        try:
+            resolved = self.walk(proc, path, Syscall("lab"), allow_missing=True)
+        except OSError:
+            resolved = None
+        if resolved is not None:
+            canonical = resolved.path
+            if resolved.location is not None:
+                fs_id = self.mounts[resolved.location.mount_id].fs_id
+                target = (fs_id, resolved.location.ino)
+        return self.faults.add(
+            syscall, errno_name, ns_id=proc.ns_id, path=canonical, target=target, times=times
+        )
 
     # -- path walk --------------------------------------------------------------------------
 

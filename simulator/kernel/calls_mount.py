@@ -9,6 +9,7 @@ import attrs
 from simulator.errors import InvalidArgument
 from simulator.kernel.base import KernelBase
 from simulator.kernel.errno_util import os_error
+from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.mounts import Location, Mount, MountNamespace
 from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
@@ -46,20 +47,8 @@ class MountCalls(KernelBase):
         assert fstype is not None
         owner, mode = _root_of(fstype, options)
         if fstype == "nfs":
-            if ":" not in source:
-                raise InvalidArgument(f"NFS source {source!r} is not SERVER:/EXPORT")
-            dev = self.anon_dev("nfs")
-            fs = self.new_filesystem(
-                "nfs",
-                source,
-                dev=dev,
-                audit_dev=str(dev),
-                first_ino=2,
-                root_owner=owner,
-                root_mode=mode,
-            )
-            if "no_root_squash" in options:
-                fs.features = attrs.evolve(fs.features, root_squash=False)
+            fs = self._nfs_export(source, owner, mode)
+            fs.features = attrs.evolve(fs.features, root_squash="no_root_squash" not in options)
         else:
             fs = self.new_filesystem(
                 fstype,
@@ -72,6 +61,24 @@ class MountCalls(KernelBase):
                 root_label=self._label_for_new_fs(proc, at),
             )
         return self.attach(at, fs, fs.root_ino, options)
+
+    def _nfs_export(self, source: str, owner: tuple[int, int], mode: int) -> Filesystem:
+        """The export ``SERVER:/PATH``: the same files every time it is mounted."""
+        if ":" not in source:
+            raise InvalidArgument(f"NFS source {source!r} is not SERVER:/EXPORT")
+        for fs in self.filesystems.values():
+            if fs.fstype == "nfs" and fs.source == source:
+                return fs
+        dev = self.anon_dev("nfs")
+        return self.new_filesystem(
+            "nfs",
+            source,
+            dev=dev,
+            audit_dev=str(dev),
+            first_ino=2,
+            root_owner=owner,
+            root_mode=mode,
+        )
 
     def _label_for_new_fs(self, proc: Process, at: Location) -> str | None:
         del proc, at
