@@ -43,8 +43,12 @@ class Snapshot:
             raise SnapshotError(f"state is not valid JSON: {error}") from None
 
     def data(self) -> dict[str, Any]:
-        value = json.loads(self.text)
-        assert isinstance(value, dict)
+        try:
+            value = json.loads(self.text)
+        except ValueError as error:
+            raise SnapshotError(f"state is not valid JSON: {error}") from None
+        if not isinstance(value, dict):
+            raise SnapshotError("state is not a JSON object")
         return value
 
     def to_json(self) -> str:

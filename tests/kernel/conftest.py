@@ -50,7 +50,7 @@ def qemu(host: simulator.Host) -> Process:
 def fails(kernel: Kernel, code: int) -> Iterator[None]:
     """The call inside fails with ``code`` and leaves the whole state as it was."""
     before = kernel.snapshot()
-    with pytest.raises(OSError) as info:  # noqa: PT012
+    with pytest.raises(OSError) as info:
         yield
     assert info.value.errno == code, f"errno {info.value.errno}, expected {code}"
     assert kernel.snapshot() == before

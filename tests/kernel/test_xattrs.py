@@ -66,9 +66,7 @@ def test_user_namespace_needs_write_permission(
     assert host.getxattr(alice, image, b"user.note") == b"hi"
 
 
-def test_user_namespace_only_on_files_and_directories(
-    host: simulator.Host, shell: Process
-) -> None:
+def test_user_namespace_only_on_files_and_directories(host: simulator.Host, shell: Process) -> None:
     with fails(host, errno.EPERM):
         host.setxattr(shell, "/dev/null", b"user.x", b"1")
     with fails(host, errno.ENODATA):
@@ -85,7 +83,9 @@ def test_user_namespace_only_on_files_and_directories(
         (b"user." + b"x" * 251, errno.ERANGE),
     ],
 )
-def test_bad_names(host: simulator.Host, shell: Process, image: str, name: bytes, code: int) -> None:
+def test_bad_names(
+    host: simulator.Host, shell: Process, image: str, name: bytes, code: int
+) -> None:
     with fails(host, code):
         host.setxattr(shell, image, name, b"v")
 
@@ -123,9 +123,7 @@ def test_the_selinux_label_cannot_be_removed(
         host.removexattr(shell, image, b"security.selinux")
 
 
-def test_relabelling_needs_the_owner(
-    host: simulator.Host, alice: Process, image: str
-) -> None:
+def test_relabelling_needs_the_owner(host: simulator.Host, alice: Process, image: str) -> None:
     with fails(host, errno.EPERM):
         host.setfilecon(alice, image, "system_u:object_r:svirt_image_t:s0")
 
