@@ -1,0 +1,125 @@
+"""Access decisions, with the reasons ``lab explain``, ``audit2why`` and ``audit2allow`` print.
+
+Mirrors ``context_struct_compute_av()``: the TE rules grant permissions (conditional rules
+only while their boolean is on), the MCS constraints then clear some of them, and
+``dontaudit`` rules silence the denial without granting it (MCS does not bypass dontaudit).
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from simulator.selinux.classes import check_permissions, in_class_order
+from simulator.selinux.context import SecurityContext
+from simulator.selinux.rules import Constraint, Expression, RuleKind, TeRule
+from simulator.selinux.state import SelinuxState
+
+
+class Cause(enum.Enum):
+    """Why a permission was decided as it was (audit2why's verdicts)."""
+
+    ALLOWED = "allowed"
+    TERULE = "missing type enforcement (TE) allow rule"
+    BOOLEAN = "a boolean is off"
+    CONSTRAINT = "MCS constraint"
+
+
+def evaluate(expression: Expression, subject: SecurityContext, target: SecurityContext) -> bool:
+    h1, h2, l2 = subject.high, target.high, target.low
+    if expression is Expression.H1_DOM_H2:
+        return h1.dominates(h2)
+    if expression is Expression.H1_DOM_H2_AND_L2_EQ_H2:
+        return h1.dominates(h2) and l2 == h2
+    return l2 == h2
+
+
+@attrs.frozen
+class PermissionVerdict:
+    perm: str
+    cause: Cause
+    allowing_rules: tuple[TeRule, ...] = ()
+    booleans: tuple[str, ...] = ()
+    failed_constraints: tuple[Constraint, ...] = ()
+    dontaudit: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return self.cause is Cause.ALLOWED
+
+
+@attrs.frozen
+class Decision:
+    """The verdict on each requested permission, and whether denials are enforced."""
+
+    scontext: SecurityContext
+    tcontext: SecurityContext
+    tclass: str
+    verdicts: tuple[PermissionVerdict, ...]
+    permissive: bool
+
+    @property
+    def denied(self) -> tuple[str, ...]:
+        return in_class_order(self.tclass, {v.perm for v in self.verdicts if not v.allowed})
+
+    @property
+    def audited(self) -> tuple[str, ...]:
+        """Denied permissions an AVC reports (dontaudit silences the rest)."""
+        return in_class_order(
+            self.tclass, {v.perm for v in self.verdicts if not v.allowed and not v.dontaudit}
+        )
+
+    @property
+    def enforced(self) -> bool:
+        """The access fails: something is denied and neither the mode nor the domain is permissive."""
+        return bool(self.denied) and not self.permissive
+
+    def verdict(self, perm: str) -> PermissionVerdict:
+        return next(v for v in self.verdicts if v.perm == perm)
+
+
+def decide(
+    state: SelinuxState,
+    scontext: SecurityContext,
+    tcontext: SecurityContext,
+    tclass: str,
+    perms: tuple[str, ...],
+) -> Decision:
+    check_permissions(tclass, perms)
+    verdicts = tuple(
+        _decide_one(state, scontext, tcontext, tclass, perm)
+        for perm in in_class_order(tclass, set(perms))
+    )
+    permissive = not state.enforcing or state.is_permissive_domain(scontext.type)
+    return Decision(scontext, tcontext, tclass, verdicts, permissive)
+
+
+def _decide_one(
+    state: SelinuxState,
+    scontext: SecurityContext,
+    tcontext: SecurityContext,
+    tclass: str,
+    perm: str,
+) -> PermissionVerdict:
+    policy = state.policy
+    stype, ttype = scontext.type, tcontext.type
+    candidates = policy.matching(RuleKind.ALLOW, stype, ttype, tclass, perm)
+    granting = tuple(r for r in candidates if r.boolean is None or state.booleans.get(r.boolean))
+    dontaudit = bool(policy.matching(RuleKind.DONTAUDIT, stype, ttype, tclass, perm))
+    if not granting:
+        booleans = tuple(sorted({r.boolean for r in candidates if r.boolean is not None}))
+        cause = Cause.BOOLEAN if booleans else Cause.TERULE
+        return PermissionVerdict(perm, cause, booleans=booleans, dontaudit=dontaudit)
+    failed: tuple[Constraint, ...] = ()
+    if policy.is_mcs_constrained(stype):
+        failed = tuple(
+            c
+            for c in policy.constraints
+            if c.covers(tclass, perm) and not evaluate(c.expression, scontext, tcontext)
+        )
+    if failed:
+        return PermissionVerdict(
+            perm, Cause.CONSTRAINT, granting, failed_constraints=failed, dontaudit=dontaudit
+        )
+    return PermissionVerdict(perm, Cause.ALLOWED, granting)

@@ -1,0 +1,80 @@
+"""SELinux host state: enforcing mode, booleans, loaded modules, permissive domains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from simulator.errors import InvalidArgument
+from simulator.selinux.policy import Policy
+from simulator.selinux.rules import RuleKind, TeRule
+
+
+@attrs.define
+class SelinuxState:
+    """What ``setenforce``, ``setsebool`` and ``semodule`` change on a running host."""
+
+    policy: Policy = attrs.field(factory=Policy.targeted, repr=False)
+    enforcing: bool = True
+    booleans: dict[str, bool] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        defaults = {name: b.default for name, b in sorted(self.policy.booleans.items())}
+        self.booleans = {**defaults, **self.booleans}
+
+    def boolean(self, name: str) -> bool:
+        try:
+            return self.booleans[name]
+        except KeyError:
+            raise InvalidArgument(f"unknown boolean {name!r}") from None
+
+    def set_boolean(self, name: str, value: bool) -> None:
+        self.boolean(name)
+        self.booleans[name] = value
+
+    def is_permissive_domain(self, type_: str) -> bool:
+        return type_ in self.policy.permissive_types
+
+    def load_module(self, name: str, rules: tuple[TeRule, ...]) -> None:
+        self.policy = self.policy.with_module(name, rules)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "enforcing": self.enforcing,
+            "booleans": dict(sorted(self.booleans.items())),
+            "modules": [
+                [name, [_rule_to_dict(r) for r in rules]] for name, rules in self.policy.modules
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SelinuxState:
+        state = cls(enforcing=bool(data["enforcing"]), booleans=dict(data["booleans"]))
+        for name, rules in data["modules"]:
+            state.load_module(name, tuple(_rule_from_dict(r) for r in rules))
+        return state
+
+
+def _rule_to_dict(rule: TeRule) -> dict[str, Any]:
+    return {
+        "kind": rule.kind.value,
+        "source": rule.source,
+        "targets": list(rule.targets),
+        "classes": list(rule.classes),
+        "perms": list(rule.perms),
+        "boolean": rule.boolean,
+        "origin": rule.origin,
+    }
+
+
+def _rule_from_dict(data: dict[str, Any]) -> TeRule:
+    return TeRule(
+        RuleKind(data["kind"]),
+        data["source"],
+        tuple(data["targets"]),
+        tuple(data["classes"]),
+        tuple(data["perms"]),
+        data["boolean"],
+        data["origin"],
+    )
