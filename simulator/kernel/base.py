@@ -9,12 +9,23 @@ link" into that process's mount namespace, as on Linux.
 from __future__ import annotations
 
 import errno
+import functools
 import random
 from collections import deque
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
 
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.kernel.audit import (
+    FIRST_AUDIT_SERIAL,
+    AuditEvent,
+    AuditLog,
+    AvcRecord,
+    ProctitleRecord,
+    SyscallRecord,
+)
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START, Clock, Counters, seeded_random
 from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effective_credentials
 from simulator.kernel.errno_util import os_error
@@ -26,6 +37,36 @@ from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
 
 MAX_SYMLINK_HOPS = 40
+AUDIT_MILLIS_STEP = 137  # host.md: the n-th audit event has milliseconds (n * 137) % 1000
+
+P = ParamSpec("P")
+R = TypeVar("R")
+K = TypeVar("K", bound="KernelBase")
+
+
+def syscall_entry(
+    call: Callable[Concatenate[K, Process, P], R],
+) -> Callable[Concatenate[K, Process, P], R]:
+    """Give a system call an audit context: the AVCs its checks raise become one event,
+    with a SYSCALL record saying how the call ended (``kernel/auditsc.c``)."""
+
+    @functools.wraps(call)
+    def entry(self: K, proc: Process, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self.audit_pending is not None:
+            return call(self, proc, *args, **kwargs)
+        self.audit_pending = []
+        try:
+            result = call(self, proc, *args, **kwargs)
+        except OSError as error:
+            self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
+            raise
+        except BaseException:
+            self.audit_pending = None
+            raise
+        self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+        return result
+
+    return entry
 
 
 @attrs.frozen
@@ -59,6 +100,8 @@ class KernelBase:
         self.processes: dict[int, Process] = {}
         self.faults = FaultRegistry()
         self.security: SecurityModule = NoSecurity()
+        self.audit = AuditLog()
+        self.audit_pending: list[tuple[Syscall, AvcRecord]] | None = None
         self.proc_fs_id: int | None = None
         # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
         self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
@@ -227,10 +270,11 @@ class KernelBase:
         name: str | None = None,
         path: str | None = None,
         tclass: str | None = None,
+        new_label: bytes | None = None,
     ) -> None:
         fs = self.fs_at(loc)
         inode = fs.inodes[loc.ino]
-        self.security.check(
+        result = self.security.check(
             AccessRequest(
                 process=proc,
                 fs=fs,
@@ -240,8 +284,59 @@ class KernelBase:
                 syscall=syscall,
                 name=name,
                 path=path,
+                new_label=new_label,
             )
         )
+        if result.avc is not None:
+            if self.audit_pending is None:
+                self.emit_audit_event((result.avc,), None, proc)
+            else:
+                self.audit_pending.append((syscall, result.avc))
+        if result.enforced:
+            raise os_error(errno.EACCES, path)
+
+    # -- the audit trail ------------------------------------------------------------------------
+
+    def audit_exit(self, proc: Process, *, success: bool, exit_code: int) -> None:
+        """Syscall exit: the staged AVCs go out as one event with their SYSCALL record."""
+        pending, self.audit_pending = self.audit_pending or [], None
+        if not pending:
+            return
+        syscall = pending[0][0]
+        record = SyscallRecord(
+            syscall=syscall.name,
+            number=syscall.number,
+            success=success,
+            exit=exit_code,
+            args=syscall.args,
+            ppid=proc.ppid,
+            pid=proc.pid,
+            auid=proc.auid,
+            uid=proc.uid,
+            gid=proc.gid,
+            tty=proc.tty,
+            ses=proc.ses,
+            comm=proc.comm,
+            exe=proc.exe,
+            subj=proc.context,
+        )
+        self.emit_audit_event(tuple(avc for _, avc in pending), record, proc)
+
+    def emit_audit_event(
+        self, avcs: tuple[AvcRecord, ...], syscall: SyscallRecord | None, proc: Process
+    ) -> AuditEvent:
+        self.counters.audit_events += 1
+        n = self.counters.audit_events
+        event = AuditEvent(
+            serial=FIRST_AUDIT_SERIAL + n - 1,
+            seconds=self.clock.now,
+            millis=(n * AUDIT_MILLIS_STEP) % 1000,
+            avcs=avcs,
+            syscall=syscall,
+            proctitle=ProctitleRecord(proc.argv) if syscall is not None else None,
+        )
+        self.audit.record(event)
+        return event
 
     def take_fault(self, syscall: str, proc: Process, path: str, loc: Location | None) -> None:
         target = None
@@ -268,7 +363,7 @@ class KernelBase:
         target: tuple[int, int] | None = None
         canonical = path
         try:
-            resolved = self.walk(proc, path, Syscall("lab"), allow_missing=True)
+            resolved = self.walk(proc, path, Syscall.on("lab", path), allow_missing=True)
         except OSError:
             resolved = None
         if resolved is not None:
@@ -283,7 +378,7 @@ class KernelBase:
     # -- path walk --------------------------------------------------------------------------
 
     def cwd_of(self, proc: Process) -> Location:
-        resolved = self.walk(proc, proc.cwd, Syscall("getcwd"))
+        resolved = self.walk(proc, proc.cwd, Syscall.of("getcwd"))
         assert resolved.location is not None
         return resolved.location
 

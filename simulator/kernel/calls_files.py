@@ -8,7 +8,7 @@ import os
 import attrs
 
 from simulator.errors import InvalidArgument
-from simulator.kernel.base import KernelBase, Resolved
+from simulator.kernel.base import KernelBase, Resolved, syscall_entry
 from simulator.kernel.dac import (
     MAY_EXEC,
     MAY_READ,
@@ -23,32 +23,6 @@ from simulator.kernel.mounts import Location
 from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
 
-# Syscall numbers on x86_64, for audit SYSCALL records.
-SYSCALL_NUMBERS = {
-    "openat": 257,
-    "newfstatat": 262,
-    "getxattr": 191,
-    "lgetxattr": 192,
-    "setxattr": 188,
-    "lsetxattr": 189,
-    "listxattr": 194,
-    "llistxattr": 195,
-    "removexattr": 197,
-    "lremovexattr": 198,
-    "chown": 92,
-    "lchown": 94,
-    "chmod": 90,
-    "mknodat": 259,
-    "mkdirat": 258,
-    "unlinkat": 263,
-    "renameat2": 316,
-    "linkat": 265,
-    "symlinkat": 266,
-    "readlinkat": 267,
-    "mount": 165,
-    "umount2": 166,
-}
-
 O_ACCMODE = os.O_ACCMODE
 
 
@@ -59,6 +33,7 @@ class OpenFile:
     location: Location
     path: str
     flags: int
+    fd: int
 
     @property
     def readable(self) -> bool:
@@ -136,10 +111,11 @@ class FileCalls(KernelBase):
         directory.mtime = directory.ctime = self.clock.now
         return Location(parent_loc.mount_id, inode.ino)
 
+    @syscall_entry
     def open(
         self, proc: Process, path: str, flags: int = os.O_RDONLY, mode: int = 0o666
     ) -> OpenFile:
-        syscall = Syscall("openat", (0xFFFFFF9C, 0, flags, mode))
+        syscall = Syscall.at("openat", path, flags, mode)
         check_mode(mode)
         resolved = self.walk(
             proc,
@@ -157,7 +133,7 @@ class FileCalls(KernelBase):
             except OSError:
                 self._drop_entry(resolved.parent, resolved.name)
                 raise
-            return OpenFile(loc, resolved.path, flags)
+            return self._new_handle(proc, loc, resolved.path, flags)
         loc = resolved.location
         inode = self.inode_at(loc)
         if flags & os.O_CREAT and flags & os.O_EXCL:
@@ -184,7 +160,12 @@ class FileCalls(KernelBase):
             inode.data = b""
             inode.size = 0
             inode.mtime = inode.ctime = self.clock.now
-        return OpenFile(loc, resolved.path, flags)
+        return self._new_handle(proc, loc, resolved.path, flags)
+
+    def _new_handle(self, proc: Process, loc: Location, path: str, flags: int) -> OpenFile:
+        """The lowest free descriptor; the lab never closes one, so it only grows."""
+        proc.next_fd += 1
+        return OpenFile(loc, path, flags, proc.next_fd - 1)
 
     def _drop_entry(self, parent: Location | None, name: str | None) -> None:
         """Undo a create whose later checks failed: the state must be as before the call."""
@@ -230,8 +211,9 @@ class FileCalls(KernelBase):
 
     # -- inspecting ---------------------------------------------------------------------------
 
+    @syscall_entry
     def stat(self, proc: Process, path: str, *, follow: bool = True) -> StatResult:
-        syscall = Syscall("newfstatat", (0xFFFFFF9C, 0, 0, 0 if follow else 0x100))
+        syscall = Syscall.at("newfstatat", path, 0x7FFC0000, 0 if follow else 0x100)
         resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
         self.take_fault("stat", proc, resolved.path, loc)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=resolved.path)
@@ -260,8 +242,9 @@ class FileCalls(KernelBase):
             image=inode.image,
         )
 
+    @syscall_entry
     def readlink(self, proc: Process, path: str) -> str:
-        syscall = Syscall("readlinkat")
+        syscall = Syscall.at("readlinkat", path)
         resolved, loc = self.resolve_existing(proc, path, syscall, follow=False)
         inode = self.inode_at(loc)
         if inode.kind is not Kind.SYMLINK:
@@ -269,9 +252,10 @@ class FileCalls(KernelBase):
         self.lsm_check(proc, loc, ("read",), syscall, name=resolved.name)
         return "/" if inode.magic_root_pid is not None else inode.target or ""
 
+    @syscall_entry
     def listdir(self, proc: Process, path: str) -> list[str]:
         """``getdents``: the names in a directory, sorted (the lab's directory order)."""
-        syscall = Syscall("getdents64")
+        syscall = Syscall.of("getdents64", 3)
         resolved, loc = self.resolve_existing(proc, path, syscall)
         inode = self.inode_at(loc)
         if not inode.is_dir():
@@ -280,11 +264,13 @@ class FileCalls(KernelBase):
         assert inode.entries is not None
         return sorted(inode.entries)
 
+    @syscall_entry
     def realpath(self, proc: Process, path: str) -> str:
-        return self.walk(proc, path, Syscall("getcwd")).path
+        return self.walk(proc, path, Syscall.of("getcwd")).path
 
+    @syscall_entry
     def chdir(self, proc: Process, path: str) -> None:
-        syscall = Syscall("chdir")
+        syscall = Syscall.on("chdir", path)
         resolved, loc = self.resolve_existing(proc, path, syscall)
         if not self.inode_at(loc).is_dir():
             raise os_error(errno.ENOTDIR, path)
@@ -308,13 +294,15 @@ class FileCalls(KernelBase):
             self._drop_entry(resolved.parent, resolved.name)
             raise
 
+    @syscall_entry
     def mkdir(self, proc: Process, path: str, mode: int = 0o777) -> None:
-        syscall = Syscall("mkdirat", (0xFFFFFF9C, 0, mode))
+        syscall = Syscall.at("mkdirat", path, mode)
         check_mode(mode)
         resolved = self._new_name(proc, path.rstrip("/") or "/", syscall)
         loc = self._create(proc, resolved, Kind.DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
         self._finish_create(proc, resolved, loc, syscall)
 
+    @syscall_entry
     def mknod(
         self,
         proc: Process,
@@ -323,7 +311,7 @@ class FileCalls(KernelBase):
         mode: int,
         rdev: DeviceNumber | None = None,
     ) -> None:
-        syscall = Syscall("mknodat", (0xFFFFFF9C, 0, kind.format_bits | mode, 0))
+        syscall = Syscall.at("mknodat", path, kind.format_bits | mode, rdev.encode() if rdev else 0)
         check_mode(mode)
         if kind in (Kind.DIRECTORY, Kind.SYMLINK):
             raise InvalidArgument(f"mknod cannot make a {kind.value}")
@@ -336,16 +324,18 @@ class FileCalls(KernelBase):
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
         self._finish_create(proc, resolved, loc, syscall)
 
+    @syscall_entry
     def symlink(self, proc: Process, target: str, path: str) -> None:
-        syscall = Syscall("symlinkat")
+        syscall = Syscall.at("symlinkat", path)
         if not target:
             raise os_error(errno.ENOENT, path)
         resolved = self._new_name(proc, path, syscall)
         loc = self._create(proc, resolved, Kind.SYMLINK, 0o777, syscall, target=target)
         self._finish_create(proc, resolved, loc, syscall)
 
+    @syscall_entry
     def link(self, proc: Process, existing: str, new: str) -> None:
-        syscall = Syscall("linkat")
+        syscall = Syscall.at("linkat", existing)
         old, old_loc = self.resolve_existing(proc, existing, syscall, follow=False)
         inode = self.inode_at(old_loc)
         if inode.is_dir():
@@ -382,8 +372,9 @@ class FileCalls(KernelBase):
     def _is_busy(self, loc: Location) -> bool:
         return self.mounted_on(loc) is not None or self.is_mount_root(loc)
 
+    @syscall_entry
     def unlink(self, proc: Process, path: str) -> None:
-        syscall = Syscall("unlinkat", (0xFFFFFF9C, 0, 0))
+        syscall = Syscall.at("unlinkat", path, 0)
         resolved, loc = self.resolve_existing(proc, path, syscall, follow=False)
         if resolved.parent is None:
             raise os_error(errno.EISDIR, path)
@@ -396,8 +387,9 @@ class FileCalls(KernelBase):
         self._check_delete(proc, resolved, loc, syscall, "unlink")
         self._remove_entry(resolved.parent, resolved.name, loc)
 
+    @syscall_entry
     def rmdir(self, proc: Process, path: str) -> None:
-        syscall = Syscall("unlinkat", (0xFFFFFF9C, 0, 0x200))
+        syscall = Syscall.at("unlinkat", path, 0x200)
         resolved, loc = self.resolve_existing(proc, path, syscall, follow=False)
         if resolved.parent is None:
             raise os_error(errno.EBUSY if path.rstrip("/") in ("", "/") else errno.EINVAL, path)
@@ -427,8 +419,9 @@ class FileCalls(KernelBase):
         if inode.nlink == 0:
             del fs.inodes[inode.ino]
 
+    @syscall_entry
     def rename(self, proc: Process, old: str, new: str) -> None:
-        syscall = Syscall("renameat2")
+        syscall = Syscall.at("renameat2", old)
         src, src_loc = self.resolve_existing(proc, old, syscall, follow=False)
         dst = self.walk(proc, new, syscall, follow=False, allow_missing=True)
         if src.parent is None or dst.parent is None or src.name is None or dst.name is None:
@@ -485,10 +478,13 @@ class FileCalls(KernelBase):
 
     # -- attributes -------------------------------------------------------------------------------
 
+    @syscall_entry
     def chown(
         self, proc: Process, path: str, uid: int = -1, gid: int = -1, *, follow: bool = True
     ) -> None:
-        syscall = Syscall("chown" if follow else "lchown", (0, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF))
+        syscall = Syscall.on(
+            "chown" if follow else "lchown", path, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF
+        )
         for value, what in ((uid, "uid"), (gid, "gid")):
             if not -1 <= value <= 0xFFFFFFFE:
                 raise InvalidArgument(f"{what} {value} is out of range")
@@ -519,8 +515,9 @@ class FileCalls(KernelBase):
                 inode.mode &= ~0o2000
         inode.ctime = self.clock.now
 
+    @syscall_entry
     def chmod(self, proc: Process, path: str, mode: int) -> None:
-        syscall = Syscall("chmod", (0, mode))
+        syscall = Syscall.on("chmod", path, mode)
         check_mode(mode)
         resolved, loc = self.resolve_existing(proc, path, syscall)
         self.take_fault("chmod", proc, resolved.path, loc)
@@ -532,9 +529,10 @@ class FileCalls(KernelBase):
         inode.mode = mode
         inode.ctime = self.clock.now
 
+    @syscall_entry
     def access(self, proc: Process, path: str, mask: int) -> None:
         """``access(2)`` with real ids: DAC and the LSM, without opening (used by libvirt)."""
-        syscall = Syscall("access", (0, mask))
+        syscall = Syscall.on("access", path, mask)
         _, loc = self.resolve_existing(proc, path, syscall)
         fs = self.fs_at(loc)
         if mask and not dac_allows(self.credentials_on(proc, fs), fs.inodes[loc.ino], mask):

@@ -7,7 +7,7 @@ import errno
 import attrs
 
 from simulator.errors import InvalidArgument
-from simulator.kernel.base import KernelBase
+from simulator.kernel.base import KernelBase, syscall_entry
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.mounts import Location, Mount, MountNamespace
@@ -19,6 +19,7 @@ MOUNTABLE_TYPES = ("tmpfs", "nfs")
 
 
 class MountCalls(KernelBase):
+    @syscall_entry
     def mount(
         self,
         proc: Process,
@@ -30,7 +31,7 @@ class MountCalls(KernelBase):
         bind: bool = False,
     ) -> Mount:
         """``mount(2)``: a bind mount of ``source``, or a new ``tmpfs``/``nfs`` filesystem."""
-        syscall = Syscall("mount")
+        syscall = Syscall.on("mount", source)
         if not proc.credentials.is_root:
             raise os_error(errno.EPERM, target)
         if not bind and fstype not in MOUNTABLE_TYPES:
@@ -85,8 +86,9 @@ class MountCalls(KernelBase):
         # A new tmpfs root takes the filesystem's default context (genfscon tmpfs_t).
         return "system_u:object_r:tmpfs_t:s0" if self.security.name != "none" else None
 
+    @syscall_entry
     def umount(self, proc: Process, target: str) -> None:
-        syscall = Syscall("umount2")
+        syscall = Syscall.on("umount2", target)
         if not proc.credentials.is_root:
             raise os_error(errno.EPERM, target)
         _, loc = self.resolve_existing(proc, target, syscall)

@@ -67,6 +67,8 @@ class ProcessCalls(KernelBase):
         proc = self.process(pid)
         del self.processes[pid]
         self._remove_proc_entries(pid)
+        if self.audit.daemon_pid == pid:
+            self.audit.daemon_pid = None
         self.release_namespace(proc.ns_id)
 
     def kill(self, caller: Process, pid: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 
-from simulator.kernel.base import KernelBase
+from simulator.kernel.base import KernelBase, syscall_entry
 from simulator.kernel.dac import MAY_READ, MAY_WRITE, owner_or_capable
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
@@ -49,8 +49,9 @@ class XattrCalls(KernelBase):
             return None
         return inode.xattrs.get(SELINUX_XATTR)
 
+    @syscall_entry
     def getxattr(self, proc: Process, path: str, name: bytes, *, follow: bool = True) -> bytes:
-        syscall = Syscall("getxattr" if follow else "lgetxattr")
+        syscall = Syscall.on("getxattr" if follow else "lgetxattr", path)
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("getxattr", proc, where, loc)
@@ -71,8 +72,9 @@ class XattrCalls(KernelBase):
         except KeyError:
             raise os_error(errno.ENODATA, path) from None
 
+    @syscall_entry
     def listxattr(self, proc: Process, path: str, *, follow: bool = True) -> list[bytes]:
-        syscall = Syscall("listxattr" if follow else "llistxattr")
+        syscall = Syscall.on("listxattr" if follow else "llistxattr", path)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
         cred = self.credentials_on(proc, fs)
@@ -83,6 +85,7 @@ class XattrCalls(KernelBase):
             raise os_error(errno.EOPNOTSUPP, path)
         return sorted(n for n in names if visible_to(cred, n))
 
+    @syscall_entry
     def setxattr(
         self,
         proc: Process,
@@ -93,7 +96,7 @@ class XattrCalls(KernelBase):
         *,
         follow: bool = True,
     ) -> None:
-        syscall = Syscall("setxattr" if follow else "lsetxattr", (0, 0, len(value), flags))
+        syscall = Syscall.on("setxattr" if follow else "lsetxattr", path, 0, len(value), flags)
         check_name(name)
         if len(value) > XATTR_SIZE_MAX:
             raise os_error(errno.E2BIG, path)
@@ -142,10 +145,11 @@ class XattrCalls(KernelBase):
         self.lsm_check(proc, loc, ("relabelfrom",), syscall, path=path)
         if not self.security.valid_label(value.rstrip(b"\0")):
             raise os_error(errno.EINVAL, path)
-        self.lsm_check(proc, loc, ("relabelto",), syscall, path=path)
+        self.lsm_check(proc, loc, ("relabelto",), syscall, path=path, new_label=value)
 
+    @syscall_entry
     def removexattr(self, proc: Process, path: str, name: bytes, *, follow: bool = True) -> None:
-        syscall = Syscall("removexattr" if follow else "lremovexattr")
+        syscall = Syscall.on("removexattr" if follow else "lremovexattr", path)
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("removexattr", proc, where, loc)

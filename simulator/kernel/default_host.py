@@ -307,6 +307,7 @@ PROCESSES = (
     ),
 )
 SHELL_PID = 2000
+AUDITD_PID = 812
 DAEMON_PID = 1043
 
 
@@ -410,3 +411,4 @@ def build_default_host(kernel: Kernel) -> None:
         )
     for proc in kernel.processes.values():
         proc.start_time = boot
+    kernel.audit.daemon_pid = AUDITD_PID

@@ -41,6 +41,7 @@ class Process:
     ses: int = UNSET_ID
     tty: str | None = None
     start_time: int = 0
+    next_fd: int = 3
 
     @property
     def credentials(self) -> Credentials:

@@ -10,9 +10,43 @@ from typing import Any, Protocol
 
 import attrs
 
+from simulator.kernel.audit import AvcRecord, user_pointer
 from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.inode import Inode, Kind
 from simulator.kernel.process import Process
+
+AT_FDCWD = 0xFFFFFF9C
+
+# x86_64 system call numbers, for audit SYSCALL records.
+SYSCALL_NUMBERS: dict[str, int] = {
+    "access": 21,
+    "chdir": 80,
+    "chmod": 90,
+    "chown": 92,
+    "getcwd": 79,
+    "getdents64": 217,
+    "getxattr": 191,
+    "lchown": 94,
+    "lgetxattr": 192,
+    "linkat": 265,
+    "listxattr": 194,
+    "llistxattr": 195,
+    "lremovexattr": 198,
+    "lsetxattr": 189,
+    "mkdirat": 258,
+    "mknodat": 259,
+    "mount": 165,
+    "newfstatat": 262,
+    "openat": 257,
+    "readlinkat": 267,
+    "removexattr": 197,
+    "renameat2": 316,
+    "setxattr": 188,
+    "symlinkat": 266,
+    "umount2": 166,
+    "unlinkat": 263,
+    "unshare": 272,
+}
 
 
 @attrs.frozen
@@ -20,7 +54,26 @@ class Syscall:
     """What the audit SYSCALL record needs to know about the call being checked."""
 
     name: str
-    args: tuple[int, ...] = ()
+    args: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    @classmethod
+    def at(cls, name: str, path: str, *rest: int) -> Syscall:
+        """A ``*at()`` call relative to the cwd: ``a0=AT_FDCWD a1=<path pointer> ...``."""
+        return cls.of(name, AT_FDCWD, user_pointer(path), *rest)
+
+    @classmethod
+    def on(cls, name: str, path: str, *rest: int) -> Syscall:
+        """A call whose first argument is a path."""
+        return cls.of(name, user_pointer(path), *rest)
+
+    @classmethod
+    def of(cls, name: str, *args: int) -> Syscall:
+        padded = (*args, 0, 0, 0, 0)[:4]
+        return cls(name, (padded[0], padded[1], padded[2], padded[3]))
+
+    @property
+    def number(self) -> int:
+        return SYSCALL_NUMBERS.get(self.name, 0)
 
 
 @attrs.frozen
@@ -39,6 +92,19 @@ class AccessRequest:
     syscall: Syscall
     name: str | None = None
     path: str | None = None
+    # The context checked instead of the inode's (relabelto checks the new label).
+    new_label: bytes | None = None
+
+
+@attrs.frozen
+class CheckResult:
+    """The module's answer: fail the call with EACCES or not, and what to audit."""
+
+    enforced: bool = False
+    avc: AvcRecord | None = None
+
+
+ALLOWED = CheckResult()
 
 
 class SecurityModule(Protocol):
@@ -46,8 +112,8 @@ class SecurityModule(Protocol):
 
     name: str
 
-    def check(self, request: AccessRequest) -> None:
-        """Raise ``OSError(EACCES)`` to deny; return to allow."""
+    def check(self, request: AccessRequest) -> CheckResult:
+        """Decide; the kernel audits ``avc`` and fails with EACCES when ``enforced``."""
 
     def label_new_inode(
         self, process: Process, parent: Inode, kind: Kind, name: str
@@ -72,8 +138,8 @@ class NoSecurity:
 
     name = "none"
 
-    def check(self, request: AccessRequest) -> None:
-        return None
+    def check(self, request: AccessRequest) -> CheckResult:
+        return ALLOWED
 
     def label_new_inode(
         self, process: Process, parent: Inode, kind: Kind, name: str

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from simulator.errors import SnapshotError
+from simulator.kernel.audit import AuditLog
 from simulator.kernel.clock import Counters
 from simulator.kernel.faults import Fault
 from simulator.kernel.filesystem import Features, Filesystem
@@ -138,6 +139,7 @@ def dump_state(kernel: KernelBase) -> dict[str, Any]:
         "processes": [attrs.asdict(kernel.processes[i]) for i in sorted(kernel.processes)],
         "faults": [attrs.asdict(f) for f in kernel.faults.faults],
         "security": {"module": kernel.security.name, "state": kernel.security.state()},
+        "audit": kernel.audit.to_dict(),
     }
 
 
@@ -192,6 +194,7 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
         )
         kernel.processes[proc.pid] = proc
     kernel.faults.faults = [Fault(**f) for f in data["faults"]]
+    kernel.audit = AuditLog.from_dict(data["audit"])
     security = data["security"]
     if security["module"] != kernel.security.name:
         raise SnapshotError(

@@ -63,7 +63,9 @@ def check_permissions(tclass: str, perms: tuple[str, ...] | list[str]) -> None:
             raise InvalidArgument(f"class {tclass} has no permission {perm!r}")
 
 
-def in_class_order(tclass: str, perms: set[str] | frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+def in_class_order(
+    tclass: str, perms: set[str] | frozenset[str] | tuple[str, ...]
+) -> tuple[str, ...]:
     """Permissions sorted as the kernel prints them."""
     order = PERMISSIONS[check_class(tclass)]
     return tuple(p for p in order if p in perms)

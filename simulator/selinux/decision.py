@@ -72,7 +72,7 @@ class Decision:
 
     @property
     def enforced(self) -> bool:
-        """The access fails: something is denied and neither the mode nor the domain is permissive."""
+        """The access fails: something is denied, and neither mode nor domain is permissive."""
         return bool(self.denied) and not self.permissive
 
     def verdict(self, perm: str) -> PermissionVerdict:

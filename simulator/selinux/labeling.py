@@ -8,20 +8,11 @@ target low``); the user is the creating process's; the role is ``object_r``.
 from __future__ import annotations
 
 from simulator.selinux.context import MlsRange, SecurityContext
-
-# (subject type, parent directory type, class) -> new type. Fedora targeted policy:
-# userdom_user_tmp_filetrans() for unconfined_t in tmp_t.
-TYPE_TRANSITIONS: dict[tuple[str, str, str], str] = {
-    ("unconfined_t", "tmp_t", tclass): "user_tmp_t"
-    for tclass in ("file", "dir", "lnk_file", "sock_file", "fifo_file")
-}
+from simulator.selinux.policy import Policy
 
 
 def new_object_context(
-    subject: SecurityContext,
-    parent: SecurityContext,
-    tclass: str,
-    transitions: dict[tuple[str, str, str], str] = TYPE_TRANSITIONS,
+    policy: Policy, subject: SecurityContext, parent: SecurityContext, tclass: str
 ) -> SecurityContext:
-    type_ = transitions.get((subject.type, parent.type, tclass), parent.type)
+    type_ = policy.transition(subject.type, parent.type, tclass) or parent.type
     return SecurityContext(subject.user, "object_r", type_, MlsRange.single(parent.low))

@@ -7,6 +7,7 @@ import attrs
 
 from simulator.errors import InvalidArgument
 from simulator.selinux import targeted
+from simulator.selinux.context import SecurityContext
 from simulator.selinux.rules import ALL, Boolean, Constraint, RuleKind, TeRule, TypeTransition
 
 MCS_CONSTRAINED = "mcs_constrained_type"
@@ -23,6 +24,8 @@ class Policy:
     transitions: tuple[TypeTransition, ...] = attrs.field(repr=False)
     customizable: frozenset[str] = attrs.field(repr=False)
     permissive_types: frozenset[str] = attrs.field(repr=False)
+    users: frozenset[str] = attrs.field(repr=False)
+    roles: frozenset[str] = attrs.field(repr=False)
     modules: tuple[tuple[str, tuple[TeRule, ...]], ...] = ()
 
     @classmethod
@@ -39,6 +42,8 @@ class Policy:
             transitions=targeted.TYPE_TRANSITIONS,
             customizable=targeted.CUSTOMIZABLE_TYPES,
             permissive_types=frozenset(targeted.PERMISSIVE_TYPES),
+            users=targeted.USERS,
+            roles=targeted.ROLES,
         )
 
     def with_module(self, name: str, rules: tuple[TeRule, ...]) -> Policy:
@@ -49,6 +54,12 @@ class Policy:
                     raise InvalidArgument(f"module {name}: unknown type or attribute {type_!r}")
         kept = tuple((n, r) for n, r in self.modules if n != name)
         return attrs.evolve(self, modules=(*kept, (name, rules)))
+
+    def valid_context(self, context: SecurityContext) -> bool:
+        """``security_context_to_sid()``: user, role and type must exist in the policy."""
+        return (
+            context.user in self.users and context.role in self.roles and self.is_type(context.type)
+        )
 
     # -- lookups ----------------------------------------------------------------------------
 

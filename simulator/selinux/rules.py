@@ -72,7 +72,7 @@ def dontaudit(source: str, target: str, classes: str, perms: str, *, origin: str
 
 
 class Expression(enum.Enum):
-    """The MCS constraint expressions of Fedora's ``policy/mcs`` (each ``or t1 != mcs_constrained_type``)."""
+    """Fedora's MCS constraint expressions (each also says ``or t1 != mcs_constrained_type``)."""
 
     H1_DOM_H2 = "h1 dom h2"
     H1_DOM_H2_AND_L2_EQ_H2 = "(h1 dom h2) and (l2 eq h2)"

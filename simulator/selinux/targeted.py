@@ -53,12 +53,18 @@ svirt_image_t virt_image_t virt_content_t fixed_disk_device_t removable_device_t
 null_device_t zero_device_t random_device_t ptmx_t kvm_device_t userfaultfd_device_t
 vfio_device_t vhost_device_t tun_tap_device_t
 """
-OBJECT_TYPES: dict[str, tuple[str, ...]] = {
-    name: ("file_type",) for name in _FILE_TYPES.split()
-}
+OBJECT_TYPES: dict[str, tuple[str, ...]] = dict.fromkeys(_FILE_TYPES.split(), ("file_type",))
 for _name in _DEVICE_NODES.split():
     OBJECT_TYPES[_name] = (*OBJECT_TYPES.get(_name, ("file_type",)), "device_node")
 OBJECT_TYPES["tmp_t"] = (*OBJECT_TYPES["tmp_t"], "tmpfile")
+
+# SELinux users and roles of the targeted policy (seusers, users).
+USERS = frozenset(
+    {"system_u", "unconfined_u", "root", "staff_u", "sysadm_u", "user_u", "guest_u", "xguest_u"}
+)
+ROLES = frozenset(
+    {"object_r", "system_r", "unconfined_r", "staff_r", "sysadm_r", "user_r", "guest_r", "xguest_r"}
+)
 
 # F dist/customizable_types: restorecon keeps these without -F.
 CUSTOMIZABLE_TYPES = frozenset({"svirt_image_t", "svirt_home_t", "virt_content_t"})
@@ -98,10 +104,14 @@ BOOLEANS: tuple[Boolean, ...] = (
         "Allow confined virtual guests to use executable memory and executable stack",
     ),
     Boolean("virt_use_rawip", False, "Allow confined virtual guests to use rawip sockets"),
-    Boolean("virt_use_xserver", False, "Allow confined virtual guests to interact with the xserver"),
+    Boolean(
+        "virt_use_xserver", False, "Allow confined virtual guests to interact with the xserver"
+    ),
     Boolean("virt_use_glusterd", False, "Allow confined virtual guests to use glusterd"),
     Boolean("virt_use_pcscd", False, "Allow confined virtual guests to interact with pcscd"),
-    Boolean("virt_use_sanlock", False, "Allow confined virtual guests to interact with the sanlock"),
+    Boolean(
+        "virt_use_sanlock", False, "Allow confined virtual guests to interact with the sanlock"
+    ),
     Boolean("virt_sandbox_use_all_caps", True, "Allow sandbox containers to use all capabilities"),
     Boolean("virt_sandbox_use_audit", True, "Allow sandbox containers to send audit messages"),
     Boolean(
@@ -115,80 +125,241 @@ BOOLEANS: tuple[Boolean, ...] = (
 
 # selinux-policy.md 2.1 (Fedora), every row.
 VIRT_DOMAIN_RULES: tuple[TeRule, ...] = (
-    allow("virt_domain", "svirt_image_t", "file",
-          MANAGE_FILE + " map watch watch_reads", origin="virt.te:1074-1082"),
-    allow("virt_domain", "svirt_image_t", "dir", MANAGE_DIR + " watch watch_reads",
-          origin="virt.te:1074"),
+    allow(
+        "virt_domain",
+        "svirt_image_t",
+        "file",
+        MANAGE_FILE + " map watch watch_reads",
+        origin="virt.te:1074-1082",
+    ),
+    allow(
+        "virt_domain",
+        "svirt_image_t",
+        "dir",
+        MANAGE_DIR + " watch watch_reads",
+        origin="virt.te:1074",
+    ),
     allow("virt_domain", "svirt_image_t", "blk_file chr_file", RW_DEV, origin="virt.te:1079-1080"),
     allow("svirt_t", "svirt_image_t", "blk_file chr_file", "map", origin="virt.te:1083-1084"),
-    allow("virt_domain", "svirt_image_t", "sock_file fifo_file", MANAGE_FILE,
-          origin="virt.te:1076-1077"),
-    allow("virt_domain", "virt_image_t", "file", "getattr ioctl lock open read",
-          origin="virt.te:1071 read_files_pattern"),
-    allow("virt_domain", "virt_content_t", "file blk_file", "getattr ioctl lock map open read",
-          origin="virt.te:1043-1044, 1318"),
-    dontaudit("virt_domain", "virt_content_t", "file", "append getattr ioctl lock open write",
-              origin="virt.te:1045"),
+    allow(
+        "virt_domain",
+        "svirt_image_t",
+        "sock_file fifo_file",
+        MANAGE_FILE,
+        origin="virt.te:1076-1077",
+    ),
+    allow(
+        "virt_domain",
+        "virt_image_t",
+        "file",
+        "getattr ioctl lock open read",
+        origin="virt.te:1071 read_files_pattern",
+    ),
+    allow(
+        "virt_domain",
+        "virt_content_t",
+        "file blk_file",
+        "getattr ioctl lock map open read",
+        origin="virt.te:1043-1044, 1318",
+    ),
+    dontaudit(
+        "virt_domain",
+        "virt_content_t",
+        "file",
+        "append getattr ioctl lock open write",
+        origin="virt.te:1045",
+    ),
     dontaudit("virt_domain", "virt_content_t", "dir", "write", origin="virt.te:1046"),
-    allow("svirt_t", "fixed_disk_device_t", "blk_file chr_file", "read write",
-          origin="virt.te:518 storage_rw_inherited_fixed_disk_dev"),
-    dontaudit("virt_domain", "device_node", "blk_file chr_file", "getattr",
-              origin="virt.te:1128 dev_dontaudit_getattr_all"),
-    allow("virt_domain", "removable_device_t", "blk_file", "getattr ioctl lock open read",
-          origin="virt.te:1165 storage_raw_read_removable_device"),
-    allow("virt_domain", "usb_device_t", "chr_file", RW_DEV, boolean="virt_use_usb",
-          origin="virt.te:1215-1223"),
-    allow("application_domain_type", "admin_home_t", "file", "append getattr",
-          origin="application_domain_type"),
+    allow(
+        "svirt_t",
+        "fixed_disk_device_t",
+        "blk_file chr_file",
+        "read write",
+        origin="virt.te:518 storage_rw_inherited_fixed_disk_dev",
+    ),
+    dontaudit(
+        "virt_domain",
+        "device_node",
+        "blk_file chr_file",
+        "getattr",
+        origin="virt.te:1128 dev_dontaudit_getattr_all",
+    ),
+    allow(
+        "virt_domain",
+        "removable_device_t",
+        "blk_file",
+        "getattr ioctl lock open read",
+        origin="virt.te:1165 storage_raw_read_removable_device",
+    ),
+    allow(
+        "virt_domain",
+        "usb_device_t",
+        "chr_file",
+        RW_DEV,
+        boolean="virt_use_usb",
+        origin="virt.te:1215-1223",
+    ),
+    allow(
+        "application_domain_type",
+        "admin_home_t",
+        "file",
+        "append getattr",
+        origin="application_domain_type",
+    ),
     allow("domain", "admin_home_t", "dir", "getattr open search", origin="domain"),
-    allow("application_domain_type", "user_home_t", "file", "append getattr",
-          origin="application_domain_type"),
+    allow(
+        "application_domain_type",
+        "user_home_t",
+        "file",
+        "append getattr",
+        origin="application_domain_type",
+    ),
     allow("virt_domain", "user_home_t", "lnk_file", "getattr read", origin="virt.te:1058"),
-    allow("virt_domain", "nfs_t", "file", "append getattr ioctl lock read write",
-          origin="virt.te:1157 fs_rw_inherited_nfs_files"),
-    allow("virt_domain", "nfs_t", "file", MANAGE_FILE + " map", boolean="virt_use_nfs",
-          origin="virt.te:1194-1201"),
-    allow("virt_domain", "nfs_t", "dir", MANAGE_DIR, boolean="virt_use_nfs",
-          origin="virt.te:1194-1201"),
-    allow("virt_domain", "nfs_t", "sock_file lnk_file", MANAGE_FILE, boolean="virt_use_nfs",
-          origin="virt.te:1194-1201"),
-    allow("virt_domain", "cifs_t", "file", "append getattr ioctl lock read write",
-          origin="virt.te:1158"),
-    allow("virt_domain", "cifs_t", "file", MANAGE_FILE, boolean="virt_use_samba",
-          origin="virt.te:1207-1213"),
-    allow("virt_domain", "cifs_t", "dir", MANAGE_DIR, boolean="virt_use_samba",
-          origin="virt.te:1207-1213"),
-    allow("virt_domain", "file_type", "dir", "getattr open search",
-          origin="virt.te:1150 files_search_all"),
-    allow("virt_domain", "tmp_t", "dir",
-          "add_name getattr ioctl lock open read remove_name search write",
-          origin="virt.te:1090 files_tmp_filetrans"),
+    allow(
+        "virt_domain",
+        "nfs_t",
+        "file",
+        "append getattr ioctl lock read write",
+        origin="virt.te:1157 fs_rw_inherited_nfs_files",
+    ),
+    allow(
+        "virt_domain",
+        "nfs_t",
+        "file",
+        MANAGE_FILE + " map",
+        boolean="virt_use_nfs",
+        origin="virt.te:1194-1201",
+    ),
+    allow(
+        "virt_domain",
+        "nfs_t",
+        "dir",
+        MANAGE_DIR,
+        boolean="virt_use_nfs",
+        origin="virt.te:1194-1201",
+    ),
+    allow(
+        "virt_domain",
+        "nfs_t",
+        "sock_file lnk_file",
+        MANAGE_FILE,
+        boolean="virt_use_nfs",
+        origin="virt.te:1194-1201",
+    ),
+    allow(
+        "virt_domain",
+        "cifs_t",
+        "file",
+        "append getattr ioctl lock read write",
+        origin="virt.te:1158",
+    ),
+    allow(
+        "virt_domain",
+        "cifs_t",
+        "file",
+        MANAGE_FILE,
+        boolean="virt_use_samba",
+        origin="virt.te:1207-1213",
+    ),
+    allow(
+        "virt_domain",
+        "cifs_t",
+        "dir",
+        MANAGE_DIR,
+        boolean="virt_use_samba",
+        origin="virt.te:1207-1213",
+    ),
+    allow(
+        "virt_domain",
+        "file_type",
+        "dir",
+        "getattr open search",
+        origin="virt.te:1150 files_search_all",
+    ),
+    allow(
+        "virt_domain",
+        "tmp_t",
+        "dir",
+        "add_name getattr ioctl lock open read remove_name search write",
+        origin="virt.te:1090 files_tmp_filetrans",
+    ),
     allow("domain", "tmpfile", "file", "append getattr ioctl lock read", origin="domain tmpfile"),
-    allow("application_domain_type", "user_tmp_t", "file",
-          "append getattr ioctl lock map read write", origin="application_domain_type"),
-    allow("virt_domain", "svirt_tmp_t", "file lnk_file sock_file", MANAGE_FILE,
-          origin="virt.te:1086-1091"),
+    allow(
+        "application_domain_type",
+        "user_tmp_t",
+        "file",
+        "append getattr ioctl lock map read write",
+        origin="application_domain_type",
+    ),
+    allow(
+        "virt_domain",
+        "svirt_tmp_t",
+        "file lnk_file sock_file",
+        MANAGE_FILE,
+        origin="virt.te:1086-1091",
+    ),
     allow("virt_domain", "svirt_tmp_t", "dir", MANAGE_DIR, origin="virt.te:1086-1091"),
-    allow("virt_domain", "virt_var_lib_t", "file", "append getattr ioctl lock open read",
-          origin="virt.te:1112, 1317"),
-    allow("virt_domain", "var_t", "file", "getattr ioctl lock open read",
-          origin="virt.te:1149 files_read_var_files"),
+    allow(
+        "virt_domain",
+        "virt_var_lib_t",
+        "file",
+        "append getattr ioctl lock open read",
+        origin="virt.te:1112, 1317",
+    ),
+    allow(
+        "virt_domain",
+        "var_t",
+        "file",
+        "getattr ioctl lock open read",
+        origin="virt.te:1149 files_read_var_files",
+    ),
     allow("virt_domain", "usr_t", "file", "getattr ioctl lock open read", origin="attribute rule"),
     # The device nodes every guest opens from its private /dev (dev_rw_kvm, dev_read_rand, ...).
-    allow("virt_domain", "null_device_t zero_device_t random_device_t ptmx_t kvm_device_t "
-          "userfaultfd_device_t vfio_device_t vhost_device_t tun_tap_device_t", "chr_file",
-          RW_DEV + " map", origin="virt.te dev_rw_*"),
-    allow("virt_domain", "device_t tmpfs_t devpts_t", "lnk_file", "getattr read",
-          origin="dev_read_generic_symlinks"),
-    allow("virt_domain", "qemu_exec_t", "file", "execute getattr map open read entrypoint ioctl lock",
-          origin="virt_domain_template"),
-    allow("virt_domain", "etc_t passwd_file_t hostname_etc_t", "file",
-          "getattr ioctl lock open read", origin="files_read_etc_files"),
-    allow("domain", "proc_t", "file dir lnk_file", "getattr open read search",
-          origin="kernel_read_system_state"),
+    allow(
+        "virt_domain",
+        "null_device_t zero_device_t random_device_t ptmx_t kvm_device_t "
+        "userfaultfd_device_t vfio_device_t vhost_device_t tun_tap_device_t",
+        "chr_file",
+        RW_DEV + " map",
+        origin="virt.te dev_rw_*",
+    ),
+    allow(
+        "virt_domain",
+        "device_t tmpfs_t devpts_t",
+        "lnk_file",
+        "getattr read",
+        origin="dev_read_generic_symlinks",
+    ),
+    allow(
+        "virt_domain",
+        "qemu_exec_t",
+        "file",
+        "execute getattr map open read entrypoint ioctl lock",
+        origin="virt_domain_template",
+    ),
+    allow(
+        "virt_domain",
+        "etc_t passwd_file_t hostname_etc_t",
+        "file",
+        "getattr ioctl lock open read",
+        origin="files_read_etc_files",
+    ),
+    allow(
+        "domain",
+        "proc_t",
+        "file dir lnk_file",
+        "getattr open read search",
+        origin="kernel_read_system_state",
+    ),
     # domain_can_mmap_files: map on every file_type.
-    allow("domain", "file_type", "file", "map", boolean="domain_can_mmap_files",
-          origin="domain.te domain_can_mmap_files"),
+    allow(
+        "domain",
+        "file_type",
+        "file",
+        "map",
+        boolean="domain_can_mmap_files",
+        origin="domain.te domain_can_mmap_files",
+    ),
 )
 
 # Unconfined domains may do anything with any file (unconfined_domain_type, files_unconfined).
@@ -204,13 +375,22 @@ _VIRTQEMUD_RELABEL = (
     "virt_log_t virt_etc_rw_t device_t tmpfs_t"
 )
 VIRTQEMUD_RULES: tuple[TeRule, ...] = (
-    allow("virt_daemon", "file_type", "dir file lnk_file chr_file blk_file sock_file fifo_file",
-          "add_name append create getattr ioctl link lock map open read remove_name rename "
-          "reparent rmdir search setattr unlink write watch mounton",
-          origin="virt.te virtqemud"),
+    allow(
+        "virt_daemon",
+        "file_type",
+        "dir file lnk_file chr_file blk_file sock_file fifo_file",
+        "add_name append create getattr ioctl link lock map open read remove_name rename "
+        "reparent rmdir search setattr unlink write watch mounton",
+        origin="virt.te virtqemud",
+    ),
     *(
-        allow("virt_daemon", target, "dir file lnk_file chr_file blk_file sock_file fifo_file",
-              "relabelfrom relabelto", origin="virt.te:2203, 2294-2295")
+        allow(
+            "virt_daemon",
+            target,
+            "dir file lnk_file chr_file blk_file sock_file fifo_file",
+            "relabelfrom relabelto",
+            origin="virt.te:2203, 2294-2295",
+        )
         for target in _VIRTQEMUD_RELABEL.split()
     ),
 )
@@ -218,8 +398,10 @@ VIRTQEMUD_RULES: tuple[TeRule, ...] = (
 PERMISSIVE_TYPES: tuple[str, ...] = ("virtqemud_t",)  # virt.te:396 "permissive virtqemud_t;"
 
 TYPE_TRANSITIONS: tuple[TypeTransition, ...] = (
-    *(TypeTransition("unconfined_t", "tmp_t", c, "user_tmp_t")
-      for c in ("file", "dir", "lnk_file", "sock_file", "fifo_file")),
+    *(
+        TypeTransition("unconfined_t", "tmp_t", c, "user_tmp_t")
+        for c in ("file", "dir", "lnk_file", "sock_file", "fifo_file")
+    ),
     TypeTransition("svirt_t", "tmp_t", "file", "svirt_tmp_t"),
     TypeTransition("svirt_t", "user_tmp_t", "file", "svirt_tmp_t"),
 )

@@ -27,6 +27,7 @@ def test_owner_group_other_bits(host: simulator.Host, shell: Process, alice: Pro
 
 def test_supplementary_groups_count(host: simulator.Host, shell: Process, qemu: Process) -> None:
     host.write_file(shell, "/srv/kvm-only", b"")
+    host.setfilecon(shell, "/srv/kvm-only", "system_u:object_r:svirt_image_t:s0")
     host.chown(shell, "/srv/kvm-only", 0, 36)
     host.chmod(shell, "/srv/kvm-only", 0o660)
     host.open(qemu, "/srv/kvm-only", os.O_RDWR)

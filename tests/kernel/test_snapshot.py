@@ -22,7 +22,9 @@ def _busy_host() -> simulator.Host:
     host.setxattr(shell, "/var/lib/libvirt/images/a.qcow2", b"trusted.bin", b"\x00\x80\xff")
     host.link(shell, "/var/lib/libvirt/images/a.qcow2", "/srv/b")
     host.mount(shell, "server:/export", "/mnt", "nfs")
-    child = host.spawn(comm="q", argv=("q",), exe="", uid=0, gid=0, context="u:r:t:s0")
+    child = host.spawn(
+        comm="q", argv=("q",), exe="", uid=0, gid=0, context="system_u:system_r:virtqemud_t:s0"
+    )
     host.unshare_mount_namespace(child)
     host.mount(child, "devfs", "/dev", "tmpfs")
     host.mknod(child, "/dev/sdb", Kind.BLOCK, 0o660, DeviceNumber(8, 16))

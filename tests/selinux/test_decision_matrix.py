@@ -111,7 +111,7 @@ def test_objects_at_plain_s0_are_dominated() -> None:
 
 
 def test_modules_add_allow_rules_but_mcs_still_applies() -> None:
-    from simulator.selinux.rules import allow  # noqa: PLC0415
+    from simulator.selinux.rules import allow
 
     state = SelinuxState()
     home = SecurityContext.parse("system_u:object_r:admin_home_t:s0:c3,c4")
