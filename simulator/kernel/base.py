@@ -188,6 +188,16 @@ class KernelBase:
         self.next_anon_minor[key] = minor + 1
         return DeviceNumber(0, minor)
 
+    def free_if_unused(self, fs_id: int, ino: int) -> None:
+        """An inode goes when no name and no mount holds it (a bind mount pins its root)."""
+        fs = self.filesystems[fs_id]
+        inode = fs.inodes.get(ino)
+        if inode is None or inode.nlink > 0 or ino == fs.root_ino:
+            return
+        if any(m.fs_id == fs_id and m.root_ino == ino for m in self.mounts.values()):
+            return
+        del fs.inodes[ino]
+
     def forget_unused_filesystem(self, fs_id: int) -> None:
         """A filesystem nothing mounts is gone, except an NFS export: the server keeps it."""
         if self.filesystems[fs_id].fstype == "nfs":
@@ -201,7 +211,10 @@ class KernelBase:
             return
         ns = self.namespaces.pop(ns_id)
         for mount_id in ns.mount_ids:
-            self.forget_unused_filesystem(self.mounts.pop(mount_id).fs_id)
+            mount = self.mounts.pop(mount_id)
+            if mount.fs_id in self.filesystems:
+                self.free_if_unused(mount.fs_id, mount.root_ino)
+                self.forget_unused_filesystem(mount.fs_id)
 
     # -- mounts ---------------------------------------------------------------------------
 

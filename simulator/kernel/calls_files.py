@@ -416,8 +416,7 @@ class FileCalls(KernelBase):
         else:
             inode.nlink -= 1
             inode.ctime = self.clock.now
-        if inode.nlink == 0:
-            del fs.inodes[inode.ino]
+        self.free_if_unused(fs.fs_id, inode.ino)
 
     @syscall_entry
     def rename(self, proc: Process, old: str, new: str) -> None:

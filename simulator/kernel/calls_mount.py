@@ -100,6 +100,8 @@ class MountCalls(KernelBase):
             raise os_error(errno.EBUSY, target)
         ns.mount_ids.remove(mount.mount_id)
         del self.mounts[mount.mount_id]
+        if mount.fs_id in self.filesystems:
+            self.free_if_unused(mount.fs_id, mount.root_ino)
         self.forget_unused_filesystem(mount.fs_id)
 
     def unshare_mount_namespace(self, proc: Process) -> MountNamespace:

@@ -345,12 +345,9 @@ VIRT_DOMAIN_RULES: tuple[TeRule, ...] = (
         origin="files_read_etc_files",
     ),
     allow(
-        "domain",
-        "proc_t",
-        "file dir lnk_file",
-        "getattr open read search",
-        origin="kernel_read_system_state",
+        "domain", "proc_t", "file lnk_file", "getattr open read", origin="kernel_read_system_state"
     ),
+    allow("domain", "proc_t", "dir", "getattr open read search", origin="kernel_read_system_state"),
     # domain_can_mmap_files: map on every file_type.
     allow(
         "domain",
@@ -378,11 +375,11 @@ VIRTQEMUD_RULES: tuple[TeRule, ...] = (
     allow(
         "virt_daemon",
         "file_type",
-        "dir file lnk_file chr_file blk_file sock_file fifo_file",
-        "add_name append create getattr ioctl link lock map open read remove_name rename "
-        "reparent rmdir search setattr unlink write watch mounton",
+        "file lnk_file chr_file blk_file sock_file fifo_file",
+        "append create getattr ioctl link lock map open read rename setattr unlink write watch",
         origin="virt.te virtqemud",
     ),
+    allow("virt_daemon", "file_type", "dir", MANAGE_DIR + " watch mounton", origin="virt.te"),
     *(
         allow(
             "virt_daemon",

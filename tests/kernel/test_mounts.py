@@ -128,3 +128,15 @@ def test_the_namespace_ends_with_its_last_process(host: simulator.Host) -> None:
 def test_unshare_needs_root(host: simulator.Host, alice: Process) -> None:
     with fails(host, errno.EPERM):
         host.unshare_mount_namespace(alice)
+
+
+def test_a_bind_mount_keeps_an_unlinked_file(host: simulator.Host, shell: Process) -> None:
+    """Found by the property test: the mount pins the inode after its last name goes."""
+    host.write_file(shell, "/srv/source", b"kept")
+    host.write_file(shell, "/srv/target", b"")
+    host.mount(shell, "/srv/source", "/srv/target", bind=True)
+    host.unlink(shell, "/srv/source")
+    assert host.read_file(shell, "/srv/target") == b"kept"
+    ino = host.stat(shell, "/srv/target").st_ino
+    host.umount(shell, "/srv/target")
+    assert ino not in host.fs_at(host.ns_root(shell.ns_id)).inodes

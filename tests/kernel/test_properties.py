@@ -25,8 +25,12 @@ def _check_link_counts(kernel: Kernel) -> None:
                 references[child] += 1
                 if fs.inodes[child].is_dir():
                     subdirs[inode.ino] += 1
+        pinned = {m.root_ino for m in kernel.mounts.values() if m.fs_id == fs.fs_id}
         for inode in fs.inodes.values():
             if inode.ino == fs.root_ino:
+                continue
+            if inode.nlink == 0 and not references[inode.ino]:
+                assert inode.ino in pinned, f"inode {inode.ino} has no name and no mount"
                 continue
             if inode.is_dir():
                 assert references[inode.ino] == 1
