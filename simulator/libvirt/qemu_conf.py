@@ -1,0 +1,211 @@
+"""qemu.conf: libvirt's config syntax (``src/util/virconf.c``) and the security keys the QEMU
+driver reads (``src/qemu/qemu_conf.c``: ``virQEMUDriverConfigLoadSecurityEntry`` and
+friends). Unknown keys are ignored, as libvirt ignores them."""
+
+from __future__ import annotations
+
+import attrs
+
+from simulator.libvirt.virerror import ErrorCode, LibvirtError
+
+ConfValue = str | int | list[str]
+
+# libvirt.md 7.2 / qemu.conf.in defaults.
+DEFAULT_DEVICE_ACL = (
+    "/dev/null",
+    "/dev/full",
+    "/dev/zero",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/ptmx",
+    "/dev/kvm",
+    "/dev/userfaultfd",
+)
+KNOWN_NAMESPACES = ("mount",)
+
+
+@attrs.frozen(kw_only=True)
+class QemuConfig:
+    security_driver: tuple[str, ...] = ()  # empty: probe selinux, apparmor, none
+    security_default_confined: bool = True
+    security_require_confined: bool = False
+    user: str = "qemu"
+    group: str = "qemu"
+    dynamic_ownership: bool = True
+    remember_owner: bool = True
+    namespaces: tuple[str, ...] = ("mount",)
+    cgroup_device_acl: tuple[str, ...] = DEFAULT_DEVICE_ACL
+
+    @property
+    def mount_namespace(self) -> bool:
+        return "mount" in self.namespaces
+
+
+class _Reader:
+    """A cursor over the text, reporting ``virConfError`` texts with file and line."""
+
+    def __init__(self, text: str, filename: str) -> None:
+        self.text = text
+        self.filename = filename
+        self.pos = 0
+        self.line = 1
+
+    def error(self, info: str) -> LibvirtError:
+        return LibvirtError(ErrorCode.CONF_SYNTAX, f"{self.filename}:{self.line}: {info}")
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def advance(self) -> str:
+        char = self.peek()
+        self.pos += 1
+        if char == "\n":
+            self.line += 1
+        return char
+
+    def skip_blanks(self, *, newlines: bool = False) -> None:
+        while True:
+            char = self.peek()
+            if char in (" ", "\t", "\r") or (newlines and char == "\n"):
+                self.advance()
+            elif char == "#" and newlines:
+                while self.peek() not in ("", "\n"):
+                    self.advance()
+            else:
+                return
+
+    def name(self) -> str:
+        start = self.pos
+        if not (self.peek().isalpha() or self.peek() == "_"):
+            raise self.error("expecting a name")
+        while self.peek().isalnum() or self.peek() in "_.":
+            self.advance()
+        return self.text[start : self.pos]
+
+    def string(self) -> str:
+        quote = self.advance()
+        start = self.pos
+        while self.peek() not in (quote, "", "\n"):
+            self.advance()
+        if self.peek() != quote:
+            raise self.error("unterminated string")
+        value = self.text[start : self.pos]
+        self.advance()
+        return value
+
+    def value(self) -> ConfValue:
+        char = self.peek()
+        if char in ("'", '"'):
+            return self.string()
+        if char == "[":
+            self.advance()
+            items: list[str] = []
+            self.skip_blanks(newlines=True)
+            while self.peek() != "]":
+                if self.peek() not in ("'", '"'):
+                    raise self.error("expecting a string in list") if self.peek() else (
+                        self.error("list is not closed with ]")
+                    )
+                items.append(self.string())
+                self.skip_blanks(newlines=True)
+                if self.peek() == ",":
+                    self.advance()
+                    self.skip_blanks(newlines=True)
+                elif self.peek() != "]":
+                    raise self.error("expecting a separator in list")
+            self.advance()
+            return items
+        start = self.pos
+        if char in "+-":
+            self.advance()
+        while self.peek().isdigit():
+            self.advance()
+        digits = self.text[start : self.pos]
+        if not digits.lstrip("+-"):
+            raise self.error("expecting a value")
+        return int(digits)
+
+
+def parse_conf(text: str, filename: str = "/etc/libvirt/qemu.conf") -> dict[str, ConfValue]:
+    """``virConfReadString``: ``name = value`` lines, ``#`` comments, lists across lines."""
+    reader = _Reader(text, filename)
+    entries: dict[str, ConfValue] = {}
+    while True:
+        reader.skip_blanks(newlines=True)
+        if not reader.peek():
+            return entries
+        key = reader.name()
+        reader.skip_blanks()
+        if reader.advance() != "=":
+            raise reader.error("expecting an assignment")
+        reader.skip_blanks()
+        entries[key] = reader.value()
+        reader.skip_blanks()
+        if reader.peek() == "#":
+            reader.skip_blanks(newlines=True)
+            continue
+        if reader.peek() == ";":
+            reader.advance()
+            reader.skip_blanks()
+        if reader.peek() not in ("", "\n"):
+            raise reader.error("expecting a separator")
+
+
+def _bool(entries: dict[str, ConfValue], key: str, default: bool, filename: str) -> bool:
+    value = entries.get(key, int(default))
+    if not isinstance(value, int):
+        raise LibvirtError(
+            ErrorCode.INTERNAL_ERROR, f"{filename}: expected a bool for '{key}' parameter"
+        )
+    if value not in (0, 1):
+        raise LibvirtError(
+            ErrorCode.INTERNAL_ERROR, f"{filename}: value for '{key}' parameter must be 0 or 1"
+        )
+    return bool(value)
+
+
+def _string(entries: dict[str, ConfValue], key: str, default: str, filename: str) -> str:
+    value = entries.get(key, default)
+    if not isinstance(value, str):
+        raise LibvirtError(
+            ErrorCode.INTERNAL_ERROR, f"{filename}: expected a string for '{key}' parameter"
+        )
+    return value
+
+
+def _list(
+    entries: dict[str, ConfValue], key: str, default: tuple[str, ...], filename: str
+) -> tuple[str, ...]:
+    value = entries.get(key, list(default))
+    if isinstance(value, int):
+        raise LibvirtError(
+            ErrorCode.INTERNAL_ERROR,
+            f"{filename}: expected a string list for '{key}' parameter",
+        )
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def load_config(text: str, filename: str = "/etc/libvirt/qemu.conf") -> QemuConfig:
+    """The typed config, with libvirt's errors for bad syntax, types and values."""
+    entries = parse_conf(text, filename)
+    drivers = _list(entries, "security_driver", (), filename)
+    seen: list[str] = []
+    for driver in drivers:
+        if driver in seen:
+            raise LibvirtError(ErrorCode.CONF_SYNTAX, f"Duplicate security driver {driver}")
+        seen.append(driver)
+    namespaces = _list(entries, "namespaces", ("mount",), filename)
+    for namespace in namespaces:
+        if namespace not in KNOWN_NAMESPACES:
+            raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"Unknown namespace: {namespace}")
+    return QemuConfig(
+        security_driver=drivers,
+        security_default_confined=_bool(entries, "security_default_confined", True, filename),
+        security_require_confined=_bool(entries, "security_require_confined", False, filename),
+        user=_string(entries, "user", "qemu", filename),
+        group=_string(entries, "group", "qemu", filename),
+        dynamic_ownership=_bool(entries, "dynamic_ownership", True, filename),
+        remember_owner=_bool(entries, "remember_owner", True, filename),
+        namespaces=tuple(dict.fromkeys(namespaces)),
+        cgroup_device_acl=_list(entries, "cgroup_device_acl", DEFAULT_DEVICE_ACL, filename),
+    )

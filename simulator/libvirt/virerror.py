@@ -1,0 +1,39 @@
+"""libvirt's errors: a code whose prefix starts the message (``src/util/virerror.c``)."""
+
+from __future__ import annotations
+
+import enum
+import os
+
+from simulator.errors import SeclabError
+
+
+class ErrorCode(enum.Enum):
+    """``virErrorNumber`` values the lab raises, with ``virErrorMsg``'s prefix."""
+
+    INTERNAL_ERROR = "internal error: "
+    OPERATION_INVALID = "Requested operation is not valid: "
+    OPERATION_FAILED = "operation failed: "
+    NO_DOMAIN = "Domain not found: "
+    CONFIG_UNSUPPORTED = "unsupported configuration: "
+    XML_ERROR = "XML error: "
+    INVALID_ARG = "invalid argument: "
+    NO_SUPPORT = "this function is not supported by the connection driver: "
+    OPERATION_DENIED = "operation forbidden: "
+    CONF_SYNTAX = "configuration file syntax error: "
+    NO_NAME = ""
+    SYSTEM_ERROR = ""
+
+
+class LibvirtError(SeclabError):
+    """What ``virReportError`` reports; ``str()`` is the text virsh prints after ``error:``."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(code.value + message)
+        self.code = code
+        self.message = message
+
+
+def system_error(code: int, message: str) -> LibvirtError:
+    """``virReportSystemError``: the message, then ``: <strerror(errno)>``."""
+    return LibvirtError(ErrorCode.SYSTEM_ERROR, f"{message}: {os.strerror(code)}")
