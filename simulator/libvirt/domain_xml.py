@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid as uuid_module
-import xml.etree.ElementTree as ET  # noqa: S405 - DTDs are refused before parsing
+import xml.etree.ElementTree as ET  # DTDs are refused before expat sees the text
 
 import attrs
 
@@ -154,11 +154,12 @@ def _seclabel(element: ET.Element) -> SecLabel:
     """``virSecurityLabelDefParseXML`` and its checks (libvirt.md 3.3)."""
     model = element.get("model", "selinux")
     baselabel = element.findtext("baselabel")
-    type_ = element.get("type") or ("dynamic" if baselabel is not None else "dynamic")
-    if type_ not in SECLABEL_TYPES:
+    # No type: the driver's default decides at GenLabel time; a baselabel means dynamic.
+    type_ = element.get("type") or ("dynamic" if baselabel is not None else "default")
+    if type_ not in (*SECLABEL_TYPES, "default"):
         raise _xml_error(f"invalid security type '{type_}'")
     relabel_text = element.get("relabel")
-    relabel = _yes_no(relabel_text, type_ == "dynamic")
+    relabel = _yes_no(relabel_text, type_ in ("dynamic", "default"))
     if type_ == "dynamic" and not relabel:
         raise LibvirtError(
             ErrorCode.CONFIG_UNSUPPORTED, "dynamic label type must use resource relabeling"
@@ -252,7 +253,7 @@ def parse_domain(text: str) -> DomainDef:
         raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"invalid domain type {virt_type}")
     name = (root.findtext("name") or "").strip()
     if not name:
-        raise LibvirtError(ErrorCode.NO_NAME, "missing name information")
+        raise LibvirtError(ErrorCode.NO_NAME, "")
     if "/" in name:
         raise _xml_error(f"name {name} cannot contain '/'")
     uuid_text = root.findtext("uuid")

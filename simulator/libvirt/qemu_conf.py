@@ -103,8 +103,10 @@ class _Reader:
             self.skip_blanks(newlines=True)
             while self.peek() != "]":
                 if self.peek() not in ("'", '"'):
-                    raise self.error("expecting a string in list") if self.peek() else (
-                        self.error("list is not closed with ]")
+                    raise (
+                        self.error("expecting a string in list")
+                        if self.peek()
+                        else (self.error("list is not closed with ]"))
                     )
                 items.append(self.string())
                 self.skip_blanks(newlines=True)

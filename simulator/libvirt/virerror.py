@@ -21,7 +21,7 @@ class ErrorCode(enum.Enum):
     NO_SUPPORT = "this function is not supported by the connection driver: "
     OPERATION_DENIED = "operation forbidden: "
     CONF_SYNTAX = "configuration file syntax error: "
-    NO_NAME = ""
+    NO_NAME = "missing name information"
     SYSTEM_ERROR = ""
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.selinux.file_contexts import FileContexts, FileContextSpec
 from simulator.selinux.policy import Policy
 from simulator.selinux.rules import RuleKind, TeRule
 
@@ -18,6 +19,7 @@ class SelinuxState:
     policy: Policy = attrs.field(factory=Policy.targeted, repr=False)
     enforcing: bool = True
     booleans: dict[str, bool] = attrs.field(factory=dict)
+    file_contexts: FileContexts = attrs.field(factory=FileContexts.fedora, repr=False)
 
     def __attrs_post_init__(self) -> None:
         defaults = {name: b.default for name, b in sorted(self.policy.booleans.items())}
@@ -46,6 +48,10 @@ class SelinuxState:
             "modules": [
                 [name, [_rule_to_dict(r) for r in rules]] for name, rules in self.policy.modules
             ],
+            "local_file_contexts": [
+                [s.regex, s.qualifier, None if s.context is None else str(s.context)]
+                for s in self.file_contexts.local
+            ],
         }
 
     @classmethod
@@ -53,6 +59,10 @@ class SelinuxState:
         state = cls(enforcing=bool(data["enforcing"]), booleans=dict(data["booleans"]))
         for name, rules in data["modules"]:
             state.load_module(name, tuple(_rule_from_dict(r) for r in rules))
+        for regex, qualifier, context in data["local_file_contexts"]:
+            state.file_contexts = state.file_contexts.with_local(
+                FileContextSpec.of(regex, qualifier, context)
+            )
         return state
 
 

@@ -1,0 +1,158 @@
+"""How libvirt touches files: through the kernel's system calls, as the daemon (or as a
+child of it that entered a domain's mount namespace, ``virProcessRunInMountNamespace``).
+
+Every change is recorded as a trace event naming the libvirt function that made it, and
+libvirt's warnings go to the daemon's log, so ``lab trace`` and ``journalctl`` can show them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import attrs
+
+from simulator.kernel.inode import SELINUX_XATTR, Kind
+from simulator.kernel.kernel import Kernel
+from simulator.kernel.lsm_selinux import SelinuxLsm
+from simulator.kernel.process import Process
+from simulator.selinux.state import SelinuxState
+
+NO_XATTR_SUPPORT = (errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
+
+
+@attrs.frozen
+class TraceEvent:
+    """One change libvirt made: ``function`` did ``change`` to ``path``."""
+
+    time: int
+    function: str
+    path: str
+    change: str
+
+    def line(self) -> str:
+        return f"{self.function}: {self.path}: {self.change}"
+
+
+@attrs.define
+class DaemonLog:
+    """What the daemon wrote: changes (for ``lab trace``) and log lines (for the journal)."""
+
+    trace: list[TraceEvent] = attrs.field(factory=list)
+    messages: list[tuple[int, str, str]] = attrs.field(factory=list)  # (time, level, text)
+
+
+class HostAccess:
+    """The daemon's view of files: libvirt's helpers over the kernel's system calls."""
+
+    def __init__(self, kernel: Kernel, actor: Process, log: DaemonLog) -> None:
+        self.kernel = kernel
+        self.actor = actor
+        self.log = log
+
+    def in_namespace(self, ns_id: int) -> HostAccess:
+        """A forked child of the daemon that ``setns()``'d into ``ns_id``."""
+        child = attrs.evolve(self.actor, ns_id=ns_id)
+        return HostAccess(self.kernel, child, self.log)
+
+    # -- state of the host --------------------------------------------------------------------
+
+    @property
+    def selinux(self) -> SelinuxState | None:
+        lsm = self.kernel.security
+        return lsm.selinux if isinstance(lsm, SelinuxLsm) else None
+
+    @property
+    def enforcing(self) -> bool:
+        state = self.selinux
+        return state is not None and state.enforcing
+
+    @property
+    def boot_time(self) -> int:
+        return self.kernel.clock.boot_time
+
+    def warn(self, text: str) -> None:
+        self.log.messages.append((self.kernel.clock.now, "warning", text))
+
+    def info(self, text: str) -> None:
+        self.log.messages.append((self.kernel.clock.now, "info", text))
+
+    def _trace(self, function: str, path: str, change: str) -> None:
+        self.log.trace.append(TraceEvent(self.kernel.clock.now, function, path, change))
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def owner(self, path: str) -> tuple[int, int]:
+        st = self.kernel.stat(self.actor, path)
+        return st.st_uid, st.st_gid
+
+    def kind(self, path: str) -> Kind:
+        return self.kernel.stat(self.actor, path).kind
+
+    def st_mode(self, path: str) -> int:
+        return self.kernel.stat(self.actor, path).st_mode
+
+    def realpath(self, path: str) -> str:
+        return self.kernel.realpath(self.actor, path)
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.kernel.stat(self.actor, path)
+        except OSError:
+            return False
+        return True
+
+    def getxattr(self, path: str, name: bytes) -> bytes:
+        return self.kernel.getxattr(self.actor, path, name)
+
+    def getfilecon(self, path: str) -> str | None:
+        """``getfilecon_raw``: None when the file has no label or the FS has none."""
+        try:
+            raw = self.kernel.getxattr(self.actor, path, SELINUX_XATTR)
+        except OSError as error:
+            if error.errno in (errno.ENODATA, *NO_XATTR_SUPPORT):
+                return None
+            raise
+        return raw.rstrip(b"\0").decode()
+
+    def read_text(self, path: str) -> str:
+        return self.kernel.read_file(self.actor, path).decode()
+
+    def is_shared_fs(self, path: str) -> bool:
+        """``virFileIsSharedFS``: NFS and friends."""
+        try:
+            return self.kernel.stat(self.actor, path).fstype == "nfs"
+        except OSError:
+            return False
+
+    def matchpathcon(self, path: str, st_mode: int) -> str | None:
+        state = self.selinux
+        if state is None:
+            return None
+        kind = next((k for k in Kind if k.format_bits == st_mode & 0o170000), Kind.REGULAR)
+        context = state.file_contexts.default_context(path, kind.selinux_class)
+        return None if context is None else str(context)
+
+    def can_open_rw(self, path: str) -> None:
+        """The metadata lock opens each path read-write (raises OSError)."""
+        self.kernel.open(self.actor, path, os.O_RDWR)
+
+    # -- changing (traced) ---------------------------------------------------------------------
+
+    def setxattr(self, path: str, name: bytes, value: bytes, function: str) -> None:
+        self.kernel.setxattr(self.actor, path, name, value)
+        self._trace(function, path, f"set {name.decode()}={value.decode(errors='replace')}")
+
+    def removexattr(self, path: str, name: bytes, function: str) -> None:
+        self.kernel.removexattr(self.actor, path, name)
+        self._trace(function, path, f"removed {name.decode()}")
+
+    def setfilecon(self, path: str, context: str, function: str) -> None:
+        old = self.getfilecon(path)
+        self.kernel.setfilecon(self.actor, path, context)
+        self._trace(function, path, f"label {old or '?'} -> {context}")
+
+    def chown(self, path: str, uid: int, gid: int, function: str) -> None:
+        old = self.owner(path)
+        self.kernel.chown(self.actor, path, uid, gid)
+        self._trace(function, path, f"owner {old[0]}:{old[1]} -> {uid}:{gid}")
