@@ -55,7 +55,7 @@ class XattrCalls(KernelBase):
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("getxattr", proc, where, loc)
-        xattr_permission(self.credentials_on(proc, fs), inode, name, MAY_READ)
+        xattr_permission(proc.credentials, inode, name, MAY_READ, self.credentials_on(proc, fs))
         self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
         if name == SELINUX_XATTR:
             label = self._label_of(fs, inode)
@@ -77,7 +77,7 @@ class XattrCalls(KernelBase):
         syscall = Syscall.on("listxattr" if follow else "llistxattr", path)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
-        cred = self.credentials_on(proc, fs)
+        cred = proc.credentials
         names = set(inode.xattrs) if fs.features.xattrs else set()
         if self._label_of(fs, inode) is not None:
             names.add(SELINUX_XATTR)
@@ -104,8 +104,8 @@ class XattrCalls(KernelBase):
             raise os_error(errno.EINVAL, path)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("setfilecon" if name == SELINUX_XATTR else "setxattr", proc, where, loc)
-        cred = self.credentials_on(proc, fs)
-        xattr_permission(cred, inode, name, MAY_WRITE)
+        cred = proc.credentials
+        xattr_permission(cred, inode, name, MAY_WRITE, self.credentials_on(proc, fs))
         if name == SELINUX_XATTR:
             self._may_relabel(proc, loc, fs, inode, value, syscall, path)
             stored = value if value.endswith(b"\0") else value + b"\0"
@@ -138,7 +138,7 @@ class XattrCalls(KernelBase):
         path: str,
     ) -> None:
         """``selinux_inode_setxattr()``: owner, label support, relabelfrom, valid, relabelto."""
-        if not owner_or_capable(self.credentials_on(proc, fs), inode):
+        if not owner_or_capable(proc.credentials, inode):
             raise os_error(errno.EPERM, path)
         if not fs.features.setfilecon or not fs.features.xattrs:
             raise os_error(errno.EOPNOTSUPP, path)
@@ -153,8 +153,8 @@ class XattrCalls(KernelBase):
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("removexattr", proc, where, loc)
-        cred = self.credentials_on(proc, fs)
-        xattr_permission(cred, inode, name, MAY_WRITE)
+        cred = proc.credentials
+        xattr_permission(cred, inode, name, MAY_WRITE, self.credentials_on(proc, fs))
         if name == SELINUX_XATTR:
             # selinux_inode_removexattr(): "No one is allowed to remove a SELinux label".
             raise os_error(errno.EACCES, path)

@@ -47,8 +47,14 @@ def resolve_handler(name: bytes) -> Namespace:
     return namespace
 
 
-def xattr_permission(cred: Credentials, inode: Inode, name: bytes, mask: int) -> None:
-    """``xattr_permission()``: the VFS's own checks before the LSM sees the call."""
+def xattr_permission(
+    cred: Credentials, inode: Inode, name: bytes, mask: int, dac_cred: Credentials | None = None
+) -> None:
+    """``xattr_permission()``: the VFS's own checks before the LSM sees the call.
+
+    Capabilities are the caller's own (client side); ``dac_cred`` is who the file's server
+    thinks the caller is (root squashed on NFS) for the permission bits.
+    """
     writing = bool(mask & MAY_WRITE)
     namespace = namespace_of(name)
     if namespace in (Namespace.SECURITY, Namespace.SYSTEM):
@@ -62,7 +68,7 @@ def xattr_permission(cred: Credentials, inode: Inode, name: bytes, mask: int) ->
             raise os_error(errno.EPERM if writing else errno.ENODATA)
         if inode.is_dir() and inode.mode & 0o1000 and writing and not owner_or_capable(cred, inode):
             raise os_error(errno.EPERM)
-    if not dac_allows(cred, inode, mask):
+    if not dac_allows(dac_cred or cred, inode, mask):
         raise os_error(errno.EACCES)
 
 

@@ -78,7 +78,9 @@ def _setup(lab: Lab, shape: str) -> tuple[str, dict[str, str | None]]:
         initrd = lab.file("/var/lib/libvirt/boot/initrd.img")
         extra = f"<os><kernel>{kernel}</kernel><initrd>{initrd}</initrd></os>"
         return domain_xml("d", disk_xml(top), extra=extra), {
-            top: None, kernel: CONTENT_RESTORED, initrd: CONTENT_RESTORED,
+            top: None,
+            kernel: CONTENT_RESTORED,
+            initrd: CONTENT_RESTORED,
         }
     if shape == "nvram":
         nvram = lab.file("/var/lib/libvirt/qemu/nvram_VARS.fd")
@@ -127,10 +129,28 @@ def _setup(lab: Lab, shape: str) -> tuple[str, dict[str, str | None]]:
 
 
 SHAPES = [
-    "plain", "backing-chain", "backing-store-xml", "shareable", "readonly", "cdrom",
-    "relabel-no", "per-disk-label", "static-relabel-yes", "static-relabel-no", "none",
-    "kernel-initrd", "nvram", "serial-file", "serial-pty", "two-disks", "block-device",
-    "symlinked-device", "tcg", "baselabel", "home-image", "dac-static",
+    "plain",
+    "backing-chain",
+    "backing-store-xml",
+    "shareable",
+    "readonly",
+    "cdrom",
+    "relabel-no",
+    "per-disk-label",
+    "static-relabel-yes",
+    "static-relabel-no",
+    "none",
+    "kernel-initrd",
+    "nvram",
+    "serial-file",
+    "serial-pty",
+    "two-disks",
+    "block-device",
+    "symlinked-device",
+    "tcg",
+    "baselabel",
+    "home-image",
+    "dac-static",
 ]
 
 
