@@ -105,7 +105,8 @@ def _setup(lab: Lab, shape: str) -> tuple[str, dict[str, str | None]]:
         return domain_xml("d", xml), {"/dev/sdb": None}
     if shape == "symlinked-device":
         xml = (
-            "<disk type='block' device='disk'><source dev='/dev/disk/by-id/wwn-0x5000c500a1b2c3d4'/>"
+            "<disk type='block' device='disk'>"
+            "<source dev='/dev/disk/by-id/wwn-0x5000c500a1b2c3d4'/>"
             "<target dev='vdb' bus='virtio'/></disk>"
         )
         return domain_xml("d", xml), {"/dev/sde": None}
