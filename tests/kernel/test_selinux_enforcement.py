@@ -208,9 +208,9 @@ def test_new_files_take_the_parent_level(host: simulator.Host) -> None:
 
 # selinux-policy.md 4.2, byte for byte.
 SAMPLE = [
-    'type=AVC msg=audit(1717642887.414:2031): avc:  denied  { read write } for  pid=4242 comm="qemu-kvm" name="vm2.qcow2" dev="dm-0" ino=1234567 scontext=system_u:system_r:svirt_t:s0:c1,c2 tcontext=system_u:object_r:svirt_image_t:s0:c3,c4 tclass=file permissive=0',  # noqa: E501
-    'type=SYSCALL msg=audit(1717642887.414:2031): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=55d5c0a1b2c0 a2=84002 a3=0 items=1 ppid=1 pid=4242 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm="qemu-kvm" exe="/usr/libexec/qemu-kvm" subj=system_u:system_r:svirt_t:s0:c1,c2 key=(null)',  # noqa: E501
-    "type=PROCTITLE msg=audit(1717642887.414:2031): proctitle=2F7573722F6C6962657865632F71656D752D6B766D002D6E616D650067756573743D766D312C64656275672D746872656164733D6F6E",  # noqa: E501
+    'type=AVC msg=audit(1717642887.414:2031): avc:  denied  { read write } for  pid=4242 comm="qemu-kvm" name="vm2.qcow2" dev="dm-0" ino=1234567 scontext=system_u:system_r:svirt_t:s0:c1,c2 tcontext=system_u:object_r:svirt_image_t:s0:c3,c4 tclass=file permissive=0',
+    'type=SYSCALL msg=audit(1717642887.414:2031): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=55d5c0a1b2c0 a2=84002 a3=0 items=1 ppid=1 pid=4242 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm="qemu-kvm" exe="/usr/libexec/qemu-kvm" subj=system_u:system_r:svirt_t:s0:c1,c2 key=(null)',
+    "type=PROCTITLE msg=audit(1717642887.414:2031): proctitle=2F7573722F6C6962657865632F71656D752D6B766D002D6E616D650067756573743D766D312C64656275672D746872656164733D6F6E",
 ]
 
 
@@ -270,7 +270,7 @@ def test_commands_md_avc_example() -> None:
         name="vm1.qcow2",
     )
     assert f"type=AVC msg=audit(1710238542.123:4567): {avc.body()}" == (
-        'type=AVC msg=audit(1710238542.123:4567): avc:  denied  { read write } for  pid=4810 comm="qemu-kvm" name="vm1.qcow2" dev="dm-0" ino=1835012 scontext=system_u:system_r:svirt_t:s0:c392,c662 tcontext=system_u:object_r:virt_image_t:s0 tclass=file permissive=0'  # noqa: E501
+        'type=AVC msg=audit(1710238542.123:4567): avc:  denied  { read write } for  pid=4810 comm="qemu-kvm" name="vm1.qcow2" dev="dm-0" ino=1835012 scontext=system_u:system_r:svirt_t:s0:c392,c662 tcontext=system_u:object_r:virt_image_t:s0 tclass=file permissive=0'
     )
 
 

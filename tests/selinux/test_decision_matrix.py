@@ -24,7 +24,7 @@ cifs_t:s0                  file      getattr=A open=BOOL(virt_use_samba) read=A 
 default_t:s0               file      getattr=TE open=TE read=TE write=TE append=TE ioctl=TE lock=TE map=BOOL(domain_can_mmap_files)
 tmp_t:s0                   file      getattr=A open=TE read=A write=TE append=A ioctl=A lock=A map=BOOL(domain_can_mmap_files)
 svirt_image_t:s0:c3,c4     dir       getattr=A search=MCS open=A read=MCS write=MCS add_name=MCS
-"""  # noqa: E501
+"""
 
 SUBJECT = SecurityContext.parse("system_u:system_r:svirt_t:s0:c1,c2")
 
