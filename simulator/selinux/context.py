@@ -7,6 +7,7 @@ categories ascending, runs of three or more folded to ``cA.cB``, pairs written `
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -162,6 +163,10 @@ class SecurityContext:
 
     @classmethod
     def parse(cls, text: str) -> SecurityContext:
+        return _parse_context(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> SecurityContext:
         if not text:
             raise ContextError("empty security context")
         fields = text.split(":", 3)
@@ -190,3 +195,9 @@ class SecurityContext:
 
     def __str__(self) -> str:
         return f"{self.user}:{self.role}:{self.type}:{self.range}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_context(text: str) -> SecurityContext:
+    """Contexts are immutable values, so parsing each distinct string once is enough."""
+    return SecurityContext._parse(text)

@@ -95,6 +95,37 @@ def decide(
     return Decision(scontext, tcontext, tclass, verdicts, permissive)
 
 
+@attrs.frozen
+class _TypeVerdict:
+    """The type-enforcement part of a verdict: it depends on types only, not on levels."""
+
+    granting: tuple[TeRule, ...]
+    booleans: tuple[str, ...]
+    dontaudit: bool
+    mcs_constrained: bool
+
+
+def _te(state: SelinuxState, stype: str, ttype: str, tclass: str, perm: str) -> _TypeVerdict:
+    """Cached with the state, which empties the cache when rules or booleans change."""
+    key = (stype, ttype, tclass, perm)
+    cached = state.verdict_cache.get(key)
+    if isinstance(cached, _TypeVerdict):
+        return cached
+    policy = state.policy
+    candidates = policy.matching(RuleKind.ALLOW, stype, ttype, tclass, perm)
+    granting = tuple(r for r in candidates if r.boolean is None or state.booleans.get(r.boolean))
+    verdict = _TypeVerdict(
+        granting=granting,
+        booleans=()
+        if granting
+        else tuple(sorted({r.boolean for r in candidates if r.boolean is not None})),
+        dontaudit=bool(policy.matching(RuleKind.DONTAUDIT, stype, ttype, tclass, perm)),
+        mcs_constrained=policy.is_mcs_constrained(stype),
+    )
+    state.verdict_cache[key] = verdict
+    return verdict
+
+
 def _decide_one(
     state: SelinuxState,
     scontext: SecurityContext,
@@ -102,24 +133,19 @@ def _decide_one(
     tclass: str,
     perm: str,
 ) -> PermissionVerdict:
-    policy = state.policy
-    stype, ttype = scontext.type, tcontext.type
-    candidates = policy.matching(RuleKind.ALLOW, stype, ttype, tclass, perm)
-    granting = tuple(r for r in candidates if r.boolean is None or state.booleans.get(r.boolean))
-    dontaudit = bool(policy.matching(RuleKind.DONTAUDIT, stype, ttype, tclass, perm))
-    if not granting:
-        booleans = tuple(sorted({r.boolean for r in candidates if r.boolean is not None}))
-        cause = Cause.BOOLEAN if booleans else Cause.TERULE
-        return PermissionVerdict(perm, cause, booleans=booleans, dontaudit=dontaudit)
+    te = _te(state, scontext.type, tcontext.type, tclass, perm)
+    if not te.granting:
+        cause = Cause.BOOLEAN if te.booleans else Cause.TERULE
+        return PermissionVerdict(perm, cause, booleans=te.booleans, dontaudit=te.dontaudit)
     failed: tuple[Constraint, ...] = ()
-    if policy.is_mcs_constrained(stype):
+    if te.mcs_constrained:
         failed = tuple(
             c
-            for c in policy.constraints
+            for c in state.policy.constraints
             if c.covers(tclass, perm) and not evaluate(c.expression, scontext, tcontext)
         )
     if failed:
         return PermissionVerdict(
-            perm, Cause.CONSTRAINT, granting, failed_constraints=failed, dontaudit=dontaudit
+            perm, Cause.CONSTRAINT, te.granting, failed_constraints=failed, dontaudit=te.dontaudit
         )
-    return PermissionVerdict(perm, Cause.ALLOWED, granting)
+    return PermissionVerdict(perm, Cause.ALLOWED, te.granting)

@@ -20,6 +20,11 @@ class SelinuxState:
     enforcing: bool = True
     booleans: dict[str, bool] = attrs.field(factory=dict)
     file_contexts: FileContexts = attrs.field(factory=FileContexts.fedora, repr=False)
+    # Type-enforcement verdicts by (source type, target type, class, permission): derived
+    # from the policy and the booleans, so every change to those empties it.
+    verdict_cache: dict[tuple[str, str, str, str], Any] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         defaults = {name: b.default for name, b in sorted(self.policy.booleans.items())}
@@ -34,12 +39,14 @@ class SelinuxState:
     def set_boolean(self, name: str, value: bool) -> None:
         self.boolean(name)
         self.booleans[name] = value
+        self.verdict_cache.clear()
 
     def is_permissive_domain(self, type_: str) -> bool:
         return type_ in self.policy.permissive_types
 
     def load_module(self, name: str, rules: tuple[TeRule, ...]) -> None:
         self.policy = self.policy.with_module(name, rules)
+        self.verdict_cache.clear()
 
     def to_dict(self) -> dict[str, Any]:
         return {
