@@ -308,3 +308,148 @@ def add_disk(domain: DomainDef, disk: Disk) -> None:
             f"'{existing.src.path or ''}' and '{disk.src.path or ''}'"
         )
     domain.disks.append(disk)
+
+
+# -- formatting (virsh dumpxml): the modelled subset, in libvirt's layout ------------------------
+
+
+def _q(value: str) -> str:
+    """libvirt escapes attribute and text values (``virBufferEscapeString``)."""
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;")
+    )
+
+
+def _device_seclabel_lines(labels: tuple[DeviceSeclabel, ...], indent: str) -> list[str]:
+    """``virSecurityDeviceLabelDefFormat``."""
+    lines = []
+    for label in labels:
+        head = (
+            f"{indent}<seclabel model='{label.model}' relabel='{'yes' if label.relabel else 'no'}'"
+        )
+        if label.label is None:
+            lines.append(head + "/>")
+        else:
+            lines += [
+                head + ">",
+                f"{indent}  <label>{_q(label.label)}</label>",
+                f"{indent}</seclabel>",
+            ]
+    return lines
+
+
+def _seclabel_lines(label: SecLabel, *, inactive: bool) -> list[str]:
+    """``virSecurityLabelDefFormat``."""
+    head = f"  <seclabel type='{label.type}' model='{label.model}'"
+    if label.type == "none":
+        return [head + "/>"]
+    head += f" relabel='{'yes' if label.relabel else 'no'}'"
+    children = []
+    if label.label and (label.type != "dynamic" or not inactive):
+        children.append(f"    <label>{_q(label.label)}</label>")
+    if label.imagelabel and not inactive:
+        children.append(f"    <imagelabel>{_q(label.imagelabel)}</imagelabel>")
+    if label.baselabel and label.type == "dynamic":
+        children.append(f"    <baselabel>{_q(label.baselabel)}</baselabel>")
+    if not children:
+        return [head + "/>"]
+    return [head + ">", *children, "  </seclabel>"]
+
+
+def _backing_lines(src: StorageSource | None, indent: str) -> list[str]:
+    if src is None or src.path is None:
+        return []
+    return [
+        f"{indent}<backingStore type='file'>",
+        *([f"{indent}  <format type='{src.format}'/>"] if src.format else []),
+        f"{indent}  <source file='{_q(src.path)}'/>",
+        *_backing_lines(src.backing, indent + "  "),
+        f"{indent}</backingStore>",
+    ]
+
+
+def _disk_lines(disk: Disk) -> list[str]:
+    lines = [f"    <disk type='{disk.type}' device='{disk.device}'>"]
+    if disk.driver_type:
+        lines.append(f"      <driver name='qemu' type='{disk.driver_type}'/>")
+    if disk.src.path is not None:
+        attr = "file" if disk.type == "file" else "dev"
+        source = f"      <source {attr}='{_q(disk.src.path)}'"
+        if disk.src.seclabels:
+            lines += [
+                source + ">",
+                *_device_seclabel_lines(disk.src.seclabels, "        "),
+                "      </source>",
+            ]
+        else:
+            lines.append(source + "/>")
+    if disk.backing_given:
+        lines += _backing_lines(disk.src.backing, "      ")
+    target = f"      <target dev='{disk.target}'"
+    lines.append(target + (f" bus='{disk.bus}'/>" if disk.bus else "/>"))
+    if disk.readonly:
+        lines.append("      <readonly/>")
+    if disk.shareable:
+        lines.append("      <shareable/>")
+    lines.append("    </disk>")
+    return lines
+
+
+def _chardev_lines(chardev: Chardev) -> list[str]:
+    head = f"    <{chardev.element} type='{chardev.type}'>"
+    lines = [head]
+    if chardev.path is not None:
+        mode = f" mode='{chardev.mode}'" if chardev.mode else ""
+        source = f"      <source{mode} path='{_q(chardev.path)}'"
+        if chardev.seclabels:
+            lines += [
+                source + ">",
+                *_device_seclabel_lines(chardev.seclabels, "        "),
+                "      </source>",
+            ]
+        else:
+            lines.append(source + "/>")
+    lines.append(f"    </{chardev.element}>")
+    return lines
+
+
+def format_domain(
+    domain: DomainDef, *, domain_id: int | None = None, inactive: bool = False
+) -> str:
+    """``virDomainDefFormat`` for the modelled subset: 2-space indent, ``'`` quoting."""
+    id_attr = f" id='{domain_id}'" if domain_id is not None and not inactive else ""
+    lines = [
+        f"<domain type='{domain.virt_type}'{id_attr}>",
+        f"  <name>{_q(domain.name)}</name>",
+        f"  <uuid>{domain.uuid}</uuid>",
+    ]
+    os_children = [
+        f"    <{tag}>{_q(value)}</{tag}>"
+        for tag, value in (
+            ("loader", domain.os.loader),
+            ("nvram", domain.os.nvram),
+            ("kernel", domain.os.kernel),
+            ("initrd", domain.os.initrd),
+        )
+        if value
+    ]
+    lines += [
+        "  <os>",
+        "    <type arch='x86_64' machine='pc-q35-rhel9.2.0'>hvm</type>",
+        *os_children,
+        "  </os>",
+    ]
+    devices = [line for disk in domain.disks for line in _disk_lines(disk)]
+    devices += [line for chardev in domain.chardevs for line in _chardev_lines(chardev)]
+    lines += [
+        "  <devices>",
+        "    <emulator>/usr/libexec/qemu-kvm</emulator>",
+        *devices,
+        "  </devices>",
+    ]
+    for label in domain.seclabels:
+        if inactive and label.implicit:
+            continue
+        lines += _seclabel_lines(label, inactive=inactive)
+    lines.append("</domain>")
+    return "\n".join(lines) + "\n"
