@@ -537,6 +537,16 @@ class FileCalls(KernelBase):
         if mask and not dac_allows(self.credentials_on(proc, fs), fs.inodes[loc.ino], mask):
             raise os_error(errno.EACCES, path)
 
+    def truncate(self, proc: Process, path: str, size: int) -> None:
+        """``truncate(2)``: set the apparent size (images are sparse: no data is stored)."""
+        if size < 0:
+            raise os_error(errno.EINVAL, path)
+        handle = self.open(proc, path, os.O_WRONLY)
+        inode = self.inode_at(handle.location)
+        inode.data = inode.data[:size]
+        inode.size = size
+        inode.mtime = inode.ctime = self.clock.now
+
     def set_image(self, proc: Process, path: str, image: ImageInfo | None) -> None:
         """Record what a disk image's header says (``qemu-img create`` writes it)."""
         handle = self.open(proc, path, os.O_WRONLY)

@@ -1,0 +1,1 @@
+"""Scenario files: txtar archives with a transcript, run against a fresh lab host."""

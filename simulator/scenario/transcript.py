@@ -1,0 +1,146 @@
+"""The transcript language (scenarios.md 2): cram-style commands, expected output, and the
+matcher with ``(re)``, ``(glob)``, ``(esc)`` and ``[N]``."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import attrs
+
+from simulator.errors import SeclabError
+
+
+class TranscriptError(SeclabError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@attrs.frozen
+class Expected:
+    """One expected output line: its text, and how it matches."""
+
+    text: str
+    kind: str  # "literal" | "re" | "glob" | "esc"
+    line: int  # line in the .txtar file
+
+    def matches(self, actual: str) -> bool:
+        if self.kind == "re":
+            try:
+                return re.fullmatch(self.text, actual) is not None
+            except re.error:
+                return False
+        if self.kind == "glob":
+            return re.fullmatch(glob_to_regex(self.text), actual, re.DOTALL) is not None
+        if self.kind == "esc":
+            return codecs.decode(self.text, "unicode_escape") == actual
+        return self.text == actual
+
+    def source(self) -> str:
+        return self.text if self.kind == "literal" else f"{self.text} ({self.kind})"
+
+
+@attrs.frozen
+class Step:
+    """One ``$`` command with what it should print and its exit status."""
+
+    command: str
+    line: int  # line of the ``$``
+    expected: tuple[Expected, ...]
+    status: int
+    status_line: int | None  # line of ``[N]``, if given
+    end_line: int  # last line that belongs to this step
+
+
+def glob_to_regex(pattern: str) -> str:
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*?\\":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+_KEYWORD = re.compile(r"^(.*) \((re|glob|esc)\)$")
+_STATUS = re.compile(r"^\[(\d+)\]$")
+
+
+def parse_transcript(data: str, first_line: int) -> list[Step]:
+    """Steps from the ``transcript`` entry; ``first_line`` is its first line in the file."""
+    steps: list[Step] = []
+    command: list[str] | None = None
+    line_no = 0
+    expected: list[Expected] = []
+    status = 0
+    status_line: int | None = None
+    end = 0
+
+    def finish() -> None:
+        nonlocal command
+        if command is not None:
+            while expected and expected[-1].kind == "literal" and expected[-1].text == "":
+                expected.pop()
+            steps.append(
+                Step("\n".join(command), line_no, tuple(expected), status, status_line, end)
+            )
+        command = None
+
+    for offset, raw in enumerate(data.splitlines()):
+        number = first_line + offset
+        if not raw.startswith("  ") and raw != "  " and raw.strip() != "":
+            continue  # a comment
+        body = raw[2:]
+        if raw.strip() == "":
+            if command is not None:
+                expected.append(Expected("", "literal", number))
+            continue
+        if body.startswith("$ "):
+            finish()
+            command, line_no, expected, status, status_line = [body[2:]], number, [], 0, None
+            end = number
+            continue
+        if body.startswith("> ") and command is not None and not expected:
+            command.append(body[2:])
+            end = number
+            continue
+        if command is None:
+            raise TranscriptError(number, "output line before any command")
+        status_match = _STATUS.match(body)
+        if status_match:
+            status, status_line = int(status_match.group(1)), number
+            end = number
+            continue
+        keyword = _KEYWORD.match(body)
+        if keyword:
+            kind = keyword.group(2)
+            if kind == "re":
+                try:
+                    re.compile(keyword.group(1))
+                except re.error as error:
+                    raise TranscriptError(number, f"bad (re) pattern: {error}") from None
+            expected.append(Expected(keyword.group(1), kind, number))
+        else:
+            expected.append(Expected(body, "literal", number))
+        end = number
+    finish()
+    return steps
+
+
+def strip_trailing_blank(lines: list[str]) -> list[str]:
+    out = list(lines)
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def output_matches(expected: tuple[Expected, ...], actual: list[str]) -> bool:
+    actual = strip_trailing_blank(actual)
+    if len(expected) != len(actual):
+        return False
+    return all(e.matches(a) for e, a in zip(expected, actual, strict=True))

@@ -1,0 +1,1 @@
+"""The emulated userland: a small POSIX-sh subset and the commands it runs."""
