@@ -1,7 +1,22 @@
 """seclab: a deterministic, in-memory lab of libvirt's SELinux and DAC labelling."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from simulator.__about__ import __version__
 from simulator.errors import SeclabError
 from simulator.host import Host
 
-__all__ = ["Host", "SeclabError", "__version__"]
+if TYPE_CHECKING:
+    from simulator.scenario.runner import ScenarioResult
+
+
+def run_scenario(path: str, *, seed: int | None = None) -> ScenarioResult:
+    """Run one scenario file; the result has ``.verdict``, ``.passed`` and ``.diff``."""
+    from simulator.scenario.runner import run_path
+
+    return run_path(path, seed=seed)
+
+
+__all__ = ["Host", "SeclabError", "__version__", "run_scenario"]

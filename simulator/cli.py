@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from simulator.__about__ import __version__
 
 USAGE_ERROR = 2
+PROMPT = "[root@ol9-host ~]# "
 
 DESCRIPTION = "seclab: a deterministic, in-memory lab of libvirt's SELinux and DAC labelling."
 
@@ -24,7 +27,17 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="seclab", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"seclab {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    run = commands.add_parser("run", help="run scenario files (*.txtar) and report")
+    run.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    run.add_argument("-k", dest="keyword", help="only scenarios whose path or tag matches")
+    run.add_argument("--update", action="store_true", help="rewrite expected output in place")
+    run.add_argument("--seed", type=int, help="override every scenario's seed")
+    run.add_argument("--junit-xml", metavar="FILE", help="write a JUnit XML report")
+    run.add_argument("-j", dest="jobs", type=int, default=1, help="run on N processes")
+    shell = commands.add_parser("shell", help="an interactive session on a lab host")
+    shell.add_argument("scenario", nargs="?", help="start from the host a scenario leaves")
     state = commands.add_parser("state", help="print the default host's state as JSON")
     state.add_argument("--seed", type=int, default=0, help="the seed of the random source")
     return parser
@@ -33,15 +46,109 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.error exits
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    if args.command == "state":
-        from simulator.host import Host  # keep --help fast
+    try:
+        if args.command is None:
+            parser.print_help()
+            return 0
+        if args.command == "run":
+            return _run(args)
+        if args.command == "shell":
+            return _shell(args)
+        if args.command == "state":
+            from simulator.host import Host  # keep --help fast
 
-        sys.stdout.write(Host(seed=args.seed).snapshot().to_json() + "\n")
-        return 0
+            sys.stdout.write(Host(seed=args.seed).snapshot().to_json() + "\n")
+            return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug: one line, unless --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            sys.stderr.write(f"seclab: internal error: {error!r} (use --debug for details)\n")
+        return 70
     parser.error(f"unknown command {args.command!r}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from simulator.scenario.suite import discover, junit_xml, run_all, summary
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        sys.stderr.write(f"seclab: no such file or directory: {missing[0]}\n")
+        return USAGE_ERROR
+    if args.jobs < 1:
+        sys.stderr.write("seclab: -j needs a number of at least 1\n")
+        return USAGE_ERROR
+    paths = discover(args.paths)
+    reports = run_all(paths, seed=args.seed, keyword=args.keyword, jobs=args.jobs)
+    out = sys.stdout
+    for report in reports:
+        if report.verdict == "ERROR":
+            out.write(f"ERROR {report.error}\n")
+            continue
+        out.write(f"{report.verdict} {report.path}\n")
+        if report.verdict == "FAIL":
+            out.write(report.diff)
+            if args.update and report.updated is not None:
+                Path(report.path).write_text(report.updated, encoding="utf-8")
+                out.write(f"updated {report.path}\n")
+    out.write(summary(reports) + "\n")
+    if args.junit_xml:
+        Path(args.junit_xml).write_text(junit_xml(reports), encoding="utf-8")
+    if any(r.verdict == "ERROR" for r in reports):
+        return USAGE_ERROR if all(r.verdict == "ERROR" for r in reports) else 1
+    return 0 if all(r.verdict == "PASS" for r in reports) else 1
+
+
+def _shell(args: argparse.Namespace) -> int:
+    from simulator.host import Host
+    from simulator.scenario.config import ScenarioError
+    from simulator.scenario.runner import load, run
+
+    host = Host()
+    if args.scenario:
+        try:
+            result = run(load(args.scenario))
+        except ScenarioError as error:
+            sys.stderr.write(f"seclab: {error}\n")
+            return USAGE_ERROR
+        if result.host is None:
+            sys.stderr.write(f"seclab: {result.error}\n")
+            return USAGE_ERROR
+        host = result.host
+    try:
+        import readline  # line editing and history where the platform has it
+
+        from simulator.shell.registry import COMMANDS
+
+        names = sorted(COMMANDS)
+
+        def complete(text: str, state: int) -> str | None:
+            matches = [n for n in names if n.startswith(text)]
+            return matches[state] if state < len(matches) else None
+
+        readline.set_completer(complete)
+        readline.parse_and_bind("tab: complete")
+    except ImportError:
+        pass
+    host.session  # noqa: B018 - registers the commands before "help"
+    while True:
+        try:
+            line = input(PROMPT)
+        except EOFError:
+            sys.stdout.write("\n")
+            return 0
+        if line.strip() == "exit":
+            return 0
+        if line.strip() == "help":
+            from simulator.shell.registry import COMMANDS
+
+            sys.stdout.write("Commands: " + " ".join(sorted(COMMANDS)) + "\n")
+            continue
+        result = host.run(line)
+        sys.stdout.write(result.output)
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ class Step:
 
     command: str
     line: int  # line of the ``$``
+    command_end: int  # last ``>`` continuation line
     expected: tuple[Expected, ...]
     status: int
     status_line: int | None  # line of ``[N]``, if given
@@ -80,14 +81,23 @@ def parse_transcript(data: str, first_line: int) -> list[Step]:
     status = 0
     status_line: int | None = None
     end = 0
+    command_end = 0
 
     def finish() -> None:
-        nonlocal command
+        nonlocal command, expected
         if command is not None:
             while expected and expected[-1].kind == "literal" and expected[-1].text == "":
                 expected.pop()
             steps.append(
-                Step("\n".join(command), line_no, tuple(expected), status, status_line, end)
+                Step(
+                    "\n".join(command),
+                    line_no,
+                    command_end,
+                    tuple(expected),
+                    status,
+                    status_line,
+                    end,
+                )
             )
         command = None
 
@@ -103,11 +113,11 @@ def parse_transcript(data: str, first_line: int) -> list[Step]:
         if body.startswith("$ "):
             finish()
             command, line_no, expected, status, status_line = [body[2:]], number, [], 0, None
-            end = number
+            end = command_end = number
             continue
         if body.startswith("> ") and command is not None and not expected:
             command.append(body[2:])
-            end = number
+            end = command_end = number
             continue
         if command is None:
             raise TranscriptError(number, "output line before any command")

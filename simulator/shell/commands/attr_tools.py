@@ -159,9 +159,14 @@ def decode_value(text: str) -> bytes:
     out = bytearray()
     i = 0
     while i < len(text):
-        if text[i] == "\\" and i + 3 < len(text) + 0 and text[i + 1 : i + 4].isdigit():
-            out.append(int(text[i + 1 : i + 4], 8))
-            i += 4
+        if text[i] == "\\" and i + 1 < len(text):
+            octal = text[i + 1 : i + 4]
+            if len(octal) == 3 and all(c in "01234567" for c in octal):
+                out.append(int(octal, 8))
+                i += 4
+            else:
+                out.extend(text[i + 1].encode())
+                i += 2
             continue
         out.extend(text[i].encode())
         i += 1

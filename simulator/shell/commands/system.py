@@ -245,3 +245,36 @@ def date(ctx: CommandContext) -> int:
         f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} UTC {t.tm_year}\n"
     )
     return 0
+
+
+@command("runuser")
+def runuser(ctx: CommandContext) -> int:
+    """``runuser -u USER [--] CMD...``: run a command with that user's uid, gid and groups
+    (the SELinux context stays the caller's, as with util-linux's runuser)."""
+    from simulator.shell.accounts import lookup_group, lookup_user, user_groups
+
+    args = list(ctx.args)
+    if len(args) < 3 or args[0] != "-u":
+        ctx.err("runuser: no command was specified\nTry 'runuser --help' for more information.\n")
+        return 1
+    user = args[1]
+    command_args = args[3:] if args[2] == "--" else args[2:]
+    uid = lookup_user(ctx, user)
+    if uid is None or not command_args:
+        ctx.err(
+            f"runuser: user {user} does not exist or the user entry does not contain all "
+            "the required fields\n"
+        )
+        return 1
+    gid = lookup_group(ctx, user)
+    saved = (ctx.proc.uid, ctx.proc.gid, ctx.proc.groups)
+    ctx.proc.uid = uid
+    ctx.proc.gid = uid if gid is None else gid
+    ctx.proc.groups = tuple(user_groups(ctx, user))
+    try:
+        local: list[tuple[int, bytes]] = []
+        status = ctx.shell.run_command(command_args, ctx.stdin, local)
+        ctx.chunks.extend(local)
+    finally:
+        ctx.proc.uid, ctx.proc.gid, ctx.proc.groups = saved
+    return status

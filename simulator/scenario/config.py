@@ -1,0 +1,183 @@
+"""``scenario.toml``: every key of scenarios.md 1, validated, with errors naming the line."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from typing import Any
+
+import attrs
+
+from simulator.errors import SeclabError
+from simulator.kernel.clock import BOOT_TIME, CLOCK_START
+from simulator.kernel.inode import DeviceNumber
+from simulator.selinux.context import SecurityContext
+
+KINDS = ("file", "dir", "block", "char", "symlink")
+
+
+class ScenarioError(SeclabError):
+    """A scenario that cannot run: ``file:line: reason``."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.reason = message
+
+
+@attrs.frozen
+class FileSpec:
+    owner: str | None = None
+    mode: int | None = None
+    label: str | None = None
+    kind: str = "file"
+    rdev: DeviceNumber | None = None
+    target: str | None = None
+    size: int | None = None
+    image_format: str | None = None
+    image_backing: str | None = None
+
+
+@attrs.frozen
+class ScenarioConfig:
+    seed: int = 0
+    tags: tuple[str, ...] = ()
+    profile: str = "ol9"
+    clock: int = CLOCK_START
+    boot_time: int = BOOT_TIME
+    enforcing: bool = True
+    booleans: tuple[tuple[str, bool], ...] = ()
+    files: tuple[tuple[str, FileSpec], ...] = ()
+
+
+TOP_KEYS = {
+    "seed": int,
+    "tags": list,
+    "profile": str,
+    "clock": (str, int),
+    "boot_time": int,
+    "enforcing": bool,
+    "booleans": dict,
+    "files": dict,
+}
+FILE_KEYS = {
+    "owner": str,
+    "mode": str,
+    "label": str,
+    "kind": str,
+    "rdev": str,
+    "target": str,
+    "size": int,
+    "image": dict,
+}
+
+
+def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
+    def fail(message: str, key: str | None = None) -> ScenarioError:
+        line = first_line
+        if key is not None:
+            for offset, raw in enumerate(text.splitlines()):
+                if re.search(rf"(^|[\s.\"]){re.escape(key)}([\s.\"=]|$)", raw):
+                    line = first_line + offset
+                    break
+        return ScenarioError(path, line, message)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        line = first_line + int(match.group(1)) - 1 if match else first_line
+        raise ScenarioError(path, line, f"scenario.toml: {error}") from None
+    for key, value in data.items():
+        expected = TOP_KEYS.get(key)
+        if expected is None:
+            raise fail(f"scenario.toml: unknown key '{key}'", key)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise fail(f"scenario.toml: '{key}' has the wrong type", key)
+    tags = data.get("tags", [])
+    if not all(isinstance(t, str) for t in tags):
+        raise fail("scenario.toml: 'tags' must be a list of strings", "tags")
+    if data.get("profile", "ol9") != "ol9":
+        raise fail(f"scenario.toml: unknown profile '{data['profile']}'", "profile")
+    clock = data.get("clock", CLOCK_START)
+    if isinstance(clock, str):
+        try:
+            moment = datetime.datetime.fromisoformat(clock.replace("Z", "+00:00"))
+        except ValueError:
+            raise fail(
+                f"scenario.toml: 'clock' is not an RFC 3339 time: {clock}", "clock"
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        clock = int(moment.timestamp())
+    booleans = data.get("booleans", {})
+    for name, value in booleans.items():
+        if not isinstance(value, bool):
+            raise fail(f"scenario.toml: boolean '{name}' must be true or false", name)
+    files = []
+    for file_path, spec in data.get("files", {}).items():
+        if not isinstance(spec, dict):
+            raise fail(f'scenario.toml: files."{file_path}" must be a table', file_path)
+        files.append((file_path, _file_spec(spec, file_path, fail)))
+    return ScenarioConfig(
+        seed=data.get("seed", 0),
+        tags=tuple(tags),
+        clock=clock,
+        boot_time=data.get("boot_time", BOOT_TIME if "clock" not in data else clock - 3600),
+        enforcing=data.get("enforcing", True),
+        booleans=tuple(sorted(booleans.items())),
+        files=tuple(files),
+    )
+
+
+def _file_spec(spec: dict[str, Any], file_path: str, fail: Any) -> FileSpec:
+    for key, value in spec.items():
+        expected = FILE_KEYS.get(key)
+        if expected is None:
+            raise fail(f"scenario.toml: unknown key '{key}' for {file_path}", key)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise fail(f"scenario.toml: '{key}' of {file_path} has the wrong type", key)
+    owner = spec.get("owner")
+    if owner is not None and not re.fullmatch(r"[\w.-]+:[\w.-]+", owner):
+        raise fail(f"scenario.toml: bad owner '{owner}' for {file_path}", "owner")
+    mode = spec.get("mode")
+    if mode is not None and not re.fullmatch(r"0?[0-7]{3,4}", mode):
+        raise fail(f"scenario.toml: bad mode '{mode}' for {file_path}", "mode")
+    label = spec.get("label")
+    if label is not None:
+        try:
+            SecurityContext.parse(label)
+        except ValueError as error:
+            raise fail(f"scenario.toml: bad label for {file_path}: {error}", "label") from None
+    kind = spec.get("kind", "file")
+    if kind not in KINDS:
+        raise fail(f"scenario.toml: bad kind '{kind}' for {file_path}", "kind")
+    rdev = None
+    if "rdev" in spec:
+        try:
+            rdev = DeviceNumber.parse(spec["rdev"])
+        except ValueError:
+            raise fail(
+                f"scenario.toml: bad rdev '{spec['rdev']}' for {file_path}", "rdev"
+            ) from None
+    if kind in ("block", "char") and rdev is None:
+        raise fail(f"scenario.toml: {file_path} needs an rdev", "kind")
+    if kind == "symlink" and "target" not in spec:
+        raise fail(f"scenario.toml: {file_path} needs a target", "kind")
+    image = spec.get("image", {})
+    for key in image:
+        if key not in ("format", "backing"):
+            raise fail(f"scenario.toml: unknown key '{key}' in image of {file_path}", key)
+    return FileSpec(
+        owner=owner,
+        mode=None if mode is None else int(mode, 8),
+        label=label,
+        kind=kind,
+        rdev=rdev,
+        target=spec.get("target"),
+        size=spec.get("size"),
+        image_format=image.get("format"),
+        image_backing=image.get("backing"),
+    )
