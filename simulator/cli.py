@@ -109,14 +109,14 @@ def _shell(args: argparse.Namespace) -> int:
     host = Host()
     if args.scenario:
         try:
-            result = run(load(args.scenario))
+            scenario_result = run(load(args.scenario))
         except ScenarioError as error:
             sys.stderr.write(f"seclab: {error}\n")
             return USAGE_ERROR
-        if result.host is None:
-            sys.stderr.write(f"seclab: {result.error}\n")
+        if scenario_result.host is None:
+            sys.stderr.write(f"seclab: {scenario_result.error}\n")
             return USAGE_ERROR
-        host = result.host
+        host = scenario_result.host
     try:
         import readline  # line editing and history where the platform has it
 

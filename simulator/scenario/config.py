@@ -52,7 +52,7 @@ class ScenarioConfig:
     files: tuple[tuple[str, FileSpec], ...] = ()
 
 
-TOP_KEYS = {
+TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "seed": int,
     "tags": list,
     "profile": str,
@@ -62,7 +62,7 @@ TOP_KEYS = {
     "booleans": dict,
     "files": dict,
 }
-FILE_KEYS = {
+FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "owner": str,
     "mode": str,
     "label": str,

@@ -257,7 +257,7 @@ def _expected_lines(result: StepResult) -> list[str]:
 
 def render_updated(text: str, results: tuple[StepResult, ...]) -> str:
     lines = text.splitlines(keepends=True)
-    newline = {i: line for i, line in enumerate(lines, start=1)}
+    newline = dict(enumerate(lines, start=1))
     replaced: dict[int, list[str]] = {}
     dropped: set[int] = set()
     for result in results:
