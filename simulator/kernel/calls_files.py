@@ -86,6 +86,8 @@ class FileCalls(KernelBase):
         if parent_loc is None or name is None:
             raise os_error(errno.EEXIST, resolved.path)
         fs = self.fs_at(parent_loc)
+        if fs.fstype == "proc":
+            raise os_error(errno.ENOENT, resolved.path)  # procfs has no user-created files
         directory = fs.inodes[parent_loc.ino]
         self.inode_permission(
             proc, parent_loc, MAY_WRITE | MAY_EXEC, syscall, name=_name_of(directory, resolved)

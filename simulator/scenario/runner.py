@@ -82,8 +82,8 @@ class ScenarioResult:
         """A unified diff whose line numbers point into the ``.txtar`` file."""
         if self.scenario is None or self.verdict != "FAIL":
             return ""
-        before = self.scenario.text.splitlines(keepends=True)
-        after = self.updated_text().splitlines(keepends=True)
+        before = [line.rstrip("\n") + "\n" for line in self.scenario.text.splitlines()]
+        after = [line.rstrip("\n") + "\n" for line in self.updated_text().splitlines()]
         return "".join(
             difflib.unified_diff(before, after, f"{self.path} (expected)", f"{self.path} (actual)")
         )

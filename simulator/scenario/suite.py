@@ -52,6 +52,8 @@ def run_one(path: str, seed: int | None, keyword: str | None) -> Report | None:
     try:
         scenario = load(path, seed=seed)
     except ScenarioError as error:
+        if not selected(path, (), keyword):
+            return None
         return Report(path, "ERROR", "", str(error), None, (), "")
     if not selected(path, scenario.config.tags, keyword):
         return None

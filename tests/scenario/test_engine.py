@@ -1,0 +1,143 @@
+"""Scenario files: txtar, transcripts, configuration errors, --update, the runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import simulator
+from simulator.scenario import txtar
+from simulator.scenario.runner import load, run, run_path
+from simulator.scenario.transcript import Expected, parse_transcript
+
+
+def test_txtar_markers_and_final_newline() -> None:
+    archive = txtar.parse("title\n-- a --\nx\n-- b --\ny")
+    assert archive.comment == "title\n"
+    assert [(e.name, e.data, e.line) for e in archive.entries] == [("a", "x\n", 2), ("b", "y\n", 4)]
+    assert txtar.format_archive(archive) == "title\n-- a --\nx\n-- b --\ny\n"
+
+
+def test_transcript_parsing() -> None:
+    steps = parse_transcript(
+        "  $ echo a\n  > b\n  a b\n\ncomment\n  $ false\n  [1]\n  \n", first_line=10
+    )
+    assert [(s.command, s.line, s.status) for s in steps] == [
+        ("echo a\nb", 10, 0),
+        ("false", 15, 1),
+    ]
+    assert steps[0].expected == (Expected("a b", "literal", 12),)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "actual", "ok"),
+    [
+        ("a.*b", "re", "axxb", True),
+        ("a.*b", "re", "axxbc", False),
+        ("*.qcow2", "glob", "/x/y.qcow2", True),
+        ("\\*", "glob", "*", True),
+        ("\\*", "glob", "x", False),
+        ("a\\tb", "esc", "a\tb", True),
+        ("a", "literal", "a ", False),
+    ],
+)
+def test_matchers(text: str, kind: str, actual: str, ok: bool) -> None:
+    assert Expected(text, kind, 1).matches(actual) is ok
+
+
+def _write(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "s.txtar"
+    path.write_text(body)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "t\n-- scenario.toml --\nbogus = 1\n-- transcript --\n",
+            ":3: scenario.toml: unknown key 'bogus'",
+        ),
+        (
+            "t\n-- scenario.toml --\nseed = 'x'\n-- transcript --\n",
+            ":3: scenario.toml: 'seed' has the wrong type",
+        ),
+        ("t\n-- scenario.toml --\nseed = \n-- transcript --\n", ":3: scenario.toml: Invalid value"),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nlabel = "u:r:t:s0:c1024"\n-- transcript --\n',
+            ":4: scenario.toml: bad label for /a: category c1024 is beyond c1023",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nowner = "root"\n-- transcript --\n',
+            ":4: scenario.toml: bad owner 'root' for /a",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nkind = "block"\nrdev = "8"\n-- transcript --\n',
+            ":5: scenario.toml: bad rdev '8' for /a",
+        ),
+        ("t\n-- transcript --\n  $ echo (\n", ":3: bash: syntax error near unexpected token '('"),
+        ("t\n-- transcript --\n  $ echo\n  x (re)\n  [(bad (re)\n", ":5: bad (re) pattern"),
+        ("t\n-- transcript --\n  orphan\n", ":3: output line before any command"),
+        ("t\n-- ../etc/x --\n-- transcript --\n", ":2: '..' is not allowed in file name ../etc/x"),
+        ("t\n", ":1: missing '-- transcript --' entry"),
+    ],
+)
+def test_bad_scenarios_are_one_line_errors(tmp_path: Path, body: str, message: str) -> None:
+    result = run_path(_write(tmp_path, body))
+    assert result.verdict == "ERROR"
+    assert result.error is not None
+    assert message in result.error
+    assert "\n" not in result.error
+
+
+def test_update_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    body = (
+        "title\n-- transcript --\n  $ ls -Z /etc/passwd\n  wrong\n"
+        "comment kept\n  $ echo $((x))\n  $ date\n  Wed Jun  4 * (glob)\n  $ false\n"
+        "-- /root/f --\nkeep me\n"
+    )
+    path = _write(tmp_path, body)
+    first = run_path(path)
+    assert first.verdict == "FAIL"
+    updated = first.updated_text()
+    assert "  Wed Jun  4 * (glob)" in updated
+    assert "comment kept" in updated
+    assert updated.endswith("-- /root/f --\nkeep me\n")
+    Path(path).write_text(updated)
+    second = run_path(path)
+    assert second.verdict == "PASS", second.diff
+    assert second.updated_text() == updated
+
+
+def test_the_diff_points_into_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "t\n-- transcript --\n  $ echo a\n  b\n")
+    diff = run_path(path).diff
+    assert "@@ -1,4 +1,4 @@" in diff
+    assert "-  b\n+  a\n" in diff
+
+
+def test_embedded_files_and_settings(tmp_path: Path) -> None:
+    body = (
+        "t\n-- scenario.toml --\nseed = 5\nenforcing = false\n[booleans]\nvirt_use_nfs = true\n"
+        '[files."/srv/disk"]\nkind = "block"\nrdev = "8:64"\nowner = "qemu:disk"\nmode = "0600"\n'
+        '[files."img.qcow2"]\nimage = { format = "qcow2", backing = "/srv/base" }\nsize = 4096\n'
+        "-- transcript --\n  $ true\n-- img.qcow2 --\nQFI\n"
+    )
+    scenario = load(_write(tmp_path, body))
+    result = run(scenario)
+    host = result.host
+    assert host is not None
+    st = host.stat(host.shell, "/srv/disk")
+    assert (str(st.st_rdev), st.st_uid, st.st_gid, st.mode) == ("8:64", 107, 6, 0o600)
+    image = host.stat(host.shell, "/root/img.qcow2")
+    assert image.st_size == 4096
+    assert image.image is not None
+    assert image.image.backing == "/srv/base"
+    assert host.random.getstate() == simulator.Host(seed=5).random.getstate()
+
+
+def test_run_scenario_api(tmp_path: Path) -> None:
+    result = simulator.run_scenario(_write(tmp_path, "t\n-- transcript --\n  $ echo a\n  a\n"))
+    assert result.passed
+    assert result.diff == ""
