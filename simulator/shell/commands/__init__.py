@@ -1,5 +1,11 @@
-"""Every tool family registers its commands in :mod:`simulator.shell.registry` on import."""
+"""Every tool family registers its commands in :mod:`simulator.shell.registry` on import.
 
-from simulator.shell.commands import attr_tools, builtins, coreutils, system, text_tools
+Each module of this package is imported, in sorted order, so a new tool family (virsh,
+the SELinux tools, ...) plugs in by adding a module here, with no change elsewhere.
+"""
 
-__all__ = ["attr_tools", "builtins", "coreutils", "system", "text_tools"]
+import importlib
+import pkgutil
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    importlib.import_module(f"{__name__}.{_module}")
