@@ -10,6 +10,7 @@ from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 
 if TYPE_CHECKING:
+    from simulator.libvirt.daemon import Daemon
     from simulator.shell.interpreter import Result, Shell
 
 
@@ -22,6 +23,7 @@ class Host(Kernel):
         super().__init__(seed=seed, clock=clock, boot_time=boot_time)
         build_default_host(self)
         self._shell: Shell | None = None
+        self._daemon: Daemon | None = None
 
     @property
     def shell(self) -> Process:
@@ -41,6 +43,65 @@ class Host(Kernel):
 
             self._shell = Shell(self, self.shell)
         return self._shell
+
+    @property
+    def libvirt(self) -> Daemon:
+        """virtqemud: started on first use (socket activation), restarted when it died."""
+        from simulator.libvirt.daemon import DAEMON_ARGV, DAEMON_CONTEXT, Daemon
+
+        if self._daemon is None:
+            self._daemon = Daemon(self, DAEMON_PID)
+            self._daemon.boot()
+        if self._daemon.process is None:
+            proc = self.spawn(
+                comm="virtqemud",
+                argv=DAEMON_ARGV,
+                exe="/usr/sbin/virtqemud",
+                uid=0,
+                gid=0,
+                groups=(0,),
+                context=DAEMON_CONTEXT,
+                ppid=1,
+            )
+            self._daemon.pid = proc.pid
+            self._daemon.boot()
+        return self._daemon
+
+    def restart_libvirt(self) -> None:
+        """``systemctl restart virtqemud``: a new process that re-reads qemu.conf."""
+        daemon = self.libvirt
+        if daemon.process is not None:
+            self.exit(daemon.pid)
+        self.libvirt  # noqa: B018 - starts the new process
+
+    def reboot(self) -> None:
+        """Every process ends without libvirt's cleanup; /run is empty again; services start."""
+        from simulator.kernel.default_host import AUDITD_PID
+
+        keep = {1, 62, SHELL_PID}
+        for pid in sorted(self.processes):
+            if pid not in keep:
+                self.exit(pid)
+        self.clock.reboot()
+        for name in self.listdir(self.shell, "/run/libvirt/qemu"):
+            path = f"/run/libvirt/qemu/{name}"
+            if self.lstat(self.shell, path).kind.value != "directory":
+                self.unlink(self.shell, path)
+        auditd = self.spawn(
+            comm="auditd",
+            argv=("/sbin/auditd",),
+            exe="/usr/sbin/auditd",
+            uid=0,
+            gid=0,
+            groups=(0,),
+            context="system_u:system_r:auditd_t:s0",
+            ppid=1,
+        )
+        del AUDITD_PID
+        self.audit.daemon_pid = auditd.pid
+        self._daemon = None
+        self.chdir(self.shell, "/root")
+        self.libvirt  # noqa: B018 - virtqemud starts at boot
 
     def run(self, command_line: str) -> Result:
         """Run a command line as root in ``/root``; ``.output`` and ``.status`` say how it went."""

@@ -104,6 +104,27 @@ class MountCalls(KernelBase):
             self.free_if_unused(mount.fs_id, mount.root_ino)
         self.forget_unused_filesystem(mount.fs_id)
 
+    @syscall_entry
+    def move_mount(self, proc: Process, source: str, target: str) -> None:
+        """``mount --move``: the mount at ``source`` now hangs on the directory ``target``."""
+        syscall = Syscall.on("mount", source)
+        if not proc.credentials.is_root:
+            raise os_error(errno.EPERM, target)
+        _, loc = self.resolve_existing(proc, source, syscall)
+        mount = self.mounts[loc.mount_id]
+        if loc.ino != mount.root_ino or mount.parent_id is None:
+            raise os_error(errno.EINVAL, source)
+        _, at = self.resolve_existing(proc, target, syscall)
+        if not self.inode_at(at).is_dir():
+            raise os_error(errno.ENOTDIR, target)
+        if self.mounts[at.mount_id].ns_id != mount.ns_id:
+            raise os_error(errno.EINVAL, target)
+        mount.parent_id = at.mount_id
+        mount.mountpoint_ino = at.ino
+        ns = self.namespaces[mount.ns_id]
+        ns.mount_ids.remove(mount.mount_id)
+        ns.mount_ids.append(mount.mount_id)
+
     def unshare_mount_namespace(self, proc: Process) -> MountNamespace:
         """``unshare(CLONE_NEWNS)``: a copy of the caller's mount table, with new mount ids."""
         if not proc.credentials.is_root:

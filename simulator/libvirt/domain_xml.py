@@ -150,7 +150,7 @@ def _device_seclabels(parent: ET.Element) -> tuple[DeviceSeclabel, ...]:
     return tuple(out)
 
 
-def _seclabel(element: ET.Element) -> SecLabel:
+def _seclabel(element: ET.Element, *, live: bool = False) -> SecLabel:
     """``virSecurityLabelDefParseXML`` and its checks (libvirt.md 3.3)."""
     model = element.get("model", "selinux")
     baselabel = element.findtext("baselabel")
@@ -176,7 +176,8 @@ def _seclabel(element: ET.Element) -> SecLabel:
         model=model,
         type=type_,
         relabel=relabel,
-        label=label if type_ == "static" else None,
+        label=label if type_ == "static" or live else None,
+        imagelabel=element.findtext("imagelabel") if live else None,
         baselabel=baselabel,
     )
 
@@ -241,9 +242,15 @@ def _chardev(element: ET.Element) -> Chardev:
     )
 
 
-def parse_domain(text: str) -> DomainDef:
-    """A domain definition from XML, or the :class:`LibvirtError` libvirt would report."""
-    root = parse_xml(text)
+def parse_domain(text: str, *, live: bool = False) -> DomainDef:
+    """A domain definition from XML, or the :class:`LibvirtError` libvirt would report.
+
+    ``live`` keeps generated labels (``<label>``, ``<imagelabel>``), as status files do.
+    """
+    return domain_from_element(parse_xml(text), live=live)
+
+
+def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
     if root.tag != "domain":
         raise _xml_error(f"expecting root element of 'domain', not '{root.tag}'")
     virt_type = root.get("type")
@@ -283,7 +290,7 @@ def parse_domain(text: str) -> DomainDef:
                 domain.chardevs.append(_chardev(element))
     models: list[str] = []
     for element in root.findall("seclabel"):
-        label = _seclabel(element)
+        label = _seclabel(element, live=live)
         if label.model in models:
             raise _xml_error(f"seclabel for model {label.model} is already provided")
         models.append(label.model)

@@ -1,0 +1,131 @@
+"""Per-domain mount namespaces (``src/qemu/qemu_namespace.c``): a private ``/dev`` tmpfs
+holding copies of the device nodes the domain uses, everything else shared with the host.
+"""
+
+from __future__ import annotations
+
+import errno
+import posixpath
+
+from simulator.kernel.inode import SELINUX_XATTR, Kind
+from simulator.kernel.kernel import Kernel
+from simulator.kernel.process import Process
+from simulator.libvirt.virerror import system_error
+
+DEV_SUBMOUNTS = ("/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/hugepages")
+MAX_HOPS = 40
+
+
+def unshare_dev(kernel: Kernel, child: Process, preserved: str, dev_label: str | None) -> None:
+    """``qemuDomainUnshareNamespace``: a new mount namespace with a fresh tmpfs ``/dev``.
+
+    The submounts of ``/dev`` are moved into the new tmpfs, the old ``/dev`` is detached,
+    and the tmpfs is moved onto ``/dev`` (``qemuDomainSetupDev``).
+    """
+    kernel.unshare_mount_namespace(child)
+    try:
+        kernel.mkdir(child, preserved, 0o755)
+    except OSError as error:
+        if error.errno != errno.EEXIST:
+            raise system_error(error.errno or 0, f"Failed to create {preserved}") from None
+    kernel.mount(child, "devfs", preserved, "tmpfs", ("mode=755", "size=65536"))
+    if dev_label is not None:
+        kernel.setfilecon(child, preserved, dev_label)
+    for submount in DEV_SUBMOUNTS:
+        inside = preserved + submount[len("/dev") :]
+        kernel.mkdir(child, inside, 0o755)
+        try:
+            kernel.move_mount(child, submount, inside)
+        except OSError:
+            kernel.rmdir(child, inside)
+    kernel.umount(child, "/dev")
+    kernel.move_mount(child, preserved, "/dev")
+    kernel.rmdir(child, preserved)
+
+
+def dev_paths(kernel: Kernel, host_view: Process, paths: list[str]) -> list[str]:
+    """Every ``/dev`` path to create for ``paths``, following symlinks hop by hop
+    (``qemuNamespacePrepareOneItem``); paths outside ``/dev`` are shared, not created."""
+    out: list[str] = []
+    for start in paths:
+        path = start
+        for _ in range(MAX_HOPS):
+            if path.startswith("/dev/") and not path.startswith(DEV_SUBMOUNTS):
+                out.append(path)
+            try:
+                st = kernel.lstat(host_view, path)
+            except OSError:
+                break
+            if st.kind is not Kind.SYMLINK:
+                break
+            target = kernel.readlink(host_view, path)
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    return list(dict.fromkeys(out))
+
+
+def mknod_paths(kernel: Kernel, host_view: Process, child: Process, paths: list[str]) -> bool:
+    """``qemuNamespaceMknodPaths``: copy each node (owner, mode, SELinux label; never
+    libvirt's xattrs) into the namespace. True if every node was new."""
+    created_all = True
+    for path in paths:
+        try:
+            st = kernel.lstat(host_view, path)
+        except OSError:
+            continue  # ENOENT: silently skipped
+        _make_parents(kernel, child, posixpath.dirname(path))
+        if st.kind is Kind.SYMLINK:
+            target = kernel.readlink(host_view, path)
+            try:
+                if kernel.readlink(child, path) == target:
+                    created_all = False
+                    continue
+                kernel.unlink(child, path)
+            except OSError:
+                pass
+            try:
+                kernel.symlink(child, target, path)
+            except OSError as error:
+                raise system_error(
+                    error.errno or 0, f"Unable to create symlink {path} (pointing to {target})"
+                ) from None
+        elif st.kind.is_device:
+            try:
+                existing = kernel.lstat(child, path)
+                if existing.st_rdev == st.st_rdev:
+                    created_all = False
+                    continue  # stale nodes and their xattrs are kept
+                kernel.unlink(child, path)
+            except OSError:
+                pass
+            try:
+                kernel.mknod(child, path, st.kind, st.mode, st.st_rdev)
+            except OSError as error:
+                raise system_error(error.errno or 0, f"Unable to create device {path}") from None
+        else:
+            continue  # regular files and directories in /dev would be bind-mounted
+        try:
+            kernel.chown(child, path, st.st_uid, st.st_gid, follow=False)
+            if st.kind is not Kind.SYMLINK:
+                kernel.chmod(child, path, st.mode)
+        except OSError as error:
+            raise system_error(error.errno or 0, f"Failed to chown device {path}") from None
+        try:
+            label = kernel.getxattr(host_view, path, SELINUX_XATTR, follow=False)
+            kernel.setxattr(child, path, SELINUX_XATTR, label, follow=False)
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.ENODATA):
+                raise system_error(
+                    error.errno or 0, f"Unable to set SELinux label on {path}"
+                ) from None
+    return created_all
+
+
+def _make_parents(kernel: Kernel, child: Process, directory: str) -> None:
+    parts = [p for p in directory.split("/") if p]
+    for i in range(1, len(parts) + 1):
+        path = "/" + "/".join(parts[:i])
+        try:
+            kernel.mkdir(child, path, 0o755)
+        except OSError as error:
+            if error.errno != errno.EEXIST:
+                raise system_error(error.errno or 0, f"Unable to create {path}") from None

@@ -1,0 +1,363 @@
+"""virsh (libvirt 9.0.0 ``tools/virsh*.c``; formats: commands.md 8). A thin face: it parses
+options, calls the daemon, and prints what libvirt prints, then the closing empty line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from simulator.libvirt.daemon import Daemon, Domain
+from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_disk
+from simulator.libvirt.virerror import LibvirtError
+from simulator.shell.registry import CommandContext, command
+
+
+@attrs.frozen
+class Spec:
+    """A virsh command's options: positional names in order, and boolean flags."""
+
+    positional: tuple[str, ...]
+    required: int
+    flags: tuple[str, ...] = ()
+    valued: tuple[str, ...] = ()
+
+
+SPECS: dict[str, Spec] = {
+    "define": Spec(("file",), 1),
+    "undefine": Spec(("domain",), 1),
+    "create": Spec(("file",), 1),
+    "start": Spec(("domain",), 1),
+    "shutdown": Spec(("domain",), 1),
+    "destroy": Spec(("domain",), 1),
+    "list": Spec((), 0, ("all", "inactive", "name")),
+    "domstate": Spec(("domain",), 1, ("reason",)),
+    "dominfo": Spec(("domain",), 1),
+    "dumpxml": Spec(("domain",), 1, ("inactive", "security-info")),
+    "domblklist": Spec(("domain",), 1, ("details", "inactive")),
+    "attach-disk": Spec(
+        ("domain", "source", "target"),
+        3,
+        ("live", "config", "persistent", "current"),
+        ("mode", "sourcetype", "driver", "subdriver", "targetbus", "type"),
+    ),
+    "detach-disk": Spec(("domain", "target"), 2, ("live", "config", "persistent", "current")),
+    "attach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
+    "detach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
+}
+
+
+class VirshError(Exception):
+    """Printed as ``error: ...`` lines; ``usage`` errors get no closing blank line."""
+
+    def __init__(self, *lines: str, usage: bool = False) -> None:
+        super().__init__(lines[0])
+        self.lines = lines
+        self.usage = usage
+
+
+def _parse(name: str, args: list[str]) -> dict[str, str | bool]:
+    spec = SPECS[name]
+    values: dict[str, str | bool] = {}
+    positional: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--"):
+            option = arg[2:]
+            if option in spec.flags:
+                values[option] = True
+            elif option in spec.valued or option in spec.positional:
+                if i + 1 >= len(args):
+                    raise VirshError(f"command '{name}' requires <{option}> option", usage=True)
+                values[option] = args[i + 1]
+                i += 1
+            else:
+                raise VirshError(f"command '{name}' doesn't support option --{option}", usage=True)
+        else:
+            positional.append(arg)
+        i += 1
+    free = [p for p in spec.positional if p not in values]
+    if len(positional) > len(free):
+        raise VirshError(f"unexpected data '{positional[len(free)]}'", usage=True)
+    values.update(zip(free, positional, strict=False))
+    for option in spec.positional[: spec.required]:
+        if option not in values:
+            raise VirshError(f"command '{name}' requires <{option}> option", usage=True)
+    return values
+
+
+def _read(ctx: CommandContext, path: str) -> str:
+    try:
+        return ctx.host.read_file(ctx.proc, path).decode()
+    except OSError as error:
+        raise VirshError(f"Failed to open file '{path}': {error.strerror}") from None
+
+
+def _domain(daemon: Daemon, key: str) -> Domain:
+    try:
+        return daemon.lookup(key)
+    except LibvirtError:
+        raise VirshError(f"failed to get domain '{key}'") from None
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """``vshTablePrint``: left-aligned cells, two-space gaps, dashes under the header."""
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = []
+    for row in [headers, *rows]:
+        cells = []
+        for i, cell in enumerate(row):
+            pad = "" if i == len(row) - 1 else " " * (widths[i] - len(cell) + 2)
+            cells.append(" " + cell + pad)
+        lines.append("".join(cells))
+    lines.insert(1, "-" * sum(w + 3 for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def _flags(values: dict[str, str | bool], active: bool) -> tuple[bool, bool]:
+    """(live, config) as virsh's --live/--config/--persistent/--current select them."""
+    live = bool(values.get("live")) or bool(values.get("persistent"))
+    config = bool(values.get("config")) or bool(values.get("persistent"))
+    if not live and not config:
+        live, config = active, not active
+    if values.get("persistent") and not active:
+        live = False
+    return live, config
+
+
+Handler = Callable[[CommandContext, Daemon, dict[str, str | bool]], str]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(name: str) -> Callable[[Handler], Handler]:
+    def register(function: Handler) -> Handler:
+        HANDLERS[name] = function
+        return function
+
+    return register
+
+
+@handler("define")
+def _define(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    path = str(values["file"])
+    text = _read(ctx, path)
+    try:
+        domain = daemon.define(text)
+    except LibvirtError as error:
+        raise VirshError(f"Failed to define domain from {path}", str(error)) from None
+    return f"Domain '{domain.name}' defined from {path}\n"
+
+
+@handler("create")
+def _create(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    path = str(values["file"])
+    text = _read(ctx, path)
+    try:
+        domain = daemon.create(text)
+    except LibvirtError as error:
+        raise VirshError(f"Failed to create domain from {path}", str(error)) from None
+    return f"Domain '{domain.name}' created from {path}\n"
+
+
+@handler("undefine")
+def _undefine(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    key = str(values["domain"])
+    _domain(daemon, key)
+    try:
+        daemon.undefine(key)
+    except LibvirtError as error:
+        raise VirshError(f"Failed to undefine domain '{key}'", str(error)) from None
+    return f"Domain '{key}' has been undefined\n"
+
+
+@handler("start")
+def _start(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    if domain.active:
+        raise VirshError("Domain is already active")
+    try:
+        daemon.start(domain)
+    except LibvirtError as error:
+        raise VirshError(f"Failed to start domain '{domain.name}'", str(error)) from None
+    return f"Domain '{domain.name}' started\n"
+
+
+def _stop_command(verb: str, past: str) -> Handler:
+    def run(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+        key = str(values["domain"])
+        _domain(daemon, key)
+        try:
+            getattr(daemon, verb)(key)
+        except LibvirtError as error:
+            raise VirshError(f"Failed to {verb} domain '{key}'", str(error)) from None
+        return f"Domain '{key}' {past}\n"
+
+    return run
+
+
+HANDLERS["shutdown"] = _stop_command("shutdown", "is being shutdown")
+HANDLERS["destroy"] = _stop_command("destroy", "destroyed")
+
+
+@handler("list")
+def _list(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domains = daemon.sorted_domains()
+    if values.get("inactive"):
+        domains = [d for d in domains if not d.active]
+    elif not values.get("all"):
+        domains = [d for d in domains if d.active]
+    if values.get("name"):
+        return "".join(f"{d.name}\n" for d in domains)
+    rows = [[str(d.id) if d.active else "-", d.name, d.state] for d in domains]
+    return _table(["Id", "Name", "State"], rows)
+
+
+@handler("domstate")
+def _domstate(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    if values.get("reason"):
+        return f"{domain.state} ({'booted' if domain.active else 'unknown'})\n"
+    return f"{domain.state}\n"
+
+
+@handler("dominfo")
+def _dominfo(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    rows = [
+        ("Id:", str(domain.id) if domain.active else "-"),
+        ("Name:", domain.name),
+        ("UUID:", domain.definition.uuid),
+        ("OS Type:", "hvm"),
+        ("State:", domain.state),
+        ("CPU(s):", "1"),
+        ("Max memory:", "1048576 KiB"),
+        ("Used memory:", "1048576 KiB"),
+        ("Persistent:", "yes" if domain.persistent else "no"),
+        ("Autostart:", "disable"),
+        ("Managed save:", "no"),
+    ]
+    manager = daemon.manager
+    if manager is not None:
+        rows.append(("Security model:", manager.primary_model))
+        rows.append(("Security DOI:", "0"))
+        selinux = domain.live.seclabel("selinux") if domain.live else None
+        if selinux is not None and selinux.label:
+            mode = "enforcing" if daemon.ops().enforcing else "permissive"
+            rows.append(("Security label:", f"{selinux.label} ({mode})"))
+    return "".join(f"{name:<15} {value}\n" for name, value in rows)
+
+
+@handler("dumpxml")
+def _dumpxml(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    if domain.live is not None and not values.get("inactive"):
+        return format_domain(domain.live, domain_id=domain.id)
+    return format_domain(domain.definition, inactive=True)
+
+
+@handler("domblklist")
+def _domblklist(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    definition = domain.live if domain.live and not values.get("inactive") else domain.definition
+    if values.get("details"):
+        rows = [[d.type, d.device, d.target, d.src.path or "-"] for d in definition.disks]
+        return _table(["Type", "Device", "Target", "Source"], rows)
+    return _table(["Target", "Source"], [[d.target, d.src.path or "-"] for d in definition.disks])
+
+
+@handler("attach-disk")
+def _attach_disk(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    source = str(values["source"])
+    sourcetype = str(values.get("sourcetype", "block" if source.startswith("/dev/") else "file"))
+    mode = values.get("mode")
+    disk = Disk(
+        type=sourcetype,
+        device=str(values.get("type", "disk")),
+        target=str(values["target"]),
+        src=StorageSource(path=source, format=str(values.get("subdriver", "raw"))),
+        bus=str(values["targetbus"]) if "targetbus" in values else None,
+        driver_type=str(values.get("subdriver", "raw")),
+        readonly=mode == "readonly",
+        shareable=mode == "shareable",
+    )
+    live, config = _flags(values, domain.active)
+    try:
+        daemon.attach_disk(domain.name, disk, live=live, config=config)
+    except LibvirtError as error:
+        raise VirshError("Failed to attach disk", str(error)) from None
+    return "Disk attached successfully\n"
+
+
+@handler("detach-disk")
+def _detach_disk(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    target = str(values["target"])
+    live, config = _flags(values, domain.active)
+    chosen = domain.live if live and domain.live else domain.definition
+    if not any(target in (d.target, d.src.path) for d in chosen.disks):
+        raise VirshError(f"No disk found whose source path or target is {target}")
+    try:
+        daemon.detach_disk(domain.name, target, live=live, config=config)
+    except LibvirtError as error:
+        raise VirshError("Failed to detach disk", str(error)) from None
+    return "Disk detached successfully\n"
+
+
+@handler("attach-device")
+def _attach_device(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    path = str(values["file"])
+    text = _read(ctx, path)
+    live, config = _flags(values, domain.active)
+    try:
+        daemon.attach_disk(domain.name, parse_disk(text), live=live, config=config)
+    except LibvirtError as error:
+        raise VirshError(f"Failed to attach device from {path}", str(error)) from None
+    return "Device attached successfully\n"
+
+
+@handler("detach-device")
+def _detach_device(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    domain = _domain(daemon, str(values["domain"]))
+    path = str(values["file"])
+    text = _read(ctx, path)
+    live, config = _flags(values, domain.active)
+    try:
+        disk = parse_disk(text)
+        daemon.detach_disk(domain.name, disk.target, live=live, config=config)
+    except LibvirtError as error:
+        raise VirshError(f"Failed to detach device from {path}", str(error)) from None
+    return "Device detached successfully\n"
+
+
+@command("virsh")
+def virsh(ctx: CommandContext) -> int:
+    args = [a for a in ctx.args if a not in ("-c", "qemu:///system", "--connect")]
+    if not args:
+        ctx.err("error: the interactive virsh shell is not modelled; give a command\n")
+        return 1
+    name, rest = args[0], args[1:]
+    if name not in HANDLERS:
+        ctx.err(f"error: unknown command: '{name}'\n")
+        return 1
+    host = ctx.host
+    daemon: Daemon = host.libvirt  # type: ignore[attr-defined]
+    try:
+        values = _parse(name, rest)
+        if not daemon.running:
+            raise VirshError(
+                "failed to connect to the hypervisor",
+                "Failed to connect socket to '/var/run/libvirt/virtqemud-sock': Connection refused",
+            )
+        daemon.notice_dead_processes()
+        ctx.out(HANDLERS[name](ctx, daemon, values))
+    except VirshError as error:
+        for line in error.lines:
+            ctx.err(f"error: {line}\n")
+        if not error.usage:
+            ctx.out("\n")
+        return 1
+    ctx.out("\n")
+    return 0
