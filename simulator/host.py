@@ -51,7 +51,8 @@ class Host(Kernel):
 
         if self._daemon is None:
             self._daemon = Daemon(self, DAEMON_PID)
-            self._daemon.boot()
+            if self._daemon.process is not None:
+                self._daemon.boot()
         if self._daemon.process is None:
             proc = self.spawn(
                 comm="virtqemud",

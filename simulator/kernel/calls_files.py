@@ -117,7 +117,7 @@ class FileCalls(KernelBase):
     def open(
         self, proc: Process, path: str, flags: int = os.O_RDONLY, mode: int = 0o666
     ) -> OpenFile:
-        syscall = Syscall.at("openat", path, flags, mode)
+        syscall = Syscall.at("openat", path, flags, mode if flags & os.O_CREAT else 0)
         check_mode(mode)
         resolved = self.walk(
             proc,

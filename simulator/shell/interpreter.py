@@ -216,6 +216,9 @@ class Shell:
         except (SeclabError, OSError, ValueError) as error:
             sink.append((STDERR, f"{argv[0]}: {error}\n".encode()))
             return 1
+        except Exception as error:  # a bug in the lab: one line, never a traceback
+            sink.append((STDERR, f"seclab: internal error in {argv[0]}: {error!r}\n".encode()))
+            return 70
 
     # -- expansion --------------------------------------------------------------------------------
 

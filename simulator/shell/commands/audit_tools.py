@@ -1,0 +1,215 @@
+"""ausearch (audit 3.x; formats: selinux-policy.md 4.2 to 4.5)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import time
+
+from simulator.kernel.audit import AuditEvent
+from simulator.shell.accounts import group_names, user_names
+from simulator.shell.registry import CommandContext, command
+
+USAGE = "usage: ausearch [options]\n"
+OPEN_FLAGS = (
+    (os.O_CREAT, "O_CREAT"),
+    (os.O_EXCL, "O_EXCL"),
+    (os.O_NOCTTY, "O_NOCTTY"),
+    (os.O_TRUNC, "O_TRUNC"),
+    (os.O_APPEND, "O_APPEND"),
+    (os.O_NONBLOCK, "O_NONBLOCK"),
+    (0o40000, "O_DIRECT"),
+    (os.O_DIRECTORY, "O_DIRECTORY"),
+    (os.O_NOFOLLOW, "O_NOFOLLOW"),
+    (os.O_CLOEXEC, "O_CLOEXEC"),
+)
+UNSET = 4294967295
+
+
+def _open_flags(value: int) -> str:
+    names = [("O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE")[value & 3]]
+    names += [name for bit, name in OPEN_FLAGS if value & bit]
+    return "|".join(names)
+
+
+def _ctime(seconds: int) -> str:
+    t = time.gmtime(seconds)
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return (
+        f"{days[t.tm_wday]} {months[t.tm_mon - 1]} {t.tm_mday:2d} "
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} {t.tm_year}"
+    )
+
+
+def _interpreted_stamp(event: AuditEvent) -> str:
+    t = time.gmtime(event.seconds)
+    return (
+        f"audit({t.tm_mon:02d}/{t.tm_mday:02d}/{t.tm_year} "
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{event.millis:03d}:{event.serial})"
+    )
+
+
+def _unquote(value: str) -> str:
+    if value.startswith('"') and value.endswith('"'):
+        return value[1:-1]
+    try:
+        return bytes.fromhex(value).decode(errors="replace")
+    except ValueError:
+        return value
+
+
+def _interpret(ctx: CommandContext, event: AuditEvent) -> list[str]:
+    users, groups = user_names(ctx), group_names(ctx)
+
+    def uid(value: int) -> str:
+        return "unset" if value == UNSET else users.get(value, f"unknown({value})")
+
+    def gid(value: int) -> str:
+        return groups.get(value, f"unknown({value})")
+
+    stamp = _interpreted_stamp(event)
+    lines = []
+    if event.proctitle is not None:
+        title = " ".join(event.proctitle.argv)[:128]
+        lines.append(f"type=PROCTITLE msg={stamp} : proctitle={title} ")
+    if event.syscall is not None:
+        s = event.syscall
+        exit_text = (
+            f"{errno.errorcode.get(-s.exit, s.exit)}({os.strerror(-s.exit)})"
+            if s.exit < 0
+            else str(s.exit)
+        )
+        a0 = "AT_FDCWD" if s.args[0] == 0xFFFFFF9C else f"0x{s.args[0]:x}"
+        a2 = _open_flags(s.args[2]) if s.syscall == "openat" else f"0x{s.args[2]:x}"
+        fields = [
+            "arch=x86_64",
+            f"syscall={s.syscall}",
+            f"success={'yes' if s.success else 'no'}",
+            f"exit={exit_text}",
+            f"a0={a0}",
+            f"a1=0x{s.args[1]:x}",
+            f"a2={a2}",
+            f"a3=0x{s.args[3]:x}",
+            f"items={s.items}",
+            f"ppid={s.ppid}",
+            f"pid={s.pid}",
+            f"auid={uid(s.auid)}",
+            f"uid={uid(s.uid)}",
+            f"gid={gid(s.gid)}",
+            f"euid={uid(s.uid)}",
+            f"suid={uid(s.uid)}",
+            f"fsuid={uid(s.uid)}",
+            f"egid={gid(s.gid)}",
+            f"sgid={gid(s.gid)}",
+            f"fsgid={gid(s.gid)}",
+            f"tty={s.tty or '(none)'}",
+            f"ses={'unset' if s.ses == UNSET else s.ses}",
+            f"comm={s.comm}",
+            f"exe={s.exe}",
+            f"subj={s.subj}",
+            f"key={'(null)' if s.key is None else s.key}",
+        ]
+        lines.append(f"type=SYSCALL msg={stamp} : " + " ".join(fields) + " ")
+    for avc in reversed(event.avcs):
+        where = ""
+        if avc.path is not None:
+            where = f" path={avc.path}"
+        elif avc.name is not None:
+            where = f" name={avc.name}"
+        verdict = "granted" if avc.granted else "denied"
+        lines.append(
+            f"type=AVC msg={stamp} : avc:  {verdict}  {{ {' '.join(avc.perms)} }} for  "
+            f'pid={avc.pid} comm={avc.comm}{where} dev="{avc.dev}" ino={avc.ino} '
+            f"scontext={avc.scontext} tcontext={avc.tcontext} tclass={avc.tclass} "
+            f"permissive={int(avc.permissive)} "
+        )
+    return lines
+
+
+def _start_time(ctx: CommandContext, keyword: str) -> int | None:
+    now = ctx.host.clock.now
+    if keyword == "recent":
+        return now - 600
+    if keyword == "boot":
+        return ctx.host.clock.boot_time
+    if keyword in ("today", "this-hour"):
+        t = time.gmtime(now)
+        return (
+            now - t.tm_hour * 3600 - t.tm_min * 60 - t.tm_sec + (1 if keyword == "today" else 0)
+            if keyword == "today"
+            else now - t.tm_min * 60 - t.tm_sec
+        )
+    parts = keyword.split(":")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        t = time.gmtime(now)
+        midnight = now - t.tm_hour * 3600 - t.tm_min * 60 - t.tm_sec
+        return midnight + int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
+    return None
+
+
+@command("ausearch")
+def ausearch(ctx: CommandContext) -> int:
+    args = list(ctx.args)
+    types: list[str] | None = None
+    comm: str | None = None
+    pid: int | None = None
+    start: int | None = None
+    raw = interpret = False
+    while args:
+        arg = args.pop(0)
+        if arg in ("-m", "--message", "-c", "--comm", "-p", "--pid", "-ts", "--start"):
+            if not args:
+                ctx.err(f"Argument is required for {arg}\n")
+                return 1
+            value = args.pop(0)
+            if arg in ("-m", "--message"):
+                types = [t.upper() for t in value.split(",")]
+            elif arg in ("-c", "--comm"):
+                comm = value
+            elif arg in ("-p", "--pid"):
+                if not value.isdigit():
+                    ctx.err(f"Illegal pid {value}\n")
+                    return 1
+                pid = int(value)
+            else:
+                start = _start_time(ctx, value)
+                if start is None:
+                    ctx.err(
+                        f"Invalid start time ({value}). Hour, Minute, and Second are required.\n"
+                    )
+                    return 1
+        elif arg in ("-i", "--interpret"):
+            interpret = True
+        elif arg == "--raw":
+            raw = True
+        else:
+            ctx.err(f"{arg} is an unsupported option\n")
+            return 1
+    matches = []
+    for event in ctx.host.audit.events:
+        kinds = [kind for kind, _ in event.records()]
+        if types is not None and not any(k in types for k in kinds):
+            continue
+        comms = [a.comm for a in event.avcs] + ([event.syscall.comm] if event.syscall else [])
+        if comm is not None and not any(comm in c for c in comms):
+            continue
+        pids = [a.pid for a in event.avcs] + ([event.syscall.pid] if event.syscall else [])
+        if pid is not None and pid not in pids:
+            continue
+        if start is not None and event.seconds < start:
+            continue
+        matches.append(event)
+    if not matches:
+        if not raw:
+            ctx.err("<no matches>\n")
+        return 1
+    for event in matches:
+        if raw:
+            ctx.out("".join(line + "\n" for line in event.raw_lines()))
+        elif interpret:
+            ctx.out("----\n" + "".join(line + "\n" for line in _interpret(ctx, event)))
+        else:
+            ctx.out(f"----\ntime->{_ctime(event.seconds)}\n")
+            ctx.out("".join(line + "\n" for line in reversed(event.raw_lines())))
+    return 0

@@ -1,0 +1,81 @@
+"""``lab``: what has no real command (scenarios.md 5): faults, clock, seed, state, trace."""
+
+from __future__ import annotations
+
+import time
+
+from simulator.errors import SeclabError
+from simulator.shell.registry import CommandContext, command
+
+USAGE = (
+    "usage: lab fault add SYSCALL PATH ERRNO [--times N] [--ns PID] | lab fault list | "
+    "lab fault clear | lab clock | lab seed | lab state [--json] | lab trace [--since N]\n"
+)
+
+
+def _fault(ctx: CommandContext, args: list[str]) -> int:
+    if args == ["list"]:
+        for fault in ctx.host.faults.faults:
+            ctx.out(fault.describe() + "\n")
+        return 0
+    if args == ["clear"]:
+        ctx.host.faults.clear()
+        return 0
+    if args == ["list-steps"]:
+        ctx.err("lab: fault steps are not modelled yet\n")
+        return 3
+    if len(args) < 4 or args[0] != "add":
+        ctx.err(USAGE)
+        return 2
+    syscall, path, name = args[1], args[2], args[3]
+    if syscall == "step":
+        ctx.err("seclab: not modelled: fault steps inside libvirt operations\n")
+        return 3
+    options = args[4:]
+    times, pid = 1, None
+    while options:
+        option = options.pop(0)
+        if option in ("--times", "--ns") and options and options[0].isdigit():
+            value = int(options.pop(0))
+            if option == "--times":
+                times = value
+            else:
+                pid = value
+        else:
+            ctx.err(f"lab: unknown option {option}\n{USAGE}")
+            return 2
+    try:
+        ctx.host.add_fault(syscall, path, name, times=times, pid=pid)
+    except (SeclabError, OSError) as error:
+        ctx.err(f"lab: {error}\n")
+        return 2
+    return 0
+
+
+@command("lab")
+def lab(ctx: CommandContext) -> int:
+    args = ctx.args
+    if not args:
+        ctx.err(USAGE)
+        return 2
+    if args[0] == "fault":
+        return _fault(ctx, args[1:])
+    if args == ["clock"]:
+        now = ctx.host.clock.now
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+        ctx.out(f"{stamp} ({now}), boot time {ctx.host.clock.boot_time}\n")
+        return 0
+    if args == ["seed"]:
+        ctx.out(f"{ctx.host.seed}\n")
+        return 0
+    if args[0] == "state":
+        ctx.out(ctx.host.snapshot().to_json() + "\n")
+        return 0
+    if args[0] == "trace":
+        since = int(args[2]) if len(args) == 3 and args[1] == "--since" else 0
+        daemon = ctx.host.libvirt  # type: ignore[attr-defined]
+        for event in daemon.log.trace[since:]:
+            ctx.out(event.line() + "\n")
+        return 0
+    ctx.err(USAGE)
+    return 2

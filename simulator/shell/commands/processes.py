@@ -1,0 +1,215 @@
+"""Processes and services: ps, pidof, kill, systemctl, reboot (commands.md 6)."""
+
+from __future__ import annotations
+
+from simulator.kernel.process import Process
+from simulator.shell.accounts import lookup_user, user_names
+from simulator.shell.registry import CommandContext, command
+
+PID_WIDTH = 7  # pid_max 4194304 on RHEL 9
+SERVICES = {"virtqemud": "virtqemud", "libvirtd": "virtqemud", "auditd": "auditd"}
+
+
+def _row(columns: list[tuple[str, int, bool]]) -> str:
+    """procps' layout: each column's width, right or left aligned, overflow absorbed."""
+    correct = actual = 0
+    dospace = 0
+    out = []
+    for text, width, right in columns:
+        leftpad = max(0, width - len(text)) if right else 0
+        space = correct - actual + leftpad
+        if space < 1:
+            space = dospace
+        out.append(" " * space + text)
+        actual += space + len(text)
+        correct += width + 1
+        dospace = 1
+    return "".join(out) + "\n"
+
+
+def _cpu_time(proc: Process, now: int) -> str:
+    del proc, now
+    return "00:00:00"
+
+
+@command("ps")
+def ps(ctx: CommandContext) -> int:
+    args = list(ctx.args)
+    label = full = everyone = False
+    user: int | None = None
+    pids: list[int] = []
+    fields: list[str] | None = None
+    while args:
+        arg = args.pop(0)
+        if arg in ("-u", "-p", "-o") and args:
+            value = args.pop(0)
+            if arg == "-u":
+                user = lookup_user(ctx, value)
+                if user is None:
+                    ctx.err(
+                        "error: user name does not exist\n\nUsage:\n ps [options]\n\n"
+                        " Try 'ps --help <simple|list|output|threads|misc|all>'\n"
+                        "  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\n"
+                        "For more details see ps(1).\n"
+                    )
+                    return 1
+            elif arg == "-p":
+                pids.extend(int(p) for p in value.split(",") if p.isdigit())
+            else:
+                fields = value.split(",")
+            continue
+        if arg.startswith("-"):
+            label |= "Z" in arg
+            full |= "f" in arg
+            everyone |= "e" in arg or "A" in arg
+    procs = [ctx.host.processes[p] for p in sorted(ctx.host.processes)]
+    if user is not None:
+        procs = [p for p in procs if p.uid == user]
+    if pids:
+        procs = [p for p in procs if p.pid in pids]
+    if not everyone and user is None and not pids:
+        procs = [p for p in procs if p.tty == ctx.proc.tty]
+    names = user_names(ctx)
+    columns: list[tuple[str, str, int, bool]] = []
+    if fields is not None:
+        table = {
+            "pid": ("PID", PID_WIDTH, True),
+            "comm": ("COMMAND", 15, False),
+            "label": ("LABEL", 31, False),
+            "user": ("USER", 8, False),
+            "args": ("COMMAND", 0, False),
+        }
+        columns = [(f, *table.get(f, (f.upper(), 8, False))) for f in fields]
+    else:
+        if label:
+            columns.append(("label", "LABEL", 31, False))
+        if full:
+            columns += [
+                ("user", "UID", 8, False),
+                ("pid", "PID", PID_WIDTH, True),
+                ("ppid", "PPID", PID_WIDTH, True),
+                ("c", "C", 2, True),
+                ("stime", "STIME", 5, False),
+            ]
+        else:
+            columns.append(("pid", "PID", PID_WIDTH, True))
+        columns += [
+            ("tty", "TTY", 8, False),
+            ("time", "TIME", 8, True),
+            ("args" if full else "comm", "CMD", 0, False),
+        ]
+
+    def cell(proc: Process, key: str) -> str:
+        return {
+            "label": proc.context,
+            "pid": str(proc.pid),
+            "ppid": str(proc.ppid),
+            "c": "0",
+            "stime": "09:58",
+            "user": names.get(proc.uid, str(proc.uid)),
+            "tty": proc.tty.replace("pts", "pts/") if proc.tty else "?",
+            "time": _cpu_time(proc, ctx.host.clock.now),
+            "comm": proc.comm,
+            "args": " ".join(proc.argv),
+        }.get(key, "-")
+
+    ctx.out(_row([(h, w, r) for _, h, w, r in columns]))
+    for proc in procs:
+        ctx.out(_row([(cell(proc, k), w, r) for k, _, w, r in columns]))
+    return 0 if procs else 1
+
+
+@command("pidof")
+def pidof(ctx: CommandContext) -> int:
+    found = [
+        str(p.pid)
+        for p in sorted(ctx.host.processes.values(), key=lambda p: -p.pid)
+        if p.comm in ctx.args
+    ]
+    if found:
+        ctx.out(" ".join(found) + "\n")
+    return 0 if found else 1
+
+
+@command("kill")
+def kill(ctx: CommandContext) -> int:
+    status = 0
+    for arg in ctx.args:
+        if arg.startswith("-"):
+            continue
+        if not arg.isdigit():
+            ctx.err(f"bash: kill: {arg}: arguments must be process or job IDs\n")
+            status = 1
+            continue
+        try:
+            ctx.host.kill(ctx.proc, int(arg))
+        except OSError as error:
+            ctx.err(f"bash: kill: ({arg}) - {error.strerror}\n")
+            status = 1
+    return status
+
+
+@command("systemctl")
+def systemctl(ctx: CommandContext) -> int:
+    if len(ctx.args) != 2 or ctx.args[0] not in ("start", "stop", "restart", "status"):
+        ctx.err(
+            "Too few arguments.\n"
+            if len(ctx.args) < 2
+            else f"Unknown command verb {ctx.args[0]}.\n"
+        )
+        return 1
+    verb, unit = ctx.args[0], ctx.args[1].removesuffix(".service")
+    service = SERVICES.get(unit)
+    if service is None:
+        ctx.err(
+            f"Unit {unit}.service not found.\n"
+            if verb != "stop"
+            else f"Failed to stop {unit}.service: Unit {unit}.service not loaded.\n"
+        )
+        return 4 if verb == "status" else 5
+    host = ctx.host
+    if service == "virtqemud":
+        daemon = host.libvirt  # type: ignore[attr-defined]
+        if verb == "stop":
+            if daemon.process is not None:
+                host.exit(daemon.pid)
+        elif verb == "restart" or (verb == "start" and daemon.process is None):
+            host.restart_libvirt()  # type: ignore[attr-defined]
+        elif verb == "status":
+            running = daemon.process is not None
+            ctx.out(
+                f"● virtqemud.service - Virtualization qemu daemon\n"
+                f"     Active: {'active (running)' if running else 'inactive (dead)'}\n"
+                + (f"   Main PID: {daemon.pid} (virtqemud)\n" if running else "")
+            )
+            return 0 if running else 3
+        return 0
+    audit = host.audit
+    alive = audit.daemon_pid is not None and audit.daemon_pid in host.processes
+    if verb in ("stop", "restart") and alive and audit.daemon_pid is not None:
+        host.exit(audit.daemon_pid)
+        alive = False
+    if verb in ("start", "restart") and not alive:
+        proc = host.spawn(
+            comm="auditd",
+            argv=("/sbin/auditd",),
+            exe="/usr/sbin/auditd",
+            uid=0,
+            gid=0,
+            groups=(0,),
+            context="system_u:system_r:auditd_t:s0",
+        )
+        audit.daemon_pid = proc.pid
+    if verb == "status":
+        ctx.out(
+            "● auditd.service - Security Auditing Service\n"
+            f"     Active: {'active (running)' if alive else 'inactive (dead)'}\n"
+        )
+        return 0 if alive else 3
+    return 0
+
+
+@command("reboot")
+def reboot(ctx: CommandContext) -> int:
+    ctx.host.reboot()  # type: ignore[attr-defined]
+    return 0
