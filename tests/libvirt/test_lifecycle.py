@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -43,10 +45,8 @@ def test_a_failed_start_leaves_refcounts_as_they_were() -> None:
     daemon.start(daemon.lookup("a"))
     before = host.listxattr(host.shell, f"{IMAGES}/shared.qcow2")
     ref = host.getxattr(host.shell, f"{IMAGES}/shared.qcow2", b"trusted.libvirt.security.ref_dac")
-    try:
+    with contextlib.suppress(simulator.SeclabError):
         daemon.start(daemon.lookup("b"))
-    except simulator.SeclabError:
-        pass
     assert host.listxattr(host.shell, f"{IMAGES}/shared.qcow2") == before
     assert (
         host.getxattr(host.shell, f"{IMAGES}/shared.qcow2", b"trusted.libvirt.security.ref_dac")
@@ -98,10 +98,8 @@ class Lifecycle(RuleBasedStateMachine):
         return st.st_uid, st.st_gid
 
     def _try(self, call: object, *args: object) -> None:
-        try:
+        with contextlib.suppress(simulator.SeclabError):
             call(*args)  # type: ignore[operator]
-        except simulator.SeclabError:
-            pass
 
     @rule(name=st.sampled_from(NAMES))
     def start(self, name: str) -> None:
