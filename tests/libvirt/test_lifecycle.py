@@ -97,9 +97,9 @@ class Lifecycle(RuleBasedStateMachine):
         st = self.host.stat(self.host.shell, path)
         return st.st_uid, st.st_gid
 
-    def _try(self, call: object, *args: object) -> None:
+    def _try(self, call: object, *args: object, **kwargs: object) -> None:
         with contextlib.suppress(simulator.SeclabError):
-            call(*args)  # type: ignore[operator]
+            call(*args, **kwargs)  # type: ignore[operator]
 
     @rule(name=st.sampled_from(NAMES))
     def start(self, name: str) -> None:
