@@ -41,7 +41,7 @@ class Host(Kernel):
             import simulator.shell.commands  # noqa: F401 - registers the commands
             from simulator.shell.interpreter import Shell
 
-            self._shell = Shell(self, self.shell)
+            self._shell = Shell(self, self.shell, self)
         return self._shell
 
     @property

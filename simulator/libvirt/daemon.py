@@ -160,10 +160,8 @@ class Daemon:
             self.manager.check_all_label(live)
         except LibvirtError as error:
             self.error(str(error))
-        selinux = self.manager.driver("selinux")
         try:
-            if selinux is not None:
-                selinux.reserve_label(live, qemu.context)  # type: ignore[attr-defined]
+            self.manager.reserve_label(live, qemu.context)
         except LibvirtError as error:
             self.error(str(error))
             self._stop(domain, relabel=True)

@@ -184,6 +184,12 @@ class SecurityManager:
                 domain.seclabels.remove(seclabel)
             raise
 
+    def reserve_label(self, domain: DomainDef, process_context: str) -> None:
+        """``virSecurityManagerReserveLabel``: the stack asks only its primary (SELinux)."""
+        primary = self.drivers[0]
+        if isinstance(primary, _Selinux):
+            primary.reserve_label(domain, process_context)
+
     def release_label(self, domain: DomainDef) -> None:
         for driver in self.drivers:
             driver.release_label(domain)

@@ -14,7 +14,7 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
-from simulator.shell.registry import COMMANDS, STDERR, STDOUT, CommandContext
+from simulator.shell.registry import COMMANDS, STDERR, STDOUT, CommandContext, Machine
 from simulator.shell.syntax import (
     AndOr,
     For,
@@ -62,9 +62,10 @@ class ExitShell(Exception):
 class Shell:
     """A root login shell (``-bash``, pid 2000) on a lab host."""
 
-    def __init__(self, host: Kernel, proc: Process) -> None:
+    def __init__(self, host: Kernel, proc: Process, machine: Machine | None = None) -> None:
         self.host = host
         self.proc = proc
+        self.machine = machine
         self.vars: dict[str, str] = {"HOME": "/root", "USER": "root", "PATH": "/usr/bin:/bin"}
         self.status = 0
         self.depth = 0

@@ -4,15 +4,29 @@ and returns an exit status. Tool families register themselves from their own mod
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
+from simulator.libvirt.daemon import Daemon
 
 if TYPE_CHECKING:
     from simulator.shell.interpreter import Shell
+
+
+class Machine(Protocol):
+    """The host's services that commands reach beyond system calls: the libvirt daemon
+    (socket-activated), service restarts and reboot. :class:`simulator.Host` provides them."""
+
+    @property
+    def libvirt(self) -> Daemon: ...
+
+    def restart_libvirt(self) -> None: ...
+
+    def reboot(self) -> None: ...
+
 
 STDOUT = 1
 STDERR = 2
@@ -28,6 +42,13 @@ class CommandContext:
     proc: Process
     shell: Shell
     chunks: list[tuple[int, bytes]] = attrs.field(factory=list)
+
+    @property
+    def machine(self) -> Machine:
+        machine = self.shell.machine
+        if machine is None:
+            raise NotImplementedError("this shell runs on a bare kernel, without services")
+        return machine
 
     @property
     def name(self) -> str:

@@ -73,7 +73,7 @@ def lab(ctx: CommandContext) -> int:
         return 0
     if args[0] == "trace":
         since = int(args[2]) if len(args) == 3 and args[1] == "--since" else 0
-        daemon = ctx.host.libvirt  # type: ignore[attr-defined]
+        daemon = ctx.machine.libvirt
         for event in daemon.log.trace[since:]:
             ctx.out(event.line() + "\n")
         return 0

@@ -116,7 +116,7 @@ def journalctl(ctx: CommandContext) -> int:
             )
         return 0
     if args[:2] in (["-u", "virtqemud"], ["-u", "libvirtd"]):
-        daemon = ctx.host.libvirt  # type: ignore[attr-defined]
+        daemon = ctx.machine.libvirt
         for when, level, text in daemon.log.messages:
             ctx.out(f"{_stamp(when)} ol9-host virtqemud[{daemon.pid}]: {level} : {text}\n")
         return 0

@@ -169,12 +169,12 @@ def systemctl(ctx: CommandContext) -> int:
         return 4 if verb == "status" else 5
     host = ctx.host
     if service == "virtqemud":
-        daemon = host.libvirt  # type: ignore[attr-defined]
+        daemon = ctx.machine.libvirt
         if verb == "stop":
             if daemon.process is not None:
                 host.exit(daemon.pid)
         elif verb == "restart" or (verb == "start" and daemon.process is None):
-            host.restart_libvirt()  # type: ignore[attr-defined]
+            ctx.machine.restart_libvirt()
         elif verb == "status":
             running = daemon.process is not None
             ctx.out(
@@ -211,5 +211,5 @@ def systemctl(ctx: CommandContext) -> int:
 
 @command("reboot")
 def reboot(ctx: CommandContext) -> int:
-    ctx.host.reboot()  # type: ignore[attr-defined]
+    ctx.machine.reboot()
     return 0

@@ -342,8 +342,7 @@ def virsh(ctx: CommandContext) -> int:
     if name not in HANDLERS:
         ctx.err(f"error: unknown command: '{name}'\n")
         return 1
-    host = ctx.host
-    daemon: Daemon = host.libvirt  # type: ignore[attr-defined]
+    daemon = ctx.machine.libvirt
     try:
         values = _parse(name, rest)
         if not daemon.running:
