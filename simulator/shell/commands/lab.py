@@ -60,6 +60,10 @@ def lab(ctx: CommandContext) -> int:
         return 2
     if args[0] == "fault":
         return _fault(ctx, args[1:])
+    if args[0] == "explain":
+        from simulator.shell.commands.policy_tools import explain_command
+
+        return explain_command(ctx, args[1:])
     if args == ["clock"]:
         now = ctx.host.clock.now
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))

@@ -1,0 +1,160 @@
+"""audit2why, audit2allow, semodule and ``lab explain``: the policy's reasons, as text."""
+
+from __future__ import annotations
+
+import posixpath
+
+from simulator.errors import SeclabError
+from simulator.kernel.lsm_selinux import SelinuxLsm
+from simulator.selinux.context import SecurityContext
+from simulator.selinux.decision import Decision, decide
+from simulator.selinux.explain import audit2allow, audit2why, explain, parse_avcs
+from simulator.selinux.rules import TeRule, allow
+from simulator.shell.registry import CommandContext, command
+
+PP_HEADER = "seclab policy package 1\n"
+
+
+def _decisions(ctx: CommandContext, lsm: SelinuxLsm, text: str) -> list[tuple[str, Decision]]:
+    out = []
+    for avc in parse_avcs(text):
+        try:
+            decision = decide(
+                lsm.selinux,
+                SecurityContext.parse(avc.scontext),
+                SecurityContext.parse(avc.tcontext),
+                avc.tclass,
+                avc.perms,
+            )
+        except SeclabError:
+            continue
+        out.append((avc.line, decision))
+    return out
+
+
+def _lsm(ctx: CommandContext) -> SelinuxLsm | None:
+    lsm = ctx.host.security
+    return lsm if isinstance(lsm, SelinuxLsm) else None
+
+
+@command("audit2why")
+def audit2why_command(ctx: CommandContext) -> int:
+    lsm = _lsm(ctx)
+    if lsm is None:
+        return 1
+    descriptions = {n: b.description for n, b in lsm.selinux.policy.booleans.items()}
+    for line, decision in _decisions(ctx, lsm, ctx.stdin.decode(errors="replace")):
+        ctx.out(f"{line}\n\n{audit2why(decision, descriptions)}\n")
+    return 0
+
+
+@command("audit2allow")
+def audit2allow_command(ctx: CommandContext) -> int:
+    lsm = _lsm(ctx)
+    if lsm is None:
+        return 1
+    module: str | None = None
+    args = list(ctx.args)
+    while args:
+        arg = args.pop(0)
+        if arg == "-M" and args:
+            module = args.pop(0)
+        else:
+            ctx.err(f"audit2allow: error: no such option: {arg}\n")
+            return 2
+    decisions = [d for _, d in _decisions(ctx, lsm, ctx.stdin.decode(errors="replace")) if d.denied]
+    text = audit2allow(decisions) if decisions else ""
+    if module is None:
+        ctx.out(text)
+        return 0
+    types = sorted({t for d in decisions for t in (d.scontext.type, d.tcontext.type)})
+    classes: dict[str, set[str]] = {}
+    for decision in decisions:
+        classes.setdefault(decision.tclass, set()).update(decision.denied)
+    require = [f"\ttype {t};" for t in types] + [
+        f"\tclass {c} {{ {' '.join(sorted(p))} }};" for c, p in sorted(classes.items())
+    ]
+    te = f"\nmodule {module} 1.0;\n\nrequire {{\n" + "\n".join(require) + "\n}\n" + text
+    package = PP_HEADER + "".join(
+        f"{d.scontext.type} {d.tcontext.type} {d.tclass} {' '.join(sorted(d.denied))}\n"
+        for d in decisions
+    )
+    cwd = ctx.proc.cwd
+    try:
+        ctx.host.write_file(ctx.proc, posixpath.join(cwd, f"{module}.te"), te.encode())
+        ctx.host.write_file(ctx.proc, posixpath.join(cwd, f"{module}.pp"), package.encode())
+    except OSError as error:
+        ctx.err(f"audit2allow: {error.strerror}\n")
+        return 1
+    ctx.out(
+        "******************** IMPORTANT ***********************\n"
+        "To make this policy package active, execute:\n\n"
+        f"semodule -i {module}.pp\n\n"
+    )
+    return 0
+
+
+@command("semodule")
+def semodule(ctx: CommandContext) -> int:
+    lsm = _lsm(ctx)
+    args = [a for a in ctx.args if a not in ("-X", "300")]
+    if lsm is None or len(args) != 2 or args[0] != "-i":
+        ctx.err("usage:  semodule [option]... MODE...\n")
+        return 1
+    path = args[1]
+    try:
+        text = ctx.host.read_file(ctx.proc, path).decode(errors="replace")
+    except OSError as error:
+        ctx.err(
+            f"libsemanage.semanage_direct_install_file: Unable to read file {path} "
+            f"({error.strerror}).\nsemodule:  Failed on {path}!\n"
+        )
+        return 1
+    if not text.startswith(PP_HEADER):
+        ctx.err(
+            f"libsemanage.semanage_direct_install_info: Unable to install module "
+            f"{path}.\nsemodule:  Failed on {path}!\n"
+        )
+        return 1
+    rules: list[TeRule] = []
+    for line in text[len(PP_HEADER) :].splitlines():
+        source, target, tclass, *perms = line.split()
+        rules.append(allow(source, target, tclass, " ".join(perms), origin=f"module {path}"))
+    name = posixpath.basename(path).removesuffix(".pp")
+    try:
+        lsm.load_module(name, tuple(rules))
+    except SeclabError as error:
+        ctx.err(f"semodule:  Failed on {path}! ({error})\n")
+        return 1
+    return 0
+
+
+def explain_command(ctx: CommandContext, args: list[str]) -> int:
+    """``lab explain [SERIAL]``: why the last (or that) denial happened."""
+    lsm = _lsm(ctx)
+    if lsm is None:
+        ctx.err("lab: SELinux is disabled\n")
+        return 1
+    events = ctx.host.audit.events
+    if args:
+        if not args[0].isdigit():
+            ctx.err("lab: explain takes an audit serial\n")
+            return 2
+        events = [e for e in events if e.serial == int(args[0])]
+    events = [e for e in events if e.avcs]
+    if not events:
+        ctx.err("lab: no denial to explain\n")
+        return 1
+    event = events[-1]
+    for avc in event.avcs:
+        decision = decide(
+            lsm.selinux,
+            SecurityContext.parse(avc.scontext),
+            SecurityContext.parse(avc.tcontext),
+            avc.tclass,
+            avc.perms,
+        )
+        what = avc.path or avc.name or "?"
+        ctx.out(f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n")
+        ctx.out(explain(decision))
+    return 0
