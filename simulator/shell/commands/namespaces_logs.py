@@ -1,13 +1,7 @@
-"""lsns (util-linux 2.37, commands.md 7) and journalctl (the daemon's log and setroubleshoot)."""
+"""lsns (util-linux 2.37, commands.md 7) and journalctl (the daemon's log, setroubleshoot)."""
 
 from __future__ import annotations
 
-import time
-
-from simulator.kernel.audit import AuditEvent
-from simulator.kernel.lsm_selinux import SelinuxLsm
-from simulator.selinux.context import SecurityContext
-from simulator.selinux.setroubleshoot import Denial, analyse
 from simulator.shell.accounts import user_names
 from simulator.shell.registry import CommandContext, command
 
@@ -76,49 +70,18 @@ def lsns(ctx: CommandContext) -> int:
     return 0
 
 
-def _stamp(seconds: int) -> str:
-    t = time.gmtime(seconds)
-    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    return f"{months[t.tm_mon - 1]} {t.tm_mday:02d} {t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
-
-
-def _alerts(ctx: CommandContext) -> list[tuple[AuditEvent, str]]:
-    lsm = ctx.host.security
-    if not isinstance(lsm, SelinuxLsm):
-        return []
-    out = []
-    for event in ctx.host.audit.events:
-        for avc in event.avcs:
-            denial = Denial(
-                scontext=SecurityContext.parse(avc.scontext),
-                tcontext=SecurityContext.parse(avc.tcontext),
-                tclass=avc.tclass,
-                perms=avc.perms,
-                source=avc.comm,
-                source_path=event.syscall.exe if event.syscall else avc.comm,
-                target_path=avc.path or avc.name,
-                syscall=event.syscall.syscall if event.syscall else None,
-            )
-            alert = analyse(denial, lsm.selinux, lsm.selinux.file_contexts)
-            out.append((event, alert.summary))
-    return out
-
-
 @command("journalctl")
 def journalctl(ctx: CommandContext) -> int:
+    from simulator.shell.commands.setroubleshoot_tools import journal_lines, stamp
+
     args = ctx.args
     if args[:2] == ["-t", "setroubleshoot"]:
-        for index, (event, summary) in enumerate(_alerts(ctx)):
-            local_id = f"{event.serial:08x}-5ec1-4ab0-9d1a-{index:012x}"
-            ctx.out(
-                f"{_stamp(event.seconds + 2)} ol9-host setroubleshoot[{4900 + index}]: "
-                f"{summary} For complete SELinux messages run: sealert -l {local_id}\n"
-            )
+        ctx.out("".join(line + "\n" for line in journal_lines(ctx)))
         return 0
     if args[:2] in (["-u", "virtqemud"], ["-u", "libvirtd"]):
         daemon = ctx.machine.libvirt
         for when, level, text in daemon.log.messages:
-            ctx.out(f"{_stamp(when)} ol9-host virtqemud[{daemon.pid}]: {level} : {text}\n")
+            ctx.out(f"{stamp(when)} ol9-host virtqemud[{daemon.pid}]: {level} : {text}\n")
         return 0
     ctx.err("journalctl: only -t setroubleshoot and -u virtqemud are modelled\n")
     return 1
