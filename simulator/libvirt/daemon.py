@@ -43,6 +43,25 @@ DAEMON_ARGV = ("/usr/sbin/virtqemud", "--timeout", "120")
 DAEMON_CONTEXT = "system_u:system_r:virtqemud_t:s0"
 
 
+# ``lab fault add step NAME``: where the daemon can be made to die, as if it crashed there.
+STEPS = {
+    "namespace-built": "start: after the domain's /dev namespace is built",
+    "selinux-labelled": "start: after SELinux labelling, before DAC labelling",
+    "dac-labelled": "start: after DAC labelling, before qemu runs",
+    "unplug-selinux-restored": "hot-unplug: after the SELinux restore, before the DAC restore",
+    "before-xattr-wipe": "stop: after restoring labels, before wiping remembered xattrs",
+}
+
+
+class DaemonCrashed(LibvirtError):
+    """The daemon died in the middle of an operation (a fault step): no cleanup ran."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            ErrorCode.SYSTEM_ERROR, "End of file while reading data: Input/output error"
+        )
+
+
 @attrs.define
 class Domain:
     definition: DomainDef  # the persistent (or transient) configuration
@@ -79,6 +98,20 @@ class Daemon:
         self.config = QemuConfig()
         self.manager: SecurityManager | None = None
         self.failure: LibvirtError | None = None
+        self.step_faults: list[str] = []
+
+    def add_step_fault(self, name: str) -> None:
+        if name not in STEPS:
+            raise LibvirtError(ErrorCode.INVALID_ARG, f"unknown step '{name}'")
+        self.step_faults.append(name)
+
+    def step(self, name: str) -> None:
+        """A named point of an operation: if a fault waits here, the daemon dies now."""
+        if name in self.step_faults:
+            self.step_faults.remove(name)
+            if self.process is not None:
+                self.host.exit(self.pid)
+            raise DaemonCrashed
 
     # -- the daemon process --------------------------------------------------------------------
 
@@ -300,7 +333,10 @@ class Daemon:
             ops = self.ops()
             if domain.namespaces:
                 ops = self._build_namespace(qemu, live)
-            self.manager.set_all_label(ops, live, lock=domain.remember_owner)
+            self.step("namespace-built")
+            self.manager.set_all_label(
+                ops, live, lock=domain.remember_owner, after_driver=self._after_driver
+            )
             relabel = True
             self._exec(qemu, live)
             for disk in live.disks:
@@ -311,6 +347,12 @@ class Daemon:
                         "process exited while connecting to monitor: "
                         + log_line(self.host, failure.message()),
                     )
+        except DaemonCrashed:
+            # The daemon died mid-start: qemu, waiting on its handshake, goes with it, and
+            # nothing is restored.
+            if qemu is not None and qemu.pid in self.host.processes:
+                self.host.exit(qemu.pid)
+            raise
         except (LibvirtError, OSError) as error:
             self._stop(domain, relabel=relabel)
             if isinstance(error, OSError):
@@ -318,6 +360,13 @@ class Daemon:
             raise
         self.next_id += 1
         self._write_status(domain)
+
+    def _after_driver(self, name: str) -> None:
+        self.step(f"{name}-labelled")
+
+    def _after_unplug_driver(self, name: str) -> None:
+        if name == "selinux":
+            self.step("unplug-selinux-restored")
 
     def _build_namespace(self, qemu: Process, live: DomainDef) -> HostAccess:
         """``qemuDomainUnshareNamespace`` + ``qemuDomainBuildNamespace``."""
@@ -390,6 +439,7 @@ class Daemon:
             ops = self.ops()
             if relabel:
                 self.manager.restore_all_label(ops, live, lock=domain.remember_owner)
+                self.step("before-xattr-wipe")
                 if domain.remember_owner:
                     self._remove_image_metadata(ops, live)
             self.manager.release_label(live)
@@ -484,7 +534,11 @@ class Daemon:
             qemu = self.host.processes.get(domain.pid or -1)
             ops = self.ops(qemu.ns_id) if qemu is not None and domain.namespaces else self.ops()
             self.manager.restore_image_label(
-                ops, domain.live, disk.target, lock=domain.remember_owner
+                ops,
+                domain.live,
+                disk.target,
+                lock=domain.remember_owner,
+                after_driver=self._after_unplug_driver,
             )
             domain.live.disks.remove(disk)
             self._write_status(domain)

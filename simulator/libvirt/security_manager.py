@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Protocol
 
 from simulator.libvirt import transaction
@@ -200,8 +201,18 @@ class SecurityManager:
     def _commit(self, ops: HostAccess, driver: Driver, items: list[Item], lock: bool) -> None:
         transaction.run(ops, items, lock, driver.set_item, driver.restore_item)
 
-    def set_all_label(self, ops: HostAccess, domain: DomainDef, *, lock: bool) -> None:
-        """``qemuSecuritySetAllLabel``: SELinux then DAC; a failure restores earlier drivers."""
+    def set_all_label(
+        self,
+        ops: HostAccess,
+        domain: DomainDef,
+        *,
+        lock: bool,
+        after_driver: Callable[[str], None] | None = None,
+    ) -> None:
+        """``qemuSecuritySetAllLabel``: SELinux then DAC; a failure restores earlier drivers.
+
+        ``after_driver`` is called after each driver's commit (a fault step may stop there).
+        """
         done: list[Driver] = []
         for driver in self.drivers:
             try:
@@ -211,6 +222,8 @@ class SecurityManager:
                     self._restore(ops, earlier, earlier.restore_all_label(ops, domain), lock)
                 raise
             done.append(driver)
+            if after_driver is not None:
+                after_driver(driver.name)
 
     def _restore(self, ops: HostAccess, driver: Driver, items: list[Item], lock: bool) -> None:
         try:
@@ -238,10 +251,18 @@ class SecurityManager:
             done.append(driver)
 
     def restore_image_label(
-        self, ops: HostAccess, domain: DomainDef, target: str, *, lock: bool
+        self,
+        ops: HostAccess,
+        domain: DomainDef,
+        target: str,
+        *,
+        lock: bool,
+        after_driver: Callable[[str], None] | None = None,
     ) -> None:
         for driver in self.drivers:
             self._restore(ops, driver, driver.restore_image_items(domain, target), lock)
+            if after_driver is not None:
+                after_driver(driver.name)
 
 
 def _enabled(ops: HostAccess, name: str) -> bool:

@@ -8,7 +8,8 @@ from simulator.errors import SeclabError
 from simulator.shell.registry import CommandContext, command
 
 USAGE = (
-    "usage: lab fault add SYSCALL PATH ERRNO [--times N] [--ns PID] | lab fault list | "
+    "usage: lab fault add SYSCALL PATH ERRNO [--times N] [--ns PID] | lab fault add step NAME | "
+    "lab fault list | lab fault list-steps | "
     "lab fault clear | lab clock | lab seed | lab state [--json] | lab trace [--since N]\n"
 )
 
@@ -22,15 +23,21 @@ def _fault(ctx: CommandContext, args: list[str]) -> int:
         ctx.host.faults.clear()
         return 0
     if args == ["list-steps"]:
-        ctx.err("lab: fault steps are not modelled yet\n")
-        return 3
+        from simulator.libvirt.daemon import STEPS
+
+        ctx.out("".join(f"{name:<26}{what}\n" for name, what in STEPS.items()))
+        return 0
+    if len(args) == 3 and args[:2] == ["add", "step"]:
+        try:
+            ctx.machine.libvirt.add_step_fault(args[2])
+        except SeclabError as error:
+            ctx.err(f"lab: {error}\n")
+            return 2
+        return 0
     if len(args) < 4 or args[0] != "add":
         ctx.err(USAGE)
         return 2
     syscall, path, name = args[1], args[2], args[3]
-    if syscall == "step":
-        ctx.err("seclab: not modelled: fault steps inside libvirt operations\n")
-        return 3
     options = args[4:]
     times, pid = 1, None
     while options:
