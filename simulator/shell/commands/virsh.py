@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import attrs
 
-from simulator.libvirt.daemon import Daemon, DaemonCrashed, Domain
+from simulator.libvirt.daemon import Daemon, Domain
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_disk
 from simulator.libvirt.virerror import LibvirtError
 from simulator.shell.registry import CommandContext, command
@@ -352,14 +352,11 @@ def virsh(ctx: CommandContext) -> int:
             )
         daemon.notice_dead_processes()
         ctx.out(HANDLERS[name](ctx, daemon, values))
-    except DaemonCrashed as crash:
-        # The daemon died mid-call: virsh loses the connection (the next command restarts
-        # the daemon through socket activation).
-        ctx.err("error: Disconnected from qemu:///system due to end of file\n")
-        ctx.err(f"error: {crash}\n")
-        ctx.out("\n")
-        return 1
     except VirshError as error:
+        if daemon.process is None:
+            # The daemon died mid-call (a fault step): virsh loses its connection; the next
+            # command starts the daemon again through socket activation.
+            ctx.err("error: Disconnected from qemu:///system due to end of file\n")
         for line in error.lines:
             ctx.err(f"error: {line}\n")
         if not error.usage:
