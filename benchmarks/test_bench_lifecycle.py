@@ -4,13 +4,20 @@ attach, detach and destroy, one after another on one host."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import simulator
+from simulator.libvirt.daemon import Daemon
 from simulator.libvirt.domain_xml import parse_disk
 from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
 
 DOMAINS = 1000
+
+
+def _start(daemon: Daemon, name: str) -> None:
+    daemon.start(daemon.lookup(name))
 
 
 def _cycle(count: int) -> dict[str, float]:
@@ -25,19 +32,21 @@ def _cycle(count: int) -> dict[str, float]:
             + disk_xml(f"{IMAGES}/vm{n}b.qcow2", target="vdb")
             + "<disk type='block'><source dev='/dev/sdb'/><target dev='vdc'/></disk>"
         )
-        extra = parse_disk(f"<disk type='file'><source file='{IMAGES}/vm{n}x.qcow2'/>"
-                           "<target dev='vdd'/></disk>")
-        steps = (
-            ("define", lambda: daemon.define(domain_xml(f"vm{n}", disks))),
-            ("start", lambda: daemon.start(daemon.lookup(f"vm{n}"))),
-            ("attach", lambda: daemon.attach_disk(f"vm{n}", extra, live=True, config=False)),
-            ("detach", lambda: daemon.detach_disk(f"vm{n}", "vdd", live=True, config=False)),
-            ("destroy", lambda: daemon.destroy(f"vm{n}")),
+        extra = parse_disk(
+            f"<disk type='file'><source file='{IMAGES}/vm{n}x.qcow2'/><target dev='vdd'/></disk>"
         )
-        for name, call in steps:
+        name = f"vm{n}"
+        steps: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("define", partial(daemon.define, domain_xml(name, disks))),
+            ("start", partial(_start, daemon, name)),
+            ("attach", partial(daemon.attach_disk, name, extra, live=True, config=False)),
+            ("detach", partial(daemon.detach_disk, name, "vdd", live=True, config=False)),
+            ("destroy", partial(daemon.destroy, name)),
+        )
+        for step, call in steps:
             start = time.perf_counter()
             call()
-            spent[name] += time.perf_counter() - start
+            spent[step] += time.perf_counter() - start
     return {name: total / count for name, total in spent.items()}
 
 

@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="override every scenario's seed")
     run.add_argument("--junit-xml", metavar="FILE", help="write a JUnit XML report")
     run.add_argument("-j", dest="jobs", type=int, default=1, help="run on N processes")
+    render = commands.add_parser("render", help="turn scenarios into workshop handouts")
+    render.add_argument("paths", nargs="+", metavar="SCENARIO")
+    render.add_argument("--format", choices=("md", "html"), default="md")
+    render.add_argument("-o", dest="out", metavar="DIR", help="write one file per scenario here")
     shell = commands.add_parser("shell", help="an interactive session on a lab host")
     shell.add_argument("scenario", nargs="?", help="start from the host a scenario leaves")
     state = commands.add_parser("state", help="print the default host's state as JSON")
@@ -54,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.err
             return _run(args)
         if args.command == "shell":
             return _shell(args)
+        if args.command == "render":
+            return _render(args)
         if args.command == "state":
             from simulator.host import Host  # keep --help fast
 
@@ -99,6 +105,32 @@ def _run(args: argparse.Namespace) -> int:
     if any(r.verdict == "ERROR" for r in reports):
         return USAGE_ERROR if all(r.verdict == "ERROR" for r in reports) else 1
     return 0 if all(r.verdict == "PASS" for r in reports) else 1
+
+
+def _render(args: argparse.Namespace) -> int:
+    from simulator.scenario.render import to_html, to_markdown
+    from simulator.scenario.runner import run_path
+    from simulator.scenario.suite import discover
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        sys.stderr.write(f"seclab: no such file or directory: {missing[0]}\n")
+        return USAGE_ERROR
+    status = 0
+    for path in discover(args.paths):
+        result = run_path(path)
+        if result.scenario is None:
+            sys.stderr.write(f"seclab: {result.error}\n")
+            status = 1
+            continue
+        text = to_html(result) if args.format == "html" else to_markdown(result)
+        if args.out:
+            target = Path(args.out) / (Path(path).stem + "." + args.format)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    return status
 
 
 def _shell(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from simulator.errors import SeclabError
+from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.decision import Decision, decide
@@ -127,6 +128,28 @@ def semodule(ctx: CommandContext) -> int:
         ctx.err(f"semodule:  Failed on {path}! ({error})\n")
         return 1
     return 0
+
+
+def explanations(host: Kernel) -> list[str]:
+    """``lab explain`` for every denial on the host, oldest first (for handouts)."""
+    lsm = host.security
+    if not isinstance(lsm, SelinuxLsm):
+        return []
+    out = []
+    for event in host.audit.events:
+        for avc in event.avcs:
+            decision = decide(
+                lsm.selinux,
+                SecurityContext.parse(avc.scontext),
+                SecurityContext.parse(avc.tcontext),
+                avc.tclass,
+                avc.perms,
+            )
+            what = avc.path or avc.name or "?"
+            out.append(
+                f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n" + explain(decision)
+            )
+    return out
 
 
 def explain_command(ctx: CommandContext, args: list[str]) -> int:
