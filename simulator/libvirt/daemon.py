@@ -99,6 +99,8 @@ class Daemon:
         self.manager: SecurityManager | None = None
         self.failure: LibvirtError | None = None
         self.step_faults: list[str] = []
+        # The labelled definition each qemu was started with, by pid (for lab explain).
+        self.launched: dict[int, DomainDef] = {}
 
     def add_step_fault(self, name: str) -> None:
         if name not in STEPS:
@@ -328,6 +330,7 @@ class Daemon:
                 context=daemon.context,
                 ppid=1,
             )
+            self.launched[qemu.pid] = copy.deepcopy(live)
             domain.pid = qemu.pid
             domain.id = self.next_id
             ops = self.ops()

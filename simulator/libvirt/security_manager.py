@@ -25,6 +25,17 @@ class Driver(Protocol):
     name: str
 
     def gen_label(self, domain: DomainDef, seclabel: SecLabel) -> None: ...
+    def selinux_image_label(self, domain: DomainDef, target: str) -> str | None:
+        """The label the SELinux driver gives a disk's top image (None: left alone)."""
+        selinux = self.driver("selinux")
+        seclabel = domain.seclabel("selinux")
+        disk = domain.disk(target)
+        if not isinstance(selinux, _Selinux) or seclabel is None or disk is None:
+            return None
+        return selinux.image_label(
+            seclabel, disk.src, disk.src, is_top=True, readonly=disk.readonly, shared=disk.shareable
+        )
+
     def release_label(self, domain: DomainDef) -> None: ...
     def set_all_label(self, ops: HostAccess, domain: DomainDef) -> list[Item]: ...
     def restore_all_label(self, ops: HostAccess, domain: DomainDef) -> list[Item]: ...

@@ -180,4 +180,80 @@ def explain_command(ctx: CommandContext, args: list[str]) -> int:
         what = avc.path or avc.name or "?"
         ctx.out(f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n")
         ctx.out(explain(decision))
+        story = libvirt_story(ctx, avc.pid, what, decision)
+        if story:
+            ctx.out("\n" + "".join(line + "\n" for line in story))
     return 0
+
+
+def libvirt_story(ctx: CommandContext, pid: int, target: str, decision: Decision) -> list[str]:
+    """What label libvirt set on the denied file and why (libvirt.md 3.3, 3.4), and the fix."""
+    from simulator.libvirt.security_selinux import SelinuxDriver
+
+    lines: list[str] = []
+    daemon = ctx.machine.libvirt
+    live = daemon.launched.get(pid)
+    manager = daemon.manager
+    selinux = None if manager is None else manager.driver("selinux")
+    disk = None
+    if live is not None:
+        disk = next(
+            (
+                d
+                for d in live.disks
+                if d.src.path is not None
+                and (d.src.path == target or posixpath.basename(d.src.path) == target)
+            ),
+            None,
+        )
+    if live is not None and disk is not None and isinstance(selinux, SelinuxDriver):
+        seclabel = live.seclabel("selinux")
+        per_disk = disk.src.seclabel("selinux")
+        where = f"libvirt: disk {disk.target} ({disk.src.path}) of domain '{live.name}': "
+        if seclabel is None:
+            lines.append(where + "the domain runs unconfined, nothing was relabelled")
+        elif not seclabel.relabel:
+            lines.append(
+                where + f"not relabelled: <seclabel type='{seclabel.type}' "
+                "relabel='no'> leaves every file as it is (libvirt.md 3.3)"
+            )
+        elif per_disk is not None and not per_disk.relabel:
+            lines.append(
+                where + "not relabelled: the disk's own <seclabel relabel='no'> (libvirt.md 3.4)"
+            )
+        else:
+            label = selinux.image_label(
+                seclabel,
+                disk.src,
+                disk.src,
+                is_top=True,
+                readonly=disk.readonly,
+                shared=disk.shareable,
+            )
+            reason = (
+                "<shareable/>: svirt_image_t:s0 without categories"
+                if disk.shareable
+                else "<readonly/>: virt_content_t:s0"
+                if disk.readonly
+                else "a writable top image: the domain's imagelabel"
+            )
+            lines.append(where + f"labelled {label} ({reason}, libvirt.md 3.4)")
+    causes = {v.cause for v in decision.verdicts if not v.allowed}
+    from simulator.selinux.decision import Cause
+
+    if Cause.CONSTRAINT in causes:
+        lines.append(
+            "fix: give the file the domain's categories (relabel='yes', or dynamic "
+            "labelling), share it on purpose (<shareable/>, or a category both "
+            "domains hold); audit2allow cannot fix an MCS denial"
+        )
+    elif Cause.BOOLEAN in causes:
+        names = sorted({b for v in decision.verdicts for b in v.booleans})
+        lines.append(f"fix: setsebool -P {names[0]} 1")
+    elif causes:
+        lines.append(
+            "fix: label the file for virtual machines (relabel='yes', or "
+            "semanage fcontext + restorecon for its directory, e.g. virt_image_t); "
+            "an allow rule for a wrong label is the last resort"
+        )
+    return lines
