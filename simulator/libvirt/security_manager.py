@@ -25,17 +25,6 @@ class Driver(Protocol):
     name: str
 
     def gen_label(self, domain: DomainDef, seclabel: SecLabel) -> None: ...
-    def selinux_image_label(self, domain: DomainDef, target: str) -> str | None:
-        """The label the SELinux driver gives a disk's top image (None: left alone)."""
-        selinux = self.driver("selinux")
-        seclabel = domain.seclabel("selinux")
-        disk = domain.disk(target)
-        if not isinstance(selinux, _Selinux) or seclabel is None or disk is None:
-            return None
-        return selinux.image_label(
-            seclabel, disk.src, disk.src, is_top=True, readonly=disk.readonly, shared=disk.shareable
-        )
-
     def release_label(self, domain: DomainDef) -> None: ...
     def set_all_label(self, ops: HostAccess, domain: DomainDef) -> list[Item]: ...
     def restore_all_label(self, ops: HostAccess, domain: DomainDef) -> list[Item]: ...
@@ -201,6 +190,17 @@ class SecurityManager:
         primary = self.drivers[0]
         if isinstance(primary, _Selinux):
             primary.reserve_label(domain, process_context)
+
+    def selinux_image_label(self, domain: DomainDef, target: str) -> str | None:
+        """The label the SELinux driver gives a disk's top image (None: left alone)."""
+        selinux = self.driver("selinux")
+        seclabel = domain.seclabel("selinux")
+        disk = domain.disk(target)
+        if not isinstance(selinux, _Selinux) or seclabel is None or disk is None:
+            return None
+        return selinux.image_label(
+            seclabel, disk.src, disk.src, is_top=True, readonly=disk.readonly, shared=disk.shareable
+        )
 
     def release_label(self, domain: DomainDef) -> None:
         for driver in self.drivers:

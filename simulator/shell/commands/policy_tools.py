@@ -188,13 +188,11 @@ def explain_command(ctx: CommandContext, args: list[str]) -> int:
 
 def libvirt_story(ctx: CommandContext, pid: int, target: str, decision: Decision) -> list[str]:
     """What label libvirt set on the denied file and why (libvirt.md 3.3, 3.4), and the fix."""
-    from simulator.libvirt.security_selinux import SelinuxDriver
 
     lines: list[str] = []
     daemon = ctx.machine.libvirt
     live = daemon.launched.get(pid)
     manager = daemon.manager
-    selinux = None if manager is None else manager.driver("selinux")
     disk = None
     if live is not None:
         disk = next(
@@ -206,7 +204,7 @@ def libvirt_story(ctx: CommandContext, pid: int, target: str, decision: Decision
             ),
             None,
         )
-    if live is not None and disk is not None and isinstance(selinux, SelinuxDriver):
+    if live is not None and disk is not None and manager is not None:
         seclabel = live.seclabel("selinux")
         per_disk = disk.src.seclabel("selinux")
         where = f"libvirt: disk {disk.target} ({disk.src.path}) of domain '{live.name}': "
@@ -222,14 +220,7 @@ def libvirt_story(ctx: CommandContext, pid: int, target: str, decision: Decision
                 where + "not relabelled: the disk's own <seclabel relabel='no'> (libvirt.md 3.4)"
             )
         else:
-            label = selinux.image_label(
-                seclabel,
-                disk.src,
-                disk.src,
-                is_top=True,
-                readonly=disk.readonly,
-                shared=disk.shareable,
-            )
+            label = manager.selinux_image_label(live, disk.target)
             reason = (
                 "<shareable/>: svirt_image_t:s0 without categories"
                 if disk.shareable
