@@ -10,7 +10,7 @@ from simulator.scenario.render import to_html, to_markdown
 from simulator.scenario.runner import run_path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO = ROOT / "scenarios" / "libvirt" / "static-relabel-no-home-label.txtar"
+SCENARIO = ROOT / "scenarios" / "walkthrough" / "03-static-relabel-no-denied.txtar"
 
 
 class _Text(html.parser.HTMLParser):
@@ -50,5 +50,5 @@ def test_markdown_and_cli(tmp_path: Path) -> None:
     assert "[root@ol9-host ~]# virsh start web" in text
     assert main(["render", str(SCENARIO), "--format", "html", "-o", str(tmp_path)]) == 0
     assert (
-        (tmp_path / "static-relabel-no-home-label.html").read_text().startswith("<!DOCTYPE html>")
+        (tmp_path / "03-static-relabel-no-denied.html").read_text().startswith("<!DOCTYPE html>")
     )
