@@ -49,6 +49,4 @@ def test_markdown_and_cli(tmp_path: Path) -> None:
     assert text.startswith("# Static label, relabel='no'")
     assert "[root@ol9-host ~]# virsh start web" in text
     assert main(["render", str(SCENARIO), "--format", "html", "-o", str(tmp_path)]) == 0
-    assert (
-        (tmp_path / "03-static-relabel-no-denied.html").read_text().startswith("<!DOCTYPE html>")
-    )
+    assert (tmp_path / "03-static-relabel-no-denied.html").read_text().startswith("<!DOCTYPE html>")

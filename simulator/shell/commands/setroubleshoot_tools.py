@@ -46,11 +46,20 @@ def _alerts(ctx: CommandContext) -> list[tuple[str, AuditEvent, AvcRecord, Alert
 
 
 def journal_lines(ctx: CommandContext) -> list[str]:
-    return [
-        f"{stamp(event.seconds + SETROUBLESHOOT_DELAY)} {HOSTNAME} setroubleshoot[{4900 + i}]: "
-        f"{alert.summary} For complete SELinux messages run: sealert -l {local_id}"
-        for i, (local_id, event, _, alert) in enumerate(_alerts(ctx))
-    ]
+    """Per denial: the summary line with its ``sealert -l`` hint, then the full report as a
+    second entry (``log_full_report``), continuation lines indented as journalctl does."""
+    lines: list[str] = []
+    for i, (local_id, event, avc, alert) in enumerate(_alerts(ctx)):
+        prefix = (
+            f"{stamp(event.seconds + SETROUBLESHOOT_DELAY)} {HOSTNAME} setroubleshoot[{4900 + i}]: "
+        )
+        lines.append(
+            f"{prefix}{alert.summary} For complete SELinux messages run: sealert -l {local_id}"
+        )
+        report = report_lines(local_id, event, avc, alert)
+        lines.append(prefix + report[0])
+        lines += [(" " * len(prefix) + line).rstrip() for line in report[1:]]
+    return lines
 
 
 def _lower_first(text: str) -> str:
@@ -61,17 +70,8 @@ def _full_date(seconds: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
-@command("sealert")
-def sealert(ctx: CommandContext) -> int:
-    if len(ctx.args) != 2 or ctx.args[0] != "-l":
-        ctx.err("usage: sealert [-b] [-f local_id] [-h] [-l local_id] [-a file]\n")
-        return 1
-    wanted = ctx.args[1]
-    found = next((a for a in _alerts(ctx) if a[0] == wanted or wanted == "*"), None)
-    if found is None:
-        ctx.err(f"Error\nquery_alerts error (1003): id ({wanted}) not found\n")
-        return 1
-    local_id, event, avc, alert = found
+def report_lines(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert) -> list[str]:
+    """``format_text()``: the summary, each plugin's advice, details, the raw record, hash."""
     lines = [alert.summary, ""]
     for suggestion in alert.suggestions:
         lines += [
@@ -84,7 +84,6 @@ def sealert(ctx: CommandContext) -> int:
             _lower_first(suggestion.do_text).rstrip("\n"),
             "",
         ]
-    enforcing = "Enforcing" if not avc.permissive else "Permissive"
     target = avc.path or avc.name or "Unknown"
     rows = [
         ("Source Context", avc.scontext),
@@ -100,7 +99,7 @@ def sealert(ctx: CommandContext) -> int:
         ("Local Policy RPM", POLICY_RPM),
         ("Selinux Enabled", "True"),
         ("Policy Type", "targeted"),
-        ("Enforcing Mode", enforcing),
+        ("Enforcing Mode", "Permissive" if avc.permissive else "Enforcing"),
         ("Host Name", HOSTNAME),
         ("Platform", f"Linux {HOSTNAME} {KERNEL_RELEASE} #2 SMP x86_64 x86_64"),
         ("Alert Count", "1"),
@@ -116,5 +115,18 @@ def sealert(ctx: CommandContext) -> int:
     lines.append(
         f"Hash: {avc.comm},{source_type},{target_type},{avc.tclass}," + ",".join(avc.perms)
     )
-    ctx.out("\n".join(lines) + "\n\n")
+    return lines
+
+
+@command("sealert")
+def sealert(ctx: CommandContext) -> int:
+    if len(ctx.args) != 2 or ctx.args[0] != "-l":
+        ctx.err("usage: sealert [-b] [-f local_id] [-h] [-l local_id] [-a file]\n")
+        return 1
+    wanted = ctx.args[1]
+    found = next((a for a in _alerts(ctx) if a[0] == wanted or wanted == "*"), None)
+    if found is None:
+        ctx.err(f"Error\nquery_alerts error (1003): id ({wanted}) not found\n")
+        return 1
+    ctx.out("\n".join(report_lines(*found)) + "\n\n")
     return 0
