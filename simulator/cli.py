@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="override every scenario's seed")
     run.add_argument("--junit-xml", metavar="FILE", help="write a JUnit XML report")
     run.add_argument("-j", dest="jobs", type=int, default=1, help="run on N processes")
+    run.add_argument(
+        "--from-state", metavar="FILE", help="start from a saved host (lab state --json)"
+    )
     render = commands.add_parser("render", help="turn scenarios into workshop handouts")
     render.add_argument("paths", nargs="+", metavar="SCENARIO")
     render.add_argument("--format", choices=("md", "html"), default="md")
@@ -86,8 +89,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         sys.stderr.write("seclab: -j needs a number of at least 1\n")
         return USAGE_ERROR
+    state = None
+    if args.from_state:
+        try:
+            state = Path(args.from_state).read_text(encoding="utf-8")
+        except OSError as error:
+            sys.stderr.write(f"seclab: cannot read {args.from_state}: {error.strerror}\n")
+            return USAGE_ERROR
     paths = discover(args.paths)
-    reports = run_all(paths, seed=args.seed, keyword=args.keyword, jobs=args.jobs)
+    reports = run_all(paths, seed=args.seed, keyword=args.keyword, jobs=args.jobs, state=state)
     out = sys.stdout
     for report in reports:
         if report.verdict == "ERROR":

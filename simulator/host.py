@@ -8,6 +8,7 @@ from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.default_host import DAEMON_PID, SHELL_PID, build_default_host
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
+from simulator.kernel.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from simulator.libvirt.daemon import Daemon
@@ -24,6 +25,19 @@ class Host(Kernel):
         build_default_host(self)
         self._shell: Shell | None = None
         self._daemon: Daemon | None = None
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot) -> Host:
+        """A host in a saved state (``lab state --json``); its daemon reconnects on first use."""
+        host = super().from_snapshot(snapshot)
+        assert isinstance(host, Host)
+        host._shell = None
+        host._daemon = None
+        return host
+
+    @classmethod
+    def from_json(cls, text: str) -> Host:
+        return cls.from_snapshot(Snapshot.parse(text))
 
     @property
     def shell(self) -> Process:

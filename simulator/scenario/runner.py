@@ -128,10 +128,16 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
     )
 
 
-def build_host(scenario: Scenario) -> Host:
-    """The default host with the scenario's settings and embedded files in place."""
+def build_host(scenario: Scenario, state: str | None = None) -> Host:
+    """The default host (or a saved state) with the scenario's settings and files in place."""
     config = scenario.config
-    host = Host(seed=config.seed, clock=config.clock, boot_time=config.boot_time)
+    if state is None:
+        host = Host(seed=config.seed, clock=config.clock, boot_time=config.boot_time)
+    else:
+        try:
+            host = Host.from_json(state)
+        except SeclabError as error:
+            raise ScenarioError(scenario.path, 1, f"cannot load state: {error}") from None
     lsm = host.security
     if isinstance(lsm, SelinuxLsm):
         lsm.setenforce(config.enforcing)
@@ -207,9 +213,10 @@ def _id(host: Host, database: str, name: str) -> int:
     raise ValueError(f"unknown user or group '{name}'")
 
 
-def run(scenario: Scenario) -> ScenarioResult:
+def run(scenario: Scenario, state: str | None = None) -> ScenarioResult:
+    """Run a scenario on a fresh host, or on ``state`` (JSON from ``lab state --json``)."""
     try:
-        host = build_host(scenario)
+        host = build_host(scenario, state)
     except ScenarioError as error:
         return ScenarioResult(scenario, scenario.path, error=str(error))
     results = []
@@ -220,12 +227,12 @@ def run(scenario: Scenario) -> ScenarioResult:
     return ScenarioResult(scenario, scenario.path, tuple(results), host=host)
 
 
-def run_path(path: str, *, seed: int | None = None) -> ScenarioResult:
+def run_path(path: str, *, seed: int | None = None, state: str | None = None) -> ScenarioResult:
     try:
         scenario = load(path, seed=seed)
     except ScenarioError as error:
         return ScenarioResult(None, path, error=str(error))
-    return run(scenario)
+    return run(scenario, state)
 
 
 # -- --update -----------------------------------------------------------------------------------

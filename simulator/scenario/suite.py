@@ -48,7 +48,9 @@ def selected(path: str, tags: tuple[str, ...], expression: str | None) -> bool:
     return hit != negate
 
 
-def run_one(path: str, seed: int | None, keyword: str | None) -> Report | None:
+def run_one(
+    path: str, seed: int | None, keyword: str | None, state: str | None = None
+) -> Report | None:
     try:
         scenario = load(path, seed=seed)
     except ScenarioError as error:
@@ -57,7 +59,7 @@ def run_one(path: str, seed: int | None, keyword: str | None) -> Report | None:
         return Report(path, "ERROR", "", str(error), None, (), "")
     if not selected(path, scenario.config.tags, keyword):
         return None
-    result: ScenarioResult = run(scenario)
+    result: ScenarioResult = run(scenario, state)
     updated = result.updated_text() if result.verdict == "FAIL" else None
     return Report(
         path,
@@ -71,13 +73,19 @@ def run_one(path: str, seed: int | None, keyword: str | None) -> Report | None:
 
 
 def run_all(
-    paths: list[str], *, seed: int | None = None, keyword: str | None = None, jobs: int = 1
+    paths: list[str],
+    *,
+    seed: int | None = None,
+    keyword: str | None = None,
+    jobs: int = 1,
+    state: str | None = None,
 ) -> list[Report]:
-    if jobs > 1 and len(paths) > 1:
+    n = len(paths)
+    if jobs > 1 and n > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            reports = list(pool.map(run_one, paths, [seed] * len(paths), [keyword] * len(paths)))
+            reports = list(pool.map(run_one, paths, [seed] * n, [keyword] * n, [state] * n))
     else:
-        reports = [run_one(p, seed, keyword) for p in paths]
+        reports = [run_one(p, seed, keyword, state) for p in paths]
     return [r for r in reports if r is not None]
 
 

@@ -141,3 +141,20 @@ def test_run_scenario_api(tmp_path: Path) -> None:
     result = simulator.run_scenario(_write(tmp_path, "t\n-- transcript --\n  $ echo a\n  a\n"))
     assert result.passed
     assert result.diff == ""
+
+
+def test_from_state_continues_a_saved_host(tmp_path: Path) -> None:
+    first = _write(
+        tmp_path,
+        "t\n-- transcript --\n  $ touch /srv/kept\n  $ virsh define vm.xml\n"
+        "-- vm.xml --\n<domain type='kvm'><name>vm</name></domain>\n",
+    )
+    result = run_path(first)
+    assert result.host is not None
+    state = result.host.snapshot().to_json()
+    second = tmp_path / "second.txtar"
+    second.write_text(
+        "t\n-- transcript --\n  $ ls /srv/kept\n  /srv/kept\n  $ virsh list --all --name\n  vm\n"
+    )
+    assert run_path(str(second), state=state).passed
+    assert not run_path(str(second)).passed
