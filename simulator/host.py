@@ -91,8 +91,6 @@ class Host(Kernel):
 
     def reboot(self) -> None:
         """Every process ends without libvirt's cleanup; /run is empty again; services start."""
-        from simulator.kernel.default_host import AUDITD_PID
-
         keep = {1, 62, SHELL_PID}
         for pid in sorted(self.processes):
             if pid not in keep:
@@ -112,7 +110,6 @@ class Host(Kernel):
             context="system_u:system_r:auditd_t:s0",
             ppid=1,
         )
-        del AUDITD_PID
         self.audit.daemon_pid = auditd.pid
         self._daemon = None
         self.chdir(self.shell, "/root")
