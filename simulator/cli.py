@@ -7,9 +7,12 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from simulator.__about__ import __version__
+
+if TYPE_CHECKING:
+    from simulator.host import Host
 
 USAGE_ERROR = 2
 PROMPT = "[root@ol9-host ~]# "
@@ -45,8 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", dest="out", metavar="DIR", help="write one file per scenario here")
     shell = commands.add_parser("shell", help="an interactive session on a lab host")
     shell.add_argument("scenario", nargs="?", help="start from the host a scenario leaves")
-    state = commands.add_parser("state", help="print the default host's state as JSON")
+    state = commands.add_parser(
+        "state", help="print the host's state as JSON (fresh, or as a scenario leaves it)"
+    )
     state.add_argument("--seed", type=int, default=0, help="the seed of the random source")
+    state.add_argument("scenario", nargs="?", metavar="SCENARIO")
     return parser
 
 
@@ -64,10 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.err
         if args.command == "render":
             return _render(args)
         if args.command == "state":
-            from simulator.host import Host  # keep --help fast
-
-            sys.stdout.write(Host(seed=args.seed).snapshot().to_json() + "\n")
-            return 0
+            return _state(args)
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a bug: one line, unless --debug
@@ -143,22 +146,37 @@ def _render(args: argparse.Namespace) -> int:
     return status
 
 
-def _shell(args: argparse.Namespace) -> int:
+def _host_after(path: str | None, seed: int = 0) -> Host | str:
+    """A fresh host, or the host as the scenario at ``path`` leaves it; else the error."""
     from simulator.host import Host
     from simulator.scenario.config import ScenarioError
     from simulator.scenario.runner import load, run
 
-    host = Host()
-    if args.scenario:
-        try:
-            scenario_result = run(load(args.scenario))
-        except ScenarioError as error:
-            sys.stderr.write(f"seclab: {error}\n")
-            return USAGE_ERROR
-        if scenario_result.host is None:
-            sys.stderr.write(f"seclab: {scenario_result.error}\n")
-            return USAGE_ERROR
-        host = scenario_result.host
+    if not path:
+        return Host(seed=seed)
+    try:
+        scenario_result = run(load(path))
+    except ScenarioError as error:
+        return str(error)
+    if scenario_result.host is None:
+        return str(scenario_result.error)
+    return scenario_result.host
+
+
+def _state(args: argparse.Namespace) -> int:
+    host = _host_after(args.scenario, args.seed)
+    if isinstance(host, str):
+        sys.stderr.write(f"seclab: {host}\n")
+        return USAGE_ERROR
+    sys.stdout.write(host.snapshot().to_json() + "\n")
+    return 0
+
+
+def _shell(args: argparse.Namespace) -> int:
+    host = _host_after(args.scenario)
+    if isinstance(host, str):
+        sys.stderr.write(f"seclab: {host}\n")
+        return USAGE_ERROR
     try:
         import readline  # line editing and history where the platform has it
 

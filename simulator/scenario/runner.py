@@ -93,8 +93,12 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
     if text is None:
         try:
             text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ScenarioError(path, 1, f"cannot read scenario: {error}") from None
+        except OSError as error:
+            raise ScenarioError(path, 1, f"cannot read scenario: {error.strerror}") from None
+        except UnicodeDecodeError as error:
+            raise ScenarioError(
+                path, 1, f"cannot read scenario: not UTF-8 ({error.reason})"
+            ) from None
     archive = txtar.parse(text)
     transcript = archive.entry("transcript")
     if transcript is None:

@@ -47,6 +47,24 @@ def test_run_reports_and_exit_statuses(tmp_path: Path, capsys: pytest.CaptureFix
     assert 'tests="1"' in junit.read_text()
 
 
+def test_state_of_a_scenario_feeds_from_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = tmp_path / "first.txtar"
+    first.write_text("t\n-- transcript --\n  $ touch /srv/kept\n")
+    assert main(["state", str(first)]) == 0
+    saved = tmp_path / "saved.json"
+    saved.write_text(capsys.readouterr().out)
+    second = tmp_path / "second.txtar"
+    second.write_text("t\n-- transcript --\n  $ ls /srv/kept\n  /srv/kept\n")
+    assert main(["run", "--from-state", str(saved), str(second)]) == 0
+    assert main(["run", str(second)]) == 1
+    assert main(["state", str(tmp_path / "nosuch.txtar")]) == 2
+    assert "nosuch.txtar:1: cannot read scenario: No such file or directory" in (
+        capsys.readouterr().err
+    )
+
+
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["bogus"])

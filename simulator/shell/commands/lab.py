@@ -79,11 +79,19 @@ def lab(ctx: CommandContext) -> int:
     if args == ["seed"]:
         ctx.out(f"{ctx.host.seed}\n")
         return 0
-    if args[0] == "state":
+    if args == ["state", "--json"]:
         ctx.out(ctx.host.snapshot().to_json() + "\n")
         return 0
+    if args == ["state"]:
+        from simulator.shell.commands.lab_state import describe_host
+
+        ctx.out(describe_host(ctx))
+        return 0
     if args[0] == "trace":
-        since = int(args[2]) if len(args) == 3 and args[1] == "--since" else 0
+        if args[1:] and not (len(args) == 3 and args[1] == "--since" and args[2].isdigit()):
+            ctx.err(USAGE)
+            return 2
+        since = int(args[2]) if len(args) == 3 else 0
         daemon = ctx.machine.libvirt
         for event in daemon.log.trace[since:]:
             ctx.out(event.line() + "\n")
