@@ -138,6 +138,7 @@ def dump_state(kernel: KernelBase) -> dict[str, Any]:
         "namespaces": [attrs.asdict(kernel.namespaces[i]) for i in sorted(kernel.namespaces)],
         "processes": [attrs.asdict(kernel.processes[i]) for i in sorted(kernel.processes)],
         "faults": [attrs.asdict(f) for f in kernel.faults.faults],
+        "fault_steps": list(kernel.faults.steps),
         "security": {"module": kernel.security.name, "state": kernel.security.state()},
         "audit": kernel.audit.to_dict(),
     }
@@ -194,6 +195,7 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
         )
         kernel.processes[proc.pid] = proc
     kernel.faults.faults = [Fault(**f) for f in data["faults"]]
+    kernel.faults.steps = list(data.get("fault_steps", []))
     kernel.audit = AuditLog.from_dict(data["audit"])
     security = data["security"]
     if security["module"] != kernel.security.name:

@@ -98,19 +98,18 @@ class Daemon:
         self.config = QemuConfig()
         self.manager: SecurityManager | None = None
         self.failure: LibvirtError | None = None
-        self.step_faults: list[str] = []
         # The labelled definition each qemu was started with, by pid (for lab explain).
         self.launched: dict[int, DomainDef] = {}
 
     def add_step_fault(self, name: str) -> None:
         if name not in STEPS:
             raise LibvirtError(ErrorCode.INVALID_ARG, f"unknown step '{name}'")
-        self.step_faults.append(name)
+        self.host.faults.steps.append(name)
 
     def step(self, name: str) -> None:
         """A named point of an operation: if a fault waits here, the daemon dies now."""
-        if name in self.step_faults:
-            self.step_faults.remove(name)
+        if name in self.host.faults.steps:
+            self.host.faults.steps.remove(name)
             if self.process is not None:
                 self.host.exit(self.pid)
             raise DaemonCrashed

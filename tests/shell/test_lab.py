@@ -43,3 +43,20 @@ def test_bad_arguments_are_usage_errors() -> None:
         result = host.run(line)
         assert result.status == 2, line
         assert result.stderr.startswith("usage: lab "), line
+
+
+def test_step_faults_are_listed_saved_and_cleared_without_starting_the_daemon() -> None:
+    host = simulator.Host()
+    pids = sorted(host.processes)
+    assert host.run("lab fault add step unplug-selinux-restored").status == 0
+    assert sorted(host.processes) == pids  # arming a step is not a virsh call
+    assert host.run("lab fault list").output == "step unplug-selinux-restored\n"
+    copy = simulator.Host.from_json(host.snapshot().to_json())
+    assert copy.run("lab fault list").output == "step unplug-selinux-restored\n"
+    bad = host.run("lab fault add step nowhere")
+    assert (bad.status, bad.stderr) == (
+        2,
+        "lab: unknown step 'nowhere'; see lab fault list-steps\n",
+    )
+    host.run("lab fault clear")
+    assert host.run("lab fault list").output == ""

@@ -148,4 +148,5 @@ def _remembered(ctx: CommandContext) -> str:
 
 def _faults(ctx: CommandContext) -> str:
     faults = [f.describe() for f in ctx.host.faults.faults]
+    faults += [f"step {step}" for step in ctx.host.faults.steps]
     return f"faults: {'; '.join(faults) or 'none'}\n"
