@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", dest="out", metavar="DIR", help="write one file per scenario here")
     shell = commands.add_parser("shell", help="an interactive session on a lab host")
     shell.add_argument("scenario", nargs="?", help="start from the host a scenario leaves")
+    shell.add_argument(
+        "--setup-only",
+        action="store_true",
+        help="only put the scenario's files and settings in place; type the transcript yourself",
+    )
     state = commands.add_parser(
         "state", help="print the host's state as JSON (fresh, or as a scenario leaves it)"
     )
@@ -146,15 +151,18 @@ def _render(args: argparse.Namespace) -> int:
     return status
 
 
-def _host_after(path: str | None, seed: int = 0) -> Host | str:
-    """A fresh host, or the host as the scenario at ``path`` leaves it; else the error."""
+def _host_after(path: str | None, seed: int = 0, *, setup_only: bool = False) -> Host | str:
+    """A fresh host, or the host as the scenario at ``path`` leaves it (or, with
+    ``setup_only``, as it is before the transcript's first command); else the error."""
     from simulator.host import Host
     from simulator.scenario.config import ScenarioError
-    from simulator.scenario.runner import load, run
+    from simulator.scenario.runner import build_host, load, run
 
     if not path:
         return Host(seed=seed)
     try:
+        if setup_only:
+            return build_host(load(path))
         scenario_result = run(load(path))
     except ScenarioError as error:
         return str(error)
@@ -173,7 +181,7 @@ def _state(args: argparse.Namespace) -> int:
 
 
 def _shell(args: argparse.Namespace) -> int:
-    host = _host_after(args.scenario)
+    host = _host_after(args.scenario, setup_only=args.setup_only)
     if isinstance(host, str):
         sys.stderr.write(f"seclab: {host}\n")
         return USAGE_ERROR

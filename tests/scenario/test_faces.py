@@ -130,3 +130,28 @@ def test_lab_host_fixture(lab_host: object) -> None:
     from simulator.host import Host
 
     assert isinstance(lab_host, Host)
+
+
+def test_shell_starts_after_or_before_a_scenario() -> None:
+    scenario = str(SCENARIOS / "walkthrough" / "02-dynamic-labelling.txtar")
+    typed = "virsh list --all --name\nexit\n"
+    after = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "shell", scenario],
+        input=typed,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    before = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "shell", "--setup-only", scenario],
+        input=typed,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert (after.returncode, before.returncode) == (0, 0)
+    assert "addon" in after.stdout  # defined and started by the transcript
+    assert "addon" not in before.stdout  # only the files are in place
+    assert after.stderr == before.stderr == ""
