@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import time
+
+import attrs
+
 from simulator.kernel.process import Process
 from simulator.shell.accounts import lookup_user, user_names
 from simulator.shell.registry import CommandContext, command
 
 PID_WIDTH = 7  # pid_max 4194304 on RHEL 9
 SERVICES = {"virtqemud": "virtqemud", "libvirtd": "virtqemud", "auditd": "auditd"}
+
+
+@attrs.frozen
+class Unit:
+    """What ``systemctl status`` shows of a unit besides its state (RHEL 9's unit files)."""
+
+    description: str
+    exe: str
+    triggered_by: tuple[str, ...]
+    docs: tuple[str, ...]
+
+
+UNITS = {
+    "virtqemud": Unit(
+        "Virtualization qemu daemon",
+        "/usr/sbin/virtqemud",
+        ("virtqemud-ro.socket", "virtqemud-admin.socket", "virtqemud.socket"),
+        ("man:virtqemud(8)", "https://libvirt.org"),
+    ),
+    "auditd": Unit(
+        "Security Auditing Service",
+        "/usr/sbin/auditd",
+        (),
+        ("man:auditd(8)", "https://github.com/linux-audit/audit-documentation"),
+    ),
+}
 
 
 def _row(columns: list[tuple[str, int, bool]]) -> str:
@@ -168,6 +198,8 @@ def systemctl(ctx: CommandContext) -> int:
         )
         return 4 if verb == "status" else 5
     host = ctx.host
+    if verb == "status":
+        return _status(ctx, service)
     if service == "virtqemud":
         daemon = ctx.machine.libvirt
         if verb == "stop":
@@ -175,14 +207,6 @@ def systemctl(ctx: CommandContext) -> int:
                 host.exit(daemon.pid)
         elif verb == "restart" or (verb == "start" and daemon.process is None):
             ctx.machine.restart_libvirt()
-        elif verb == "status":
-            running = daemon.process is not None
-            ctx.out(
-                f"● virtqemud.service - Virtualization qemu daemon\n"
-                f"     Active: {'active (running)' if running else 'inactive (dead)'}\n"
-                + (f"   Main PID: {daemon.pid} (virtqemud)\n" if running else "")
-            )
-            return 0 if running else 3
         return 0
     audit = host.audit
     alive = audit.daemon_pid is not None and audit.daemon_pid in host.processes
@@ -200,13 +224,54 @@ def systemctl(ctx: CommandContext) -> int:
             context="system_u:system_r:auditd_t:s0",
         )
         audit.daemon_pid = proc.pid
-    if verb == "status":
-        ctx.out(
-            "● auditd.service - Security Auditing Service\n"
-            f"     Active: {'active (running)' if alive else 'inactive (dead)'}\n"
-        )
-        return 0 if alive else 3
     return 0
+
+
+def _ago(seconds: int) -> str:
+    """systemd's ``format_timestamp_relative`` for the spans a lab session reaches."""
+    minute, hour, day = 60, 3600, 86400
+    if seconds >= 2 * day:
+        return f"{seconds // day} days ago"
+    if seconds >= 25 * hour:
+        return f"1 day {(seconds - day) // hour}h ago"
+    if seconds >= 6 * hour:
+        return f"{seconds // hour}h ago"
+    if seconds >= hour:
+        return f"{seconds // hour}h {seconds % hour // minute}min ago"
+    if seconds >= 5 * minute:
+        return f"{seconds // minute}min ago"
+    if seconds >= minute:
+        return f"{seconds // minute}min {seconds % minute}s ago"
+    return f"{seconds}s ago" if seconds else "now"
+
+
+def _status(ctx: CommandContext, service: str) -> int:
+    """``systemctl status``: read from the process table, so asking starts nothing."""
+    unit = UNITS[service]
+    main = next(
+        (p for _, p in sorted(ctx.host.processes.items()) if p.exe == unit.exe and p.ppid == 1),
+        None,
+    )
+    if main is None:
+        active = "inactive (dead)"
+    else:
+        since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(main.start_time))
+        active = f"active (running) since {since}; {_ago(ctx.host.clock.now - main.start_time)}"
+    lines = [
+        f"● {service}.service - {unit.description}",
+        f"     Loaded: loaded (/usr/lib/systemd/system/{service}.service; enabled; "
+        "preset: enabled)",
+        f"     Active: {active}",
+    ]
+    lines += [
+        f"{'TriggeredBy:' if i == 0 else '':>12} ● {socket}"
+        for i, socket in enumerate(unit.triggered_by)
+    ]
+    lines += [f"{'Docs:' if i == 0 else '':>12} {doc}" for i, doc in enumerate(unit.docs)]
+    if main is not None:
+        lines.append(f"   Main PID: {main.pid} ({main.comm})")
+    ctx.out("".join(line + "\n" for line in lines))
+    return 0 if main is not None else 3
 
 
 @command("reboot")
