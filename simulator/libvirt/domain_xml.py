@@ -13,12 +13,16 @@ import xml.etree.ElementTree as ET  # DTDs are refused before expat sees the tex
 
 import attrs
 
+from simulator.errors import NotModelled
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
 UUID_NAMESPACE = uuid_module.UUID("5d1e7a1b-5ec1-4ab0-9d1a-000000000001")
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 SECLABEL_TYPES = ("dynamic", "static", "none")
 SECLABEL_MODELS = ("selinux", "dac")
+
+# Disk types libvirt accepts (virDomainDiskDef) that the lab has no storage model for.
+UNMODELLED_DISK_TYPES = ("network", "dir", "volume", "nvme", "vhostuser", "vhostvdpa")
 
 
 def _xml_error(message: str) -> LibvirtError:
@@ -198,6 +202,8 @@ def _backing(element: ET.Element | None) -> StorageSource | None:
 
 def _disk(element: ET.Element) -> Disk:
     type_ = element.get("type", "file")
+    if type_ in UNMODELLED_DISK_TYPES:
+        raise NotModelled(f"disk type '{type_}'")
     if type_ not in ("file", "block"):
         raise _xml_error(f"unknown disk type '{type_}'")
     device = element.get("device", "disk")

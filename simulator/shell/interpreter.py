@@ -11,7 +11,7 @@ import fnmatch
 
 import attrs
 
-from simulator.errors import SeclabError
+from simulator.errors import NotModelled, SeclabError
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.shell.registry import COMMANDS, STDERR, STDOUT, CommandContext, Machine
@@ -31,6 +31,8 @@ from simulator.shell.syntax import (
 
 GLOB_CHARS = set("*?[")
 MAX_DEPTH = 50
+
+NOT_MODELLED_STATUS = 3  # spec README, fidelity rule 4
 
 
 @attrs.frozen
@@ -149,7 +151,7 @@ class Shell:
         local: list[tuple[int, bytes]] = []
         redirects = self._prepare_redirects(node, sink)
         if redirects is None:
-            return 1
+            return NOT_MODELLED_STATUS
         stdin_file, stdout_target, stderr_mode = redirects
         if stdin_file is not None:
             try:
@@ -194,7 +196,7 @@ class Shell:
                 stdin_file = target
             elif redirect.op in ("2>", "2>>"):
                 if target != "/dev/null":
-                    sink.append((STDERR, b"bash: redirecting stderr to a file is not modelled\n"))
+                    sink.append((STDERR, b"seclab: not modelled: redirecting stderr to a file\n"))
                     return None
                 stderr_mode = "null"
             else:  # ">", ">>", "&>"
@@ -214,6 +216,9 @@ class Shell:
             return handler(context)
         except ExitShell:
             raise
+        except NotModelled as error:  # spec README, fidelity rule 4: say so, never guess
+            sink.append((STDERR, f"seclab: not modelled: {error}\n".encode()))
+            return NOT_MODELLED_STATUS
         except (SeclabError, OSError, ValueError) as error:
             sink.append((STDERR, f"{argv[0]}: {error}\n".encode()))
             return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.errors import NotModelled
 from simulator.libvirt.qemu_conf import load_config
 from simulator.libvirt.virerror import LibvirtError
 from tests.libvirt.conftest import Lab
@@ -81,8 +82,8 @@ DOMAIN_CASES = [
         "XML error: seclabel for model selinux is already provided",
     ),
     (
-        _d("<devices><disk type='network'><target dev='vda'/></disk></devices>"),
-        "XML error: unknown disk type 'network'",
+        _d("<devices><disk type='floppyish'><target dev='vda'/></disk></devices>"),
+        "XML error: unknown disk type 'floppyish'",
     ),
     (
         _d("<devices><disk type='file' device='floppy2'><target dev='fda'/></disk></devices>"),
@@ -124,6 +125,13 @@ def test_bad_domain_xml(lab: Lab, xml: str, message: str) -> None:
     assert str(info.value).startswith(message), str(info.value)
     assert lab.host.snapshot() == before
     assert lab.mcs.reserved == {}
+
+
+def test_a_disk_type_libvirt_knows_but_the_lab_does_not_is_not_modelled(lab: Lab) -> None:
+    before = lab.host.snapshot()
+    with pytest.raises(NotModelled, match="disk type 'network'"):
+        lab.domain(_d("<devices><disk type='network'><target dev='vda'/></disk></devices>"))
+    assert lab.host.snapshot() == before
 
 
 CONF_CASES = [

@@ -83,3 +83,26 @@ def test_text_tools(host: simulator.Host) -> None:
     assert run("echo hi | tee /tmp/t").output == "hi\n"
     assert run("grep -q root /etc/passwd").status == 0
     assert run("grep -z x /etc/passwd").status == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("virsh migrate vm qemu+ssh://other/system", "virsh migrate"),
+        ("virsh snapshot-create-as vm s1", "virsh snapshot-create-as"),
+        ("echo x 2>/tmp/err", "redirecting stderr to a file"),
+        ("virsh define net.xml", "disk type 'network'"),
+    ],
+)
+def test_what_is_not_modelled_says_so(host: simulator.Host, line: str, message: str) -> None:
+    host.write_file(
+        host.shell,
+        "/root/net.xml",
+        b"<domain type='kvm'><name>n</name><devices><disk type='network'>"
+        b"<source protocol='rbd' name='pool/image'/><target dev='vda'/></disk>"
+        b"</devices></domain>",
+    )
+    before = host.run("virsh list --all --name").output
+    result = host.run(line)
+    assert (result.status, result.output) == (3, f"seclab: not modelled: {message}\n")
+    assert host.run("virsh list --all --name").output == before  # nothing was defined
