@@ -10,6 +10,11 @@ from simulator.kernel.errno_util import os_error
 from simulator.kernel.inode import Kind, check_id
 from simulator.kernel.process import UNSET_ID, Process
 
+SIGKILL, SIGTERM = 9, 15
+KTHREADD_PID = 2
+# Programs that ignore a signal, so it does not end them: an interactive bash ignores SIGTERM.
+IGNORED_SIGNALS: dict[str, frozenset[int]] = {"bash": frozenset({SIGTERM})}
+
 
 class ProcessCalls(KernelBase):
     def spawn(
@@ -71,10 +76,17 @@ class ProcessCalls(KernelBase):
             self.audit.daemon_pid = None
         self.release_namespace(proc.ns_id)
 
-    def kill(self, caller: Process, pid: int) -> None:
+    def kill(self, caller: Process, pid: int, signal: int = SIGTERM) -> None:
+        """Every modelled signal's default action ends the process, with these exceptions."""
         target = self.process(pid)
         if not (caller.uid == 0 or caller.uid == target.uid):
             raise os_error(errno.EPERM)
+        # kernel/signal.c sig_task_ignored(): init is SIGNAL_UNKILLABLE and kernel threads
+        # have no handlers, so a signal from user space is dropped; kill(2) still succeeds.
+        if pid == 1 or target.ppid == KTHREADD_PID:
+            return
+        if signal in IGNORED_SIGNALS.get(target.comm, frozenset()):
+            return
         self.exit(pid)
 
     # -- /proc --------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import time
 
 import attrs
 
+from simulator.errors import NotModelled
+from simulator.kernel.calls_process import SIGKILL, SIGTERM
 from simulator.kernel.process import Process
 from simulator.shell.accounts import lookup_user, user_names
 from simulator.shell.registry import CommandContext, command
@@ -161,18 +163,75 @@ def pidof(ctx: CommandContext) -> int:
     return 0 if found else 1
 
 
+SIGNALS = {"9": SIGKILL, "KILL": SIGKILL, "15": SIGTERM, "TERM": SIGTERM}
+# Real signals whose effects the lab does not model (it says so rather than guessing).
+OTHER_SIGNALS = frozenset(
+    [
+        "HUP",
+        "INT",
+        "QUIT",
+        "ILL",
+        "TRAP",
+        "ABRT",
+        "BUS",
+        "FPE",
+        "USR1",
+        "SEGV",
+        "USR2",
+        "PIPE",
+        "ALRM",
+        "STKFLT",
+        "CHLD",
+        "CONT",
+        "STOP",
+        "TSTP",
+        "TTIN",
+        "TTOU",
+        "URG",
+        "XCPU",
+        "XFSZ",
+        "VTALRM",
+        "PROF",
+        "WINCH",
+        "IO",
+        "POLL",
+        "PWR",
+        "SYS",
+    ]
+)
+KILL_USAGE = (
+    "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n"
+)
+
+
 @command("kill")
 def kill(ctx: CommandContext) -> int:
+    args = list(ctx.args)
+    signal = SIGTERM
+    if args and args[0] in ("-s", "-n") and len(args) > 1:
+        args = ["-" + args[1], *args[2:]]
+    if args and args[0].startswith("-") and args[0] != "-":
+        spec = args.pop(0)[1:].upper().removeprefix("SIG")
+        if spec in SIGNALS:
+            signal = SIGNALS[spec]
+        elif spec in OTHER_SIGNALS or (spec.isdigit() and 1 <= int(spec) <= 64):
+            raise NotModelled(f"signal {spec} (kill knows -9 and -15)")
+        else:
+            ctx.err(f"bash: kill: {spec}: invalid signal specification\n")
+            return 1
+    if not args:
+        ctx.err(KILL_USAGE)
+        return 2
     status = 0
-    for arg in ctx.args:
-        if arg.startswith("-"):
-            continue
+    for arg in args:
+        if arg == str(ctx.proc.pid) and signal == SIGKILL:
+            raise NotModelled("killing the login shell (type exit to leave)")
         if not arg.isdigit():
             ctx.err(f"bash: kill: {arg}: arguments must be process or job IDs\n")
             status = 1
             continue
         try:
-            ctx.host.kill(ctx.proc, int(arg))
+            ctx.host.kill(ctx.proc, int(arg), signal)
         except OSError as error:
             ctx.err(f"bash: kill: ({arg}) - {error.strerror}\n")
             status = 1

@@ -1,4 +1,4 @@
-"""``systemctl``: services as the process table says they are."""
+"""systemctl and kill: services and signals as the process table and Linux say."""
 
 from __future__ import annotations
 
@@ -49,3 +49,35 @@ def test_status_of_a_running_and_a_stopped_service() -> None:
     auditd = host.run("systemctl status auditd").output.splitlines()
     assert auditd[2].endswith("; 1s ago")
     assert auditd[-1].startswith("   Main PID: ")
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "output"),
+    [
+        ("kill -9 1", 0, ""),  # init is unkillable from user space
+        ("kill -9 62", 0, ""),  # a kernel thread ignores signals
+        ("kill 2000", 0, ""),  # an interactive bash ignores SIGTERM
+        ("kill -9 2000", 3, "seclab: not modelled: killing the login shell (type exit to leave)\n"),
+        ("kill -HUP 812", 3, "seclab: not modelled: signal HUP (kill knows -9 and -15)\n"),
+        ("kill -BOGUS 812", 1, "bash: kill: BOGUS: invalid signal specification\n"),
+        (
+            "kill",
+            2,
+            "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... "
+            "or kill -l [sigspec]\n",
+        ),
+    ],
+)
+def test_kill_spares_what_linux_and_bash_spare(line: str, status: int, output: str) -> None:
+    host = simulator.Host()
+    pids = sorted(host.processes)
+    result = host.run(line)
+    assert (result.status, result.output) == (status, output)
+    assert sorted(host.processes) == pids
+
+
+def test_kill_ends_a_service() -> None:
+    host = simulator.Host()
+    assert host.run("kill -s KILL 812").status == 0
+    assert 812 not in host.processes
+    assert host.run("systemctl status auditd").status == 3
