@@ -35,7 +35,8 @@ def lsns(ctx: CommandContext) -> int:
     rows = []
     for ns_id in sorted(ctx.host.namespaces):
         members = sorted(p for p, proc in ctx.host.processes.items() if proc.ns_id == ns_id)
-        if not members or (pid is not None and ctx.host.processes[pid].ns_id != ns_id):
+        wanted = None if pid is None else ctx.host.processes.get(pid)
+        if not members or (pid is not None and (wanted is None or wanted.ns_id != ns_id)):
             continue
         first = ctx.host.processes[members[0]]
         rows.append(

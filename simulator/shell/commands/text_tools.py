@@ -258,10 +258,18 @@ def cut(ctx: CommandContext) -> int:
     args = list(ctx.args)
     while args:
         arg = args.pop(0)
-        if arg.startswith("-d"):
-            delimiter = arg[2:] or args.pop(0)
-        elif arg.startswith("-f"):
-            fields = arg[2:] or args.pop(0)
+        if arg[:2] in ("-d", "-f"):
+            value = arg[2:] or (args.pop(0) if args else None)
+            if value is None:
+                ctx.err(
+                    f"cut: option requires an argument -- '{arg[1]}'\n"
+                    "Try 'cut --help' for more information.\n"
+                )
+                return 1
+            if arg[1] == "d":
+                delimiter = value
+            else:
+                fields = value
         else:
             files.append(arg)
     if not fields:
@@ -272,6 +280,12 @@ def cut(ctx: CommandContext) -> int:
         return 1
     wanted: set[int] = set()
     open_end: int | None = None
+    if any(not part.isdigit() for part in fields.replace("-", ",").split(",") if part):
+        ctx.err(
+            f"cut: invalid field value \u2018{fields}\u2019\n"
+            "Try 'cut --help' for more information.\n"
+        )
+        return 1
     for item in fields.split(","):
         low, dash, high = item.partition("-")
         if not dash:
