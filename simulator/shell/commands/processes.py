@@ -222,10 +222,10 @@ def kill(ctx: CommandContext) -> int:
     if not args:
         ctx.err(KILL_USAGE)
         return 2
+    if signal == SIGKILL and str(ctx.proc.pid) in args:  # checked first: nothing is killed
+        raise NotModelled("killing the login shell (type exit to leave)")
     status = 0
     for arg in args:
-        if arg == str(ctx.proc.pid) and signal == SIGKILL:
-            raise NotModelled("killing the login shell (type exit to leave)")
         if not arg.isdigit():
             ctx.err(f"bash: kill: {arg}: arguments must be process or job IDs\n")
             status = 1
