@@ -19,6 +19,7 @@ from simulator.shell.commands.fileinfo import (
     mode_string,
     type_name,
 )
+from simulator.shell.host_views import tree
 from simulator.shell.registry import CommandContext, command
 
 
@@ -543,18 +544,6 @@ def ln(ctx: CommandContext) -> int:
 # -- owners and modes -------------------------------------------------------------------------
 
 
-def _walk(ctx: CommandContext, path: str, recursive: bool) -> list[str]:
-    out = [path]
-    if recursive:
-        try:
-            if ctx.host.lstat(ctx.proc, path).kind is Kind.DIRECTORY:
-                for child in ctx.host.listdir(ctx.proc, path):
-                    out.extend(_walk(ctx, path.rstrip("/") + "/" + child, True))
-        except OSError:
-            pass
-    return out
-
-
 def _chown_like(
     ctx: CommandContext, spec: str, operands: list[str], flags: set[str], *, group_only: bool
 ) -> int:
@@ -574,7 +563,7 @@ def _chown_like(
         gid = found
     status = 0
     for name in operands:
-        for path in _walk(ctx, name, "R" in flags):
+        for path in tree(ctx, name, recursive="R" in flags):
             try:
                 ctx.host.chown(ctx.proc, path, uid, gid, follow="h" not in flags)
             except OSError as error:
@@ -658,7 +647,7 @@ def chmod(ctx: CommandContext) -> int:
     spec, operands = args[0], args[1:]
     status = 0
     for name in operands:
-        for path in _walk(ctx, name, recursive):
+        for path in tree(ctx, name, recursive=recursive):
             try:
                 st = ctx.host.stat(ctx.proc, path)
                 if all(c in "01234567" for c in spec):

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import time
 
-from simulator.kernel.inode import Kind
-from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.selinux.targeted import BOOLEANS
 from simulator.shell.accounts import group_names, user_names
+from simulator.shell.host_views import selinux_lsm, tree
 from simulator.shell.registry import CommandContext
 
 # Pseudo filesystems hold no labels libvirt sets; walking them would only add noise.
@@ -42,8 +41,8 @@ def _overview(ctx: CommandContext) -> str:
 
 
 def _selinux(ctx: CommandContext) -> str:
-    lsm = ctx.host.security
-    if not isinstance(lsm, SelinuxLsm):
+    lsm = selinux_lsm(ctx.host)
+    if lsm is None:
         return "selinux: disabled\n"
     state = lsm.selinux
     changed = [
@@ -82,28 +81,6 @@ def _processes(ctx: CommandContext) -> str:
     return "".join(lines)
 
 
-def _walk(ctx: CommandContext, folder: str) -> list[str]:
-    """Every path under ``folder``, depth first in name order."""
-    proc = ctx.proc
-    found: list[str] = []
-    try:
-        names = sorted(ctx.host.listdir(proc, folder))
-    except OSError:
-        return found
-    for name in names:
-        path = f"{folder.rstrip('/')}/{name}"
-        if path in SKIPPED:
-            continue
-        found.append(path)
-        try:
-            kind = ctx.host.lstat(proc, path).kind
-        except OSError:
-            continue
-        if kind is Kind.DIRECTORY:
-            found.extend(_walk(ctx, path))
-    return found
-
-
 def _remembered(ctx: CommandContext) -> str:
     """Files carrying libvirt's remembered-label xattrs: the host's, then each namespace's
     private /dev (the copies qemu sees, libvirt.md 5.2)."""
@@ -120,7 +97,7 @@ def _remembered(ctx: CommandContext) -> str:
     proc = ctx.proc
     count = 0
     for root in roots:
-        for path in _walk(ctx, root):
+        for path in tree(ctx, root, skip=SKIPPED)[1:]:
             try:
                 names = [
                     n

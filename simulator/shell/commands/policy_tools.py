@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from typing import Protocol
 
 from simulator.errors import SeclabError
 from simulator.kernel.kernel import Kernel
@@ -11,36 +12,50 @@ from simulator.selinux.context import SecurityContext
 from simulator.selinux.decision import Decision, decide
 from simulator.selinux.explain import audit2allow, audit2why, explain, parse_avcs
 from simulator.selinux.rules import TeRule, allow
+from simulator.shell.host_views import selinux_lsm
 from simulator.shell.registry import CommandContext, command
 
 PP_HEADER = "seclab policy package 1\n"
+
+
+class _Avc(Protocol):
+    """What a decision needs of an AVC: an audit record, or one parsed from text."""
+
+    @property
+    def scontext(self) -> str: ...
+    @property
+    def tcontext(self) -> str: ...
+    @property
+    def tclass(self) -> str: ...
+    @property
+    def perms(self) -> tuple[str, ...]: ...
+
+
+def _decide(lsm: SelinuxLsm, avc: _Avc) -> Decision:
+    """The policy's decision, today, on the access an AVC records."""
+    return decide(
+        lsm.selinux,
+        SecurityContext.parse(avc.scontext),
+        SecurityContext.parse(avc.tcontext),
+        avc.tclass,
+        avc.perms,
+    )
 
 
 def _decisions(ctx: CommandContext, lsm: SelinuxLsm, text: str) -> list[tuple[str, Decision]]:
     out = []
     for avc in parse_avcs(text):
         try:
-            decision = decide(
-                lsm.selinux,
-                SecurityContext.parse(avc.scontext),
-                SecurityContext.parse(avc.tcontext),
-                avc.tclass,
-                avc.perms,
-            )
+            decision = _decide(lsm, avc)
         except SeclabError:
             continue
         out.append((avc.line, decision))
     return out
 
 
-def _lsm(ctx: CommandContext) -> SelinuxLsm | None:
-    lsm = ctx.host.security
-    return lsm if isinstance(lsm, SelinuxLsm) else None
-
-
 @command("audit2why")
 def audit2why_command(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         return 1
     descriptions = {n: b.description for n, b in lsm.selinux.policy.booleans.items()}
@@ -51,7 +66,7 @@ def audit2why_command(ctx: CommandContext) -> int:
 
 @command("audit2allow")
 def audit2allow_command(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         return 1
     module: str | None = None
@@ -97,7 +112,7 @@ def audit2allow_command(ctx: CommandContext) -> int:
 
 @command("semodule")
 def semodule(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     args = [a for a in ctx.args if a not in ("-X", "300")]
     if lsm is None or len(args) != 2 or args[0] != "-i":
         ctx.err("usage:  semodule [option]... MODE...\n")
@@ -132,19 +147,13 @@ def semodule(ctx: CommandContext) -> int:
 
 def explanations(host: Kernel) -> list[str]:
     """``lab explain`` for every denial on the host, oldest first (for handouts)."""
-    lsm = host.security
-    if not isinstance(lsm, SelinuxLsm):
+    lsm = selinux_lsm(host)
+    if lsm is None:
         return []
     out = []
     for event in host.audit.events:
         for avc in event.avcs:
-            decision = decide(
-                lsm.selinux,
-                SecurityContext.parse(avc.scontext),
-                SecurityContext.parse(avc.tcontext),
-                avc.tclass,
-                avc.perms,
-            )
+            decision = _decide(lsm, avc)
             what = avc.path or avc.name or "?"
             out.append(
                 f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n" + explain(decision)
@@ -154,7 +163,7 @@ def explanations(host: Kernel) -> list[str]:
 
 def explain_command(ctx: CommandContext, args: list[str]) -> int:
     """``lab explain [SERIAL]``: why the last (or that) denial happened."""
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         ctx.err("lab: SELinux is disabled\n")
         return 1
@@ -170,13 +179,7 @@ def explain_command(ctx: CommandContext, args: list[str]) -> int:
         return 1
     event = events[-1]
     for avc in event.avcs:
-        decision = decide(
-            lsm.selinux,
-            SecurityContext.parse(avc.scontext),
-            SecurityContext.parse(avc.tcontext),
-            avc.tclass,
-            avc.perms,
-        )
+        decision = _decide(lsm, avc)
         what = avc.path or avc.name or "?"
         ctx.out(f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n")
         ctx.out(explain(decision))

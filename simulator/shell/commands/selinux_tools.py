@@ -4,15 +4,9 @@ restorecon, matchpathcon (commands.md 3.3 and 5)."""
 from __future__ import annotations
 
 from simulator.errors import SeclabError
-from simulator.kernel.inode import Kind
-from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.selinux.context import MlsRange, SecurityContext
+from simulator.shell.host_views import selinux_lsm, tree
 from simulator.shell.registry import CommandContext, command
-
-
-def _lsm(ctx: CommandContext) -> SelinuxLsm | None:
-    lsm = ctx.host.security
-    return lsm if isinstance(lsm, SelinuxLsm) else None
 
 
 def _curly(text: str) -> str:
@@ -22,7 +16,7 @@ def _curly(text: str) -> str:
 
 @command("getenforce")
 def getenforce(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         ctx.out("Disabled\n")
     else:
@@ -32,7 +26,7 @@ def getenforce(ctx: CommandContext) -> int:
 
 @command("setenforce")
 def setenforce(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         ctx.err("setenforce: SELinux is disabled\n")
         return 1
@@ -49,7 +43,7 @@ def setenforce(ctx: CommandContext) -> int:
 
 @command("sestatus")
 def sestatus(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         ctx.out(f"{'SELinux status:':<32}disabled\n")
         return 0
@@ -71,7 +65,7 @@ def sestatus(ctx: CommandContext) -> int:
 
 @command("getsebool")
 def getsebool(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         ctx.err("getsebool:  SELinux is disabled\n")
         return 1
@@ -92,7 +86,7 @@ def getsebool(ctx: CommandContext) -> int:
 
 @command("setsebool")
 def setsebool(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     args = [a for a in ctx.args if a != "-P"]
     values = {"1": True, "on": True, "true": True, "0": False, "off": False, "false": False}
     if lsm is None or len(args) != 2 or args[1].lower() not in values:
@@ -104,18 +98,6 @@ def setsebool(ctx: CommandContext) -> int:
         ctx.err(f"Boolean {args[0]} is not defined\n")
         return 1
     return 0
-
-
-def _walk(ctx: CommandContext, path: str, recursive: bool) -> list[str]:
-    out = [path]
-    if recursive:
-        try:
-            if ctx.host.lstat(ctx.proc, path).kind is Kind.DIRECTORY:
-                for child in ctx.host.listdir(ctx.proc, path):
-                    out.extend(_walk(ctx, path.rstrip("/") + "/" + child, True))
-        except OSError:
-            pass
-    return out
 
 
 def _partial(current: str, parts: dict[str, str]) -> str | None:
@@ -174,7 +156,7 @@ def chcon(ctx: CommandContext) -> int:
         return 1
     status = 0
     for name in operands:
-        for path in _walk(ctx, name, recursive):
+        for path in tree(ctx, name, recursive=recursive):
             if verbose:
                 ctx.out(f"changing security context of '{path}'\n")
             try:
@@ -204,7 +186,7 @@ def chcon(ctx: CommandContext) -> int:
 
 @command("matchpathcon")
 def matchpathcon(ctx: CommandContext) -> int:
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         return 1
     for path in [a for a in ctx.args if not a.startswith("-")]:
@@ -220,7 +202,7 @@ def matchpathcon(ctx: CommandContext) -> int:
 @command("restorecon")
 def restorecon(ctx: CommandContext) -> int:
     """Type only unless -F; customizable types kept; the realpath printed; 255 on errors."""
-    lsm = _lsm(ctx)
+    lsm = selinux_lsm(ctx.host)
     if lsm is None:
         return 0
     flags = set("".join(a[1:] for a in ctx.args if a.startswith("-")))
@@ -240,7 +222,7 @@ def restorecon(ctx: CommandContext) -> int:
             ctx.err(f"restorecon: lstat({name}) failed: {error.strerror}\n")
             errors = True
             continue
-        for path in _walk(ctx, real, bool(flags & {"R", "r"})):
+        for path in tree(ctx, real, recursive=bool(flags & {"R", "r"})):
             kind = ctx.host.lstat(ctx.proc, path).kind.selinux_class
             default = state.file_contexts.default_context(path, kind)
             if default is None:

@@ -6,9 +6,9 @@ import time
 
 from simulator.kernel.audit import AuditEvent, AvcRecord
 from simulator.kernel.default_host import HOSTNAME, KERNEL_RELEASE
-from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.setroubleshoot import Alert, Denial, analyse, plugin_header
+from simulator.shell.host_views import selinux_lsm
 from simulator.shell.registry import CommandContext, command
 
 POLICY_RPM = "selinux-policy-targeted-38.1.23-1.el9.noarch"
@@ -22,8 +22,8 @@ def stamp(seconds: int) -> str:
 
 
 def _alerts(ctx: CommandContext) -> list[tuple[str, AuditEvent, AvcRecord, Alert]]:
-    lsm = ctx.host.security
-    if not isinstance(lsm, SelinuxLsm):
+    lsm = selinux_lsm(ctx.host)
+    if lsm is None:
         return []
     out: list[tuple[str, AuditEvent, AvcRecord, Alert]] = []
     for event in ctx.host.audit.events:
