@@ -92,7 +92,13 @@ class _Lexer:
                 self.pos += len(op)
                 out.append(Token("op", op))
                 continue
-            out.append(Token("word", "", self.word()))
+            start = self.pos
+            word = self.word()
+            if self.pos == start:  # a character no rule consumes (a lone "&"): never loop on it
+                self.pos += 1
+                out.append(Token("op", char))
+                continue
+            out.append(Token("word", "", word))
         return out
 
     def _at_word_start(self) -> bool:

@@ -106,3 +106,11 @@ def test_what_is_not_modelled_says_so(host: simulator.Host, line: str, message: 
     result = host.run(line)
     assert (result.status, result.output) == (3, f"seclab: not modelled: {message}\n")
     assert host.run("virsh list --all --name").output == before  # nothing was defined
+
+
+@pytest.mark.parametrize(
+    "line", ["echo err >&2", "echo x 1>&2", "sleep 1 &", "echo a & echo b", "echo a&b", "&"]
+)
+def test_a_lone_ampersand_terminates(host: simulator.Host, line: str) -> None:
+    """issue 11: the lexer looped forever on a character no rule consumed."""
+    host.run(line)
