@@ -32,16 +32,40 @@ STDOUT = 1
 STDERR = 2
 
 
+class Input:
+    """A command's standard input: what ``read`` takes a line of, the rest for whoever reads."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def read_all(self) -> bytes:
+        data = self.data[self.pos :]
+        self.pos = len(self.data)
+        return data
+
+    def read_line(self) -> bytes | None:
+        """One line with its newline; None at the end of the input."""
+        if self.pos >= len(self.data):
+            return None
+        end = self.data.find(b"\n", self.pos)
+        end = len(self.data) if end < 0 else end + 1
+        line = self.data[self.pos : end]
+        self.pos = end
+        return line
+
+
 @attrs.define
 class CommandContext:
-    """What a command sees: its argv, stdin bytes, the host and the calling process."""
+    """What a command sees: its argv, stdin, the host and the calling process."""
 
     argv: list[str]
-    stdin: bytes
+    input: Input
     host: Kernel
     proc: Process
     shell: Shell
     chunks: list[tuple[int, bytes]] = attrs.field(factory=list)
+    _stdin: bytes | None = attrs.field(default=None, init=False)
 
     @property
     def machine(self) -> Machine:
@@ -49,6 +73,13 @@ class CommandContext:
         if machine is None:
             raise NotImplementedError("this shell runs on a bare kernel, without services")
         return machine
+
+    @property
+    def stdin(self) -> bytes:
+        """All of standard input (a command that reads it reads it to the end)."""
+        if self._stdin is None:
+            self._stdin = self.input.read_all()
+        return self._stdin
 
     @property
     def name(self) -> str:

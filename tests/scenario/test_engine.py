@@ -76,7 +76,10 @@ def _write(tmp_path: Path, body: str) -> str:
             't\n-- scenario.toml --\n[files."/a"]\nkind = "block"\nrdev = "8"\n-- transcript --\n',
             ":5: scenario.toml: bad rdev '8' for /a",
         ),
-        ("t\n-- transcript --\n  $ echo (\n", ":3: bash: syntax error near unexpected token '('"),
+        (
+            "t\n-- transcript --\n  $ echo (\n",
+            ":3: bash: syntax error near unexpected token `newline'",
+        ),
         ("t\n-- transcript --\n  $ echo\n  x (re)\n  [(bad (re)\n", ":5: bad (re) pattern"),
         ("t\n-- transcript --\n  orphan\n", ":3: output line before any command"),
         ("t\n-- ../etc/x --\n-- transcript --\n", ":2: '..' is not allowed in file name ../etc/x"),

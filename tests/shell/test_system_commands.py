@@ -59,7 +59,7 @@ def test_status_of_a_running_and_a_stopped_service() -> None:
         ("kill 2000", 0, ""),  # an interactive bash ignores SIGTERM
         ("kill -9 2000", 3, "seclab: not modelled: killing the login shell (type exit to leave)\n"),
         ("kill -HUP 812", 3, "seclab: not modelled: signal HUP (kill knows -9 and -15)\n"),
-        ("kill -BOGUS 812", 1, "bash: kill: BOGUS: invalid signal specification\n"),
+        ("kill -BOGUS 812", 1, "-bash: kill: BOGUS: invalid signal specification\n"),
         (
             "kill",
             2,

@@ -359,7 +359,10 @@ def mkdir(ctx: CommandContext) -> int:
     flags, values, operands = parsed
     if not operands:
         return _usage(ctx, "missing operand")
-    mode = int(values["m"], 8) if "m" in values else 0o777
+    mode = _mode_option(values.get("m"), 0o777)
+    if mode is None:
+        ctx.err(f"mkdir: invalid mode \u2018{values['m']}\u2019\n")
+        return 1
     status = 0
     for name in operands:
         targets = [name]
@@ -598,6 +601,16 @@ def chgrp(ctx: CommandContext) -> int:
     return _chown_like(ctx, operands[0], operands[1:], flags, group_only=True)
 
 
+def _mode_option(spec: str | None, default: int) -> int | None:
+    """``-m MODE`` of mkdir/mknod: octal, or symbolic applied to the default
+    (coreutils: mode_adjust)."""
+    if spec is None:
+        return default
+    if spec and all(c in "01234567" for c in spec):
+        return int(spec, 8) if int(spec, 8) <= 0o7777 else None
+    return _symbolic_mode(spec, default, True) if spec else None
+
+
 def _symbolic_mode(spec: str, mode: int, is_dir: bool) -> int | None:
     for clause in spec.split(","):
         i = 0
@@ -650,13 +663,14 @@ def chmod(ctx: CommandContext) -> int:
         for path in tree(ctx, name, recursive=recursive):
             try:
                 st = ctx.host.stat(ctx.proc, path)
-                if all(c in "01234567" for c in spec):
-                    mode: int | None = int(spec, 8)
+                if spec and all(c in "01234567" for c in spec):
+                    mode: int | None = int(spec, 8) if int(spec, 8) <= 0o7777 else None
                 else:
                     mode = _symbolic_mode(spec, st.mode, st.kind is Kind.DIRECTORY)
                 if mode is None:
                     ctx.err(
-                        f"chmod: invalid mode: '{spec}'\nTry 'chmod --help' for more information.\n"
+                        f"chmod: invalid mode: \u2018{spec}\u2019\n"
+                        "Try 'chmod --help' for more information.\n"
                     )
                     return 1
                 ctx.host.chmod(ctx.proc, path, mode)
@@ -690,7 +704,10 @@ def mknod(ctx: CommandContext) -> int:
                 else f"invalid major device number '{operands[2]}'",
             )
         rdev = DeviceNumber(int(operands[2]), int(operands[3]))
-    mode = int(values["m"], 8) if "m" in values else 0o666
+    mode = _mode_option(values.get("m"), 0o666)
+    if mode is None:
+        ctx.err("mknod: invalid mode\n")
+        return 1
     try:
         ctx.host.mknod(ctx.proc, name, kind, mode, rdev)
         if "m" in values:

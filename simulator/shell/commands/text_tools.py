@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from simulator.shell.commands.builtins import backslash_escapes
 from simulator.shell.registry import CommandContext, command
 
 
@@ -93,6 +94,9 @@ def grep(ctx: CommandContext) -> int:
                 return 2
             if arg[1] == "e":
                 patterns.append(value)
+            elif not value.isascii() or not value.isdigit():
+                ctx.err(f"grep: {value}: invalid context length argument\n")
+                return 2
             elif arg[1] == "A":
                 after = int(value)
             else:
@@ -185,11 +189,17 @@ def grep(ctx: CommandContext) -> int:
     return 0 if matched_any else 1
 
 
-def _count_option(ctx: CommandContext, default: int) -> tuple[int, list[str], bool]:
+def _count_option(ctx: CommandContext, default: int) -> tuple[int, list[str], bool] | None:
     count, files, from_end = default, [], False
     args = list(ctx.args)
     while args:
         arg = args.pop(0)
+        if arg == "-n" and not args:
+            ctx.err(
+                f"{ctx.name}: option requires an argument -- 'n'\n"
+                f"Try '{ctx.name} --help' for more information.\n"
+            )
+            return None
         if arg == "-n" and args:
             value = args.pop(0)
         elif arg.startswith("-n"):
@@ -200,13 +210,20 @@ def _count_option(ctx: CommandContext, default: int) -> tuple[int, list[str], bo
             files.append(arg)
             continue
         from_end = value.startswith("+")
-        count = int(value.lstrip("+-"))
+        digits = value[1:] if value[:1] in "+-" else value
+        if not digits.isascii() or not digits.isdigit():
+            ctx.err(f"{ctx.name}: invalid number of lines: \u2018{digits}\u2019\n")
+            return None
+        count = int(digits)
     return count, files, from_end
 
 
 @command("head")
 def head(ctx: CommandContext) -> int:
-    count, files, _ = _count_option(ctx, 10)
+    parsed = _count_option(ctx, 10)
+    if parsed is None:
+        return 1
+    count, files, _ = parsed
     status = 0
     for _, data in _inputs(ctx, files):
         if data is None:
@@ -219,7 +236,10 @@ def head(ctx: CommandContext) -> int:
 
 @command("tail")
 def tail(ctx: CommandContext) -> int:
-    count, files, from_start = _count_option(ctx, 10)
+    parsed = _count_option(ctx, 10)
+    if parsed is None:
+        return 1
+    count, files, from_start = parsed
     status = 0
     for _, data in _inputs(ctx, files):
         if data is None:
@@ -288,6 +308,9 @@ def cut(ctx: CommandContext) -> int:
         return 1
     for item in fields.split(","):
         low, dash, high = item.partition("-")
+        if "-" in high:
+            ctx.err("cut: invalid field range\nTry 'cut --help' for more information.\n")
+            return 1
         if not dash:
             wanted.add(int(low))
         elif not high:
@@ -354,7 +377,7 @@ def tr(ctx: CommandContext) -> int:
     text = ctx.stdin.decode(errors="replace")
 
     def expand(spec: str) -> str:
-        spec = spec.encode().decode("unicode_escape")
+        spec = backslash_escapes(spec, echo=False)[0]
         out: list[str] = []
         i = 0
         while i < len(spec):
@@ -374,8 +397,12 @@ def tr(ctx: CommandContext) -> int:
         ctx.err("tr: missing operand\nTry 'tr --help' for more information.\n")
         return 1
     source, target = expand(args[0]), expand(args[1])
+    if source and not target:
+        ctx.err("tr: when not truncating set1, string2 must be non-empty\n")
+        return 1
     target = target + target[-1:] * (len(source) - len(target))
-    ctx.out(text.translate(str.maketrans(source, target[: len(source)])))
+    target = target[: len(source)].ljust(len(source), target[-1:] or " ")  # tr pads set2
+    ctx.out(text.translate(str.maketrans(source, target)))
     return 0
 
 
