@@ -159,6 +159,7 @@ class Shell:
         self.frames: list[_Frame] = []
         self.status = 0
         self.depth = 0
+        self.subshells = 0  # inside ( ), $( ) or a pipeline: not the interactive shell
         self.loops = 0
         self.steps = 0
         self.exited = False  # the session ended (``exit`` at the top level)
@@ -193,7 +194,6 @@ class Shell:
             return self.execute(node, Input(b""), chunks)
         except ExitShell as stop:
             self.exited = True
-            chunks.append((STDERR, b"logout\n"))
             return stop.status
         except AbortLine as abort:
             return abort.status
@@ -267,7 +267,7 @@ class Shell:
             return 0
         if isinstance(node, ArithCommand):
             try:
-                value = self.arithmetic(node.expr, sink)
+                value = self.arithmetic(node.expr, sink, "((: ")
             except AbortLine:
                 return 1
             return int(value == 0)
@@ -389,6 +389,7 @@ class Shell:
         state = self._save()
         frames, loops = self.frames, self.loops
         self._enter()
+        self.subshells += 1
         try:
             return self.execute(node, stdin, sink)
         except ExitShell as stop:
@@ -401,6 +402,7 @@ class Shell:
             return 0
         finally:
             self.depth -= 1
+            self.subshells -= 1
             self.frames, self.loops = frames, loops
             self._restore(state)
 
@@ -686,13 +688,13 @@ class Shell:
         sink.extend((s, d) for s, d in local if s == STDERR)
         return b"".join(d for s, d in local if s == STDOUT).decode(errors="replace").rstrip("\n")
 
-    def arithmetic(self, expr: Word, sink: Chunks) -> int:
+    def arithmetic(self, expr: Word, sink: Chunks, context: str = "") -> int:
         text = self.expand_single(expr, sink)
         evaluator = Evaluator(self.variable, self.set_var)
         try:
             return evaluator.evaluate(text)
         except ArithError as error:
-            self.error(sink, str(error))
+            self.error(sink, f"{context}{error}")
             raise AbortLine(1) from None
 
     def _param(self, part: Param, sink: Chunks) -> str | list[str]:
@@ -1014,9 +1016,9 @@ def _split(value: str, ifs: str) -> tuple[list[str], bool, bool]:
     stripped = value.strip(white) if white else value
     if not stripped:
         return [], leading, trailing
-    w = f"[{re.escape(white)}]" if white else ""
-    o = f"[{re.escape(other)}]" if other else ""
-    separator = (f"{w}*{o}{w}*" + (f"|{w}+" if white else "")) if other else f"{w}+"
+    w = f"[{re.escape(white)}]*" if white else ""
+    o = f"[{re.escape(other)}]"
+    separator = (f"{w}{o}{w}" + (f"|{w[:-1]}+" if white else "")) if other else f"{w[:-1]}+"
     pieces = re.split(separator, stripped)
     if other and stripped[-1] in other:
         pieces = pieces[:-1]  # a trailing non-white separator ends a field, makes none

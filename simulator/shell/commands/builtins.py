@@ -230,8 +230,10 @@ def _number(text: str) -> int | None:
 
 @command("exit", "logout")
 def exit_(ctx: CommandContext) -> int:
-    from simulator.shell.interpreter import ExitShell
+    from simulator.shell.interpreter import AbortLine, ExitShell
 
+    if not ctx.shell.subshells:  # bash: exit.def: an interactive login shell says so first
+        ctx.err("logout\n")
     args = ctx.args[1:] if ctx.args[:1] == ["--"] else ctx.args
     if not args:
         raise ExitShell(ctx.shell.status)
@@ -239,9 +241,9 @@ def exit_(ctx: CommandContext) -> int:
     if value is None:
         _shell_error(ctx, f"{ctx.name}: {args[0]}: numeric argument required")
         raise ExitShell(2)
-    if len(args) > 1:
+    if len(args) > 1:  # bash: get_exitstat: jump_to_top_level (DISCARD)
         _shell_error(ctx, f"{ctx.name}: too many arguments")
-        return 1
+        raise AbortLine(1)
     raise ExitShell(value & 0xFF)
 
 
@@ -753,7 +755,7 @@ def return_(ctx: CommandContext) -> int:
 
     if not ctx.shell.frames:
         _shell_error(ctx, "return: can only `return' from a function or sourced script")
-        return 1
+        return 2  # EX_USAGE
     if not ctx.args:
         raise ReturnFromFunction(ctx.shell.status)
     value = _number(ctx.args[0])
