@@ -113,3 +113,86 @@ def test_what_is_not_modelled_says_so(host: simulator.Host, line: str, message: 
 def test_a_lone_ampersand_terminates(host: simulator.Host, line: str) -> None:
     """issue 11: the lexer looped forever on a character no rule consumed."""
     host.run(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "output", "status"),
+    [  # what coreutils 8.32 / grep 3.6 print (checked against the real tools)
+        ("head -n abc /etc/passwd", "head: invalid number of lines: \u2018abc\u2019\n", 1),
+        ("tail -n abc /etc/passwd", "tail: invalid number of lines: \u2018abc\u2019\n", 1),
+        (
+            "head -n",
+            "head: option requires an argument -- 'n'\nTry 'head --help' for more information.\n",
+            1,
+        ),
+        ("echo a | tr a ''", "tr: when not truncating set1, string2 must be non-empty\n", 1),
+        ("echo abc | tr abc x", "xxx\n", 0),
+        (
+            "touch /tmp/f; chmod 12345 /tmp/f",
+            "chmod: invalid mode: \u201812345\u2019\nTry 'chmod --help' for more information.\n",
+            1,
+        ),
+        ("mkdir -m u=rwx /tmp/d && stat -c %a /tmp/d", "777\n", 0),
+        ("mkdir -m abc /tmp/d2", "mkdir: invalid mode \u2018abc\u2019\n", 1),
+        (
+            "cut -f1-2-3 /etc/passwd",
+            "cut: invalid field range\nTry 'cut --help' for more information.\n",
+            1,
+        ),
+        ("grep -A x pat /etc/passwd", "grep: x: invalid context length argument\n", 2),
+        ("printf '%d' abc", "-bash: printf: abc: invalid number\n0", 1),
+        ("echo -e 'x\\'", "x\\\n", 0),
+    ],
+)
+def test_argument_errors_are_the_tools_own(
+    host: simulator.Host, line: str, output: str, status: int
+) -> None:
+    result = host.run(line)
+    assert (result.output, result.status) == (output, status)
+
+
+def test_stderr_to_a_file_writes_the_file(host: simulator.Host) -> None:
+    result = host.run("ls /nosuch 2>/tmp/err; echo $?")
+    assert result.output == "2\n"
+    assert host.read_file(host.shell, "/tmp/err") == (
+        b"ls: cannot access '/nosuch': No such file or directory\n"
+    )
+    host.run("echo out >/tmp/both; ls /nosuch &>>/tmp/both")
+    assert host.read_file(host.shell, "/tmp/both").startswith(b"out\nls: cannot access")
+
+
+def test_globs_sort_as_en_us_utf8_and_match_directories_with_a_slash(
+    host: simulator.Host,
+) -> None:
+    host.run("mkdir /tmp/g; cd /tmp/g; touch b B a.b ab A_b a-c _x 10 9; mkdir dir")
+    # LC_ALL=en_US.UTF-8 sort of the same names (glibc's ISO 14651 order)
+    assert host.run("echo *").output == "10 9 a.b ab A_b a-c b B dir _x\n"
+    assert host.run("echo */").output == "dir/\n"
+    assert host.run("p='a*'; echo $p \"$p\"").output == "a.b ab a-c a*\n"
+    assert host.run("echo .*").output == ". ..\n"  # bash 5.1: no globskipdots
+
+
+def test_background_jobs_are_refused_before_anything_runs(host: simulator.Host) -> None:
+    result = host.run("touch /tmp/bg; sleep 1 &")
+    assert (result.output, result.status) == (
+        "seclab: not modelled: background jobs (&)\n",
+        3,
+    )
+    assert host.run("ls /tmp/bg").status == 2
+
+
+def test_subshells_keep_their_state_inside(host: simulator.Host) -> None:
+    assert host.run("(cd /tmp; x=1; exit 4); echo $? $x; pwd").output == "4\n/root\n"
+    assert host.run("echo $(cd /tmp; pwd; exit 3) $?; pwd").output == "/tmp 3\n/root\n"
+    assert not host.session.exited
+
+
+def test_an_endless_loop_is_refused_not_hung(host: simulator.Host) -> None:
+    result = host.run("while true; do :; done")
+    assert result.status == 3
+    assert result.output.startswith("seclab: not modelled: a command line running more than")
+
+
+def test_exit_ends_the_session(host: simulator.Host) -> None:
+    result = host.run("exit 3")
+    assert (result.output, result.status, host.session.exited) == ("logout\n", 3, True)

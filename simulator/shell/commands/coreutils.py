@@ -374,6 +374,8 @@ def mkdir(ctx: CommandContext) -> int:
         for target in targets:
             try:
                 ctx.host.mkdir(ctx.proc, target, mode)
+                if "m" in values and target == targets[-1]:  # -m is not subject to the umask
+                    ctx.host.chmod(ctx.proc, target, mode)
             except OSError as error:
                 if error.errno == errno.EEXIST and (
                     ("p" in flags and target != name) or "p" in flags
