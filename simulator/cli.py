@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from simulator.host import Host
 
 USAGE_ERROR = 2
-PROMPT = "[root@ol9-host ~]# "
 
 DESCRIPTION = "seclab: a deterministic, in-memory lab of libvirt's SELinux and DAC labelling."
 
@@ -48,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", dest="out", metavar="DIR", help="write one file per scenario here")
     shell = commands.add_parser("shell", help="an interactive session on a lab host")
     shell.add_argument("scenario", nargs="?", help="start from the host a scenario leaves")
+    shell.add_argument("--seed", type=int, default=0, help="the seed of a fresh host")
     shell.add_argument(
         "--setup-only",
         action="store_true",
@@ -181,42 +181,13 @@ def _state(args: argparse.Namespace) -> int:
 
 
 def _shell(args: argparse.Namespace) -> int:
-    host = _host_after(args.scenario, setup_only=args.setup_only)
+    from simulator.shell_repl import run_session
+
+    host = _host_after(args.scenario, args.seed, setup_only=args.setup_only)
     if isinstance(host, str):
         sys.stderr.write(f"seclab: {host}\n")
         return USAGE_ERROR
-    try:
-        import readline  # line editing and history where the platform has it
-
-        from simulator.shell.registry import COMMANDS
-
-        names = sorted(COMMANDS)
-
-        def complete(text: str, state: int) -> str | None:
-            matches = [n for n in names if n.startswith(text)]
-            return matches[state] if state < len(matches) else None
-
-        readline.set_completer(complete)
-        readline.parse_and_bind("tab: complete")
-    except ImportError:
-        pass
-    host.session  # noqa: B018 - registers the commands before "help"
-    while True:
-        try:
-            line = input(PROMPT)
-        except EOFError:
-            sys.stdout.write("\n")
-            return 0
-        if line.strip() == "exit":
-            return 0
-        if line.strip() == "help":
-            from simulator.shell.registry import COMMANDS
-
-            sys.stdout.write("Commands: " + " ".join(sorted(COMMANDS)) + "\n")
-            continue
-        result = host.run(line)
-        sys.stdout.write(result.output)
-        sys.stdout.flush()
+    return run_session(host)
 
 
 if __name__ == "__main__":

@@ -163,6 +163,7 @@ class Shell:
         self.loops = 0
         self.steps = 0
         self.exited = False  # the session ended (``exit`` at the top level)
+        self.interactive = True  # a terminal session: ``exit`` says ``logout``
         self.stdin: Input = Input(b"")
         self.substitution_status: int | None = None
         self.hashed: set[str] = set()  # commands found on PATH (bash: hash table)

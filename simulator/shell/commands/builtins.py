@@ -232,7 +232,7 @@ def _number(text: str) -> int | None:
 def exit_(ctx: CommandContext) -> int:
     from simulator.shell.interpreter import AbortLine, ExitShell
 
-    if not ctx.shell.subshells:  # bash: exit.def: an interactive login shell says so first
+    if ctx.shell.interactive and not ctx.shell.subshells:  # bash: exit.def: a login shell says so
         ctx.err("logout\n")
     args = ctx.args[1:] if ctx.args[:1] == ["--"] else ctx.args
     if not args:
