@@ -35,6 +35,7 @@ from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
+from simulator.system.userspace import Userspace
 
 CONFIG_PATH = "/etc/libvirt/qemu.conf"
 DEFINITIONS = "/etc/libvirt/qemu"
@@ -88,9 +89,11 @@ class Domain:
 class Daemon:
     """The modular QEMU daemon of one host."""
 
-    def __init__(self, host: Kernel, pid: int) -> None:
+    def __init__(self, host: Kernel, pid: int, userspace: Userspace | None = None) -> None:
         self.host = host
         self.pid = pid
+        # Where crash steps wait and qemu's log lines are counted; it outlives the daemon.
+        self.userspace = Userspace() if userspace is None else userspace
         self.log = DaemonLog()
         self.domains: dict[str, Domain] = {}
         self.next_id = 1
@@ -101,15 +104,9 @@ class Daemon:
         # The labelled definition each qemu was started with, by pid (for lab explain).
         self.launched: dict[int, DomainDef] = {}
 
-    def add_step_fault(self, name: str) -> None:
-        if name not in STEPS:
-            raise LibvirtError(ErrorCode.INVALID_ARG, f"unknown step '{name}'")
-        self.host.faults.steps.append(name)
-
     def step(self, name: str) -> None:
         """A named point of an operation: if a fault waits here, the daemon dies now."""
-        if name in self.host.faults.steps:
-            self.host.faults.steps.remove(name)
+        if self.userspace.take_crash_step(name):
             if self.process is not None:
                 self.host.exit(self.pid)
             raise DaemonCrashed
@@ -347,7 +344,9 @@ class Daemon:
                     raise LibvirtError(
                         ErrorCode.INTERNAL_ERROR,
                         "process exited while connecting to monitor: "
-                        + log_line(self.host, failure.message()),
+                        + log_line(
+                            self.host, failure.message(), self.userspace.next_qemu_log_line()
+                        ),
                     )
         except DaemonCrashed:
             # The daemon died mid-start: qemu, waiting on its handshake, goes with it, and

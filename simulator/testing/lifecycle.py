@@ -118,7 +118,10 @@ class DomainLifecycle(RuleBasedStateMachine):
             if domain.active and domain.live is not None:
                 qemu = self.host.process(domain.pid or 0)
                 for disk in domain.live.disks:
-                    assert open_disk(self.host, qemu, disk, node_index(domain.live, disk)) is None
+                    assert (
+                        open_disk(self.host.kernel, qemu, disk, node_index(domain.live, disk))
+                        is None
+                    )
 
     def teardown(self) -> None:
         for name in NAMES:
