@@ -15,7 +15,6 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.host import Host
 from simulator.kernel.inode import ImageInfo, Kind
-from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.transcript import (
@@ -26,6 +25,7 @@ from simulator.scenario.transcript import (
     strip_trailing_blank,
 )
 from simulator.shell.syntax import ShellSyntaxError, parse_script
+from simulator.system.libselinux import is_selinux_enabled, security_setenforce, set_boolean
 
 SPECIAL_ENTRIES = ("scenario.toml", "transcript")
 
@@ -142,12 +142,11 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             host = Host.from_json(state)
         except SeclabError as error:
             raise ScenarioError(scenario.path, 1, f"cannot load state: {error}") from None
-    lsm = host.security
-    if isinstance(lsm, SelinuxLsm):
-        lsm.setenforce(config.enforcing)
+    if is_selinux_enabled(host.kernel):
+        security_setenforce(host.kernel, host.shell, config.enforcing)
         for name, value in config.booleans:
             try:
-                lsm.set_boolean(name, value)
+                set_boolean(host.kernel, name, value)
             except SeclabError as error:
                 raise ScenarioError(scenario.path, 1, f"scenario.toml: {error}") from None
     specs = dict(config.files)
