@@ -20,13 +20,14 @@ class SelinuxConfig:
 def parse_config(text: str) -> SelinuxConfig:
     """libselinux ``selinux_getenforcemode``: the first line starting ``SELINUX=`` whose value
     (after blanks) begins with a mode, ignoring case, decides; ``init_selinux_config``
-    takes ``SELINUXTYPE=`` the same way."""
+    takes the last ``SELINUXTYPE=`` line (blanks around it and the tag's case ignored)."""
     mode: str | None = None
     policy_type: str | None = None
     for line in text.splitlines():
         if mode is None and line.startswith("SELINUX="):
             value = line[len("SELINUX=") :].lstrip().lower()
             mode = next((m for m in MODES if value.startswith(m)), None)
-        elif policy_type is None and line.startswith("SELINUXTYPE="):
-            policy_type = line[len("SELINUXTYPE=") :].strip() or None
+        stripped = line.lstrip()
+        if stripped[: len("SELINUXTYPE=")].upper() == "SELINUXTYPE=":
+            policy_type = stripped[len("SELINUXTYPE=") :].strip() or None
     return SelinuxConfig(mode, policy_type)
