@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import xml.etree.ElementTree as ET  # status files are written by the daemon itself
+from collections.abc import Callable
 from os import strerror
+from typing import Concatenate, ParamSpec, TypeVar
 
 import attrs
 
@@ -84,6 +87,29 @@ class Domain:
     @property
     def state(self) -> str:
         return "running" if self.active else "shut off"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def about_domain(
+    call: Callable[Concatenate[Daemon, P], R],
+) -> Callable[Concatenate[Daemon, P], R]:
+    """An API call about one domain (named, or passed, first): its errors name the domain
+    (``virDispatchError`` fills ``virError.dom`` from the call's ``virDomainPtr``)."""
+
+    @functools.wraps(call)
+    def named(self: Daemon, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return call(self, *args, **kwargs)
+        except LibvirtError as error:
+            if error.domain is None and args:
+                key = args[0]
+                error.domain = key.name if isinstance(key, Domain) else str(key)
+            raise
+
+    return named
 
 
 class Daemon:
@@ -199,6 +225,7 @@ class Daemon:
 
     # -- lookups ----------------------------------------------------------------------------------
 
+    @about_domain
     def lookup(self, key: str) -> Domain:
         """By id, then UUID, then name (``virshLookupDomainInternal``)."""
         for domain in self.domains.values():
@@ -242,6 +269,7 @@ class Daemon:
         self.domains[definition.name] = domain
         return domain
 
+    @about_domain
     def undefine(self, key: str) -> Domain:
         domain = self.lookup(key)
         if not domain.persistent:
@@ -303,6 +331,7 @@ class Daemon:
                         f"Cannot access storage file '{src.path}' (as uid:{uid}, gid:{gid})",
                     ) from None
 
+    @about_domain
     def start(self, domain: Domain) -> None:
         if domain.active:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
@@ -414,11 +443,13 @@ class Daemon:
 
     # -- stop (libvirt.md 6.2) --------------------------------------------------------------------
 
+    @about_domain
     def shutdown(self, key: str) -> Domain:
         domain = self._active(key)
         self._stop(domain, relabel=True)
         return domain
 
+    @about_domain
     def destroy(self, key: str) -> Domain:
         domain = self._active(key)
         self._stop(domain, relabel=True)
@@ -469,6 +500,7 @@ class Daemon:
 
     # -- hotplug (libvirt.md 5.4) ------------------------------------------------------------------
 
+    @about_domain
     def attach_disk(self, key: str, disk: Disk, *, live: bool, config: bool) -> Domain:
         domain = self.lookup(key)
         if live and not domain.active:
@@ -525,6 +557,7 @@ class Daemon:
             )
         self._write_status(domain)
 
+    @about_domain
     def detach_disk(self, key: str, target: str, *, live: bool, config: bool) -> Domain:
         domain = self.lookup(key)
         if live:
