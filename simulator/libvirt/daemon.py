@@ -38,6 +38,7 @@ from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
+from simulator.system import accounts
 from simulator.system.userspace import Userspace
 
 CONFIG_PATH = "/etc/libvirt/qemu.conf"
@@ -308,11 +309,8 @@ class Daemon:
     def _qemu_ids(self) -> tuple[int, int, tuple[int, ...]]:
         ops = self.ops()
         uid, gid = parse_ids(ops, f"{self.config.user}:{self.config.group}")
-        groups = []
-        for line in ops.read_text("/etc/group").splitlines():
-            fields = line.split(":")
-            if len(fields) > 3 and self.config.user in fields[3].split(","):
-                groups.append(int(fields[2]))
+        # virGetGroupList: the user's groups from the group database (getgrouplist).
+        groups = accounts.groups_with_member(ops.read_text(accounts.GROUP_PATH), self.config.user)
         return uid, gid, (gid, *groups)
 
     def _check_storage(self, live: DomainDef) -> None:

@@ -25,6 +25,7 @@ from simulator.scenario.transcript import (
     strip_trailing_blank,
 )
 from simulator.shell.syntax import ShellSyntaxError, parse_script
+from simulator.system import accounts
 from simulator.system.libselinux import is_selinux_enabled, security_setenforce, set_boolean
 
 SPECIAL_ENTRIES = ("scenario.toml", "transcript")
@@ -209,11 +210,10 @@ def _place(host: Host, path: str, data: str, spec: FileSpec) -> None:
 def _id(host: Host, database: str, name: str) -> int:
     if name.isdigit():
         return int(name)
-    for line in host.read_file(host.shell, database).decode().splitlines():
-        fields = line.split(":")
-        if fields[0] == name:
-            return int(fields[2])
-    raise ValueError(f"unknown user or group '{name}'")
+    found = accounts.id_of(host.read_file(host.shell, database).decode(), name)
+    if found is None:
+        raise ValueError(f"unknown user or group '{name}'")
+    return found
 
 
 def run(scenario: Scenario, state: str | None = None) -> ScenarioResult:

@@ -12,6 +12,7 @@ from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.kernel.snapshot import Snapshot
 from simulator.libvirt.daemon import Daemon
+from simulator.system.profile import HostProfile
 from simulator.system.userspace import Userspace
 
 if TYPE_CHECKING:
@@ -35,6 +36,11 @@ class Machine(Protocol):
     def add_step_fault(self, name: str) -> None: ...
 
     def snapshot(self) -> Snapshot: ...
+
+    @property
+    def profile(self) -> HostProfile: ...
+
+    def start_service(self, name: str) -> None: ...
 
 
 STDOUT = 1
