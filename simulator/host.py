@@ -46,8 +46,8 @@ class Host:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names the host does not have: those are the kernel's.
-        if name in ("kernel", "__setstate__"):
-            raise AttributeError(name)
+        if name == "kernel" or name.startswith("__"):
+            raise AttributeError(name)  # not built yet (copy, pickle) or not the kernel's
         return getattr(self.kernel, name)
 
     # -- saved states ---------------------------------------------------------------------------

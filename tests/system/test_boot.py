@@ -100,3 +100,21 @@ def test_the_host_has_a_kernel_and_is_not_one() -> None:
     assert isinstance(host.kernel, Kernel)
     assert host.processes is host.kernel.processes  # kernel attributes are delegated
     assert host.getfilecon(host.shell, "/root") == "system_u:object_r:admin_home_t:s0"
+
+
+def test_every_public_kernel_name_is_reachable_from_the_host() -> None:
+    host = simulator.Host()
+    kernel_names = {n for n in dir(host.kernel) if not n.startswith("_")}
+    missing = [n for n in sorted(kernel_names) if not hasattr(host, n)]
+    assert missing == []
+    assert host.snapshot() == simulator.Host.from_json(host.snapshot().to_json()).snapshot()
+
+
+def test_a_host_copies_and_its_copy_is_independent() -> None:
+    import copy
+
+    host = simulator.Host()
+    twin = copy.deepcopy(host)
+    twin.run("touch /root/only-in-the-twin")
+    assert host.run("ls /root").output == ""
+    assert twin.run("ls /root").output == "only-in-the-twin\n"
