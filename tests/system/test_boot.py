@@ -118,3 +118,13 @@ def test_a_host_copies_and_its_copy_is_independent() -> None:
     twin.run("touch /root/only-in-the-twin")
     assert host.run("ls /root").output == ""
     assert twin.run("ls /root").output == "only-in-the-twin\n"
+
+
+def test_old_imports_of_the_default_host_keep_working() -> None:
+    from simulator.kernel import default_host
+
+    assert default_host.HOSTNAME == "ol9-host"
+    assert (default_host.SHELL_PID, default_host.DAEMON_PID) == (2000, 1043)
+    kernel = Kernel()
+    default_host.build_default_host(kernel)
+    assert sorted(kernel.processes) == [1, 62, 812, 1043, 2000]
