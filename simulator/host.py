@@ -155,7 +155,7 @@ class Host:
         """Every process ends without libvirt's cleanup; tmpfs is empty again; SELinux comes up
         in the configured mode; the services start in the profile's order."""
         config = check_bootable(self.kernel, self.profile)
-        reboot_kernel(self.kernel, self.profile, config)
+        reboot_kernel(self.kernel, self.profile, config, self.userspace.persistent_booleans)
         self._daemon = None
         for service in self.profile.services:
             self.start_service(service.name)

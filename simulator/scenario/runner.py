@@ -148,6 +148,7 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
         for name, value in config.booleans:
             try:
                 set_boolean(host.kernel, name, value)
+                host.userspace.persistent_booleans[name] = value  # the host as configured
             except SeclabError as error:
                 raise ScenarioError(scenario.path, 1, f"scenario.toml: {error}") from None
     specs = dict(config.files)

@@ -10,6 +10,8 @@ another policy type, or a filesystem mounted by hand on a tmpfs the boot empties
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from simulator.errors import NotModelled
 from simulator.kernel.inode import Inode, Kind
 from simulator.kernel.kernel import Kernel
@@ -90,8 +92,14 @@ def empty_tmpfs(kernel: Kernel, profile: HostProfile) -> None:
         fs.next_ino = spec.first_ino
 
 
-def reboot_kernel(kernel: Kernel, profile: HostProfile, config: SelinuxConfig) -> None:
-    """Everything of a reboot up to the services: processes, clock, tmpfs, SELinux mode."""
+def reboot_kernel(
+    kernel: Kernel,
+    profile: HostProfile,
+    config: SelinuxConfig,
+    persistent_booleans: Mapping[str, bool],
+) -> None:
+    """Everything of a reboot up to the services: processes, clock, tmpfs, SELinux mode and
+    booleans (the policy's defaults, as the store's ``setsebool -P`` settings change them)."""
     boot_pids = {entry.pid for entry in profile.processes}
     for pid in sorted(kernel.processes):
         if pid not in boot_pids:
@@ -102,5 +110,9 @@ def reboot_kernel(kernel: Kernel, profile: HostProfile, config: SelinuxConfig) -
     lsm = kernel.security
     if isinstance(lsm, SelinuxLsm):
         lsm.setenforce(config.mode == "enforcing")
+        for name, boolean in sorted(lsm.selinux.policy.booleans.items()):
+            value = persistent_booleans.get(name, boolean.default)
+            if lsm.selinux.booleans.get(name) != value:
+                lsm.set_boolean(name, value)
     for entry in profile.processes:
         kernel.process(entry.pid).cwd = entry.cwd

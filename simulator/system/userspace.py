@@ -18,6 +18,8 @@ class Userspace:
     crash_steps: list[str] = attrs.field(factory=list)
     # How many lines qemu processes have logged (their microseconds come from it, host.md).
     qemu_log_lines: int = 0
+    # The policy store's boolean settings (``setsebool -P``): what the next boot loads.
+    persistent_booleans: dict[str, bool] = attrs.field(factory=dict)
 
     def next_qemu_log_line(self) -> int:
         self.qemu_log_lines += 1
@@ -35,6 +37,8 @@ class Userspace:
     def dump_into(self, state: dict[str, Any]) -> None:
         state["counters"]["qemu_log_lines"] = self.qemu_log_lines
         state["fault_steps"] = list(self.crash_steps)
+        if self.persistent_booleans:
+            state["persistent_booleans"] = dict(sorted(self.persistent_booleans.items()))
 
     @classmethod
     def take_from(cls, state: dict[str, Any]) -> Userspace:
@@ -43,4 +47,9 @@ class Userspace:
         lines = counters.pop("qemu_log_lines", 0)
         state["counters"] = counters
         steps = state.pop("fault_steps", [])
-        return cls(crash_steps=[str(s) for s in steps], qemu_log_lines=int(lines))
+        booleans = state.pop("persistent_booleans", {})
+        return cls(
+            crash_steps=[str(s) for s in steps],
+            qemu_log_lines=int(lines),
+            persistent_booleans={str(k): bool(v) for k, v in dict(booleans).items()},
+        )

@@ -128,3 +128,16 @@ def test_old_imports_of_the_default_host_keep_working() -> None:
     kernel = Kernel()
     default_host.build_default_host(kernel)
     assert sorted(kernel.processes) == [1, 62, 812, 1043, 2000]
+
+
+def test_only_persistent_booleans_survive_a_reboot() -> None:
+    host = simulator.Host()
+    host.run("setsebool virt_use_nfs 1")
+    host.run("setsebool -P virt_use_samba 1")
+    host.run("setsebool -P virt_use_usb 0")
+    host.run("reboot")
+    assert host.run("getsebool virt_use_nfs virt_use_samba virt_use_usb").output == (
+        "virt_use_nfs --> off\nvirt_use_samba --> on\nvirt_use_usb --> off\n"
+    )
+    again = simulator.Host.from_json(host.snapshot().to_json())
+    assert again.userspace.persistent_booleans == {"virt_use_samba": True, "virt_use_usb": False}

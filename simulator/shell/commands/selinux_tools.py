@@ -113,6 +113,8 @@ def setsebool(ctx: CommandContext) -> int:
     except SeclabError:
         ctx.err(f"Boolean {args[0]} is not defined\n")
         return 1
+    if "-P" in ctx.args:  # libsemanage: the policy store keeps it for the next boot
+        ctx.machine.userspace.persistent_booleans[args[0]] = values[args[1].lower()]
     return 0
 
 
