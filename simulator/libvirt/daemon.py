@@ -39,13 +39,16 @@ from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
 from simulator.system import accounts
+from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 from simulator.system.userspace import Userspace
 
 CONFIG_PATH = "/etc/libvirt/qemu.conf"
 DEFINITIONS = "/etc/libvirt/qemu"
 STATUS = "/run/libvirt/qemu"
-DAEMON_ARGV = ("/usr/sbin/virtqemud", "--timeout", "120")
-DAEMON_CONTEXT = "system_u:system_r:virtqemud_t:s0"
+# The daemon's command line and context are the profile's (its services table); these
+# names stay for old imports.
+DAEMON_ARGV = get_profile(DEFAULT_PROFILE).service_for("libvirt").argv
+DAEMON_CONTEXT = get_profile(DEFAULT_PROFILE).service_for("libvirt").context
 
 
 # ``lab fault add step NAME``: where the daemon can be made to die, as if it crashed there.
