@@ -10,7 +10,7 @@ from simulator.errors import InvalidArgument
 from simulator.kernel.base import KernelBase, syscall_entry
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
-from simulator.kernel.mounts import Location, Mount, MountNamespace
+from simulator.kernel.mounts import Mount, MountNamespace
 from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
 
@@ -59,7 +59,7 @@ class MountCalls(KernelBase):
                 first_ino=2,
                 root_owner=owner,
                 root_mode=mode,
-                root_label=self._label_for_new_fs(proc, at),
+                root_label=self.security.new_root_label(fstype),
             )
         return self.attach(at, fs, fs.root_ino, options)
 
@@ -80,11 +80,6 @@ class MountCalls(KernelBase):
             root_owner=owner,
             root_mode=mode,
         )
-
-    def _label_for_new_fs(self, proc: Process, at: Location) -> str | None:
-        del proc, at
-        # A new tmpfs root takes the filesystem's default context (genfscon tmpfs_t).
-        return "system_u:object_r:tmpfs_t:s0" if self.security.name != "none" else None
 
     @syscall_entry
     def umount(self, proc: Process, target: str) -> None:

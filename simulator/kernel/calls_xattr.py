@@ -40,8 +40,6 @@ class XattrCalls(KernelBase):
 
     def _label_of(self, fs: Filesystem, inode: Inode) -> bytes | None:
         """What ``security.selinux`` reads as: the LSM's view, else the stored xattr."""
-        if fs.features.fixed_label is not None:
-            return fs.features.fixed_label.encode() + b"\0"
         lsm = self.security.getsecurity(fs, inode)
         if lsm is not None:
             return lsm

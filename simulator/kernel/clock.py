@@ -39,7 +39,6 @@ class Counters:
     next_mount_id: int = 1
     next_fs_id: int = 1
     audit_events: int = 0
-    qemu_log_lines: int = 0
 
     def pid(self) -> int:
         self.next_pid += 1

@@ -53,9 +53,6 @@ class Fault:
 @attrs.define
 class FaultRegistry:
     faults: list[Fault] = attrs.field(factory=list)
-    # Named points of libvirt operations where the daemon is to die (``lab fault add step``);
-    # kept here, not in the daemon, so they survive a daemon restart and a saved state.
-    steps: list[str] = attrs.field(factory=list)
 
     def add(
         self,
@@ -93,4 +90,3 @@ class FaultRegistry:
 
     def clear(self) -> None:
         self.faults.clear()
-        self.steps.clear()

@@ -16,8 +16,9 @@ class Features:
     trusted_xattrs: bool = True
     setfilecon: bool = True
     root_squash: bool = False
-    # Filesystems without label support report one fixed context (NFS: nfs_t via context=).
-    fixed_label: str | None = None
+    # Filesystems whose inodes all report the one context the policy's ``genfscon`` gives
+    # their type (NFS without ``context=``), whatever their xattrs say.
+    genfs_labels: bool = False
 
 
 # The feature sets of the filesystem types the lab knows (host.md, "Filesystems and mounts").
@@ -30,7 +31,7 @@ FEATURES_BY_TYPE: dict[str, Features] = {
         trusted_xattrs=False,
         setfilecon=False,
         root_squash=True,
-        fixed_label="system_u:object_r:nfs_t:s0",
+        genfs_labels=True,
     ),
     "proc": Features(xattrs=False, trusted_xattrs=False, setfilecon=False),
     "devpts": Features(trusted_xattrs=False),

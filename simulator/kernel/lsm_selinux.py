@@ -18,13 +18,19 @@ from simulator.kernel.process import Process
 from simulator.kernel.security import ALLOWED, AccessRequest, CheckResult
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.decision import Decision, decide
+from simulator.selinux.genfs import genfs_context, new_root_context
 from simulator.selinux.labeling import new_object_context
 from simulator.selinux.rules import TeRule
 from simulator.selinux.state import SelinuxState
 
 UNLABELED = "system_u:object_r:unlabeled_t:s0"
-# genfscon: filesystems without xattrs report one context for every inode.
-GENFS_LABELS = {"proc": "system_u:object_r:proc_t:s0"}
+
+
+def _genfs_label(fs: Filesystem) -> str | None:
+    """genfscon: filesystems without label xattrs report one context for every inode."""
+    if fs.features.xattrs and not fs.features.genfs_labels:
+        return None
+    return genfs_context(fs.fstype)
 
 
 class SelinuxLsm:
@@ -69,7 +75,7 @@ class SelinuxLsm:
 
     def object_context(self, fs: Filesystem, inode: Inode) -> SecurityContext:
         """The inode's SID as a context: invalid or missing labels act as unlabeled_t."""
-        raw = fs.features.fixed_label or GENFS_LABELS.get(fs.fstype)
+        raw = _genfs_label(fs)
         if raw is not None:
             return self.context_of(raw.encode())
         return self.context_of(inode.xattrs.get(SELINUX_XATTR, UNLABELED.encode()))
@@ -96,7 +102,7 @@ class SelinuxLsm:
         return str(context).encode() + b"\0"
 
     def getsecurity(self, fs: Filesystem, inode: Inode) -> bytes | None:
-        genfs = GENFS_LABELS.get(fs.fstype)
+        genfs = _genfs_label(fs)
         if genfs is not None:
             return genfs.encode() + b"\0"
         if SELINUX_XATTR not in inode.xattrs:
@@ -109,6 +115,9 @@ class SelinuxLsm:
         except (ContextError, UnicodeDecodeError):
             return False
         return self.selinux.policy.valid_context(context)
+
+    def new_root_label(self, fstype: str) -> str | None:
+        return new_root_context(fstype)
 
     # -- what administrators change (setenforce, setsebool, semodule) ------------------------
 

@@ -126,6 +126,9 @@ class SecurityModule(Protocol):
     def valid_label(self, value: bytes) -> bool:
         """Whether the policy knows this context (``security_context_to_sid``)."""
 
+    def new_root_label(self, fstype: str) -> str | None:
+        """The label of a new filesystem's root directory (None: no label)."""
+
     def state(self) -> dict[str, Any]:
         """The module's own state, for snapshots."""
 
@@ -151,6 +154,9 @@ class NoSecurity:
 
     def valid_label(self, value: bytes) -> bool:
         return True
+
+    def new_root_label(self, fstype: str) -> str | None:
+        return None
 
     def state(self) -> dict[str, Any]:
         return {}

@@ -110,6 +110,15 @@ def _load_inode(data: dict[str, Any]) -> Inode:
     )
 
 
+def _features(data: dict[str, Any]) -> Features:
+    """A filesystem's features; states saved before genfs labels were policy data named
+    the one context (``fixed_label``) instead of saying it comes from the policy."""
+    data = dict(data)
+    if "fixed_label" in data:
+        data["genfs_labels"] = data.pop("fixed_label") is not None
+    return Features(**data)
+
+
 def dump_state(kernel: KernelBase) -> dict[str, Any]:
     version, internal, gauss = kernel.random.getstate()
     return {
@@ -138,7 +147,6 @@ def dump_state(kernel: KernelBase) -> dict[str, Any]:
         "namespaces": [attrs.asdict(kernel.namespaces[i]) for i in sorted(kernel.namespaces)],
         "processes": [attrs.asdict(kernel.processes[i]) for i in sorted(kernel.processes)],
         "faults": [attrs.asdict(f) for f in kernel.faults.faults],
-        "fault_steps": list(kernel.faults.steps),
         "security": {"module": kernel.security.name, "state": kernel.security.state()},
         "audit": kernel.audit.to_dict(),
     }
@@ -158,7 +166,9 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
     kernel.seed = data["seed"]
     kernel.clock.now = data["clock"]["now"]
     kernel.clock.boot_time = data["clock"]["boot_time"]
-    kernel.counters = Counters(**data["counters"])
+    # A host's state also holds userspace counters; the kernel takes its own.
+    own = {field.name for field in attrs.fields(Counters)}
+    kernel.counters = Counters(**{k: v for k, v in data["counters"].items() if k in own})
     kernel.next_anon_minor = dict(data["anon_minor"])
     version, internal, gauss = data["random"]
     kernel.random.setstate((version, tuple(internal), gauss))
@@ -171,7 +181,7 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
             source=fs_data["source"],
             dev=DeviceNumber.parse(fs_data["dev"]),
             audit_dev=fs_data["audit_dev"],
-            features=Features(**fs_data["features"]),
+            features=_features(fs_data["features"]),
             next_ino=fs_data["next_ino"],
             root_ino=fs_data["root_ino"],
         )
@@ -195,7 +205,6 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
         )
         kernel.processes[proc.pid] = proc
     kernel.faults.faults = [Fault(**f) for f in data["faults"]]
-    kernel.faults.steps = list(data.get("fault_steps", []))
     kernel.audit = AuditLog.from_dict(data["audit"])
     security = data["security"]
     if security["module"] != kernel.security.name:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import xml.etree.ElementTree as ET  # status files are written by the daemon itself
+from collections.abc import Callable
 from os import strerror
+from typing import Concatenate, ParamSpec, TypeVar
 
 import attrs
 
@@ -35,12 +38,17 @@ from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
+from simulator.system import accounts
+from simulator.system.profiles import DEFAULT_PROFILE, get_profile
+from simulator.system.userspace import Userspace
 
 CONFIG_PATH = "/etc/libvirt/qemu.conf"
 DEFINITIONS = "/etc/libvirt/qemu"
 STATUS = "/run/libvirt/qemu"
-DAEMON_ARGV = ("/usr/sbin/virtqemud", "--timeout", "120")
-DAEMON_CONTEXT = "system_u:system_r:virtqemud_t:s0"
+# The daemon's command line and context are the profile's (its services table); these
+# names stay for old imports.
+DAEMON_ARGV = get_profile(DEFAULT_PROFILE).service_for("libvirt").argv
+DAEMON_CONTEXT = get_profile(DEFAULT_PROFILE).service_for("libvirt").context
 
 
 # ``lab fault add step NAME``: where the daemon can be made to die, as if it crashed there.
@@ -85,12 +93,37 @@ class Domain:
         return "running" if self.active else "shut off"
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def about_domain(
+    call: Callable[Concatenate[Daemon, P], R],
+) -> Callable[Concatenate[Daemon, P], R]:
+    """An API call about one domain (named, or passed, first): its errors name the domain
+    (``virDispatchError`` fills ``virError.dom`` from the call's ``virDomainPtr``)."""
+
+    @functools.wraps(call)
+    def named(self: Daemon, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return call(self, *args, **kwargs)
+        except LibvirtError as error:
+            if error.domain is None and args:
+                key = args[0]
+                error.domain = key.name if isinstance(key, Domain) else str(key)
+            raise
+
+    return named
+
+
 class Daemon:
     """The modular QEMU daemon of one host."""
 
-    def __init__(self, host: Kernel, pid: int) -> None:
+    def __init__(self, host: Kernel, pid: int, userspace: Userspace | None = None) -> None:
         self.host = host
         self.pid = pid
+        # Where crash steps wait and qemu's log lines are counted; it outlives the daemon.
+        self.userspace = Userspace() if userspace is None else userspace
         self.log = DaemonLog()
         self.domains: dict[str, Domain] = {}
         self.next_id = 1
@@ -101,15 +134,9 @@ class Daemon:
         # The labelled definition each qemu was started with, by pid (for lab explain).
         self.launched: dict[int, DomainDef] = {}
 
-    def add_step_fault(self, name: str) -> None:
-        if name not in STEPS:
-            raise LibvirtError(ErrorCode.INVALID_ARG, f"unknown step '{name}'")
-        self.host.faults.steps.append(name)
-
     def step(self, name: str) -> None:
         """A named point of an operation: if a fault waits here, the daemon dies now."""
-        if name in self.host.faults.steps:
-            self.host.faults.steps.remove(name)
+        if self.userspace.take_crash_step(name):
             if self.process is not None:
                 self.host.exit(self.pid)
             raise DaemonCrashed
@@ -202,6 +229,7 @@ class Daemon:
 
     # -- lookups ----------------------------------------------------------------------------------
 
+    @about_domain
     def lookup(self, key: str) -> Domain:
         """By id, then UUID, then name (``virshLookupDomainInternal``)."""
         for domain in self.domains.values():
@@ -245,6 +273,7 @@ class Daemon:
         self.domains[definition.name] = domain
         return domain
 
+    @about_domain
     def undefine(self, key: str) -> Domain:
         domain = self.lookup(key)
         if not domain.persistent:
@@ -283,11 +312,8 @@ class Daemon:
     def _qemu_ids(self) -> tuple[int, int, tuple[int, ...]]:
         ops = self.ops()
         uid, gid = parse_ids(ops, f"{self.config.user}:{self.config.group}")
-        groups = []
-        for line in ops.read_text("/etc/group").splitlines():
-            fields = line.split(":")
-            if len(fields) > 3 and self.config.user in fields[3].split(","):
-                groups.append(int(fields[2]))
+        # virGetGroupList: the user's groups from the group database (getgrouplist).
+        groups = accounts.groups_with_member(ops.read_text(accounts.GROUP_PATH), self.config.user)
         return uid, gid, (gid, *groups)
 
     def _check_storage(self, live: DomainDef) -> None:
@@ -306,6 +332,7 @@ class Daemon:
                         f"Cannot access storage file '{src.path}' (as uid:{uid}, gid:{gid})",
                     ) from None
 
+    @about_domain
     def start(self, domain: Domain) -> None:
         if domain.active:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
@@ -347,7 +374,9 @@ class Daemon:
                     raise LibvirtError(
                         ErrorCode.INTERNAL_ERROR,
                         "process exited while connecting to monitor: "
-                        + log_line(self.host, failure.message()),
+                        + log_line(
+                            self.host, failure.message(), self.userspace.next_qemu_log_line()
+                        ),
                     )
         except DaemonCrashed:
             # The daemon died mid-start: qemu, waiting on its handshake, goes with it, and
@@ -415,11 +444,13 @@ class Daemon:
 
     # -- stop (libvirt.md 6.2) --------------------------------------------------------------------
 
+    @about_domain
     def shutdown(self, key: str) -> Domain:
         domain = self._active(key)
         self._stop(domain, relabel=True)
         return domain
 
+    @about_domain
     def destroy(self, key: str) -> Domain:
         domain = self._active(key)
         self._stop(domain, relabel=True)
@@ -470,6 +501,7 @@ class Daemon:
 
     # -- hotplug (libvirt.md 5.4) ------------------------------------------------------------------
 
+    @about_domain
     def attach_disk(self, key: str, disk: Disk, *, live: bool, config: bool) -> Domain:
         domain = self.lookup(key)
         if live and not domain.active:
@@ -526,6 +558,7 @@ class Daemon:
             )
         self._write_status(domain)
 
+    @about_domain
     def detach_disk(self, key: str, target: str, *, live: bool, config: bool) -> Domain:
         domain = self.lookup(key)
         if live:

@@ -14,9 +14,9 @@ import attrs
 
 from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel
-from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.kernel.process import Process
 from simulator.selinux.state import SelinuxState
+from simulator.system.libselinux import selinux_state
 
 NO_XATTR_SUPPORT = (errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
 
@@ -59,8 +59,7 @@ class HostAccess:
 
     @property
     def selinux(self) -> SelinuxState | None:
-        lsm = self.kernel.security
-        return lsm.selinux if isinstance(lsm, SelinuxLsm) else None
+        return selinux_state(self.kernel)
 
     @property
     def enforcing(self) -> bool:

@@ -87,10 +87,10 @@ def open_disk(kernel: Kernel, qemu: Process, disk: Disk, index: int) -> OpenFail
     return OpenFailure(_format_arg(disk, index), path, first)
 
 
-def log_line(kernel: Kernel, text: str) -> str:
-    """``2025-06-04T09:58:24.745572Z qemu-kvm: TEXT``, microseconds from the counter."""
-    kernel.counters.qemu_log_lines += 1
-    micros = (kernel.counters.qemu_log_lines * QEMU_LOG_MICROS_STEP) % 1000000
+def log_line(kernel: Kernel, text: str, number: int) -> str:
+    """``2025-06-04T09:58:24.745572Z qemu-kvm: TEXT``, microseconds from the ``number``-th
+    line qemu processes have logged on this host (host.md)."""
+    micros = (number * QEMU_LOG_MICROS_STEP) % 1000000
     t = time.gmtime(kernel.clock.now)
     stamp = (
         f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"

@@ -10,6 +10,7 @@ from simulator.libvirt.host_access import HostAccess
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.transaction import Item
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
+from simulator.system import accounts
 
 NAME = "dac"
 IGNORED_CHOWN_ERRORS = (errno.EOPNOTSUPP, errno.EINVAL, errno.EPERM, errno.EROFS)
@@ -20,11 +21,8 @@ def format_ids(uid: int, gid: int) -> str:
 
 
 def _lookup(ops: HostAccess, database: str, name: str) -> int | None:
-    for line in ops.read_text(database).splitlines():
-        fields = line.split(":")
-        if len(fields) > 2 and fields[0] == name:
-            return int(fields[2])
-    return None
+    """``virGetUserID``/``virGetGroupID``: ``getpwnam_r``/``getgrnam_r`` on the database."""
+    return accounts.id_of(ops.read_text(database), name)
 
 
 def parse_ids(ops: HostAccess, text: str) -> tuple[int, int]:

@@ -26,12 +26,17 @@ class ErrorCode(enum.Enum):
 
 
 class LibvirtError(SeclabError):
-    """What ``virReportError`` reports; ``str()`` is the text virsh prints after ``error:``."""
+    """What ``virReportError`` reports; ``str()`` is the text virsh prints after ``error:``.
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    ``code`` is ``virError.code``; ``domain`` the name of the domain the failed call was
+    about (``virError.dom``), None for calls about none.
+    """
+
+    def __init__(self, code: ErrorCode, message: str, *, domain: str | None = None) -> None:
         super().__init__(code.value + message)
         self.code = code
         self.message = message
+        self.domain = domain
 
 
 def system_error(code: int, message: str) -> LibvirtError:

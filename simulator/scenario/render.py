@@ -42,7 +42,7 @@ def to_markdown(result: ScenarioResult) -> str:
         if status:
             out.append(f"(exit status {status})")
     out += ["```", ""]
-    notes = explanations(result.host) if result.host is not None else []
+    notes = explanations(result.host.kernel) if result.host is not None else []
     if notes:
         out += ["## Why access was denied", ""]
         for note in notes:
@@ -76,7 +76,7 @@ def to_html(result: ScenarioResult) -> str:
         if status:
             parts.append(html.escape(f"(exit status {status})"))
     parts.append("</pre>")
-    notes = explanations(result.host) if result.host is not None else []
+    notes = explanations(result.host.kernel) if result.host is not None else []
     if notes:
         parts.append("<h2>Why access was denied</h2>")
         parts += [f"<pre>{html.escape(note)}</pre>" for note in notes]

@@ -15,7 +15,6 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.host import Host
 from simulator.kernel.inode import ImageInfo, Kind
-from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.transcript import (
@@ -26,6 +25,8 @@ from simulator.scenario.transcript import (
     strip_trailing_blank,
 )
 from simulator.shell.syntax import ShellSyntaxError, parse_script
+from simulator.system import accounts
+from simulator.system.libselinux import is_selinux_enabled, security_setenforce, set_boolean
 
 SPECIAL_ENTRIES = ("scenario.toml", "transcript")
 
@@ -142,12 +143,12 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             host = Host.from_json(state)
         except SeclabError as error:
             raise ScenarioError(scenario.path, 1, f"cannot load state: {error}") from None
-    lsm = host.security
-    if isinstance(lsm, SelinuxLsm):
-        lsm.setenforce(config.enforcing)
+    if is_selinux_enabled(host.kernel):
+        security_setenforce(host.kernel, host.shell, config.enforcing)
         for name, value in config.booleans:
             try:
-                lsm.set_boolean(name, value)
+                set_boolean(host.kernel, name, value)
+                host.userspace.persistent_booleans[name] = value  # the host as configured
             except SeclabError as error:
                 raise ScenarioError(scenario.path, 1, f"scenario.toml: {error}") from None
     specs = dict(config.files)
@@ -210,11 +211,10 @@ def _place(host: Host, path: str, data: str, spec: FileSpec) -> None:
 def _id(host: Host, database: str, name: str) -> int:
     if name.isdigit():
         return int(name)
-    for line in host.read_file(host.shell, database).decode().splitlines():
-        fields = line.split(":")
-        if fields[0] == name:
-            return int(fields[2])
-    raise ValueError(f"unknown user or group '{name}'")
+    found = accounts.id_of(host.read_file(host.shell, database).decode(), name)
+    if found is None:
+        raise ValueError(f"unknown user or group '{name}'")
+    return found
 
 
 def run(scenario: Scenario, state: str | None = None) -> ScenarioResult:

@@ -3,40 +3,37 @@
 from __future__ import annotations
 
 from simulator.shell.registry import CommandContext
+from simulator.system import accounts
+from simulator.system.accounts import GROUP_PATH, PASSWD_PATH
 
 
-def _table(ctx: CommandContext, path: str) -> list[list[str]]:
+def _text(ctx: CommandContext, path: str) -> str:
     try:
-        text = ctx.host.read_file(ctx.proc, path).decode(errors="replace")
+        return ctx.host.read_file(ctx.proc, path).decode(errors="replace")
     except OSError:
-        return []
-    return [line.split(":") for line in text.splitlines() if line.count(":") >= 2]
+        return ""
 
 
 def user_names(ctx: CommandContext) -> dict[int, str]:
-    return {int(row[2]): row[0] for row in _table(ctx, "/etc/passwd") if row[2].isdigit()}
+    return accounts.names_by_id(_text(ctx, PASSWD_PATH))
 
 
 def group_names(ctx: CommandContext) -> dict[int, str]:
-    return {int(row[2]): row[0] for row in _table(ctx, "/etc/group") if row[2].isdigit()}
+    return accounts.names_by_id(_text(ctx, GROUP_PATH))
 
 
 def lookup_user(ctx: CommandContext, name: str) -> int | None:
     if name.isdigit():
         return int(name)
-    return next((uid for uid, n in user_names(ctx).items() if n == name), None)
+    return accounts.id_of(_text(ctx, PASSWD_PATH), name)
 
 
 def lookup_group(ctx: CommandContext, name: str) -> int | None:
     if name.isdigit():
         return int(name)
-    return next((gid for gid, n in group_names(ctx).items() if n == name), None)
+    return accounts.id_of(_text(ctx, GROUP_PATH), name)
 
 
 def user_groups(ctx: CommandContext, user: str) -> list[int]:
     """Supplementary groups listing ``user`` as a member."""
-    return [
-        int(row[2])
-        for row in _table(ctx, "/etc/group")
-        if row[2].isdigit() and len(row) > 3 and user in row[3].split(",")
-    ]
+    return accounts.groups_with_member(_text(ctx, GROUP_PATH), user)

@@ -6,12 +6,12 @@ from simulator.kernel.inode import Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.shell.registry import CommandContext
+from simulator.system.libselinux import selinux_module
 
 
 def selinux_lsm(host: Kernel) -> SelinuxLsm | None:
     """The host's SELinux module, or None when SELinux is disabled."""
-    lsm = host.security
-    return lsm if isinstance(lsm, SelinuxLsm) else None
+    return selinux_module(host)
 
 
 def tree(

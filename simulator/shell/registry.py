@@ -10,7 +10,10 @@ import attrs
 
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
+from simulator.kernel.snapshot import Snapshot
 from simulator.libvirt.daemon import Daemon
+from simulator.system.profile import HostProfile
+from simulator.system.userspace import Userspace
 
 if TYPE_CHECKING:
     from simulator.shell.interpreter import Shell
@@ -26,6 +29,18 @@ class Machine(Protocol):
     def restart_libvirt(self) -> None: ...
 
     def reboot(self) -> None: ...
+
+    @property
+    def userspace(self) -> Userspace: ...
+
+    def add_step_fault(self, name: str) -> None: ...
+
+    def snapshot(self) -> Snapshot: ...
+
+    @property
+    def profile(self) -> HostProfile: ...
+
+    def start_service(self, name: str) -> None: ...
 
 
 STDOUT = 1

@@ -2,33 +2,43 @@
 
 Three domains share images (two of them a ``<shareable/>`` one) and may hot-plug the host's
 ``/dev/sdc``; rules start, destroy, crash, hot-plug, restart the daemon and reboot the host.
-The invariants are libvirt's promises (issue 5): no two running domains share an MCS pair,
-a running qemu can open every disk it has, and once every domain is stopped without a
-reboot each image has its original owner and label and no ``trusted.libvirt.*`` xattr
-(the shareable image excepted: libvirt never restores it, libvirt.md 3.6).
+Every run starts at least one domain (``first_start``); each call may fail only with the
+libvirt error codes libvirt gives that call here, and outcomes are reported as hypothesis
+``event``s, the number of starts as a ``target``. The invariants are libvirt's promises
+(issue 5): no two running domains share an MCS pair, a running qemu can open every disk it
+has, and once every domain is stopped without a reboot each image has its original owner
+and label and no ``trusted.libvirt.*`` xattr (the shareable image excepted: libvirt never
+restores it, libvirt.md 3.6).
 
 Use it as is (``TestLifecycle = DomainLifecycle.TestCase``) or subclass it to add rules.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
+from hypothesis import event, target
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import simulator
 from simulator.libvirt.daemon import Daemon
 from simulator.libvirt.domain_xml import parse_disk
 from simulator.libvirt.qemu_process import node_index, open_disk
+from simulator.libvirt.virerror import ErrorCode, LibvirtError
 from simulator.selinux.context import SecurityContext
 from simulator.testing.strategies import IMAGES, disk_xml
 
 LIBVIRT_XATTR = b"trusted.libvirt."
 NAMES = ("a", "b", "c")
 SHARED = f"{IMAGES}/common.img"
+ALL_CODES = frozenset(ErrorCode)
+# What libvirt may answer here to virDomainCreate (an image in use under another label,
+# ``virSecuritySELinuxSetFilecon``'s refusal) and to a live attach; extend in subclasses
+# whose rules make more of them possible (fault steps, ...).
+START_MAY_FAIL_WITH: frozenset[ErrorCode] = frozenset({ErrorCode.OPERATION_INVALID})
+HOTPLUG_MAY_FAIL_WITH: frozenset[ErrorCode] = frozenset({ErrorCode.OPERATION_INVALID})
 
 
 class DomainLifecycle(RuleBasedStateMachine):
@@ -37,6 +47,7 @@ class DomainLifecycle(RuleBasedStateMachine):
         self.host = simulator.Host()
         shell = self.host.shell
         self.rebooted = False
+        self.started = 0  # successful starts; every run has at least one (first_start)
         self.images = [f"{IMAGES}/{n}.qcow2" for n in NAMES] + [SHARED]
         for path in self.images:
             self.host.write_file(shell, path, b"")
@@ -58,20 +69,49 @@ class DomainLifecycle(RuleBasedStateMachine):
         return st_.st_uid, st_.st_gid
 
     @staticmethod
-    def _try(call: Callable[[], object]) -> None:
-        """Refusals (``Domain is already active``, ...) are part of the behaviour."""
-        with contextlib.suppress(simulator.SeclabError):
+    def _try(
+        call: Callable[[], object],
+        allowed: Collection[ErrorCode] = ALL_CODES,
+        *,
+        operation: str = "call",
+    ) -> bool:
+        """Run one API call; a libvirt refusal whose code is in ``allowed`` (what libvirt
+        may answer to that call here) is part of the behaviour, anything else fails the
+        test. Whether it went through is returned and counted as a hypothesis event."""
+        try:
             call()
+        except LibvirtError as error:
+            if error.code not in allowed:
+                raise
+            event(f"{operation}: {error.code.name}")
+            return False
+        event(f"{operation}: ok")
+        return True
+
+    @initialize(name=st.sampled_from(NAMES))
+    def first_start(self, name: str) -> None:
+        """Every run starts at least one domain: on a fresh host each of them starts."""
+        self.start(name)
+        assert self.daemon.lookup(name).active, f"{name} did not start on a fresh host"
 
     @rule(name=st.sampled_from(NAMES))
     def start(self, name: str) -> None:
         domain = self.daemon.lookup(name)
-        if not domain.active:
-            self._try(lambda: self.daemon.start(domain))
+        if not domain.active and self._try(
+            lambda: self.daemon.start(domain), START_MAY_FAIL_WITH, operation="start"
+        ):
+            self.started += 1
 
     @rule(name=st.sampled_from(NAMES))
     def destroy(self, name: str) -> None:
-        self._try(lambda: self.daemon.destroy(name))
+        running = self.daemon.lookup(name).active
+        # virDomainDestroy of a domain that is not running: VIR_ERR_OPERATION_INVALID.
+        if self._try(
+            lambda: self.daemon.destroy(name), {ErrorCode.OPERATION_INVALID}, operation="destroy"
+        ):
+            assert running, f"destroy of inactive {name} succeeded"
+        else:
+            assert not running, f"destroy of running {name} was refused"
 
     @rule(name=st.sampled_from(NAMES))
     def crash(self, name: str) -> None:
@@ -89,9 +129,19 @@ class DomainLifecycle(RuleBasedStateMachine):
             disk = parse_disk(
                 "<disk type='block'><source dev='/dev/sdc'/><target dev='vdz'/></disk>"
             )
-            self._try(lambda: self.daemon.attach_disk(name, disk, live=True, config=False))
+            attached = self._try(
+                lambda: self.daemon.attach_disk(name, disk, live=True, config=False),
+                HOTPLUG_MAY_FAIL_WITH,
+                operation="attach-disk",
+            )
+            assert attached == (domain.live.disk("vdz") is not None)
         else:
-            self._try(lambda: self.daemon.detach_disk(name, "vdz", live=True, config=False))
+            self._try(
+                lambda: self.daemon.detach_disk(name, "vdz", live=True, config=False),
+                set(),
+                operation="detach-disk",
+            )
+            assert domain.live.disk("vdz") is None
 
     @rule()
     def restart_daemon(self) -> None:
@@ -118,11 +168,20 @@ class DomainLifecycle(RuleBasedStateMachine):
             if domain.active and domain.live is not None:
                 qemu = self.host.process(domain.pid or 0)
                 for disk in domain.live.disks:
-                    assert open_disk(self.host, qemu, disk, node_index(domain.live, disk)) is None
+                    assert (
+                        open_disk(self.host.kernel, qemu, disk, node_index(domain.live, disk))
+                        is None
+                    )
 
     def teardown(self) -> None:
+        assert self.started >= 1, "no domain was started in this run"
+        target(float(self.started), label="domains started")
         for name in NAMES:
-            self._try(functools.partial(self.daemon.destroy, name))
+            self._try(
+                functools.partial(self.daemon.destroy, name),
+                {ErrorCode.OPERATION_INVALID},
+                operation="destroy at teardown",
+            )
         if self.rebooted:
             return  # a reboot skips libvirt's cleanup: labels and xattrs stay (libvirt.md 6.5)
         shell = self.host.shell

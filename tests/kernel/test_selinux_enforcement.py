@@ -283,6 +283,6 @@ def test_audit_state_survives_snapshots(host: simulator.Host, vm: Process) -> No
     path = image(host, "vm2.qcow2", "system_u:object_r:svirt_image_t:s0:c3,c4")
     lsm(host).setenforce(False)
     host.open(vm, path, os.O_RDWR)
-    loaded = simulator.kernel.Kernel.from_snapshot(host.snapshot())
+    loaded = simulator.Host.from_snapshot(host.snapshot())
     assert loaded.snapshot() == host.snapshot()
     assert loaded.audit.events == host.audit.events

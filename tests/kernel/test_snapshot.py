@@ -46,7 +46,7 @@ def test_json_is_sorted_and_loads_back_to_an_equal_host() -> None:
     text = host.snapshot().to_json()
     data = json.loads(text)
     assert list(data) == sorted(data)
-    loaded = Kernel.from_json(text)
+    loaded = simulator.Host.from_json(text)
     assert loaded.snapshot() == host.snapshot()
     # The loaded host behaves the same from here on.
     assert loaded.random.random() == host.random.random()

@@ -18,11 +18,12 @@ def _fault(ctx: CommandContext, args: list[str]) -> int:
     if args == ["list"]:
         for fault in ctx.host.faults.faults:
             ctx.out(fault.describe() + "\n")
-        for step in ctx.host.faults.steps:
+        for step in ctx.machine.userspace.crash_steps:
             ctx.out(f"step {step}\n")
         return 0
     if args == ["clear"]:
         ctx.host.faults.clear()
+        ctx.machine.userspace.crash_steps.clear()
         return 0
     if args == ["list-steps"]:
         from simulator.libvirt.daemon import STEPS
@@ -35,7 +36,7 @@ def _fault(ctx: CommandContext, args: list[str]) -> int:
         if args[2] not in STEPS:  # checked here so that arming a step starts no daemon
             ctx.err(f"lab: unknown step '{args[2]}'; see lab fault list-steps\n")
             return 2
-        ctx.host.faults.steps.append(args[2])
+        ctx.machine.add_step_fault(args[2])
         return 0
     if len(args) < 4 or args[0] != "add":
         ctx.err(USAGE)
@@ -83,7 +84,7 @@ def lab(ctx: CommandContext) -> int:
         ctx.out(f"{ctx.host.seed}\n")
         return 0
     if args == ["state", "--json"]:
-        ctx.out(ctx.host.snapshot().to_json() + "\n")
+        ctx.out(ctx.machine.snapshot().to_json() + "\n")
         return 0
     if args == ["state"]:
         from simulator.shell.commands.lab_state import describe_host

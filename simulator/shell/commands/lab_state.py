@@ -125,5 +125,5 @@ def _remembered(ctx: CommandContext) -> str:
 
 def _faults(ctx: CommandContext) -> str:
     faults = [f.describe() for f in ctx.host.faults.faults]
-    faults += [f"step {step}" for step in ctx.host.faults.steps]
+    faults += [f"step {step}" for step in ctx.machine.userspace.crash_steps]
     return f"faults: {'; '.join(faults) or 'none'}\n"

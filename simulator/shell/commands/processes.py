@@ -4,42 +4,14 @@ from __future__ import annotations
 
 import time
 
-import attrs
-
 from simulator.errors import NotModelled
 from simulator.kernel.calls_process import SIGKILL, SIGTERM
 from simulator.kernel.process import Process
 from simulator.shell.accounts import lookup_user, user_names
 from simulator.shell.registry import CommandContext, command
+from simulator.system.profile import Service
 
 PID_WIDTH = 7  # pid_max 4194304 on RHEL 9
-SERVICES = {"virtqemud": "virtqemud", "libvirtd": "virtqemud", "auditd": "auditd"}
-
-
-@attrs.frozen
-class Unit:
-    """What ``systemctl status`` shows of a unit besides its state (RHEL 9's unit files)."""
-
-    description: str
-    exe: str
-    triggered_by: tuple[str, ...]
-    docs: tuple[str, ...]
-
-
-UNITS = {
-    "virtqemud": Unit(
-        "Virtualization qemu daemon",
-        "/usr/sbin/virtqemud",
-        ("virtqemud-ro.socket", "virtqemud-admin.socket", "virtqemud.socket"),
-        ("man:virtqemud(8)", "https://libvirt.org"),
-    ),
-    "auditd": Unit(
-        "Security Auditing Service",
-        "/usr/sbin/auditd",
-        (),
-        ("man:auditd(8)", "https://github.com/linux-audit/audit-documentation"),
-    ),
-}
 
 
 def _row(columns: list[tuple[str, int, bool]]) -> str:
@@ -248,7 +220,7 @@ def systemctl(ctx: CommandContext) -> int:
         )
         return 1
     verb, unit = ctx.args[0], ctx.args[1].removesuffix(".service")
-    service = SERVICES.get(unit)
+    service = ctx.machine.profile.service(unit)
     if service is None:
         ctx.err(
             f"Unit {unit}.service not found.\n"
@@ -259,7 +231,7 @@ def systemctl(ctx: CommandContext) -> int:
     host = ctx.host
     if verb == "status":
         return _status(ctx, service)
-    if service == "virtqemud":
+    if service.role == "libvirt":
         daemon = ctx.machine.libvirt
         if verb == "stop":
             if daemon.process is not None:
@@ -273,16 +245,7 @@ def systemctl(ctx: CommandContext) -> int:
         host.exit(audit.daemon_pid)
         alive = False
     if verb in ("start", "restart") and not alive:
-        proc = host.spawn(
-            comm="auditd",
-            argv=("/sbin/auditd",),
-            exe="/usr/sbin/auditd",
-            uid=0,
-            gid=0,
-            groups=(0,),
-            context="system_u:system_r:auditd_t:s0",
-        )
-        audit.daemon_pid = proc.pid
+        ctx.machine.start_service(service.name)
     return 0
 
 
@@ -304,9 +267,9 @@ def _ago(seconds: int) -> str:
     return f"{seconds}s ago" if seconds else "now"
 
 
-def _status(ctx: CommandContext, service: str) -> int:
+def _status(ctx: CommandContext, unit: Service) -> int:
     """``systemctl status``: read from the process table, so asking starts nothing."""
-    unit = UNITS[service]
+    service = unit.name
     main = next(
         (p for _, p in sorted(ctx.host.processes.items()) if p.exe == unit.exe and p.ppid == 1),
         None,
@@ -324,7 +287,7 @@ def _status(ctx: CommandContext, service: str) -> int:
     ]
     lines += [
         f"{'TriggeredBy:' if i == 0 else '':>12} ● {socket}"
-        for i, socket in enumerate(unit.triggered_by)
+        for i, socket in enumerate(unit.sockets)
     ]
     lines += [f"{'Docs:' if i == 0 else '':>12} {doc}" for i, doc in enumerate(unit.docs)]
     if main is not None:

@@ -3,10 +3,13 @@ restorecon, matchpathcon (commands.md 3.3 and 5)."""
 
 from __future__ import annotations
 
-from simulator.errors import SeclabError
+import os
+
+from simulator.errors import NotModelled, SeclabError
 from simulator.selinux.context import MlsRange, SecurityContext
 from simulator.shell.host_views import selinux_lsm, tree
 from simulator.shell.registry import CommandContext, command
+from simulator.system.libselinux import security_setenforce, selinux_getenforcemode
 
 
 def _curly(text: str) -> str:
@@ -34,11 +37,24 @@ def setenforce(ctx: CommandContext) -> int:
     if len(ctx.args) != 1 or ctx.args[0].lower() not in words:
         ctx.err("usage:  setenforce [ Enforcing | Permissive | 1 | 0 ]\n")
         return 1
-    if ctx.proc.uid != 0:
-        ctx.err("setenforce:  security_setenforce() failed:  Permission denied\n")
+    try:
+        security_setenforce(ctx.host, ctx.proc, words[ctx.args[0].lower()])
+    except OSError as error:
+        ctx.err(f"setenforce:  security_setenforce() failed:  {os.strerror(error.errno or 0)}\n")
         return 2
-    lsm.setenforce(words[ctx.args[0].lower()])
     return 0
+
+
+def _mode_from_config(ctx: CommandContext) -> str:
+    """policycoreutils ``sestatus.c``: the mode ``selinux_getenforcemode`` reads, or
+    ``error (strerror(errno))`` when the file cannot be read."""
+    try:
+        mode = selinux_getenforcemode(ctx.host, ctx.proc)
+    except OSError as error:
+        return f"error ({os.strerror(error.errno or 0)})"
+    if mode is None:  # errno is whatever an earlier call left; the lab cannot know it
+        raise NotModelled("sestatus with no SELINUX= mode in /etc/selinux/config")
+    return {1: "enforcing", 0: "permissive", -1: "disabled"}[mode]
 
 
 @command("sestatus")
@@ -53,7 +69,7 @@ def sestatus(ctx: CommandContext) -> int:
         ("SELinux root directory:", "/etc/selinux"),
         ("Loaded policy name:", "targeted"),
         ("Current mode:", "enforcing" if lsm.selinux.enforcing else "permissive"),
-        ("Mode from config file:", "enforcing"),
+        ("Mode from config file:", _mode_from_config(ctx)),
         ("Policy MLS status:", "enabled"),
         ("Policy deny_unknown status:", "allowed"),
         ("Memory protection checking:", "actual (secure)"),
@@ -97,6 +113,8 @@ def setsebool(ctx: CommandContext) -> int:
     except SeclabError:
         ctx.err(f"Boolean {args[0]} is not defined\n")
         return 1
+    if "-P" in ctx.args:  # libsemanage: the policy store keeps it for the next boot
+        ctx.machine.userspace.persistent_booleans[args[0]] = values[args[1].lower()]
     return 0
 
 

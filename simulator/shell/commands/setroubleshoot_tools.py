@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 from simulator.kernel.audit import AuditEvent, AvcRecord
-from simulator.kernel.default_host import HOSTNAME, KERNEL_RELEASE
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.setroubleshoot import Alert, Denial, analyse, plugin_header
 from simulator.shell.host_views import selinux_lsm
 from simulator.shell.registry import CommandContext, command
+from simulator.system.profiles.ol9 import HOSTNAME, KERNEL_RELEASE
 
 POLICY_RPM = "selinux-policy-targeted-38.1.23-1.el9.noarch"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from simulator.kernel.default_host import HOSTNAME
 from simulator.kernel.inode import ImageInfo
 from simulator.shell.registry import CommandContext, command
+from simulator.system.profiles.ol9 import HOSTNAME
 
 SIZE_SUFFIXES = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 

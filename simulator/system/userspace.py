@@ -1,0 +1,55 @@
+"""State that belongs to the installed system's programs, not to the kernel.
+
+The lab's daemon crash points (``lab fault add step``) and the qemu log-line counter live
+here: they survive a daemon restart and a saved state, like the kernel's, but no system
+call reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+@attrs.define
+class Userspace:
+    # Named points of libvirt operations where the daemon is to die (``lab fault add step``).
+    crash_steps: list[str] = attrs.field(factory=list)
+    # How many lines qemu processes have logged (their microseconds come from it, host.md).
+    qemu_log_lines: int = 0
+    # The policy store's boolean settings (``setsebool -P``): what the next boot loads.
+    persistent_booleans: dict[str, bool] = attrs.field(factory=dict)
+
+    def next_qemu_log_line(self) -> int:
+        self.qemu_log_lines += 1
+        return self.qemu_log_lines
+
+    def take_crash_step(self, name: str) -> bool:
+        """Whether a crash waits at ``name``; it is used up."""
+        if name not in self.crash_steps:
+            return False
+        self.crash_steps.remove(name)
+        return True
+
+    # -- saved states: the keys they had when the kernel kept this ----------------------------
+
+    def dump_into(self, state: dict[str, Any]) -> None:
+        state["counters"]["qemu_log_lines"] = self.qemu_log_lines
+        state["fault_steps"] = list(self.crash_steps)
+        if self.persistent_booleans:
+            state["persistent_booleans"] = dict(sorted(self.persistent_booleans.items()))
+
+    @classmethod
+    def take_from(cls, state: dict[str, Any]) -> Userspace:
+        """This part of a saved state, removed from ``state`` so the kernel gets the rest."""
+        counters = dict(state.get("counters", {}))
+        lines = counters.pop("qemu_log_lines", 0)
+        state["counters"] = counters
+        steps = state.pop("fault_steps", [])
+        booleans = state.pop("persistent_booleans", {})
+        return cls(
+            crash_steps=[str(s) for s in steps],
+            qemu_log_lines=int(lines),
+            persistent_booleans={str(k): bool(v) for k, v in dict(booleans).items()},
+        )
