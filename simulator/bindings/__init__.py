@@ -11,12 +11,12 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulator.host import Host
 
-__all__ = ["patch_libvirt", "patch_selinux"]
+__all__ = ["patch_libvirt", "patch_os", "patch_selinux"]
 
 
 @contextlib.contextmanager
@@ -50,3 +50,46 @@ def patch_selinux(host: Host) -> Iterator[ModuleType]:
 
     with _patched("selinux", selinux_api, selinux_api._hosts, host) as module:
         yield module
+
+
+@contextlib.contextmanager
+def patch_os(host: Host, pid: int | None = None) -> Iterator[None]:
+    """``os``, ``io``, ``open()``, ``pathlib`` and ``shutil`` act on ``host`` as process
+    ``pid`` (root's login shell by default) for the block, through pyfakefs's Patcher."""
+    import pathlib
+    import posixpath
+    import shutil
+
+    from pyfakefs.fake_filesystem_unittest import Patcher
+
+    # The lab itself must keep the real os: load every part a call may reach, then leave
+    # all of seclab's modules out of the patching (pyfakefs matches skip names by prefix of
+    # the skip name, so each module is named).
+    import simulator.libvirt.daemon
+    import simulator.shell.commands  # noqa: F401
+    from simulator.bindings.os_api import LabPathModule, lab_modules
+
+    skipped = sorted(m for m in sys.modules if m == "simulator" or m.startswith("simulator."))
+    proc = host.shell if pid is None else host.process(pid)
+    os_class, io_class = lab_modules(host, proc)
+    fakes: dict[str, Any] = {
+        "os": os_class,
+        "io": io_class,
+        # pathlib and shutil stay the real modules, running on the patched os and io.
+        "pathlib": lambda _fs: pathlib,
+        "Path": lambda _fs: pathlib.Path,
+        "shutil": lambda _fs: shutil,
+    }
+    patcher = Patcher(
+        additional_skip_names=list[Any](skipped), modules_to_patch=fakes, use_cache=False
+    )
+    # ``from os.path import exists`` is patched with pyfakefs's own functions bound to the
+    # fake path module; point those at the lab's instead.
+    functions = patcher._fake_module_functions
+    for name, by_module in functions.items():
+        for module_name, (_function, owner) in list(by_module.items()):
+            if module_name in ("genericpath", posixpath.__name__, "os.path"):
+                ours = getattr(LabPathModule, name, None) or getattr(posixpath, name)
+                by_module[module_name] = (ours, owner)
+    with patcher:
+        yield
