@@ -71,10 +71,8 @@ def patch_os(host: Host, pid: int | None = None) -> Iterator[None]:
 
     skipped = sorted(m for m in sys.modules if m == "simulator" or m.startswith("simulator."))
     proc = host.shell if pid is None else host.process(pid)
-    os_class, io_class = lab_modules(host, proc)
     fakes: dict[str, Any] = {
-        "os": os_class,
-        "io": io_class,
+        **lab_modules(host, proc),
         # pathlib and shutil stay the real modules, running on the patched os and io.
         "pathlib": lambda _fs: pathlib,
         "Path": lambda _fs: pathlib.Path,

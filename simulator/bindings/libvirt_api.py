@@ -98,6 +98,10 @@ VIR_DOMAIN_UNDEFINE_KEEP_TPM = 64
 LIB_VERSION = 9_005_000
 QEMU_VERSION = 8_000_000  # qemu-kvm 8.0 of EL9.3 (``virConnectGetVersion``)
 
+# What the lab's ``virsh dominfo`` shows for every domain (no guest memory or CPU model).
+DOMINFO_MEMORY_KIB = 1_048_576
+DOMINFO_VCPUS = 1
+
 # virErrorNumber of each error the model raises (virterror.h).
 _CODES = {
     ErrorCode.INTERNAL_ERROR: VIR_ERR_INTERNAL_ERROR,
@@ -502,13 +506,25 @@ class virDomain(_Unmodelled):
         return [VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN]
 
     def info(self) -> list[int]:
-        _not_modelled("virDomain.info (guest memory and CPU accounting)")
+        """``virDomainGetInfo``: [state, maxMem KiB, memory KiB, vCPUs, cpuTime ns]. The lab
+        has no guest memory or CPU model: the figures are the ones ``virsh dominfo`` shows
+        in the lab (1 GiB, one vCPU) and the CPU time is 0."""
+        state = self.state()[0]
+        return [state, DOMINFO_MEMORY_KIB, DOMINFO_MEMORY_KIB, DOMINFO_VCPUS, 0]
 
     def maxMemory(self) -> int:
-        _not_modelled("virDomain.maxMemory (guest memory)")
+        self._model()
+        return DOMINFO_MEMORY_KIB
 
     def maxVcpus(self) -> int:
-        _not_modelled("virDomain.maxVcpus (guest CPUs)")
+        if not self._model().active:
+            # qemu_driver.c qemuDomainGetMaxVcpus -> virDomainObjGetOneDef(flags=LIVE|MAXIMUM)
+            raise libvirtError(
+                "Requested operation is not valid: domain is not running",
+                VIR_ERR_OPERATION_INVALID,
+                VIR_FROM_QEMU,
+            )
+        return DOMINFO_VCPUS
 
     def XMLDesc(self, flags: int = 0) -> str:
         if flags & ~(VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE):

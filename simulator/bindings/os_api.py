@@ -14,11 +14,14 @@ the real module's.
 from __future__ import annotations
 
 import errno
+import grp as _real_grp
 import io
 import os
 import posixpath
+import pwd as _real_pwd
 import stat as stat_module
 from collections.abc import Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from simulator.errors import SeclabError
@@ -138,7 +141,7 @@ class LabOsModule:
 
     @staticmethod
     def dir() -> list[str]:
-        return list(FS_FUNCTIONS)
+        return [name for name in FS_FUNCTIONS if hasattr(_real_os, name)]
 
     def __init__(self, filesystem: Any = None) -> None:
         del filesystem  # pyfakefs's own FakeFilesystem is not used: the lab kernel decides
@@ -146,8 +149,7 @@ class LabOsModule:
         self.path = LabPathModule(self)
 
     def __getattr__(self, name: str) -> Any:
-        if name in FS_FUNCTIONS:
-            raise NotModelledError(f"seclab: not modelled: os.{name}")
+        # What this platform's os lacks (lchmod on Linux) stays missing: callers test for it.
         return getattr(_real_os, name)
 
     def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -420,7 +422,7 @@ def _refuse(name: str) -> Any:
     return refuse
 
 
-for _name_ in FS_FUNCTIONS:
+for _name_ in LabOsModule.dir():
     if not hasattr(LabOsModule, _name_):
         setattr(LabOsModule, _name_, _refuse(_name_))
 
@@ -647,13 +649,97 @@ class LabIoModule:
         return io.TextIOWrapper(buffered, encoding or "utf-8", errors, newline)
 
     def open_code(self, path: str) -> Any:
-        return self.open(path, "rb")
+        # Python code imported while patched comes from the real interpreter's files (as
+        # pyfakefs's default PatchMode.OFF does): importing is not a file access of the lab.
+        return io.open_code(path)
 
 
-def lab_modules(host: Kernel, proc: Process) -> tuple[type[LabOsModule], type[LabIoModule]]:
-    """The fake ``os`` and ``io`` classes for one patch, bound to a host and a process."""
+class _AccountsModule:
+    """A fake ``pwd`` or ``grp`` answering from the lab's ``/etc/passwd`` or ``/etc/group``,
+    read by the patched process (glibc's files backend, as nsswitch.conf says on EL9)."""
+
+    os_class: ClassVar[type[LabOsModule]]
+    database: ClassVar[str]
+
+    def __init__(self, filesystem: Any = None) -> None:
+        del filesystem
+
+    real: ClassVar[ModuleType]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def _rows(self) -> list[list[str]]:
+        fake_os = self.os_class()
+        data = fake_os._call(fake_os.host.read_file, self.database)
+        rows = []
+        for line in data.decode("utf-8", "surrogateescape").splitlines():
+            fields = line.split(":")
+            if len(fields) >= 4 and not line.startswith("#"):
+                rows.append(fields)
+        return rows
+
+
+class LabPwdModule(_AccountsModule):
+    database: ClassVar[str] = "/etc/passwd"
+    real: ClassVar[ModuleType] = _real_pwd
+
+    def _entry(self, fields: list[str]) -> Any:
+        padded = [*fields, "", "", ""][:7]
+        return _real_pwd.struct_passwd(
+            (padded[0], padded[1], int(padded[2]), int(padded[3]), *padded[4:7])
+        )
+
+    def getpwnam(self, name: str) -> Any:
+        for fields in self._rows():
+            if fields[0] == name:
+                return self._entry(fields)
+        raise KeyError(f"getpwnam(): name not found: '{name}'")
+
+    def getpwuid(self, uid: int) -> Any:
+        for fields in self._rows():
+            if fields[2] == str(uid):
+                return self._entry(fields)
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    def getpwall(self) -> list[Any]:
+        return [self._entry(fields) for fields in self._rows()]
+
+
+class LabGrpModule(_AccountsModule):
+    database: ClassVar[str] = "/etc/group"
+    real: ClassVar[ModuleType] = _real_grp
+
+    def _entry(self, fields: list[str]) -> Any:
+        members = [m for m in fields[3].split(",") if m]
+        return _real_grp.struct_group((fields[0], fields[1], int(fields[2]), members))
+
+    def getgrnam(self, name: str) -> Any:
+        for fields in self._rows():
+            if fields[0] == name:
+                return self._entry(fields)
+        raise KeyError(f"getgrnam(): name not found: '{name}'")
+
+    def getgrgid(self, gid: int) -> Any:
+        for fields in self._rows():
+            if fields[2] == str(gid):
+                return self._entry(fields)
+        raise KeyError(f"getgrgid(): gid not found: {gid}")
+
+    def getgrall(self) -> list[Any]:
+        return [self._entry(fields) for fields in self._rows()]
+
+
+def lab_modules(host: Kernel, proc: Process) -> dict[str, type]:
+    """The fake ``os``, ``io``, ``pwd`` and ``grp`` for one patch, bound to a host and a
+    process, by the module name pyfakefs's Patcher replaces."""
     os_class = type(
         "LabOs", (LabOsModule,), {"host": host, "proc": proc, "fds": {}, "__module__": __name__}
     )
-    io_class = type("LabIo", (LabIoModule,), {"os_class": os_class, "__module__": __name__})
-    return os_class, io_class
+    bound = {"os_class": os_class, "__module__": __name__}
+    return {
+        "os": os_class,
+        "io": type("LabIo", (LabIoModule,), bound),
+        "pwd": type("LabPwd", (LabPwdModule,), bound),
+        "grp": type("LabGrp", (LabGrpModule,), bound),
+    }

@@ -91,6 +91,12 @@ def selinux_getpolicytype() -> list[Any]:
     return [0, "targeted"]
 
 
+def security_policyvers() -> int:
+    """The kernel's policy version (``sestatus``: Max kernel policy version)."""
+    _enabled_lsm()
+    return 33
+
+
 def selinux_getenforcemode() -> list[int]:
     """The mode of /etc/selinux/config: ``SELINUX=enforcing`` on the lab's host."""
     _enabled_lsm()
@@ -117,6 +123,8 @@ def _getcon(path: str, *, follow: bool) -> list[Any]:
     host = _host()
     try:
         context = host.getfilecon(host.shell, _path(path), follow=follow)
+    except OSError as error:
+        raise _from_errno(error) from None
     except SeclabError:
         raise OSError(_errno.EOPNOTSUPP, _os.strerror(_errno.EOPNOTSUPP)) from None
     return [len(context) + 1, context]
@@ -140,8 +148,17 @@ def lgetfilecon_raw(path: str) -> list[Any]:
 
 def _setcon(path: str, context: str, *, follow: bool) -> int:
     host = _host()
-    host.setfilecon(host.shell, _path(path), context, follow=follow)
+    try:
+        host.setfilecon(host.shell, _path(path), context, follow=follow)
+    except OSError as error:
+        raise _from_errno(error) from None
     return 0
+
+
+def _from_errno(error: OSError) -> OSError:
+    """``PyErr_SetFromErrno``: errno and its text, no file name (the SWIG typemaps)."""
+    code = error.errno or _errno.EIO
+    return OSError(code, _os.strerror(code))
 
 
 def setfilecon(path: str, context: str) -> int:

@@ -153,7 +153,7 @@ def test_what_is_not_modelled_says_so(host: Host) -> None:
     with patch_libvirt(host) as libvirt:
         conn = libvirt.open()
         dom = conn.defineXML(XML)
-        for call in (dom.info, dom.maxMemory, conn.getInfo, lambda: dom.migrate(None, 0)):
+        for call in (conn.getInfo, conn.getFreeMemory, lambda: dom.migrate(None, 0)):
             with pytest.raises(libvirt.libvirtError, match=r"^seclab: not modelled: "):
                 call()
         with pytest.raises(
