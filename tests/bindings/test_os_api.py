@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import stat
 
@@ -74,3 +75,35 @@ def test_a_tool_running_as_qemu_is_confined() -> None:
     assert "avc:  denied  { read } for  pid=" in denial
     assert 'comm="qemu-kvm" name="b.img"' in denial
     assert "scontext=system_u:system_r:svirt_t:s0:" in denial
+
+
+def _client_that_would_pass_on_a_real_host() -> None:
+    """Only libvirt, selinux and os: nothing of the lab inside."""
+    import libvirt
+    import selinux
+
+    image = f"{IMAGES}/web.img"
+    conn = libvirt.open("qemu:///system")
+    with open("/root/web.xml") as xml:
+        dom = conn.defineXML(xml.read())
+    dom.create()
+    label = selinux.getfilecon(image)[1]
+    assert re.fullmatch(r"system_u:object_r:svirt_image_t:s0:c\d+,c\d+", label), label
+    names = set(os.listxattr(image))
+    assert {"trusted.libvirt.security.selinux", "trusted.libvirt.security.dac"} <= names
+    assert os.stat(image).st_uid == 107
+    dom.destroy()
+    dom.undefine()
+    assert selinux.getfilecon(image)[1] == "unconfined_u:object_r:virt_image_t:s0"
+    assert not [n for n in os.listxattr(image) if n.startswith("trusted.libvirt.")]
+    assert os.stat(image).st_uid == 0
+
+
+def test_scenarios_as_python() -> None:
+    from simulator.bindings import patch_libvirt, patch_selinux
+
+    host = Host()
+    host.write_file(host.shell, f"{IMAGES}/web.img", b"")
+    host.write_file(host.shell, "/root/web.xml", _vm("web").encode())
+    with patch_libvirt(host), patch_selinux(host), patch_os(host):
+        _client_that_would_pass_on_a_real_host()
