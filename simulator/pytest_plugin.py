@@ -58,3 +58,21 @@ def lab_host() -> Host:
     from simulator.host import Host
 
     return Host()
+
+
+@pytest.fixture
+def lab_libvirt(lab_host: Host) -> Iterator[Any]:
+    """``import libvirt`` answered by ``lab_host``'s daemon for the test's duration."""
+    from simulator.bindings import patch_libvirt
+
+    with patch_libvirt(lab_host) as module:
+        yield module
+
+
+@pytest.fixture
+def lab_selinux(lab_host: Host) -> Iterator[Any]:
+    """``import selinux`` answered by ``lab_host``'s kernel for the test's duration."""
+    from simulator.bindings import patch_selinux
+
+    with patch_selinux(lab_host) as module:
+        yield module

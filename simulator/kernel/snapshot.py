@@ -6,6 +6,7 @@ the JSON stays readable for labels and still round-trips arbitrary bytes.
 
 from __future__ import annotations
 
+import difflib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,21 @@ class Snapshot:
 
     def to_json(self) -> str:
         return self.text
+
+    def diff(self, other: Snapshot, *, before: str = "before", after: str = "after") -> str:
+        """A unified diff of the two canonical JSON texts ("" when equal), for tests that
+        compare states: each changed line names one field of one inode, mount or process."""
+        if self.text == other.text:
+            return ""
+        return "".join(
+            difflib.unified_diff(
+                self.text.splitlines(keepends=True),
+                other.text.splitlines(keepends=True),
+                before,
+                after,
+                n=2,
+            )
+        )
 
 
 def _text(value: bytes) -> str:
