@@ -38,6 +38,7 @@ class FileSpec:
     size: int | None = None
     image_format: str | None = None
     image_backing: str | None = None
+    line: int = attrs.field(default=0, eq=False)  # its [files."PATH"] line in the .txtar
 
 
 @attrs.frozen
@@ -50,6 +51,9 @@ class ScenarioConfig:
     enforcing: bool = True
     booleans: tuple[tuple[str, bool], ...] = ()
     files: tuple[tuple[str, FileSpec], ...] = ()
+    start_from: str | None = None  # ``from``: the scenario whose final host this one starts on
+    start_from_line: int = 0
+    explicit: frozenset[str] = frozenset()  # the top-level keys the file sets
 
 
 TOP_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -61,6 +65,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "enforcing": bool,
     "booleans": dict,
     "files": dict,
+    "from": str,
 }
 FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "owner": str,
@@ -120,7 +125,11 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     for file_path, spec in data.get("files", {}).items():
         if not isinstance(spec, dict):
             raise fail(f'scenario.toml: files."{file_path}" must be a table', file_path)
-        files.append((file_path, _file_spec(spec, file_path, fail)))
+        line = fail("", file_path).line
+        files.append((file_path, attrs.evolve(_file_spec(spec, file_path, fail), line=line)))
+    start_from = data.get("from")
+    if start_from is not None and (not start_from or "\0" in start_from):
+        raise fail("scenario.toml: 'from' must name a scenario file", "from")
     return ScenarioConfig(
         seed=data.get("seed", 0),
         tags=tuple(tags),
@@ -129,6 +138,9 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         enforcing=data.get("enforcing", True),
         booleans=tuple(sorted(booleans.items())),
         files=tuple(files),
+        start_from=start_from,
+        start_from_line=fail("", "from").line if start_from is not None else 0,
+        explicit=frozenset(data),
     )
 
 

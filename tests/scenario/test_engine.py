@@ -20,9 +20,7 @@ def test_txtar_markers_and_final_newline() -> None:
 
 
 def test_transcript_parsing() -> None:
-    steps = parse_transcript(
-        "  $ echo a\n  > b\n  a b\n\ncomment\n  $ false\n  [1]\n  \n", first_line=10
-    )
+    steps = parse_transcript("  $ echo a\n  > b\n  a b\n\n\n  $ false\n  [1]\n  \n", first_line=10)
     assert [(s.command, s.line, s.status) for s in steps] == [
         ("echo a\nb", 10, 0),
         ("false", 15, 1),
@@ -79,7 +77,39 @@ def _write(tmp_path: Path, body: str) -> str:
         ("t\n-- transcript --\n  $ echo (\n", ":3: bash: syntax error near unexpected token '('"),
         ("t\n-- transcript --\n  $ echo\n  x (re)\n  [(bad (re)\n", ":5: bad (re) pattern"),
         ("t\n-- transcript --\n  orphan\n", ":3: output line before any command"),
-        ("t\n-- ../etc/x --\n-- transcript --\n", ":2: '..' is not allowed in file name ../etc/x"),
+        (
+            "t\n-- ../etc/x --\n-- transcript --\n  $ true\n",
+            ":2: '..' is not allowed in file name ../etc/x",
+        ),
+        ("t\n-- transcript --\n\n  \n", ":2: the transcript has no command"),
+        ("t\n-- transcript --\n $ echo a\n", ":3: not a transcript line: ' $ echo a'"),
+        ("t\n-- transcript --\n  $ true\n\t$ echo a\n", ":4: not a transcript line: '\\t$ echo a'"),
+        ("t\n-- transcript --\n  $ true\nnote\n", ":4: not a transcript line: 'note'"),
+        (
+            "t\n-- a --\nx\n-- transcript --\n  $ true\n-- a --\ny\n",
+            ":6: duplicate section '-- a --'",
+        ),
+        (
+            "t\n-- transcript --\n  $ true\n-- transcript --\n  $ false\n",
+            ":4: duplicate section '-- transcript --'",
+        ),
+        ("t\n-- transcript --\n  $ echo\n  \\N{bogus} (esc)\n", ":4: bad (esc) line"),
+        ("t\n-- transcript --\n  $ echo\n  x\\ (esc)\n", ":4: bad (esc) line"),
+        ("t\n-- transcript --\n  $ false\n  [256]\n", ":4: an exit status is 0 to 255"),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nowner = "nobodyx:nobodyx"\n'
+            "-- transcript --\n  $ true\n",
+            ":3: scenario.toml: /a: no user 'nobodyx' in /etc/passwd",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nowner = "root:nogroupx"\n'
+            "-- transcript --\n  $ true\n",
+            ":3: scenario.toml: /a: no group 'nogroupx' in /etc/group",
+        ),
+        (
+            "t\n-- transcript --\n  $ " + "if true; then " * 200 + "echo x" + "; fi" * 200 + "\n",
+            ":3: ",
+        ),
         ("t\n", ":1: missing '-- transcript --' entry"),
     ],
 )
@@ -94,7 +124,7 @@ def test_bad_scenarios_are_one_line_errors(tmp_path: Path, body: str, message: s
 def test_update_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     body = (
         "title\n-- transcript --\n  $ ls -Z /etc/passwd\n  wrong\n"
-        "comment kept\n  $ echo $((x))\n  $ date\n  Wed Jun  4 * (glob)\n  $ false\n"
+        "\n  $ echo $((x))\n  $ date\n  Wed Jun  4 * (glob)\n  $ false\n"
         "-- /root/f --\nkeep me\n"
     )
     path = _write(tmp_path, body)
@@ -102,7 +132,6 @@ def test_update_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     assert first.verdict == "FAIL"
     updated = first.updated_text()
     assert "  Wed Jun  4 * (glob)" in updated
-    assert "comment kept" in updated
     assert updated.endswith("-- /root/f --\nkeep me\n")
     Path(path).write_text(updated)
     second = run_path(path)
