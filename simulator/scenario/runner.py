@@ -346,7 +346,10 @@ def _state_from(
     except ScenarioError as error:
         raise ScenarioError(scenario.path, line, f"from: {error}") from None
     if previous.config.start_from is not None:
-        state = _state_from(previous, state, progress, (*chain, here))
+        try:
+            state = _state_from(previous, state, progress, (*chain, here))
+        except ScenarioError as error:
+            raise ScenarioError(scenario.path, line, f"from: {error}") from None
     digest = hashlib.sha256(state.encode()).hexdigest() if state is not None else None
     key = (resolved, previous.text, scenario.seed_override, digest)
     if key not in _STATES:
