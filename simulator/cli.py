@@ -162,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
         timeout=args.timeout or None,
     )
     out = sys.stdout
-    unwritten = 0
+    unwritten = written = 0
     for report in reports:
         if report.verdict in ("ERROR", "TIMEOUT"):
             out.write(f"{report.verdict} {report.error}\n")
@@ -171,9 +171,10 @@ def _run(args: argparse.Namespace) -> int:
         if report.verdict == "FAIL":
             out.write(report.diff)
             if args.update and report.updated is not None:
-                unwritten += not _update(report.path, report.updated, report.changed_lines)
+                done = _update(report.path, report.updated, report.changed_lines)
+                written, unwritten = written + done, unwritten + (not done)
     if reports:
-        out.write(summary(reports) + "\n")
+        out.write(summary(reports) + (f", {written} updated" if written else "") + "\n")
     elif not paths:
         sys.stderr.write("seclab: no scenarios (*.txtar) found in " + " ".join(args.paths) + "\n")
     else:

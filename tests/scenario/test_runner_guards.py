@@ -60,6 +60,7 @@ def test_update_exits_0_and_says_what_it_wrote(
     assert main(["run", "--update", str(path)]) == 0
     out = capsys.readouterr().out
     assert f"updated {path}: output of 2 commands (lines 3, 5)\n" in out
+    assert out.endswith("0 passed, 1 failed, 1 updated\n")
     assert path.read_text() == GOOD + "  $ echo c\n  c\n  $ echo d\n  d\n"
     assert main(["run", str(path)]) == 0
 
