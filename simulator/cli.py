@@ -262,18 +262,21 @@ def _host_after(path: str | None, seed: int = 0, *, setup_only: bool = False) ->
     ``setup_only``, as it is before the transcript's first command); else the error."""
     from simulator.host import Host
     from simulator.scenario.config import ScenarioError
-    from simulator.scenario.runner import build_host, load, run
+    from simulator.scenario.deadline import ScenarioTimeout
+    from simulator.scenario.runner import load, run, setup
 
     if not path:
         return Host(seed=seed)
     try:
         if setup_only:
-            return build_host(load(path))
-        scenario_result = run(load(path))
+            return setup(load(path))
+        scenario_result = run(load(path), timeout=DEFAULT_TIMEOUT)
     except ScenarioError as error:
         return str(error)
+    except ScenarioTimeout:
+        return f"{path}: timed out after {DEFAULT_TIMEOUT:g} s"
     if scenario_result.host is None:
-        return str(scenario_result.error)
+        return str(scenario_result.error or scenario_result.timeout)
     return scenario_result.host
 
 

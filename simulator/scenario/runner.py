@@ -18,7 +18,7 @@ from simulator.kernel.inode import ImageInfo, Kind
 from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
-from simulator.scenario.deadline import ScenarioTimeout, deadline
+from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
 from simulator.scenario.diff import replacement_opcodes, unified_diff
 from simulator.scenario.transcript import (
     Step,
@@ -175,7 +175,8 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             try:
                 lsm.set_boolean(name, value)
             except SeclabError as error:
-                raise ScenarioError(scenario.path, 1, f"scenario.toml: {error}") from None
+                line = config.line_of(name)
+                raise ScenarioError(scenario.path, line, f"scenario.toml: {error}") from None
     specs = dict(config.files)
     entries = {_host_path(e.name): e for e in scenario.files}
     for target in sorted(set(entries) | {_host_path(p) for p in specs}):
@@ -185,7 +186,8 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             _place(host, target, entry.data if entry else "", spec)
         except (OSError, SeclabError) as error:
             line = entry.line if entry else spec.line or 1
-            raise ScenarioError(scenario.path, line, f"cannot create {target}: {error}") from None
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise ScenarioError(scenario.path, line, f"cannot create {target}: {reason}") from None
         except _UnknownName as error:
             raise ScenarioError(
                 scenario.path, spec.line or 1, f"scenario.toml: {target}: {error}"
@@ -319,6 +321,16 @@ def _run_on(scenario: Scenario, state: str | None, progress: _Progress) -> Scena
         actual = tuple(outcome.output.splitlines())
         results.append(StepResult(step, actual, outcome.status))
     return ScenarioResult(scenario, path, tuple(results), host=host)
+
+
+def setup(scenario: Scenario, state: str | None = None) -> Host:
+    """The host as it is before the transcript's first command (``seclab shell
+    --setup-only``): the default host, ``state``, or what the ``from`` chain leaves, with
+    this scenario's settings and files in place. Raises :class:`ScenarioError`."""
+    if scenario.config.start_from is not None:
+        with deadline(DEFAULT_TIMEOUT):
+            state = _state_from(scenario, state, _Progress(scenario.path), ())
+    return build_host(scenario, state)
 
 
 # Final states of ``from`` scenarios already run in this process, by file, text, seed and

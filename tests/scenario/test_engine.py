@@ -107,6 +107,45 @@ def _write(tmp_path: Path, body: str) -> str:
             ":3: scenario.toml: /a: no group 'nogroupx' in /etc/group",
         ),
         (
+            "t\n-- scenario.toml --\nseed = -1\n-- transcript --\n",
+            ":3: scenario.toml: 'seed' must be",
+        ),
+        (
+            "t\n-- scenario.toml --\nclock = -1\n-- transcript --\n",
+            ":3: scenario.toml: 'clock' must",
+        ),
+        (
+            "t\n-- scenario.toml --\nboot_time = 1749031081\n-- transcript --\n",
+            ":3: scenario.toml: 'boot_time' must be from 1970 up to 'clock'",
+        ),
+        (
+            "t\n-- scenario.toml --\na = " + "[" * 3000 + "]" * 3000 + "\n-- transcript --\n",
+            ":3: scenario.toml: nested too deeply",
+        ),
+        (
+            "t\n-- scenario.toml --\n[booleans]\nvirt_use_nfs = true\nbogus_b = true\n"
+            "-- transcript --\n  $ true\n",
+            ":5: scenario.toml: unknown boolean 'bogus_b'",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nsize = -1\n-- transcript --\n',
+            ":4: scenario.toml: bad size -1 for /a",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nkind = "char"\nrdev = "4096:0"\n'
+            "-- transcript --\n",
+            ":5: scenario.toml: bad rdev '4096:0' for /a",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nimage = {format = 3}\n-- transcript --\n',
+            ":4: scenario.toml: image format of /a must be a string",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nkind = "symlink"\ntarget = ""\n'
+            "-- transcript --\n  $ true\n",
+            ":3: cannot create /a: No such file or directory",
+        ),
+        (
             "t\n-- transcript --\n  $ " + "if true; then " * 200 + "echo x" + "; fi" * 200 + "\n",
             ":3: ",
         ),

@@ -19,7 +19,7 @@ from simulator.cli import main
 from simulator.host import Host
 from simulator.scenario import diff as diff_module
 from simulator.scenario.diff import replacement_opcodes, unified_diff
-from simulator.scenario.runner import run_path
+from simulator.scenario.runner import load, run_path, setup
 from simulator.scenario.suite import run_all
 
 GOOD = "t\n-- transcript --\n  $ echo a\n  a\n"
@@ -283,6 +283,18 @@ def test_from_chains_scenarios(tmp_path: Path) -> None:
     # an edit of the first step is seen through the chain (no stale cached state)
     _write(tmp_path, "steps/01.txtar", "t\n-- transcript --\n  $ touch /srv/uno\n")
     assert "+  uno" in run_path(str(third)).diff
+
+
+def test_setup_only_starts_on_the_chain(tmp_path: Path) -> None:
+    _write(tmp_path, "01.txtar", "t\n-- transcript --\n  $ touch /srv/one\n")
+    second = _write(
+        tmp_path,
+        "02.txtar",
+        't\n-- scenario.toml --\nfrom = "01.txtar"\n-- transcript --\n  $ touch /srv/two\n'
+        "-- /srv/file --\n",
+    )
+    host = setup(load(str(second)))
+    assert host.run("ls /srv").output == "file\none\n"
 
 
 def test_from_settings_named_in_the_file_apply_on_top(tmp_path: Path) -> None:
