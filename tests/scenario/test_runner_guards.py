@@ -178,6 +178,8 @@ def test_path_problems_are_never_internal_errors(
 def _exploding_run(self: Host, command_line: str) -> object:
     if command_line == "explode":
         raise KeyError(2)
+    if command_line == "recurse":
+        raise RecursionError("maximum recursion depth exceeded")
     if command_line.startswith(HANG):
         while True:
             time.sleep(0.01)
@@ -199,6 +201,8 @@ def test_a_model_exception_is_that_scenarios_error(
     assert main(["run", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert out.endswith("1 passed, 0 failed, 1 errors\n")
+    deep = _write(tmp_path, "c.txtar", "t\n-- transcript --\n  $ recurse\n")
+    assert simulator.run_scenario(str(deep)).error == f"{deep}:3: the command is nested too deeply"
 
 
 def test_bad_scenarios_do_not_stop_the_run(
