@@ -107,9 +107,28 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.err
     parser.error(f"unknown command {args.command!r}")
 
 
+def _inaccessible(paths: list[str]) -> str | None:
+    """Why one of the given scenario paths cannot be used, or None."""
+    for path in paths:
+        try:
+            Path(path).stat()
+        except FileNotFoundError:
+            return f"no such file or directory: {path}"
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "embedded null byte"
+            return f"cannot access {path}: {reason}"
+    return None
+
+
 def _unwritable(path: str) -> str | None:
     """Why a report cannot be written to ``path`` (checked before running), or None."""
-    target = Path(path)
+    try:
+        return _why_unwritable(Path(path))
+    except OSError as error:
+        return error.strerror or "cannot access"
+
+
+def _why_unwritable(target: Path) -> str | None:
     if target.is_dir():
         return "Is a directory"
     parent = target.parent
@@ -135,9 +154,8 @@ def _read_state(path: str) -> str:
 def _run(args: argparse.Namespace) -> int:
     from simulator.scenario.suite import discover, junit_xml, run_all, summary
 
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        sys.stderr.write(f"seclab: no such file or directory: {missing[0]}\n")
+    if problem := _inaccessible(args.paths):
+        sys.stderr.write(f"seclab: {problem}\n")
         return USAGE_ERROR
     if args.jobs < 1:
         sys.stderr.write("seclab: -j needs a number of at least 1\n")
@@ -152,7 +170,11 @@ def _run(args: argparse.Namespace) -> int:
         except ValueError as error:
             sys.stderr.write(f"seclab: {error}\n")
             return USAGE_ERROR
-    paths = discover(args.paths)
+    try:
+        paths = discover(args.paths)
+    except OSError as error:
+        sys.stderr.write(f"seclab: cannot list {error.filename}: {error.strerror}\n")
+        return USAGE_ERROR
     reports = run_all(
         paths,
         seed=args.seed,
@@ -220,9 +242,8 @@ def _render(args: argparse.Namespace) -> int:
     from simulator.scenario.runner import run_path
     from simulator.scenario.suite import discover
 
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        sys.stderr.write(f"seclab: no such file or directory: {missing[0]}\n")
+    if problem := _inaccessible(args.paths):
+        sys.stderr.write(f"seclab: {problem}\n")
         return USAGE_ERROR
     if args.out:
         try:
@@ -233,7 +254,11 @@ def _render(args: argparse.Namespace) -> int:
         except OSError as error:
             sys.stderr.write(f"seclab: -o {args.out}: {error.strerror}\n")
             return USAGE_ERROR
-    paths = discover(args.paths)
+    try:
+        paths = discover(args.paths)
+    except OSError as error:
+        sys.stderr.write(f"seclab: cannot list {error.filename}: {error.strerror}\n")
+        return USAGE_ERROR
     if not paths:
         sys.stderr.write("seclab: no scenarios (*.txtar) found in " + " ".join(args.paths) + "\n")
         return NOTHING_COLLECTED

@@ -153,6 +153,12 @@ def test_render_into_an_existing_file_is_an_error(
         ["state", "{dir}"],
         ["state", "{dir}/latin1.json"],
         ["render", "{dir}/empty"],
+        ["run", "{dir}/" + "a" * 5000],
+        ["render", "{dir}/" + "a" * 5000],
+        ["state", "{dir}/" + "a" * 5000],
+        ["run", "--junit-xml", "{dir}/" + "a" * 5000 + "/x.xml", "{dir}/good.txtar"],
+        ["run", "--junit-xml", "{dir}/" + "a" * 5000, "{dir}/good.txtar"],
+        ["render", "{dir}/good.txtar", "-o", "{dir}/" + "a" * 5000],
     ],
 )
 def test_path_problems_are_never_internal_errors(
