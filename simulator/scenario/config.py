@@ -90,7 +90,7 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     def fail(message: str, key: str | None = None) -> ScenarioError:
         line = first_line
         if key is not None:
-            for offset, raw in enumerate(text.splitlines()):
+            for offset, raw in enumerate(text.split("\n")):
                 if re.search(rf"(^|[\s.\"{{,]){re.escape(key)}([\s.\"=]|$)", raw):
                     line = first_line + offset
                     break

@@ -93,7 +93,7 @@ class ScenarioResult:
         """A unified diff whose line numbers point into the ``.txtar`` file."""
         if self.scenario is None or self.verdict != "FAIL":
             return ""
-        before = self.scenario.text.splitlines()
+        before = txtar.lines(self.scenario.text)
         changes = replacements(before, self.steps)
         after = _apply(before, changes)
         opcodes = replacement_opcodes(len(before), changes)
@@ -139,7 +139,7 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
     for entry in files:
         if ".." in entry.name.split("/"):
             raise ScenarioError(path, entry.line, f"'..' is not allowed in file name {entry.name}")
-    lines = archive.comment.splitlines()
+    lines = txtar.lines(archive.comment)
     return Scenario(
         path=path,
         text=text,
@@ -318,7 +318,7 @@ def _run_on(scenario: Scenario, state: str | None, progress: _Progress) -> Scena
         except Exception as error:  # a model bug: this scenario's error, not the run's end
             problem = f"internal error in the lab ({type(error).__name__})"
             return ScenarioResult(scenario, path, error=f"{path}:{step.line}: {problem}")
-        actual = tuple(outcome.output.splitlines())
+        actual = tuple(txtar.lines(outcome.output))
         results.append(StepResult(step, actual, outcome.status))
     return ScenarioResult(scenario, path, tuple(results), host=host)
 
@@ -440,6 +440,6 @@ def _apply(lines: list[str], changes: list[tuple[int, int, list[str], list[str]]
 
 
 def render_updated(text: str, results: tuple[StepResult, ...]) -> str:
-    lines = text.splitlines()
+    lines = txtar.lines(text)
     out = _apply(lines, replacements(lines, results))
     return "".join(line + "\n" for line in out)

@@ -8,6 +8,7 @@ import re
 import attrs
 
 from simulator.errors import SeclabError
+from simulator.scenario.txtar import lines
 
 
 class TranscriptError(SeclabError):
@@ -112,7 +113,7 @@ def parse_transcript(data: str, first_line: int) -> list[Step]:
             )
         command = None
 
-    for offset, raw in enumerate(data.splitlines()):
+    for offset, raw in enumerate(lines(data)):
         number = first_line + offset
         if raw.strip(" ") and not raw.startswith("  "):
             raise TranscriptError(number, f"not a transcript line: {raw!r} {LINE_RULE}")

@@ -226,3 +226,17 @@ def test_from_state_continues_a_saved_host(tmp_path: Path) -> None:
     )
     assert run_path(str(second), state=state).passed
     assert not run_path(str(second)).passed
+
+
+def test_lines_split_at_newlines_only(tmp_path: Path) -> None:
+    """A form feed or U+2028 in output is part of the line (written as an (esc) line), and
+    a marker-like text after one in an embedded file is not a section."""
+    body = "t\n-- transcript --\n  $ printf 'a\\fb\\n'\n  $ cat f\n-- f --\nx\f-- g --\n\u2028y\n"
+    path = _write(tmp_path, body)
+    first = run_path(path)
+    assert [e.name for e in first.scenario.files] == ["f"] if first.scenario else False
+    updated = first.updated_text()
+    assert "  a\\x0cb (esc)\n" in updated
+    assert "  x\\x0c-- g -- (esc)\n" in updated
+    Path(path).write_text(updated)
+    assert run_path(path).passed
