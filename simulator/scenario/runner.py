@@ -135,10 +135,15 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
             raise ScenarioError(path, step.line, str(error)) from None
         except RecursionError:
             raise ScenarioError(path, step.line, "the command is nested too deeply") from None
+        except Exception as error:  # a bug in the shell's parser: this scenario's error
+            problem = f"internal error in the lab's shell parser ({type(error).__name__})"
+            raise ScenarioError(path, step.line, problem) from None
     files = tuple(e for e in archive.entries if e.name not in SPECIAL_ENTRIES)
     for entry in files:
         if ".." in entry.name.split("/"):
             raise ScenarioError(path, entry.line, f"'..' is not allowed in file name {entry.name}")
+        if "\0" in entry.name:
+            raise ScenarioError(path, entry.line, "a file name cannot hold a NUL byte")
     lines = txtar.lines(archive.comment)
     return Scenario(
         path=path,
