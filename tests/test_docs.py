@@ -184,3 +184,13 @@ def test_the_workshop_table_is_what_each_step_types() -> None:
                 assert any(s.startswith(f"virsh {words[1]}") for s in shown), (
                     f"workshop row {names} leaves out `virsh {words[1]}`"
                 )
+
+
+def test_the_scenario_toml_reference_is_complete() -> None:
+    """Every key the loader accepts has a row in writing-scenarios.md's reference."""
+    from simulator.scenario.config import FILE_KEYS, TOP_KEYS
+
+    text = (ROOT / "docs" / "writing-scenarios.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, re.MULTILINE))
+    assert set(TOP_KEYS) - documented == set()
+    assert set(FILE_KEYS) - documented == set()
