@@ -123,6 +123,8 @@ def parse_transcript(data: str, first_line: int) -> list[Step]:
                 expected.append(Expected("", "literal", number))
             continue
         if body.startswith("$ "):
+            if not body[2:].strip():
+                raise TranscriptError(number, "an empty command")
             finish()
             command, line_no, expected, status, status_line = [body[2:]], number, [], 0, None
             end = command_end = number

@@ -82,6 +82,7 @@ def _write(tmp_path: Path, body: str) -> str:
             ":2: '..' is not allowed in file name ../etc/x",
         ),
         ("t\n-- transcript --\n\n  \n", ":2: the transcript has no command"),
+        ("t\n-- transcript --\n  $ true\n  $  \n", ":4: an empty command"),
         ("t\n-- a\0b --\n-- transcript --\n  $ true\n", ":2: a file name cannot hold a NUL byte"),
         ("t\n-- transcript --\n $ echo a\n", ":3: not a transcript line: ' $ echo a'"),
         ("t\n-- transcript --\n  $ true\n\t$ echo a\n", ":4: not a transcript line: '\\t$ echo a'"),
