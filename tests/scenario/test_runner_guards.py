@@ -249,6 +249,9 @@ def test_a_runaway_scenario_times_out_and_the_run_goes_on(
         f"PASS {tmp_path / 'b.txtar'}\n"
         "1 passed, 0 failed, 1 timed out\n"
     )
+    result = simulator.run_scenario(str(hang), timeout=0.3)
+    assert result.verdict == "TIMEOUT"
+    assert result.timeout == f"{hang}:4: timed out after 0.3 s on: {HANG}"
 
 
 @pytest.mark.skipif(
