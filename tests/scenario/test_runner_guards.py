@@ -195,6 +195,13 @@ def _exploding_run(self: Host, command_line: str) -> object:
 _REAL_RUN = Host.run
 
 
+@pytest.fixture
+def warm() -> None:
+    """Import every command before a timed run, so a loaded machine's first import is
+    not what a short timeout measures."""
+    Host().run("true")
+
+
 def test_a_model_exception_is_that_scenarios_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -236,33 +243,35 @@ def test_bad_scenarios_do_not_stop_the_run(
 # -- timeouts ------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("warm")
 def test_a_runaway_scenario_times_out_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(Host, "run", _exploding_run)
     hang = _write(tmp_path, "a.txtar", f"t\n-- transcript --\n  $ true\n  $ {HANG}\n  > more\n")
     _write(tmp_path, "b.txtar", GOOD)
-    assert main(["run", "--timeout", "0.3", str(tmp_path)]) == 1
+    assert main(["run", "--timeout", "2", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert out == (
-        f"TIMEOUT {hang}:4: timed out after 0.3 s on: {HANG}\n"
+        f"TIMEOUT {hang}:4: timed out after 2 s on: {HANG}\n"
         f"PASS {tmp_path / 'b.txtar'}\n"
         "1 passed, 0 failed, 1 timed out\n"
     )
-    result = simulator.run_scenario(str(hang), timeout=0.3)
+    result = simulator.run_scenario(str(hang), timeout=1)
     assert result.verdict == "TIMEOUT"
-    assert result.timeout == f"{hang}:4: timed out after 0.3 s on: {HANG}"
+    assert result.timeout == f"{hang}:4: timed out after 1 s on: {HANG}"
 
 
 @pytest.mark.skipif(
     multiprocessing.get_start_method() != "fork", reason="workers must inherit the patch"
 )
+@pytest.mark.usefixtures("warm")
 def test_timeouts_work_with_j(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Host, "run", _exploding_run)
     _write(tmp_path, "a.txtar", f"t\n-- transcript --\n  $ {HANG}\n")
     _write(tmp_path, "b.txtar", GOOD)
     paths = sorted(str(p) for p in tmp_path.glob("*.txtar"))
-    reports = run_all(paths, jobs=2, timeout=0.3)
+    reports = run_all(paths, jobs=2, timeout=2)
     assert [r.verdict for r in reports] == ["TIMEOUT", "PASS"]
 
 
@@ -390,7 +399,7 @@ def test_pytest_ini_names_scenarios_to_collect(pytester: pytest.Pytester) -> Non
 
 
 def test_pytest_reports_a_timeout(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nseclab_timeout = 0.3\n")
+    pytester.makeini("[pytest]\nseclab_timeout = 2\n")
     pytester.makeconftest(
         "from simulator.host import Host\n"
         "real = Host.run\n"
@@ -403,7 +412,7 @@ def test_pytest_reports_a_timeout(pytester: pytest.Pytester) -> None:
     pytester.makefile(".txtar", spin="t\n-- transcript --\n  $ spin\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["TIMEOUT *spin.txtar:3: timed out after 0.3 s on: spin"])
+    result.stdout.fnmatch_lines(["TIMEOUT *spin.txtar:3: timed out after 2 s on: spin"])
 
 
 # -- the diff --------------------------------------------------------------------------------------
