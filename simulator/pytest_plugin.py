@@ -2,9 +2,9 @@
 a failure shows the same unified diff as ``seclab run``, and ``lab_host`` is a fresh host.
 
 Only seclab's own ``*.txtar`` files are collected: those with a ``-- transcript --``
-section, and any file matching the ``seclab_scenarios`` ini option (so that one with a
-broken or missing section is reported, not skipped). Other txtar archives (Go's
-``testdata/*.txtar`` golden files) are left alone.
+section, any file matching the ``seclab_scenarios`` ini option, and any ``*.txtar`` named
+on the command line (so that one with a broken or missing section is reported, not
+skipped). Other txtar archives (Go's ``testdata/*.txtar`` golden files) are left alone.
 
 Kept import-light: pytest loads it in every run of an environment where seclab is installed.
 """
@@ -69,7 +69,8 @@ def is_scenario(file_path: Path) -> bool:
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
     if file_path.suffix != ".txtar":
         return None
-    if _configured(parent.config, file_path) or is_scenario(file_path):
+    named = parent.session.isinitpath(file_path)  # given on the command line: meant as one
+    if named or _configured(parent.config, file_path) or is_scenario(file_path):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 

@@ -386,6 +386,9 @@ def test_pytest_leaves_other_txtar_alone(pytester: pytest.Pytester) -> None:
     pytester.makefile(".txtar", good=GOOD)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+    named = pytester.runpytest("-p", "no:cacheprovider", "testdata/golden.txtar")
+    named.assert_outcomes(failed=1)
+    named.stdout.fnmatch_lines(["*golden.txtar:1: missing '-- transcript --' entry*"])
 
 
 def test_pytest_ini_names_scenarios_to_collect(pytester: pytest.Pytester) -> None:
