@@ -108,9 +108,10 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
         except OSError as error:
             raise ScenarioError(path, 1, f"cannot read scenario: {error.strerror}") from None
         except UnicodeDecodeError as error:
-            raise ScenarioError(
-                path, 1, f"cannot read scenario: not UTF-8 ({error.reason})"
-            ) from None
+            raw = error.object[: error.start]
+            line = raw.count(b"\n") + 1
+            byte = error.object[error.start]
+            raise ScenarioError(path, line, f"not UTF-8: byte 0x{byte:02x}") from None
     archive = txtar.parse(text)
     seen: set[str] = set()
     for entry in archive.entries:

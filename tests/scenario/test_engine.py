@@ -242,3 +242,9 @@ def test_lines_split_at_newlines_only(tmp_path: Path) -> None:
     assert "  x\\x0c-- g -- (esc)\n" in updated
     Path(path).write_text(updated)
     assert run_path(path).passed
+
+
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.txtar"
+    path.write_bytes(b"t\n-- transcript --\n  $ echo \xff\n")
+    assert run_path(str(path)).error == f"{path}:3: not UTF-8: byte 0xff"
