@@ -34,3 +34,17 @@ def test_a_suite_of_200_scenarios(benchmark: Any) -> None:
     library = discover([str(ROOT / "scenarios")])
     paths = (library * (200 // len(library) + 1))[:200]
     benchmark.pedantic(run_all, args=(paths,), rounds=1, iterations=1)
+
+
+def test_the_diff_of_a_failing_8000_line_transcript(benchmark: Any, tmp_path: Path) -> None:
+    """Every expected line wrong: the diff is linear in the file (difflib took 22 s)."""
+    path = tmp_path / "long.txtar"
+    path.write_text(
+        "long output\n-- transcript --\n  $ cat f\n"
+        + "".join(f"  line {i * 7 % 8000}\n" for i in range(8000))
+        + "-- f --\n"
+        + "".join(f"line {i}\n" for i in range(8000))
+    )
+    result = run(load(str(path)))
+    assert result.verdict == "FAIL"
+    benchmark(lambda: result.diff)

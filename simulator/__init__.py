@@ -12,11 +12,15 @@ if TYPE_CHECKING:
     from simulator.scenario.runner import ScenarioResult
 
 
-def run_scenario(path: str, *, seed: int | None = None) -> ScenarioResult:
-    """Run one scenario file; the result has ``.verdict``, ``.passed`` and ``.diff``."""
+def run_scenario(
+    path: str, *, seed: int | None = None, timeout: float | None = None
+) -> ScenarioResult:
+    """Run one scenario file; the result has ``.verdict`` (``PASS``, ``FAIL``, ``ERROR`` or,
+    past ``timeout`` seconds, ``TIMEOUT``), ``.passed``, ``.diff`` and ``.error``. A scenario
+    that cannot run is an ``ERROR`` result naming file and line, never an exception."""
     from simulator.scenario.runner import run_path
 
-    return run_path(path, seed=seed)
+    return run_path(path, seed=seed, timeout=timeout)
 
 
 __all__ = ["Host", "SeclabError", "__version__", "run_scenario"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from simulator.host import Host
 
 USAGE_ERROR = 2
+NOTHING_COLLECTED = 5  # as pytest: no scenario found, or none selected by -k
+DEFAULT_TIMEOUT = 60.0  # simulator.scenario.deadline.DEFAULT_TIMEOUT, without importing it
 
 DESCRIPTION = "seclab: a deterministic, in-memory lab of libvirt's SELinux and DAC labelling."
 
@@ -24,6 +27,16 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"seclab: {message}\n")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: '{text}'") from None
+    if not 0 <= value < 1e9:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: '{text}'")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", dest="jobs", type=int, default=1, help="run on N processes")
     run.add_argument(
         "--from-state", metavar="FILE", help="start from a saved host (lab state --json)"
+    )
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a scenario after SECONDS (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
     )
     render = commands.add_parser("render", help="turn scenarios into workshop handouts")
     render.add_argument("paths", nargs="+", metavar="SCENARIO")
@@ -87,42 +107,134 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.err
     parser.error(f"unknown command {args.command!r}")
 
 
+def _inaccessible(paths: list[str]) -> str | None:
+    """Why one of the given scenario paths cannot be used, or None."""
+    for path in paths:
+        try:
+            Path(path).stat()
+        except FileNotFoundError:
+            return f"no such file or directory: {path}"
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "embedded null byte"
+            return f"cannot access {path}: {reason}"
+    return None
+
+
+def _unwritable(path: str) -> str | None:
+    """Why a report cannot be written to ``path`` (checked before running), or None."""
+    try:
+        return _why_unwritable(Path(path))
+    except OSError as error:
+        return error.strerror or "cannot access"
+
+
+def _why_unwritable(target: Path) -> str | None:
+    if target.is_dir():
+        return "Is a directory"
+    parent = target.parent
+    if not parent.exists():
+        return "No such file or directory"
+    if not parent.is_dir():
+        return "Not a directory"
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        return "Permission denied"
+    return None
+
+
+def _read_state(path: str) -> str:
+    """A saved state's text; raises ``ValueError`` with one line saying why not."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"cannot read {path}: not UTF-8") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     from simulator.scenario.suite import discover, junit_xml, run_all, summary
 
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        sys.stderr.write(f"seclab: no such file or directory: {missing[0]}\n")
+    if problem := _inaccessible(args.paths):
+        sys.stderr.write(f"seclab: {problem}\n")
         return USAGE_ERROR
     if args.jobs < 1:
         sys.stderr.write("seclab: -j needs a number of at least 1\n")
         return USAGE_ERROR
+    if args.junit_xml and (problem := _unwritable(args.junit_xml)):
+        sys.stderr.write(f"seclab: cannot write JUnit report {args.junit_xml}: {problem}\n")
+        return USAGE_ERROR
     state = None
     if args.from_state:
         try:
-            state = Path(args.from_state).read_text(encoding="utf-8")
-        except OSError as error:
-            sys.stderr.write(f"seclab: cannot read {args.from_state}: {error.strerror}\n")
+            state = _read_state(args.from_state)
+        except ValueError as error:
+            sys.stderr.write(f"seclab: {error}\n")
             return USAGE_ERROR
-    paths = discover(args.paths)
-    reports = run_all(paths, seed=args.seed, keyword=args.keyword, jobs=args.jobs, state=state)
+    try:
+        paths = discover(args.paths)
+    except OSError as error:
+        sys.stderr.write(f"seclab: cannot list {error.filename}: {error.strerror}\n")
+        return USAGE_ERROR
+    reports = run_all(
+        paths,
+        seed=args.seed,
+        keyword=args.keyword,
+        jobs=args.jobs,
+        state=state,
+        timeout=args.timeout or None,
+    )
     out = sys.stdout
+    unwritten = written = 0
     for report in reports:
-        if report.verdict == "ERROR":
-            out.write(f"ERROR {report.error}\n")
+        if report.verdict in ("ERROR", "TIMEOUT"):
+            out.write(f"{report.verdict} {report.error}\n")
             continue
         out.write(f"{report.verdict} {report.path}\n")
         if report.verdict == "FAIL":
             out.write(report.diff)
             if args.update and report.updated is not None:
-                Path(report.path).write_text(report.updated, encoding="utf-8")
-                out.write(f"updated {report.path}\n")
-    out.write(summary(reports) + "\n")
+                done = _update(report.path, report.updated, report.changed_lines)
+                written, unwritten = written + done, unwritten + (not done)
+    if reports:
+        out.write(summary(reports) + (f", {written} updated" if written else "") + "\n")
+    elif not paths:
+        sys.stderr.write("seclab: no scenarios (*.txtar) found in " + " ".join(args.paths) + "\n")
+    else:
+        sys.stderr.write(
+            f"seclab: no scenario matches -k {args.keyword!r} ({len(paths)} deselected)\n"
+        )
+    out.flush()
     if args.junit_xml:
-        Path(args.junit_xml).write_text(junit_xml(reports), encoding="utf-8")
-    if any(r.verdict == "ERROR" for r in reports):
-        return USAGE_ERROR if all(r.verdict == "ERROR" for r in reports) else 1
-    return 0 if all(r.verdict == "PASS" for r in reports) else 1
+        try:
+            Path(args.junit_xml).write_text(junit_xml(reports), encoding="utf-8")
+        except OSError as error:
+            sys.stderr.write(
+                f"seclab: cannot write JUnit report {args.junit_xml}: {error.strerror}\n"
+            )
+            return USAGE_ERROR
+    if not reports:
+        return NOTHING_COLLECTED
+    verdicts = {r.verdict for r in reports}
+    if verdicts == {"ERROR"}:
+        return USAGE_ERROR
+    if args.update and verdicts <= {"PASS", "FAIL"} and not unwritten:
+        return 0  # every difference is now in its file
+    return 0 if verdicts == {"PASS"} else 1
+
+
+def _update(path: str, text: str, lines: tuple[int, ...]) -> bool:
+    """``--update``: write the new expected output and say what was written."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        sys.stderr.write(f"seclab: cannot update {path}: {error.strerror}\n")
+        return False
+    where = ", ".join(str(n) for n in lines)
+    plural = "s" if len(lines) != 1 else ""
+    sys.stdout.write(
+        f"updated {path}: output of {len(lines)} command{plural} (line{plural} {where})\n"
+    )
+    return True
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -130,22 +242,41 @@ def _render(args: argparse.Namespace) -> int:
     from simulator.scenario.runner import run_path
     from simulator.scenario.suite import discover
 
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        sys.stderr.write(f"seclab: no such file or directory: {missing[0]}\n")
+    if problem := _inaccessible(args.paths):
+        sys.stderr.write(f"seclab: {problem}\n")
         return USAGE_ERROR
+    if args.out:
+        try:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            sys.stderr.write(f"seclab: -o {args.out}: Not a directory\n")
+            return USAGE_ERROR
+        except OSError as error:
+            sys.stderr.write(f"seclab: -o {args.out}: {error.strerror}\n")
+            return USAGE_ERROR
+    try:
+        paths = discover(args.paths)
+    except OSError as error:
+        sys.stderr.write(f"seclab: cannot list {error.filename}: {error.strerror}\n")
+        return USAGE_ERROR
+    if not paths:
+        sys.stderr.write("seclab: no scenarios (*.txtar) found in " + " ".join(args.paths) + "\n")
+        return NOTHING_COLLECTED
     status = 0
-    for path in discover(args.paths):
-        result = run_path(path)
-        if result.scenario is None:
-            sys.stderr.write(f"seclab: {result.error}\n")
+    for path in paths:
+        result = run_path(path, timeout=DEFAULT_TIMEOUT)
+        if result.scenario is None or result.verdict in ("ERROR", "TIMEOUT"):
+            sys.stderr.write(f"seclab: {result.error or result.timeout}\n")
             status = 1
             continue
         text = to_html(result) if args.format == "html" else to_markdown(result)
         if args.out:
             target = Path(args.out) / (Path(path).stem + "." + args.format)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            try:
+                target.write_text(text, encoding="utf-8")
+            except OSError as error:
+                sys.stderr.write(f"seclab: cannot write {target}: {error.strerror}\n")
+                return USAGE_ERROR
         else:
             sys.stdout.write(text)
     return status
@@ -156,18 +287,21 @@ def _host_after(path: str | None, seed: int = 0, *, setup_only: bool = False) ->
     ``setup_only``, as it is before the transcript's first command); else the error."""
     from simulator.host import Host
     from simulator.scenario.config import ScenarioError
-    from simulator.scenario.runner import build_host, load, run
+    from simulator.scenario.deadline import ScenarioTimeout
+    from simulator.scenario.runner import load, run, setup
 
     if not path:
         return Host(seed=seed)
     try:
         if setup_only:
-            return build_host(load(path))
-        scenario_result = run(load(path))
+            return setup(load(path))
+        scenario_result = run(load(path), timeout=DEFAULT_TIMEOUT)
     except ScenarioError as error:
         return str(error)
+    except ScenarioTimeout:
+        return f"{path}: timed out after {DEFAULT_TIMEOUT:g} s"
     if scenario_result.host is None:
-        return str(scenario_result.error)
+        return str(scenario_result.error or scenario_result.timeout)
     return scenario_result.host
 
 

@@ -1,11 +1,17 @@
-"""seclab's pytest plugin (entry point ``pytest11``): ``*.txtar`` scenarios are test items,
+"""seclab's pytest plugin (entry point ``pytest11``): seclab scenarios are test items,
 a failure shows the same unified diff as ``seclab run``, and ``lab_host`` is a fresh host.
+
+Only seclab's own ``*.txtar`` files are collected: those with a ``-- transcript --``
+section, any file matching the ``seclab_scenarios`` ini option, and any ``*.txtar`` named
+on the command line (so that one with a broken or missing section is reported, not
+skipped). Other txtar archives (Go's ``testdata/*.txtar`` golden files) are left alone.
 
 Kept import-light: pytest loads it in every run of an environment where seclab is installed.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +21,9 @@ import pytest
 if TYPE_CHECKING:
     from simulator.host import Host
 
+TRANSCRIPT_MARKER = "-- transcript --"
+DEFAULT_TIMEOUT = "60"  # simulator.scenario.deadline.DEFAULT_TIMEOUT
+
 
 class ScenarioFailed(Exception):
     def __init__(self, text: str) -> None:
@@ -22,8 +31,46 @@ class ScenarioFailed(Exception):
         self.text = text
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "seclab_scenarios",
+        "glob patterns (relative to rootdir) of files that are seclab scenarios, "
+        "whatever they contain",
+        type="linelist",
+        default=[],
+    )
+    parser.addini(
+        "seclab_timeout",
+        "seconds a seclab scenario may run before it is reported as timed out (0: no limit)",
+        default=DEFAULT_TIMEOUT,
+    )
+
+
+def _configured(config: pytest.Config, file_path: Path) -> bool:
+    patterns: list[str] = config.getini("seclab_scenarios")
+    if not patterns:
+        return False
+    try:
+        relative = file_path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        relative = file_path.as_posix()
+    return any(fnmatch.fnmatchcase(relative, pattern) for pattern in patterns)
+
+
+def is_scenario(file_path: Path) -> bool:
+    """A ``*.txtar`` with a ``-- transcript --`` section."""
+    try:
+        with file_path.open(encoding="utf-8", errors="replace") as lines:
+            return any(line.rstrip("\r\n") == TRANSCRIPT_MARKER for line in lines)
+    except OSError:
+        return False
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.suffix == ".txtar":
+    if file_path.suffix != ".txtar":
+        return None
+    named = parent.session.isinitpath(file_path)  # given on the command line: meant as one
+    if named or _configured(parent.config, file_path) or is_scenario(file_path):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 
@@ -33,13 +80,24 @@ class ScenarioFile(pytest.File):
         yield ScenarioItem.from_parent(self, name=self.path.name)
 
 
+def _timeout(config: pytest.Config) -> float | None:
+    text = str(config.getini("seclab_timeout"))
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise pytest.UsageError(f"seclab_timeout: invalid number of seconds: '{text}'") from None
+    return seconds if seconds > 0 else None
+
+
 class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         from simulator.scenario.runner import run_path
 
-        result = run_path(str(self.path))
+        result = run_path(str(self.path), timeout=_timeout(self.config))
         if result.verdict == "ERROR":
             raise ScenarioFailed(f"ERROR {result.error}")
+        if result.verdict == "TIMEOUT":
+            raise ScenarioFailed(f"TIMEOUT {result.timeout}")
         if result.verdict == "FAIL":
             raise ScenarioFailed(result.diff)
 

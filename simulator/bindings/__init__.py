@@ -72,7 +72,7 @@ def patch_os(host: Host, pid: int | None = None) -> Iterator[None]:
     skipped = sorted(m for m in sys.modules if m == "simulator" or m.startswith("simulator."))
     proc = host.shell if pid is None else host.process(pid)
     fakes: dict[str, Any] = {
-        **lab_modules(host, proc),
+        **lab_modules(host.kernel, proc),
         # pathlib and shutil stay the real modules, running on the patched os and io.
         "pathlib": lambda _fs: pathlib,
         "Path": lambda _fs: pathlib.Path,

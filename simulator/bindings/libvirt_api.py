@@ -320,7 +320,7 @@ class virConnect(_Unmodelled):
 
     def getHostname(self) -> str:
         host = self._calls.host
-        return host.read_file(host.shell, "/etc/hostname").decode().strip()
+        return host.kernel.read_file(host.shell, "/etc/hostname").decode().strip()
 
     def getLibVersion(self) -> int:
         return LIB_VERSION

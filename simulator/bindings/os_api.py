@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from simulator.errors import SeclabError
+from simulator.system import accounts
 
 if TYPE_CHECKING:
     from simulator.kernel.calls_files import OpenFile, StatResult
@@ -656,78 +657,73 @@ class LabIoModule:
 
 class _AccountsModule:
     """A fake ``pwd`` or ``grp`` answering from the lab's ``/etc/passwd`` or ``/etc/group``,
-    read by the patched process (glibc's files backend, as nsswitch.conf says on EL9)."""
+    read by the patched process (glibc's files backend, as nsswitch.conf says on EL9),
+    through the lab's one parser of both (:mod:`simulator.system.accounts`)."""
 
     os_class: ClassVar[type[LabOsModule]]
     database: ClassVar[str]
+    real: ClassVar[ModuleType]
 
     def __init__(self, filesystem: Any = None) -> None:
         del filesystem
 
-    real: ClassVar[ModuleType]
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
-    def _rows(self) -> list[list[str]]:
+    def _entries(self) -> list[accounts.Entry]:
         fake_os = self.os_class()
         data = fake_os._call(fake_os.host.read_file, self.database)
-        rows = []
-        for line in data.decode("utf-8", "surrogateescape").splitlines():
-            fields = line.split(":")
-            if len(fields) >= 4 and not line.startswith("#"):
-                rows.append(fields)
-        return rows
+        return accounts.entries(data.decode("utf-8", "surrogateescape"))
+
+    def _by_name(self, name: str, what: str) -> accounts.Entry:
+        found = next((e for e in self._entries() if e.name == name), None)
+        if found is None:
+            raise KeyError(f"{what}(): name not found: '{name}'")
+        return found
+
+    def _by_id(self, value: int, what: str, kind: str) -> accounts.Entry:
+        found = next((e for e in self._entries() if e.id == value), None)
+        if found is None:
+            raise KeyError(f"{what}(): {kind} not found: {value}")
+        return found
 
 
 class LabPwdModule(_AccountsModule):
-    database: ClassVar[str] = "/etc/passwd"
+    database: ClassVar[str] = accounts.PASSWD_PATH
     real: ClassVar[ModuleType] = _real_pwd
 
-    def _entry(self, fields: list[str]) -> Any:
-        padded = [*fields, "", "", ""][:7]
-        return _real_pwd.struct_passwd(
-            (padded[0], padded[1], int(padded[2]), int(padded[3]), *padded[4:7])
-        )
+    @staticmethod
+    def _struct(entry: accounts.Entry) -> Any:
+        fields = [*entry.fields, "", "", "", ""][:7]
+        gid = int(fields[3]) if fields[3].isdigit() else 0
+        return _real_pwd.struct_passwd((fields[0], fields[1], entry.id, gid, *fields[4:7]))
 
     def getpwnam(self, name: str) -> Any:
-        for fields in self._rows():
-            if fields[0] == name:
-                return self._entry(fields)
-        raise KeyError(f"getpwnam(): name not found: '{name}'")
+        return self._struct(self._by_name(name, "getpwnam"))
 
     def getpwuid(self, uid: int) -> Any:
-        for fields in self._rows():
-            if fields[2] == str(uid):
-                return self._entry(fields)
-        raise KeyError(f"getpwuid(): uid not found: {uid}")
+        return self._struct(self._by_id(uid, "getpwuid", "uid"))
 
     def getpwall(self) -> list[Any]:
-        return [self._entry(fields) for fields in self._rows()]
+        return [self._struct(e) for e in self._entries()]
 
 
 class LabGrpModule(_AccountsModule):
-    database: ClassVar[str] = "/etc/group"
+    database: ClassVar[str] = accounts.GROUP_PATH
     real: ClassVar[ModuleType] = _real_grp
 
-    def _entry(self, fields: list[str]) -> Any:
-        members = [m for m in fields[3].split(",") if m]
-        return _real_grp.struct_group((fields[0], fields[1], int(fields[2]), members))
+    @staticmethod
+    def _struct(entry: accounts.Entry) -> Any:
+        return _real_grp.struct_group((entry.name, entry.fields[1], entry.id, list(entry.members)))
 
     def getgrnam(self, name: str) -> Any:
-        for fields in self._rows():
-            if fields[0] == name:
-                return self._entry(fields)
-        raise KeyError(f"getgrnam(): name not found: '{name}'")
+        return self._struct(self._by_name(name, "getgrnam"))
 
     def getgrgid(self, gid: int) -> Any:
-        for fields in self._rows():
-            if fields[2] == str(gid):
-                return self._entry(fields)
-        raise KeyError(f"getgrgid(): gid not found: {gid}")
+        return self._struct(self._by_id(gid, "getgrgid", "gid"))
 
     def getgrall(self) -> list[Any]:
-        return [self._entry(fields) for fields in self._rows()]
+        return [self._struct(e) for e in self._entries()]
 
 
 def lab_modules(host: Kernel, proc: Process) -> dict[str, type]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from simulator.errors import SeclabError
 from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.selinux.context import SecurityContext
+from simulator.system import libselinux
 
 if TYPE_CHECKING:
     from simulator.host import Host
@@ -44,8 +45,7 @@ def _host() -> Host:
 
 
 def _lsm() -> SelinuxLsm | None:
-    lsm = _host().security
-    return lsm if isinstance(lsm, SelinuxLsm) else None
+    return libselinux.selinux_module(_host().kernel)
 
 
 def _enabled_lsm() -> SelinuxLsm:
@@ -78,11 +78,12 @@ def security_getenforce() -> int:
 
 def security_setenforce(value: int) -> int:
     """Writes /sys/fs/selinux/enforce: root (and the ``setenforce`` permission) only."""
-    lsm = _enabled_lsm()
+    _enabled_lsm()
     host = _host()
-    if host.shell.uid != 0:
-        raise OSError(_errno.EACCES, _os.strerror(_errno.EACCES))
-    lsm.setenforce(bool(value))
+    try:
+        libselinux.security_setenforce(host.kernel, host.shell, bool(value))
+    except OSError as error:
+        raise _from_errno(error) from None
     return 0
 
 
@@ -98,9 +99,15 @@ def security_policyvers() -> int:
 
 
 def selinux_getenforcemode() -> list[int]:
-    """The mode of /etc/selinux/config: ``SELINUX=enforcing`` on the lab's host."""
-    _enabled_lsm()
-    return [0, 1]
+    """The mode ``/etc/selinux/config`` names: [0, 1|0|-1]; OSError when none is named."""
+    host = _host()
+    try:
+        mode = libselinux.selinux_getenforcemode(host.kernel, host.shell)
+    except OSError as error:
+        raise _from_errno(error) from None
+    if mode is None:
+        raise OSError(_errno.EINVAL, _os.strerror(_errno.EINVAL))
+    return [0, mode]
 
 
 def security_check_context(context: str) -> int:
@@ -122,7 +129,7 @@ def _getcon(path: str, *, follow: bool) -> list[Any]:
     # getfilecon.c: the return value is strlen(context) + 1.
     host = _host()
     try:
-        context = host.getfilecon(host.shell, _path(path), follow=follow)
+        context = host.kernel.getfilecon(host.shell, _path(path), follow=follow)
     except OSError as error:
         raise _from_errno(error) from None
     except SeclabError:
@@ -149,7 +156,7 @@ def lgetfilecon_raw(path: str) -> list[Any]:
 def _setcon(path: str, context: str, *, follow: bool) -> int:
     host = _host()
     try:
-        host.setfilecon(host.shell, _path(path), context, follow=follow)
+        host.kernel.setfilecon(host.shell, _path(path), context, follow=follow)
     except OSError as error:
         raise _from_errno(error) from None
     return 0
@@ -204,9 +211,9 @@ _CLASSES = {
 def _lookup(path: str, mode: int) -> list[Any]:
     """``selabel_lookup``/``matchpathcon``: file_contexts, local rules first; ENOENT when
     nothing matches or the match is ``<<none>>``."""
-    lsm = _enabled_lsm()
+    _enabled_lsm()
     tclass = _CLASSES.get(_stat.S_IFMT(mode)) if mode else None
-    context = lsm.selinux.file_contexts.default_context(_path(path), tclass)
+    context = libselinux.matchpathcon(_host().kernel, _path(path), tclass)
     if context is None:
         raise OSError(_errno.ENOENT, _os.strerror(_errno.ENOENT))
     return [0, str(context)]
@@ -249,8 +256,9 @@ def restorecon(
         _not_modelled("restorecon(verbose=True)")
     host = _host()
     lsm = _enabled_lsm()
+    kernel = host.kernel
     proc = host.shell
-    real = host.realpath(proc, _path(path))
+    real = kernel.realpath(proc, _path(path))
     pending = [real]
     steps = 0
     while pending:
@@ -258,12 +266,12 @@ def restorecon(
         if steps > 1_000_000:  # bounded like every walk in the lab
             raise OSError(_errno.ELOOP, _os.strerror(_errno.ELOOP))
         current_path = pending.pop()
-        info = host.lstat(proc, current_path)
+        info = kernel.lstat(proc, current_path)
         default = lsm.selinux.file_contexts.default_context(current_path, info.kind.selinux_class)
         if default is not None:
             _restore_one(host, lsm, current_path, default, force=force)
         if recursive and info.kind.selinux_class == "dir":
-            children = host.listdir(proc, current_path)
+            children = kernel.listdir(proc, current_path)
             base = current_path.rstrip("/")
             pending.extend(f"{base}/{child}" for child in reversed(children))
 
@@ -274,7 +282,7 @@ def _restore_one(
     proc = host.shell
     try:
         current: SecurityContext | None = SecurityContext.parse(
-            host.getfilecon(proc, path, follow=False)
+            host.kernel.getfilecon(proc, path, follow=False)
         )
     except (OSError, SeclabError):
         current = None
@@ -284,7 +292,7 @@ def _restore_one(
             return
         target = current.with_type(default.type)
     if current is None or target != current:
-        host.setfilecon(proc, path, str(target), follow=False)
+        host.kernel.setfilecon(proc, path, str(target), follow=False)
 
 
 def __getattr__(name: str) -> Any:

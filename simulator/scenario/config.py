@@ -15,6 +15,9 @@ from simulator.kernel.inode import DeviceNumber
 from simulator.selinux.context import SecurityContext
 
 KINDS = ("file", "dir", "block", "char", "symlink")
+LATEST = 253402300799  # 9999-12-31T23:59:59Z, the last time RFC 3339 can write
+MAX_SIZE = 2**63 - 1  # off_t
+MAX_MAJOR, MAX_MINOR = 2**12 - 1, 2**20 - 1  # the kernel's dev_t: MINORBITS 20, 12 bits of major
 
 
 class ScenarioError(SeclabError):
@@ -38,6 +41,7 @@ class FileSpec:
     size: int | None = None
     image_format: str | None = None
     image_backing: str | None = None
+    line: int = attrs.field(default=0, eq=False)  # its [files."PATH"] line in the .txtar
 
 
 @attrs.frozen
@@ -50,6 +54,13 @@ class ScenarioConfig:
     enforcing: bool = True
     booleans: tuple[tuple[str, bool], ...] = ()
     files: tuple[tuple[str, FileSpec], ...] = ()
+    start_from: str | None = None  # ``from``: the scenario whose final host this one starts on
+    start_from_line: int = 0
+    explicit: frozenset[str] = frozenset()  # the top-level keys the file sets
+    lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False)  # boolean -> line
+
+    def line_of(self, name: str) -> int:
+        return dict(self.lines).get(name, 1)
 
 
 TOP_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -61,6 +72,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "enforcing": bool,
     "booleans": dict,
     "files": dict,
+    "from": str,
 }
 FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "owner": str,
@@ -78,14 +90,16 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     def fail(message: str, key: str | None = None) -> ScenarioError:
         line = first_line
         if key is not None:
-            for offset, raw in enumerate(text.splitlines()):
-                if re.search(rf"(^|[\s.\"]){re.escape(key)}([\s.\"=]|$)", raw):
+            for offset, raw in enumerate(text.split("\n")):
+                if re.search(rf"(^|[\s.\"{{,]){re.escape(key)}([\s.\"=]|$)", raw):
                     line = first_line + offset
                     break
         return ScenarioError(path, line, message)
 
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ScenarioError(path, first_line, "scenario.toml: nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
         line = first_line + int(match.group(1)) - 1 if match else first_line
@@ -96,6 +110,9 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
             raise fail(f"scenario.toml: unknown key '{key}'", key)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise fail(f"scenario.toml: '{key}' has the wrong type", key)
+    seed = data.get("seed", 0)
+    if not 0 <= seed < 2**64:
+        raise fail("scenario.toml: 'seed' must be 0 to 2^64-1", "seed")
     tags = data.get("tags", [])
     if not all(isinstance(t, str) for t in tags):
         raise fail("scenario.toml: 'tags' must be a list of strings", "tags")
@@ -112,6 +129,11 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=datetime.UTC)
         clock = int(moment.timestamp())
+    if not 0 <= clock <= LATEST:
+        raise fail("scenario.toml: 'clock' must be in 1970 to 9999", "clock")
+    boot_time = data.get("boot_time", BOOT_TIME if "clock" not in data else clock - 3600)
+    if not 0 <= boot_time <= clock:
+        raise fail("scenario.toml: 'boot_time' must be from 1970 up to 'clock'", "boot_time")
     booleans = data.get("booleans", {})
     for name, value in booleans.items():
         if not isinstance(value, bool):
@@ -120,15 +142,23 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     for file_path, spec in data.get("files", {}).items():
         if not isinstance(spec, dict):
             raise fail(f'scenario.toml: files."{file_path}" must be a table', file_path)
-        files.append((file_path, _file_spec(spec, file_path, fail)))
+        line = fail("", file_path).line
+        files.append((file_path, attrs.evolve(_file_spec(spec, file_path, fail), line=line)))
+    start_from = data.get("from")
+    if start_from is not None and (not start_from or "\0" in start_from):
+        raise fail("scenario.toml: 'from' must name a scenario file", "from")
     return ScenarioConfig(
-        seed=data.get("seed", 0),
+        seed=seed,
         tags=tuple(tags),
         clock=clock,
-        boot_time=data.get("boot_time", BOOT_TIME if "clock" not in data else clock - 3600),
+        boot_time=boot_time,
         enforcing=data.get("enforcing", True),
         booleans=tuple(sorted(booleans.items())),
         files=tuple(files),
+        start_from=start_from,
+        start_from_line=fail("", "from").line if start_from is not None else 0,
+        explicit=frozenset(data),
+        lines=tuple((name, fail("", name).line) for name in booleans),
     )
 
 
@@ -162,14 +192,21 @@ def _file_spec(spec: dict[str, Any], file_path: str, fail: Any) -> FileSpec:
             raise fail(
                 f"scenario.toml: bad rdev '{spec['rdev']}' for {file_path}", "rdev"
             ) from None
+    if rdev is not None and (rdev.major > MAX_MAJOR or rdev.minor > MAX_MINOR):
+        raise fail(f"scenario.toml: bad rdev '{spec['rdev']}' for {file_path}", "rdev")
     if kind in ("block", "char") and rdev is None:
         raise fail(f"scenario.toml: {file_path} needs an rdev", "kind")
     if kind == "symlink" and "target" not in spec:
         raise fail(f"scenario.toml: {file_path} needs a target", "kind")
+    size = spec.get("size")
+    if size is not None and not 0 <= size <= MAX_SIZE:
+        raise fail(f"scenario.toml: bad size {size} for {file_path}", "size")
     image = spec.get("image", {})
-    for key in image:
+    for key, value in image.items():
         if key not in ("format", "backing"):
             raise fail(f"scenario.toml: unknown key '{key}' in image of {file_path}", key)
+        if not isinstance(value, str):
+            raise fail(f"scenario.toml: image {key} of {file_path} must be a string", key)
     return FileSpec(
         owner=owner,
         mode=None if mode is None else int(mode, 8),
@@ -177,7 +214,7 @@ def _file_spec(spec: dict[str, Any], file_path: str, fail: Any) -> FileSpec:
         kind=kind,
         rdev=rdev,
         target=spec.get("target"),
-        size=spec.get("size"),
+        size=size,
         image_format=image.get("format"),
         image_backing=image.get("backing"),
     )

@@ -6,7 +6,7 @@ which :mod:`simulator.cli` does). Everything else happens on the lab host.
 
 from __future__ import annotations
 
-import difflib
+import hashlib
 import posixpath
 from pathlib import Path
 
@@ -17,6 +17,8 @@ from simulator.host import Host
 from simulator.kernel.inode import ImageInfo, Kind
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
+from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
+from simulator.scenario.diff import replacement_opcodes, unified_diff
 from simulator.scenario.transcript import (
     Step,
     TranscriptError,
@@ -29,6 +31,7 @@ from simulator.system import accounts
 from simulator.system.libselinux import is_selinux_enabled, security_setenforce, set_boolean
 
 SPECIAL_ENTRIES = ("scenario.toml", "transcript")
+MAX_CHAIN = 64  # scenarios in one ``from`` chain
 
 
 @attrs.frozen
@@ -40,6 +43,7 @@ class Scenario:
     config: ScenarioConfig
     steps: tuple[Step, ...]
     files: tuple[txtar.Entry, ...]
+    seed_override: int | None = None
 
 
 @attrs.frozen
@@ -62,12 +66,19 @@ class ScenarioResult:
     steps: tuple[StepResult, ...] = ()
     error: str | None = None
     host: Host | None = attrs.field(default=None, eq=False, repr=False)
+    timeout: str | None = None  # ``file:line: ...`` of the command it was on
 
     @property
     def verdict(self) -> str:
         if self.error is not None:
             return "ERROR"
+        if self.timeout is not None:
+            return "TIMEOUT"
         return "PASS" if all(s.passed for s in self.steps) else "FAIL"
+
+    @property
+    def failed_steps(self) -> tuple[StepResult, ...]:
+        return tuple(s for s in self.steps if not s.passed)
 
     @property
     def passed(self) -> bool:
@@ -83,11 +94,12 @@ class ScenarioResult:
         """A unified diff whose line numbers point into the ``.txtar`` file."""
         if self.scenario is None or self.verdict != "FAIL":
             return ""
-        before = [line.rstrip("\n") + "\n" for line in self.scenario.text.splitlines()]
-        after = [line.rstrip("\n") + "\n" for line in self.updated_text().splitlines()]
-        return "".join(
-            difflib.unified_diff(before, after, f"{self.path} (expected)", f"{self.path} (actual)")
-        )
+        before = txtar.lines(self.scenario.text)
+        changes = replacements(before, self.steps)
+        after = _apply(before, changes)
+        opcodes = replacement_opcodes(len(before), changes)
+        names = (f"{self.path} (expected)", f"{self.path} (actual)")
+        return unified_diff(before, after, opcodes, names)
 
 
 def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scenario:
@@ -97,10 +109,16 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
         except OSError as error:
             raise ScenarioError(path, 1, f"cannot read scenario: {error.strerror}") from None
         except UnicodeDecodeError as error:
-            raise ScenarioError(
-                path, 1, f"cannot read scenario: not UTF-8 ({error.reason})"
-            ) from None
+            raw = error.object[: error.start]
+            line = raw.count(b"\n") + 1
+            byte = error.object[error.start]
+            raise ScenarioError(path, line, f"not UTF-8: byte 0x{byte:02x}") from None
     archive = txtar.parse(text)
+    seen: set[str] = set()
+    for entry in archive.entries:
+        if entry.name in seen:
+            raise ScenarioError(path, entry.line, f"duplicate section '-- {entry.name} --'")
+        seen.add(entry.name)
     transcript = archive.entry("transcript")
     if transcript is None:
         raise ScenarioError(path, 1, "missing '-- transcript --' entry")
@@ -117,11 +135,18 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
             parse_script(step.command)
         except ShellSyntaxError as error:
             raise ScenarioError(path, step.line, str(error)) from None
+        except RecursionError:
+            raise ScenarioError(path, step.line, "the command is nested too deeply") from None
+        except Exception as error:  # a bug in the shell's parser: this scenario's error
+            problem = f"internal error in the lab's shell parser ({type(error).__name__})"
+            raise ScenarioError(path, step.line, problem) from None
     files = tuple(e for e in archive.entries if e.name not in SPECIAL_ENTRIES)
     for entry in files:
         if ".." in entry.name.split("/"):
             raise ScenarioError(path, entry.line, f"'..' is not allowed in file name {entry.name}")
-    lines = archive.comment.splitlines()
+        if "\0" in entry.name:
+            raise ScenarioError(path, entry.line, "a file name cannot hold a NUL byte")
+    lines = txtar.lines(archive.comment)
     return Scenario(
         path=path,
         text=text,
@@ -130,27 +155,35 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
         config=config,
         steps=tuple(steps),
         files=files,
+        seed_override=seed,
     )
 
 
 def build_host(scenario: Scenario, state: str | None = None) -> Host:
-    """The default host (or a saved state) with the scenario's settings and files in place."""
+    """The default host (or a saved state) with the scenario's settings and files in place.
+
+    On a saved state only the settings the file names are applied: a state carries its own
+    seed, clock, mode and booleans."""
     config = scenario.config
     if state is None:
         host = Host(seed=config.seed, clock=config.clock, boot_time=config.boot_time)
     else:
         try:
             host = Host.from_json(state)
-        except SeclabError as error:
+        except RecursionError:
+            raise ScenarioError(scenario.path, 1, "cannot load state: nested too deeply") from None
+        except Exception as error:  # a state file is user input: any failure is its error
             raise ScenarioError(scenario.path, 1, f"cannot load state: {error}") from None
     if is_selinux_enabled(host.kernel):
-        security_setenforce(host.kernel, host.shell, config.enforcing)
+        if state is None or "enforcing" in config.explicit:
+            security_setenforce(host.kernel, host.shell, config.enforcing)
         for name, value in config.booleans:
             try:
                 set_boolean(host.kernel, name, value)
                 host.userspace.persistent_booleans[name] = value  # the host as configured
             except SeclabError as error:
-                raise ScenarioError(scenario.path, 1, f"scenario.toml: {error}") from None
+                line = config.line_of(name)
+                raise ScenarioError(scenario.path, line, f"scenario.toml: {error}") from None
     specs = dict(config.files)
     entries = {_host_path(e.name): e for e in scenario.files}
     for target in sorted(set(entries) | {_host_path(p) for p in specs}):
@@ -159,9 +192,18 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
         try:
             _place(host, target, entry.data if entry else "", spec)
         except (OSError, SeclabError) as error:
-            line = entry.line if entry else 1
-            raise ScenarioError(scenario.path, line, f"cannot create {target}: {error}") from None
+            line = entry.line if entry else spec.line or 1
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise ScenarioError(scenario.path, line, f"cannot create {target}: {reason}") from None
+        except _UnknownName as error:
+            raise ScenarioError(
+                scenario.path, spec.line or 1, f"scenario.toml: {target}: {error}"
+            ) from None
     return host
+
+
+class _UnknownName(Exception):
+    """An owner that is not in the host's ``/etc/passwd`` or ``/etc/group``."""
 
 
 def _host_path(name: str) -> str:
@@ -213,30 +255,143 @@ def _id(host: Host, database: str, name: str) -> int:
         return int(name)
     found = accounts.id_of(host.read_file(host.shell, database).decode(), name)
     if found is None:
-        raise ValueError(f"unknown user or group '{name}'")
+        kind = "user" if database == "/etc/passwd" else "group"
+        raise _UnknownName(f"no {kind} '{name}' in {database}")
     return found
 
 
-def run(scenario: Scenario, state: str | None = None) -> ScenarioResult:
-    """Run a scenario on a fresh host, or on ``state`` (JSON from ``lab state --json``)."""
+@attrs.define
+class _Progress:
+    """Where a run is, so a timeout can say which command it was on."""
+
+    path: str
+    line: int = 1
+    command: str = ""
+
+
+def run(
+    scenario: Scenario, state: str | None = None, *, timeout: float | None = None
+) -> ScenarioResult:
+    """Run a scenario on a fresh host, on ``state`` (JSON from ``lab state --json``), or
+    on the host its ``from`` scenario leaves; ``timeout`` bounds the wall-clock time."""
+    progress = _Progress(scenario.path)
+    try:
+        with deadline(timeout):
+            return _run(scenario, state, progress, ())
+    except ScenarioTimeout:
+        command = progress.command.split("\n", 1)[0]
+        where = f"{progress.path}:{progress.line}"
+        message = f"{where}: timed out after {timeout:g} s" + (f" on: {command}" if command else "")
+        return ScenarioResult(scenario, scenario.path, timeout=message)
+
+
+def _run(
+    scenario: Scenario, state: str | None, progress: _Progress, chain: tuple[str, ...]
+) -> ScenarioResult:
+    path = scenario.path
+    try:
+        if scenario.config.start_from is not None:
+            state = _state_from(scenario, state, progress, chain)
+    except ScenarioError as error:
+        return ScenarioResult(scenario, path, error=str(error))
+    return _run_on(scenario, state, progress)
+
+
+def _run_on(scenario: Scenario, state: str | None, progress: _Progress) -> ScenarioResult:
+    """Run the transcript on the default host or ``state``, ignoring ``from``."""
+    path = scenario.path
+    progress.path, progress.line, progress.command = path, 1, ""
     try:
         host = build_host(scenario, state)
     except ScenarioError as error:
-        return ScenarioResult(scenario, scenario.path, error=str(error))
+        return ScenarioResult(scenario, path, error=str(error))
+    except RecursionError:
+        return ScenarioResult(scenario, path, error=f"{path}:1: the host is nested too deeply")
+    except Exception as error:  # a model bug while setting up: this scenario's error
+        problem = f"internal error in the lab while setting up the host ({type(error).__name__})"
+        return ScenarioResult(scenario, path, error=f"{path}:1: {problem}")
     results = []
     for step in scenario.steps:
-        outcome = host.run(step.command)
-        actual = tuple(outcome.output.splitlines())
+        progress.path, progress.line, progress.command = path, step.line, step.command
+        try:
+            outcome = host.run(step.command)
+        except RecursionError:
+            problem = "the command is nested too deeply"
+            return ScenarioResult(scenario, path, error=f"{path}:{step.line}: {problem}")
+        except MemoryError:
+            problem = "the command ran out of memory"
+            return ScenarioResult(scenario, path, error=f"{path}:{step.line}: {problem}")
+        except Exception as error:  # a model bug: this scenario's error, not the run's end
+            problem = f"internal error in the lab ({type(error).__name__})"
+            return ScenarioResult(scenario, path, error=f"{path}:{step.line}: {problem}")
+        actual = tuple(txtar.lines(outcome.output))
         results.append(StepResult(step, actual, outcome.status))
-    return ScenarioResult(scenario, scenario.path, tuple(results), host=host)
+    return ScenarioResult(scenario, path, tuple(results), host=host)
 
 
-def run_path(path: str, *, seed: int | None = None, state: str | None = None) -> ScenarioResult:
+def setup(scenario: Scenario, state: str | None = None) -> Host:
+    """The host as it is before the transcript's first command (``seclab shell
+    --setup-only``): the default host, ``state``, or what the ``from`` chain leaves, with
+    this scenario's settings and files in place. Raises :class:`ScenarioError`."""
+    if scenario.config.start_from is not None:
+        with deadline(DEFAULT_TIMEOUT):
+            state = _state_from(scenario, state, _Progress(scenario.path), ())
+    return build_host(scenario, state)
+
+
+# Final states of ``from`` scenarios already run in this process, by file, text, seed and
+# starting state: a chain of N workshop steps runs each step once, not N times.
+_STATES: dict[tuple[str, str, int | None, str | None], str] = {}
+
+
+def _state_from(
+    scenario: Scenario, state: str | None, progress: _Progress, chain: tuple[str, ...]
+) -> str:
+    """The JSON state the scenario named by ``from`` leaves."""
+    config = scenario.config
+    assert config.start_from is not None
+    line = config.start_from_line
+    here = str(Path(scenario.path).resolve())
+    target = Path(scenario.path).parent / config.start_from
+    resolved = str(target.resolve())
+    if resolved in (*chain, here):
+        names = [Path(p).name for p in (*chain, here, resolved)]
+        raise ScenarioError(scenario.path, line, "'from' makes a cycle: " + " -> ".join(names))
+    if len(chain) >= MAX_CHAIN:
+        raise ScenarioError(scenario.path, line, f"'from' chain longer than {MAX_CHAIN}")
+    try:
+        previous = load(str(target), seed=scenario.seed_override)
+    except ScenarioError as error:
+        raise ScenarioError(scenario.path, line, f"from: {error}") from None
+    if previous.config.start_from is not None:
+        try:
+            state = _state_from(previous, state, progress, (*chain, here))
+        except ScenarioError as error:
+            raise ScenarioError(scenario.path, line, f"from: {error}") from None
+    digest = hashlib.sha256(state.encode()).hexdigest() if state is not None else None
+    key = (resolved, previous.text, scenario.seed_override, digest)
+    if key not in _STATES:
+        result = _run_on(previous, state, progress)
+        if result.host is None:
+            raise ScenarioError(scenario.path, line, f"from: {result.error}")
+        if len(_STATES) > 256:
+            _STATES.clear()
+        _STATES[key] = result.host.snapshot().to_json()
+    return _STATES[key]
+
+
+def run_path(
+    path: str,
+    *,
+    seed: int | None = None,
+    state: str | None = None,
+    timeout: float | None = None,
+) -> ScenarioResult:
     try:
         scenario = load(path, seed=seed)
     except ScenarioError as error:
         return ScenarioResult(None, path, error=str(error))
-    return run(scenario, state)
+    return run(scenario, state, timeout=timeout)
 
 
 # -- --update -----------------------------------------------------------------------------------
@@ -266,27 +421,31 @@ def _expected_lines(result: StepResult) -> list[str]:
     return out
 
 
-def render_updated(text: str, results: tuple[StepResult, ...]) -> str:
-    lines = text.splitlines(keepends=True)
-    newline = dict(enumerate(lines, start=1))
-    replaced: dict[int, list[str]] = {}
-    dropped: set[int] = set()
+def replacements(
+    lines: list[str], results: tuple[StepResult, ...]
+) -> list[tuple[int, int, list[str], list[str]]]:
+    """For each failing command, its expected-output lines (0-based ``start:end`` of
+    ``lines``) and what ``--update`` writes there instead."""
+    out = []
     for result in results:
         if result.passed:
             continue
-        step = result.step
-        first, last = step.command_end + 1, step.end_line
-        comments = [
-            newline[n].rstrip("\n")
-            for n in range(first, last + 1)
-            if not newline[n].startswith("  ") and newline[n].strip()
-        ]
-        dropped.update(range(first, last + 1))
-        replaced[step.command_end] = _expected_lines(result) + comments
-    out = []
-    for number, line in enumerate(lines, start=1):
-        if number not in dropped:
-            out.append(line)
-        if number in replaced:
-            out.extend(item + "\n" for item in replaced[number])
-    return "".join(out)
+        start, end = result.step.command_end, result.step.end_line
+        out.append((start, end, lines[start:end], _expected_lines(result)))
+    return out
+
+
+def _apply(lines: list[str], changes: list[tuple[int, int, list[str], list[str]]]) -> list[str]:
+    out: list[str] = []
+    done = 0
+    for start, end, _, new in changes:
+        out += lines[done:start]
+        out += new
+        done = end
+    return out + lines[done:]
+
+
+def render_updated(text: str, results: tuple[StepResult, ...]) -> str:
+    lines = txtar.lines(text)
+    out = _apply(lines, replacements(lines, results))
+    return "".join(line + "\n" for line in out)

@@ -3,12 +3,12 @@ matcher with ``(re)``, ``(glob)``, ``(esc)`` and ``[N]``."""
 
 from __future__ import annotations
 
-import codecs
 import re
 
 import attrs
 
 from simulator.errors import SeclabError
+from simulator.scenario.txtar import lines
 
 
 class TranscriptError(SeclabError):
@@ -34,7 +34,7 @@ class Expected:
         if self.kind == "glob":
             return re.fullmatch(glob_to_regex(self.text), actual, re.DOTALL) is not None
         if self.kind == "esc":
-            return codecs.decode(self.text, "unicode_escape") == actual
+            return decode_escapes(self.text) == actual
         return self.text == actual
 
     def source(self) -> str:
@@ -68,8 +68,20 @@ def glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
+def decode_escapes(text: str) -> str | None:
+    """The text of an ``(esc)`` line: Python's string escapes (``\\t``, ``\\x1b``,
+    ``\\u2192``); ``None`` when an escape is malformed (``\\N{bogus}``, a trailing ``\\``)."""
+    try:
+        return text.encode("ascii", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError:
+        return None
+
+
 _KEYWORD = re.compile(r"^(.*) \((re|glob|esc)\)$")
 _STATUS = re.compile(r"^\[(\d+)\]$")
+LINE_RULE = (
+    "(a transcript line is blank, a command '  $ ', a continuation '  > ', or output two spaces in)"
+)
 
 
 def parse_transcript(data: str, first_line: int) -> list[Step]:
@@ -101,16 +113,18 @@ def parse_transcript(data: str, first_line: int) -> list[Step]:
             )
         command = None
 
-    for offset, raw in enumerate(data.splitlines()):
+    for offset, raw in enumerate(lines(data)):
         number = first_line + offset
-        if not raw.startswith("  ") and raw != "  " and raw.strip() != "":
-            continue  # a comment
+        if raw.strip(" ") and not raw.startswith("  "):
+            raise TranscriptError(number, f"not a transcript line: {raw!r} {LINE_RULE}")
         body = raw[2:]
-        if raw.strip() == "":
+        if not raw.strip(" "):
             if command is not None:
                 expected.append(Expected("", "literal", number))
             continue
         if body.startswith("$ "):
+            if not body[2:].strip():
+                raise TranscriptError(number, "an empty command")
             finish()
             command, line_no, expected, status, status_line = [body[2:]], number, [], 0, None
             end = command_end = number
@@ -123,6 +137,8 @@ def parse_transcript(data: str, first_line: int) -> list[Step]:
             raise TranscriptError(number, "output line before any command")
         status_match = _STATUS.match(body)
         if status_match:
+            if len(status_match.group(1)) > 3 or int(status_match.group(1)) > 255:
+                raise TranscriptError(number, "an exit status is 0 to 255")
             status, status_line = int(status_match.group(1)), number
             end = number
             continue
@@ -134,11 +150,15 @@ def parse_transcript(data: str, first_line: int) -> list[Step]:
                     re.compile(keyword.group(1))
                 except re.error as error:
                     raise TranscriptError(number, f"bad (re) pattern: {error}") from None
+            if kind == "esc" and decode_escapes(keyword.group(1)) is None:
+                raise TranscriptError(number, f"bad (esc) line: {keyword.group(1)!r}")
             expected.append(Expected(keyword.group(1), kind, number))
         else:
             expected.append(Expected(body, "literal", number))
         end = number
     finish()
+    if not steps:
+        raise TranscriptError(first_line - 1, "the transcript has no command")
     return steps
 
 

@@ -31,8 +31,16 @@ class Archive:
         return next((e for e in self.entries if e.name == name), None)
 
 
+def lines(text: str) -> list[str]:
+    """The lines of ``text``, split at ``\\n`` only (a form feed, ``\\x1c`` or U+2028
+    inside a line is part of it, as for a terminal), without their newlines."""
+    parts = text.split("\n")
+    return parts[:-1] if parts[-1] == "" else parts
+
+
 def parse(text: str) -> Archive:
-    lines = text.splitlines(keepends=True)
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
     comment: list[str] = []
     entries: list[Entry] = []
     name: str | None = None

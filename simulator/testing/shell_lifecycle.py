@@ -49,7 +49,9 @@ _CONTEXT = re.compile(r"svirt_t:(s0:c\d+,c\d+)")
 class ShellLifecycle(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        skeleton = "".join(["x\n-- transcript --\n", *(f"-- {n} --\n{d}" for n, d in FILES)])
+        skeleton = "".join(
+            ["x\n-- transcript --\n  $ true\n", *(f"-- {n} --\n{d}" for n, d in FILES)]
+        )
         self.host: Host = build_host(load("<lifecycle>", skeleton))
         self.commands: list[str] = []
         self.original = {

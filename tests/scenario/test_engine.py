@@ -20,9 +20,7 @@ def test_txtar_markers_and_final_newline() -> None:
 
 
 def test_transcript_parsing() -> None:
-    steps = parse_transcript(
-        "  $ echo a\n  > b\n  a b\n\ncomment\n  $ false\n  [1]\n  \n", first_line=10
-    )
+    steps = parse_transcript("  $ echo a\n  > b\n  a b\n\n\n  $ false\n  [1]\n  \n", first_line=10)
     assert [(s.command, s.line, s.status) for s in steps] == [
         ("echo a\nb", 10, 0),
         ("false", 15, 1),
@@ -82,7 +80,80 @@ def _write(tmp_path: Path, body: str) -> str:
         ),
         ("t\n-- transcript --\n  $ echo\n  x (re)\n  [(bad (re)\n", ":5: bad (re) pattern"),
         ("t\n-- transcript --\n  orphan\n", ":3: output line before any command"),
-        ("t\n-- ../etc/x --\n-- transcript --\n", ":2: '..' is not allowed in file name ../etc/x"),
+        (
+            "t\n-- ../etc/x --\n-- transcript --\n  $ true\n",
+            ":2: '..' is not allowed in file name ../etc/x",
+        ),
+        ("t\n-- transcript --\n\n  \n", ":2: the transcript has no command"),
+        ("t\n-- transcript --\n  $ true\n  $  \n", ":4: an empty command"),
+        ("t\n-- a\0b --\n-- transcript --\n  $ true\n", ":2: a file name cannot hold a NUL byte"),
+        ("t\n-- transcript --\n $ echo a\n", ":3: not a transcript line: ' $ echo a'"),
+        ("t\n-- transcript --\n  $ true\n\t$ echo a\n", ":4: not a transcript line: '\\t$ echo a'"),
+        ("t\n-- transcript --\n  $ true\nnote\n", ":4: not a transcript line: 'note'"),
+        (
+            "t\n-- a --\nx\n-- transcript --\n  $ true\n-- a --\ny\n",
+            ":6: duplicate section '-- a --'",
+        ),
+        (
+            "t\n-- transcript --\n  $ true\n-- transcript --\n  $ false\n",
+            ":4: duplicate section '-- transcript --'",
+        ),
+        ("t\n-- transcript --\n  $ echo\n  \\N{bogus} (esc)\n", ":4: bad (esc) line"),
+        ("t\n-- transcript --\n  $ echo\n  x\\ (esc)\n", ":4: bad (esc) line"),
+        ("t\n-- transcript --\n  $ false\n  [256]\n", ":4: an exit status is 0 to 255"),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nowner = "nobodyx:nobodyx"\n'
+            "-- transcript --\n  $ true\n",
+            ":3: scenario.toml: /a: no user 'nobodyx' in /etc/passwd",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nowner = "root:nogroupx"\n'
+            "-- transcript --\n  $ true\n",
+            ":3: scenario.toml: /a: no group 'nogroupx' in /etc/group",
+        ),
+        (
+            "t\n-- scenario.toml --\nseed = -1\n-- transcript --\n",
+            ":3: scenario.toml: 'seed' must be",
+        ),
+        (
+            "t\n-- scenario.toml --\nclock = -1\n-- transcript --\n",
+            ":3: scenario.toml: 'clock' must",
+        ),
+        (
+            "t\n-- scenario.toml --\nboot_time = 1749031081\n-- transcript --\n",
+            ":3: scenario.toml: 'boot_time' must be from 1970 up to 'clock'",
+        ),
+        (
+            "t\n-- scenario.toml --\na = " + "[" * 3000 + "]" * 3000 + "\n-- transcript --\n",
+            ":3: scenario.toml: nested too deeply",
+        ),
+        (
+            "t\n-- scenario.toml --\n[booleans]\nvirt_use_nfs = true\nbogus_b = true\n"
+            "-- transcript --\n  $ true\n",
+            ":5: scenario.toml: unknown boolean 'bogus_b'",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nsize = -1\n-- transcript --\n',
+            ":4: scenario.toml: bad size -1 for /a",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nkind = "char"\nrdev = "4096:0"\n'
+            "-- transcript --\n",
+            ":5: scenario.toml: bad rdev '4096:0' for /a",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nimage = {format = 3}\n-- transcript --\n',
+            ":4: scenario.toml: image format of /a must be a string",
+        ),
+        (
+            't\n-- scenario.toml --\n[files."/a"]\nkind = "symlink"\ntarget = ""\n'
+            "-- transcript --\n  $ true\n",
+            ":3: cannot create /a: No such file or directory",
+        ),
+        (
+            "t\n-- transcript --\n  $ " + "if true; then " * 200 + "echo x" + "; fi" * 200 + "\n",
+            ":3: ",
+        ),
         ("t\n", ":1: missing '-- transcript --' entry"),
     ],
 )
@@ -97,7 +168,7 @@ def test_bad_scenarios_are_one_line_errors(tmp_path: Path, body: str, message: s
 def test_update_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     body = (
         "title\n-- transcript --\n  $ ls -Z /etc/passwd\n  wrong\n"
-        "comment kept\n  $ echo $((x))\n  $ date\n  Wed Jun  4 * (glob)\n  $ false\n"
+        "\n  $ echo $((x))\n  $ date\n  Wed Jun  4 * (glob)\n  $ false\n"
         "-- /root/f --\nkeep me\n"
     )
     path = _write(tmp_path, body)
@@ -105,7 +176,6 @@ def test_update_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     assert first.verdict == "FAIL"
     updated = first.updated_text()
     assert "  Wed Jun  4 * (glob)" in updated
-    assert "comment kept" in updated
     assert updated.endswith("-- /root/f --\nkeep me\n")
     Path(path).write_text(updated)
     second = run_path(path)
@@ -161,3 +231,23 @@ def test_from_state_continues_a_saved_host(tmp_path: Path) -> None:
     )
     assert run_path(str(second), state=state).passed
     assert not run_path(str(second)).passed
+
+
+def test_lines_split_at_newlines_only(tmp_path: Path) -> None:
+    """A form feed or U+2028 in output is part of the line (written as an (esc) line), and
+    a marker-like text after one in an embedded file is not a section."""
+    body = "t\n-- transcript --\n  $ printf 'a\\fb\\n'\n  $ cat f\n-- f --\nx\f-- g --\n\u2028y\n"
+    path = _write(tmp_path, body)
+    first = run_path(path)
+    assert [e.name for e in first.scenario.files] == ["f"] if first.scenario else False
+    updated = first.updated_text()
+    assert "  a\\x0cb (esc)\n" in updated
+    assert "  x\\x0c-- g -- (esc)\n" in updated
+    Path(path).write_text(updated)
+    assert run_path(path).passed
+
+
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.txtar"
+    path.write_bytes(b"t\n-- transcript --\n  $ echo \xff\n")
+    assert run_path(str(path)).error == f"{path}:3: not UTF-8: byte 0xff"
