@@ -24,13 +24,14 @@ from pathlib import Path
 import attrs
 import pytest
 
-from simulator.cli import PROMPT
 from simulator.scenario.runner import ScenarioResult, run_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]
 MARKER = re.compile(r"^<!-- seclab: (session|file|commands|scenario|python)(?: (\S+))? -->$")
-SESSION_LINE = re.compile(r"^( {2})?\$ |^" + re.escape(PROMPT))
+# RHEL's PS1 ``[\u@\h \W]\$ `` as seclab shell prints it (simulator/shell_repl.py).
+PROMPT = re.compile(r"^\[root@ol9-host [^\]/]+\]# ")
+SESSION_LINE = re.compile(r"^( {2})?\$ |" + PROMPT.pattern)
 
 
 @attrs.frozen
@@ -94,13 +95,13 @@ def _typed(block: Block) -> list[str]:
     """The block as ``$ command`` lines: an interactive session (the lab's prompt) starts
     with the ``seclab shell ... SCENARIO`` line that opened it, which names the scenario."""
     lines = list(block.lines)
-    if not any(line.startswith(PROMPT) for line in lines):
+    if not any(PROMPT.match(line) for line in lines):
         return lines
     opening = lines.pop(0)
     assert opening.startswith("$ seclab shell ") and opening.endswith(f" {block.source}"), (
         f"{block.where}: an interactive session starts with '$ seclab shell ... {block.source}'"
     )
-    return [f"$ {line[len(PROMPT) :]}" if line.startswith(PROMPT) else line for line in lines]
+    return [PROMPT.sub("$ ", line, count=1) for line in lines]
 
 
 def _without_output(text: str) -> list[str]:
