@@ -275,6 +275,21 @@ def test_timeouts_work_with_j(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert [r.verdict for r in reports] == ["TIMEOUT", "PASS"]
 
 
+def test_a_deadline_inside_another_keeps_the_outer_one() -> None:
+    from simulator.scenario.deadline import ScenarioTimeout, deadline
+
+    def nested() -> None:
+        with deadline(0.5):
+            with deadline(30):
+                pass
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                time.sleep(0.01)
+
+    with pytest.raises(ScenarioTimeout):
+        nested()
+
+
 def test_timeout_option_is_checked(capsys: pytest.CaptureFixture[str]) -> None:
     for bad in ("x", "-1", "nan", "inf"):
         with pytest.raises(SystemExit) as info:
