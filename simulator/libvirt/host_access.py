@@ -16,7 +16,7 @@ from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.selinux.state import SelinuxState
-from simulator.system.libselinux import selinux_state
+from simulator.system.libselinux import matchpathcon, selinux_state
 
 NO_XATTR_SUPPORT = (errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
 
@@ -125,11 +125,8 @@ class HostAccess:
             return False
 
     def matchpathcon(self, path: str, st_mode: int) -> str | None:
-        state = self.selinux
-        if state is None:
-            return None
         kind = next((k for k in Kind if k.format_bits == st_mode & 0o170000), Kind.REGULAR)
-        context = state.file_contexts.default_context(path, kind.selinux_class)
+        context = matchpathcon(self.kernel, path, kind.selinux_class)
         return None if context is None else str(context)
 
     def can_open_rw(self, path: str) -> None:

@@ -10,8 +10,9 @@ from simulator.kernel.process import Process
 from simulator.shell.accounts import lookup_user, user_names
 from simulator.shell.registry import CommandContext, command
 from simulator.system.profile import Service
+from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 
-PID_WIDTH = 7  # pid_max 4194304 on RHEL 9
+PID_WIDTH = get_profile(DEFAULT_PROFILE).ps_pid_width  # procps: from pid_max (4194304)
 
 
 def _row(columns: list[tuple[str, int, bool]]) -> str:
