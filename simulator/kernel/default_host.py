@@ -241,6 +241,7 @@ FILES: tuple[tuple[str, str, int, str, str, int | None], ...] = (
     ("/usr/sbin/auditd", "0:0", 0o755, "auditd_exec_t", "", 145912),
     ("/usr/lib/systemd/systemd", "0:0", 0o755, "init_exec_t", "", 96456),
     ("/usr/bin/bash", "0:0", 0o755, "shell_exec_t", "", 1390080),
+    ("/var/log/audit/audit.log", "0:0", 0o600, "auditd_log_t", "", None),
 )
 
 

@@ -11,6 +11,7 @@ import fnmatch
 
 import attrs
 
+from simulator import auditd
 from simulator.errors import NotModelled, SeclabError
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -159,7 +160,18 @@ class Shell:
             except OSError as error:
                 sink.append((STDERR, f"bash: {stdin_file}: {error.strerror}\n".encode()))
                 return 1
-        status = self.run_command(argv, stdin, local)
+        # ``NAME=value command``: the assignment is in the command's environment only.
+        saved = {name: self.vars.get(name) for name, _ in node.assignments}
+        for name, word in node.assignments:
+            self.vars[name] = self.expand_single(word, sink)
+        try:
+            status = self.run_command(argv, stdin, local)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    self.vars.pop(name, None)
+                else:
+                    self.vars[name] = value
         out_chunks: list[tuple[int, bytes]] = []
         for stream, data in local:
             if stream == STDERR:
@@ -211,6 +223,7 @@ class Shell:
         if handler is None:
             sink.append((STDERR, f"bash: {argv[0]}: command not found\n".encode()))
             return 127
+        auditd.flush(self.host)  # the daemon has written what the kernel sent it so far
         context = CommandContext(argv, stdin, self.host, self.proc, self, sink)
         try:
             return handler(context)
