@@ -210,9 +210,10 @@ def _shell(args: argparse.Namespace) -> int:
         if line.strip() == "exit":
             return 0
         if line.strip() == "help":
+            from simulator.shell.commands.lab import HELP
             from simulator.shell.registry import COMMANDS
 
-            sys.stdout.write("Commands: " + " ".join(sorted(COMMANDS)) + "\n")
+            sys.stdout.write(HELP + "Commands: " + " ".join(sorted(COMMANDS)) + "\n")
             continue
         result = host.run(line)
         sys.stdout.write(result.output)

@@ -54,6 +54,11 @@ PROGRAMS: dict[str, Program] = {
 OTHER_PROGRAM = Program("S", 0, 0)
 
 
+def cpu_seconds(proc: Process, now: int) -> int:
+    """The lab's CPU-time model: qemu's vCPU runs the guest, everything else is idle."""
+    return max(0, now - proc.start_time) * QEMU_CPU_PER_SECOND if proc.comm == "qemu-kvm" else 0
+
+
 @attrs.frozen
 class Column:
     """One ``format_array`` entry: header, width, justification, and how to print it."""
@@ -87,7 +92,7 @@ class Row:
 
     @property
     def cpu_seconds(self) -> int:
-        return self.elapsed * QEMU_CPU_PER_SECOND if self.proc.comm == "qemu-kvm" else 0
+        return cpu_seconds(self.proc, self.now)
 
     @property
     def kernel_thread(self) -> bool:

@@ -11,6 +11,7 @@ from simulator.errors import NotModelled
 from simulator.libvirt.daemon import Daemon, Domain
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_disk
 from simulator.libvirt.virerror import LibvirtError
+from simulator.shell.commands.procps import cpu_seconds
 from simulator.shell.registry import COMMANDS, CommandContext, command
 from simulator.shell.syntax import ShellSyntaxError, parse_script
 
@@ -279,6 +280,13 @@ def _domstate(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]
     return f"{domain.state}\n"
 
 
+def _cpu_time_row(ctx: CommandContext, domain: Domain) -> list[tuple[str, str]]:
+    """cmdDominfo: ``CPU time:`` with ``%.1lfs`` when the domain has used any (running)."""
+    proc = ctx.host.processes.get(domain.pid) if domain.active and domain.pid else None
+    used = cpu_seconds(proc, ctx.host.clock.now) if proc is not None else 0
+    return [("CPU time:", f"{used:.1f}s")] if used else []
+
+
 @handler("dominfo")
 def _dominfo(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
     domain = _domain(daemon, str(values["domain"]))
@@ -289,6 +297,7 @@ def _dominfo(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool])
         ("OS Type:", "hvm"),
         ("State:", domain.state),
         ("CPU(s):", "1"),
+        *_cpu_time_row(ctx, domain),
         ("Max memory:", "1048576 KiB"),
         ("Used memory:", "1048576 KiB"),
         ("Persistent:", "yes" if domain.persistent else "no"),
