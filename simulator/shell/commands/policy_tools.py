@@ -64,23 +64,21 @@ def _decisions(ctx: CommandContext, lsm: SelinuxLsm, text: str) -> list[tuple[st
 
 @command("audit2why")
 def audit2why_command(ctx: CommandContext) -> int:
-    lsm = selinux_lsm(ctx.host)
-    if lsm is None:
-        return 1
-    descriptions = {n: b.description for n, b in lsm.selinux.policy.booleans.items()}
-    for line, decision in _decisions(ctx, lsm, ctx.stdin.decode(errors="replace")):
-        ctx.out(f"{line}\n\n{audit2why(decision, descriptions)}\n")
-    return 0
+    """audit2why is audit2allow run as ``audit2allow -w`` (one script, two names)."""
+    return _audit2allow(ctx, why=True)
 
 
 @command("audit2allow")
 def audit2allow_command(ctx: CommandContext) -> int:
+    return _audit2allow(ctx, why=False)
+
+
+def _audit2allow(ctx: CommandContext, *, why: bool) -> int:
     lsm = selinux_lsm(ctx.host)
     if lsm is None:
         return 1
     module: str | None = None
     source: str | None = None  # None: standard input
-    why = False
     args = list(ctx.args)
     while args:
         arg = args.pop(0)

@@ -415,6 +415,10 @@ def _take(ctx: CommandContext, req: Request, name: str, value: str) -> None:
 
 def _columns(req: Request) -> list[tuple[str, Column]]:
     """sortformat.c: an explicit -o list wins; then -f; BSD ``u``; BSD; the SysV default."""
+    if req.formats and (req.full or req.label or req.bsd & {"u", "Z"}):
+        # process_sf_options(): "Conflicting format options." / "Can't use output
+        # modifiers with user-defined output" (their wording in 3.3.17 is not modelled)
+        raise NotModelled("ps -o together with -f, -Z, u or Z")
     if req.formats:
         names: list[tuple[str, str | None]] = list(req.formats)
     elif req.full:
