@@ -136,7 +136,9 @@ def _fields_text(kind: str, body: str, event: AuditEvent) -> str:
     return " ".join(out)
 
 
-def format_details(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert) -> str:
+def format_details(
+    local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert, host: str = HOSTNAME
+) -> str:
     """signature.py ``format_details()``: Additional Information, then the event's records
     as setroubleshootd keeps them (avc_audit.py ``feed`` keeps AVC and SYSCALL, not
     PROCTITLE), then the hash. ``audit2allow`` is never appended: the code tests
@@ -150,7 +152,7 @@ def format_details(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Aler
         ("Source", avc.comm),
         ("Source Path", event.syscall.exe if event.syscall else avc.comm),
         ("Port", "<Unknown>"),
-        ("Host", HOSTNAME),
+        ("Host", host),
         ("Source RPM Packages", ""),
         ("Target RPM Packages", ""),
         ("SELinux Policy RPM", POLICY_RPM),
@@ -179,9 +181,12 @@ def format_details(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Aler
     return text + "\n"
 
 
-def report(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert) -> str:
+def report(
+    local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert, host: str = HOSTNAME
+) -> str:
     """What sealert prints of one alert: ``print format_text()``, ``print format_details()``."""
-    return format_text(alert) + "\n" + format_details(local_id, event, avc, alert) + "\n"
+    details = format_details(local_id, event, avc, alert, host)
+    return format_text(alert) + "\n" + details + "\n"
 
 
 @command("sealert")
@@ -217,5 +222,6 @@ def _analyze(ctx: CommandContext, path: str) -> int:
     alerts = [a for a in _alerts(ctx) if a[1].serial in serials]
     ctx.out(f"\nfound {len(alerts)} alerts in {path}\n")
     for alert in alerts:
-        ctx.out("-" * 80 + "\n\n" + report(*alert))
+        # A log file's records carry no node=, so the signature's host is unknown.
+        ctx.out("-" * 80 + "\n\n" + report(*alert, host="<Unknown>"))
     return 0
