@@ -13,6 +13,7 @@ from simulator.shell.accounts import group_names, user_names
 from simulator.shell.registry import CommandContext, command
 
 USAGE = "usage: ausearch [options]\n"
+AUDIT_LOG = "/var/log/audit/audit.log"
 OPEN_FLAGS = (
     (os.O_CREAT, "O_CREAT"),
     (os.O_EXCL, "O_EXCL"),
@@ -246,12 +247,11 @@ def ausearch(ctx: CommandContext) -> int:
     if success is not None and success not in ("yes", "no"):
         ctx.err("Success must be 'yes' or 'no'.\n")
         return 1
-    source = ctx.host.audit.events
-    if "file" in values:
-        read = log_events(ctx, values["file"], "ausearch -if")
-        if read is None:
-            return 1
-        source = read
+    # Without -if, ausearch reads auditd's log (auditd.conf log_file), as the caller.
+    read = log_events(ctx, values.get("file", AUDIT_LOG), "ausearch")
+    if read is None:
+        return 1
+    source = read
     matches = []
     for event in source:
         kinds = [kind for kind, _ in event.records()]
@@ -297,7 +297,7 @@ def aureport(ctx: CommandContext) -> int:
     """``aureport -a``/``--avc`` (audit 3.x aureport-output.c: print_title_detailed and
     print_per_event_item); the input is the log file, as aureport reads it."""
     args = list(ctx.args)
-    path = "/var/log/audit/audit.log"
+    path = AUDIT_LOG
     avc = False
     while args:
         arg = args.pop(0)
