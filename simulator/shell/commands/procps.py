@@ -49,6 +49,7 @@ PROGRAMS: dict[str, Program] = {
     "/usr/sbin/virtqemud": Program("Ssl", 1_437_876, 42_592),
     "/usr/libexec/qemu-kvm": Program("Sl", 5_396_084, 1_109_532),
     "/usr/bin/bash": Program("Ss", 224_820, 5_632),
+    "/usr/bin/ps": Program("R+", 225_652, 3_516),
     "": Program("S", 0, 0),  # kernel threads
 }
 OTHER_PROGRAM = Program("S", 0, 0)
