@@ -399,9 +399,9 @@ def _detach_device(ctx: CommandContext, daemon: Daemon, values: dict[str, str | 
     return "Device detached successfully\n"
 
 
-# vsh.c vshEditFile: an EDITOR made of these characters runs directly, anything else
-# through ``sh -c "EDITOR FILE"``.
-EDITOR_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:@/")
+# vsh.c vshEditFile runs "EDITOR FILE" (directly, or through sh -c when EDITOR holds blanks or
+# shell characters); the lab runs it as a command line of its own shell.
+EDITING_MARK = "__SECLAB_VIRSH_EDITING"  # set while an editor runs (no nested edits)
 
 
 @handler("edit")
@@ -411,6 +411,8 @@ def _edit(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) ->
     domain = _domain(daemon, str(values["domain"]))
     editor = ctx.shell.vars.get("VISUAL") or ctx.shell.vars.get("EDITOR") or "vi"
     first = editor.split()[0] if editor.split() else ""
+    if ctx.shell.vars.get(EDITING_MARK):  # an editor that runs virsh edit would never end
+        raise NotModelled("virsh edit run from the editor of another virsh edit")
     if first not in COMMANDS:  # vi, the default, is interactive: no lab command
         raise NotModelled(f"virsh edit with the editor '{editor}' (set EDITOR to a lab command)")
     before = format_domain(domain.definition, inactive=True)
@@ -420,6 +422,7 @@ def _edit(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) ->
     except ShellSyntaxError:
         raise NotModelled(f"virsh edit with the editor '{editor}'") from None
     ctx.host.write_file(ctx.proc, path, before.encode(), mode=0o600)
+    ctx.shell.vars[EDITING_MARK] = "1"
     try:
         sink: list[tuple[int, bytes]] = []
         status = ctx.shell.execute(node, b"", sink) if node is not None else 0
@@ -427,6 +430,7 @@ def _edit(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) ->
             (ctx.out if stream == 1 else ctx.err)(data)
         after = ctx.host.read_file(ctx.proc, path).decode(errors="replace")
     finally:
+        ctx.shell.vars.pop(EDITING_MARK, None)
         ctx.host.unlink(ctx.proc, path)
     if status != 0:
         raise NotModelled(f"virsh edit when the editor fails (exit {status})")
