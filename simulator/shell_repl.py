@@ -149,7 +149,9 @@ def run_session(
             continue
         lines = []
         if interactive and text.strip() == "help":
-            stdout.write("Commands: " + " ".join(sorted(COMMANDS)) + "\n")
+            from simulator.shell.commands.lab import HELP
+
+            stdout.write(HELP + "Commands: " + " ".join(sorted(COMMANDS)) + "\n")
             continue
         try:
             _show(host, text, stdout, stderr)

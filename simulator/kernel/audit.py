@@ -149,6 +149,7 @@ class AuditLog:
     events: list[AuditEvent] = attrs.field(factory=list)
     kernel_log: list[str] = attrs.field(factory=list)
     daemon_pid: int | None = None
+    written: int = 0  # events auditd has appended to /var/log/audit/audit.log
 
     def record(self, event: AuditEvent) -> None:
         if self.daemon_pid is not None:
@@ -165,6 +166,7 @@ class AuditLog:
             events=[_event_from_dict(e) for e in data["events"]],
             kernel_log=list(data["kernel_log"]),
             daemon_pid=data["daemon_pid"],
+            written=data.get("written", 0),
         )
 
 

@@ -399,6 +399,13 @@ TYPE_TRANSITIONS: tuple[TypeTransition, ...] = (
         TypeTransition("unconfined_t", "tmp_t", c, "user_tmp_t")
         for c in ("file", "dir", "lnk_file", "sock_file", "fifo_file")
     ),
+    # unconfined.te: userdom_user_home_dir_filetrans_user_home_content(unconfined_t,
+    # { dir file lnk_file fifo_file sock_file }): a new entry of a home directory is
+    # user_home_t, the directory itself stays user_home_dir_t.
+    *(
+        TypeTransition("unconfined_t", "user_home_dir_t", c, "user_home_t")
+        for c in ("file", "dir", "lnk_file", "sock_file", "fifo_file")
+    ),
     TypeTransition("svirt_t", "tmp_t", "file", "svirt_tmp_t"),
     TypeTransition("svirt_t", "user_tmp_t", "file", "svirt_tmp_t"),
 )

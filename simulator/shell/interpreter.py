@@ -48,6 +48,7 @@ from simulator.shell.syntax import (
     Word,
     parse,
 )
+from simulator.system import auditd
 
 NOT_MODELLED_STATUS = 3  # spec README, fidelity rule 4
 INTERNAL_ERROR_STATUS = 70
@@ -501,6 +502,7 @@ class Shell:
 
         if name not in BUILTINS:
             self.hashed.add(name)
+        auditd.flush(self.host)  # the daemon has written what the kernel sent it so far
         context = CommandContext(argv, stdin, self.host, self.proc, self, sink)
         saved_stdin, self.stdin = self.stdin, stdin
         try:

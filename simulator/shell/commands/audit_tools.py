@@ -1,16 +1,19 @@
-"""ausearch (audit 3.x; formats: selinux-policy.md 4.2 to 4.5)."""
+"""ausearch and aureport (audit 3.x; formats: selinux-policy.md 4.2 to 4.5)."""
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import time
 
+from simulator.errors import NotModelled
 from simulator.kernel.audit import AuditEvent
 from simulator.shell.accounts import group_names, user_names
 from simulator.shell.registry import CommandContext, command
 
 USAGE = "usage: ausearch [options]\n"
+AUDIT_LOG = "/var/log/audit/audit.log"
 OPEN_FLAGS = (
     (os.O_CREAT, "O_CREAT"),
     (os.O_EXCL, "O_EXCL"),
@@ -148,68 +151,184 @@ def _start_time(ctx: CommandContext, keyword: str) -> int | None:
     return None
 
 
+RECORD_TYPES = frozenset({"AVC", "USER_AVC", "SYSCALL", "PROCTITLE", "CWD", "PATH", "ALL"})
+VALUE_OPTIONS = {
+    "-m": "types",
+    "--message": "types",
+    "-c": "comm",
+    "--comm": "comm",
+    "-x": "exe",
+    "--executable": "exe",
+    "-p": "pid",
+    "--pid": "pid",
+    "-ts": "start",
+    "--start": "start",
+    "-te": "end",
+    "--end": "end",
+    "-sv": "success",
+    "--success": "success",
+    "-if": "file",
+    "--input": "file",
+}
+
+
+def log_events(ctx: CommandContext, path: str, tool: str) -> list[AuditEvent] | None:
+    """The events an audit log file holds, read as the caller; None (after the tool's
+    error) when it cannot be read. Lines the lab did not write are not modelled."""
+    try:
+        text = ctx.host.read_file(ctx.proc, path).decode(errors="replace")
+    except OSError as error:
+        ctx.err(f"Error opening {path} ({error.strerror})\n")
+        return None
+    groups: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        match = re.search(r"msg=(audit\([0-9]+\.[0-9]+:[0-9]+\)):", line)
+        if match is None:
+            raise NotModelled(f"{tool} on a log line the lab did not write: {line[:60]!r}")
+        groups.setdefault(match.group(1), []).append(line)
+    known = {event.stamp: event for event in ctx.host.audit.events}
+    out = []
+    for stamp, lines in groups.items():
+        event = known.get(stamp)
+        if event is None or event.raw_lines() != lines:
+            raise NotModelled(f"{tool} on records the lab did not write ({stamp})")
+        out.append(event)
+    return out
+
+
+def _end_time(ctx: CommandContext, keyword: str) -> int | None:
+    if keyword == "now":
+        return ctx.host.clock.now
+    if keyword == "recent":
+        return ctx.host.clock.now - 600
+    parts = keyword.split(":")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return _start_time(ctx, keyword)
+    return None
+
+
 @command("ausearch")
 def ausearch(ctx: CommandContext) -> int:
     args = list(ctx.args)
-    types: list[str] | None = None
-    comm: str | None = None
-    pid: int | None = None
-    start: int | None = None
-    raw = interpret = False
+    values: dict[str, str] = {}
+    report = "default"  # --raw and -i: the last one given wins (ausearch-options.c)
     while args:
         arg = args.pop(0)
-        if arg in ("-m", "--message", "-c", "--comm", "-p", "--pid", "-ts", "--start"):
+        if arg in VALUE_OPTIONS:
             if not args:
                 ctx.err(f"Argument is required for {arg}\n")
                 return 1
-            value = args.pop(0)
-            if arg in ("-m", "--message"):
-                types = [t.upper() for t in value.split(",")]
-            elif arg in ("-c", "--comm"):
-                comm = value
-            elif arg in ("-p", "--pid"):
-                if not value.isdigit():
-                    ctx.err(f"Illegal pid {value}\n")
-                    return 1
-                pid = int(value)
-            else:
-                start = _start_time(ctx, value)
-                if start is None:
-                    ctx.err(
-                        f"Invalid start time ({value}). Hour, Minute, and Second are required.\n"
-                    )
-                    return 1
+            values[VALUE_OPTIONS[arg]] = args.pop(0)
         elif arg in ("-i", "--interpret"):
-            interpret = True
-        elif arg == "--raw":
-            raw = True
+            report = "interpret"
+        elif arg in ("-r", "--raw"):
+            report = "raw"
         else:
-            ctx.err(f"{arg} is an unsupported option\n")
+            raise NotModelled(f"ausearch {arg}")
+    types = [t.upper() for t in values["types"].split(",")] if "types" in values else None
+    if types is not None and not set(types) <= RECORD_TYPES:
+        raise NotModelled(f"ausearch -m {values['types']}")
+    pid: int | None = None
+    if "pid" in values:
+        if not values["pid"].isdigit():
+            ctx.err(f"Illegal pid {values['pid']}\n")
             return 1
+        pid = int(values["pid"])
+    start = end = None
+    if "start" in values:
+        start = _start_time(ctx, values["start"])
+        if start is None:
+            raise NotModelled(f"ausearch -ts {values['start']}")
+    if "end" in values:
+        end = _end_time(ctx, values["end"])
+        if end is None:
+            raise NotModelled(f"ausearch -te {values['end']}")
+    success = values.get("success")
+    if success is not None and success not in ("yes", "no"):
+        ctx.err("Success must be 'yes' or 'no'.\n")
+        return 1
+    # Without -if, ausearch reads auditd's log (auditd.conf log_file), as the caller.
+    read = log_events(ctx, values.get("file", AUDIT_LOG), "ausearch")
+    if read is None:
+        return 1
+    source = read
     matches = []
-    for event in ctx.host.audit.events:
+    for event in source:
         kinds = [kind for kind, _ in event.records()]
-        if types is not None and not any(k in types for k in kinds):
+        if types is not None and "ALL" not in types and not any(k in types for k in kinds):
             continue
         comms = [a.comm for a in event.avcs] + ([event.syscall.comm] if event.syscall else [])
-        if comm is not None and not any(comm in c for c in comms):
+        if "comm" in values and not any(values["comm"] in c for c in comms):
+            continue
+        if "exe" in values and (event.syscall is None or values["exe"] not in event.syscall.exe):
             continue
         pids = [a.pid for a in event.avcs] + ([event.syscall.pid] if event.syscall else [])
         if pid is not None and pid not in pids:
             continue
+        if success is not None and (
+            event.syscall is None or event.syscall.success != (success == "yes")
+        ):
+            continue
         if start is not None and event.seconds < start:
+            continue
+        if end is not None and event.seconds > end:
             continue
         matches.append(event)
     if not matches:
-        if not raw:
+        if report != "raw":
             ctx.err("<no matches>\n")
         return 1
     for event in matches:
-        if raw:
+        if report == "raw":
             ctx.out("".join(line + "\n" for line in event.raw_lines()))
-        elif interpret:
+        elif report == "interpret":
             ctx.out("----\n" + "".join(line + "\n" for line in _interpret(ctx, event)))
         else:
             ctx.out(f"----\ntime->{_ctime(event.seconds)}\n")
             ctx.out("".join(line + "\n" for line in reversed(event.raw_lines())))
+    return 0
+
+
+AUREPORT_RULE = "=" * 63
+
+
+@command("aureport")
+def aureport(ctx: CommandContext) -> int:
+    """``aureport -a``/``--avc`` (audit 3.x aureport-output.c: print_title_detailed and
+    print_per_event_item); the input is the log file, as aureport reads it."""
+    args = list(ctx.args)
+    path = AUDIT_LOG
+    avc = False
+    while args:
+        arg = args.pop(0)
+        if arg in ("-a", "--avc"):
+            avc = True
+        elif arg in ("-if", "--input") and args:
+            path = args.pop(0)
+        else:
+            raise NotModelled(f"aureport {arg}")
+    if not avc:
+        raise NotModelled("aureport without -a (only the AVC report is modelled)")
+    events = log_events(ctx, path, "aureport")
+    if events is None:
+        return 1
+    ctx.out(
+        f"\nAVC Report\n{AUREPORT_RULE}\n"
+        "# date time comm subj syscall class permission obj result event\n"
+        f"{AUREPORT_RULE}\n"
+    )
+    item = 0
+    for event in events:
+        date = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(event.seconds))  # "%x %T"
+        comm = event.syscall.comm if event.syscall else (event.avcs[0].comm if event.avcs else "?")
+        number = event.syscall.number if event.syscall else 0
+        for record in event.avcs:
+            item += 1
+            ctx.out(
+                f"{item}. {date} {comm} {record.scontext} {number} {record.tclass} "
+                f"{' '.join(record.perms)} {record.tcontext} "
+                f"{'granted' if record.granted else 'denied'} {event.serial}\n"
+            )
+    if item == 0:
+        ctx.out("<no events of interest were found>\n\n")
     return 0

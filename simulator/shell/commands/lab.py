@@ -7,10 +7,35 @@ import time
 from simulator.errors import SeclabError
 from simulator.shell.registry import CommandContext, command
 
-USAGE = (
-    "usage: lab fault add SYSCALL PATH ERRNO [--times N] [--ns PID] | lab fault add step NAME | "
-    "lab fault list | lab fault list-steps | "
-    "lab fault clear | lab clock | lab seed | lab state [--json] | lab trace [--since N]\n"
+USAGE = """\
+usage: lab COMMAND [ARG]...
+  lab explain [SERIAL]     why the last (or that audit serial's) denial happened, and the fix
+  lab state [--json]       labels, owners and libvirt xattrs of the host (--json: everything)
+  lab clock                the virtual time, and when the host booted
+  lab seed                 the seed of the host's random source (MCS labels); set it in
+                           scenario.toml or with seclab run --seed, not here
+  lab trace [--since N]    libvirt's security-driver calls, oldest first
+  lab fault add SYSCALL PATH ERRNO [--times N] [--ns PID]
+                           the next N SYSCALL calls on PATH fail with ERRNO
+  lab fault add step NAME  the daemon dies at a named point of an operation
+  lab fault list | list-steps | clear
+"""
+HELP = (
+    """\
+This is a lab host (Oracle Linux 9 with libvirt): nothing here touches a real machine.
+You are root in a bash-like shell; files, processes, SELinux and libvirt are a model.
+Commands print what the real tools print on RHEL 9. What the lab does not model says so:
+"seclab: not modelled: ..." with exit status 3, and nothing changes.
+The clock is virtual: every command line moves it on by one second (sleep N by N).
+
+Try:  virsh define FILE; virsh start NAME; ls -Z; getfattr -d -m- FILE; ps -eZ;
+      ausearch -m avc -i; journalctl -t setroubleshoot; sealert -l ID
+The lab's own commands:
+"""
+    + USAGE.split("\n", 1)[1]
+    + """\
+Type exit (or press Ctrl-D) to leave.
+"""
 )
 
 

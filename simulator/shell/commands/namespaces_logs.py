@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.errors import NotModelled
 from simulator.shell.accounts import user_names
 from simulator.shell.registry import CommandContext, command
 
@@ -73,16 +74,21 @@ def lsns(ctx: CommandContext) -> int:
 
 @command("journalctl")
 def journalctl(ctx: CommandContext) -> int:
+    """``journalctl -t setroubleshoot`` and ``-u virtqemud``; nothing else is modelled."""
     from simulator.shell.commands.setroubleshoot_tools import journal_lines, stamp
 
     args = ctx.args
-    if args[:2] == ["-t", "setroubleshoot"]:
-        ctx.out("".join(line + "\n" for line in journal_lines(ctx)))
-        return 0
-    if args[:2] in (["-u", "virtqemud"], ["-u", "libvirtd"]):
+    if args in (["-t", "setroubleshoot"], ["--identifier=setroubleshoot"]):
+        lines = journal_lines(ctx)
+    elif args in (["-u", "virtqemud"], ["-u", "libvirtd"], ["-u", "virtqemud.service"]):
         daemon = ctx.machine.libvirt
-        for when, level, text in daemon.log.messages:
-            ctx.out(f"{stamp(when)} ol9-host virtqemud[{daemon.pid}]: {level} : {text}\n")
-        return 0
-    ctx.err("journalctl: only -t setroubleshoot and -u virtqemud are modelled\n")
-    return 1
+        lines = [
+            f"{stamp(when)} ol9-host virtqemud[{daemon.pid}]: {level} : {text}"
+            for when, level, text in daemon.log.messages
+        ]
+    else:
+        shown = " ".join(["journalctl", *args])
+        raise NotModelled(f"{shown} (the lab has -t setroubleshoot and -u virtqemud)")
+    # logs-show.c: a query that matches nothing prints "-- No entries --".
+    ctx.out("".join(line + "\n" for line in lines) if lines else "-- No entries --\n")
+    return 0

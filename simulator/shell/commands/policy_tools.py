@@ -5,9 +5,10 @@ from __future__ import annotations
 import posixpath
 from typing import Protocol
 
-from simulator.errors import SeclabError
+from simulator.errors import NotModelled, SeclabError
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm
+from simulator.libvirt.daemon import Daemon
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.decision import Decision, decide
 from simulator.selinux.explain import audit2allow, audit2why, explain, parse_avcs
@@ -16,6 +17,14 @@ from simulator.shell.host_views import selinux_lsm
 from simulator.shell.registry import CommandContext, command
 
 PP_HEADER = "seclab policy package 1\n"
+AUDIT_LOG = "/var/log/audit/audit.log"
+# Real audit2allow options the lab does not model (policycoreutils audit2allow's optparse).
+AUDIT2ALLOW_UNMODELLED = frozenset(
+    {"-b", "--boot", "-d", "--dmesg", "-D", "--dontaudit", "-e", "--explain", "-h", "--help"}
+    | {"-l", "--lastreload", "-m", "--module", "-o", "--output", "-p", "--policy"}
+    | {"-r", "--requires", "-R", "--reference", "-N", "--noreference", "-t", "--type"}
+    | {"-v", "--verbose", "-x", "--xperms", "-C", "--cil"}
+)
 
 
 class _Avc(Protocol):
@@ -55,30 +64,53 @@ def _decisions(ctx: CommandContext, lsm: SelinuxLsm, text: str) -> list[tuple[st
 
 @command("audit2why")
 def audit2why_command(ctx: CommandContext) -> int:
-    lsm = selinux_lsm(ctx.host)
-    if lsm is None:
-        return 1
-    descriptions = {n: b.description for n, b in lsm.selinux.policy.booleans.items()}
-    for line, decision in _decisions(ctx, lsm, ctx.stdin.decode(errors="replace")):
-        ctx.out(f"{line}\n\n{audit2why(decision, descriptions)}\n")
-    return 0
+    """audit2why is audit2allow run as ``audit2allow -w`` (one script, two names)."""
+    return _audit2allow(ctx, why=True)
 
 
 @command("audit2allow")
 def audit2allow_command(ctx: CommandContext) -> int:
+    return _audit2allow(ctx, why=False)
+
+
+def _audit2allow(ctx: CommandContext, *, why: bool) -> int:
     lsm = selinux_lsm(ctx.host)
     if lsm is None:
         return 1
     module: str | None = None
+    source: str | None = None  # None: standard input
     args = list(ctx.args)
     while args:
         arg = args.pop(0)
         if arg == "-M" and args:
             module = args.pop(0)
+        elif arg in ("-a", "--all"):
+            source = AUDIT_LOG
+        elif arg in ("-i", "--input") and args:
+            source = args.pop(0)
+        elif arg in ("-w", "--why"):
+            why = True
+        elif arg in AUDIT2ALLOW_UNMODELLED:
+            raise NotModelled(f"audit2allow {arg}")
         else:
             ctx.err(f"audit2allow: error: no such option: {arg}\n")
             return 2
-    decisions = [d for _, d in _decisions(ctx, lsm, ctx.stdin.decode(errors="replace")) if d.denied]
+    text_in = ctx.stdin.decode(errors="replace")
+    if source is not None:
+        try:
+            text_in = ctx.host.read_file(ctx.proc, source).decode(errors="replace")
+        except OSError as error:
+            # audit2allow errorExit(): the program path, then str() of the IOError
+            ctx.err(f"/usr/bin/audit2allow: [Errno {error.errno}] {error.strerror}: '{source}'\n")
+            return 1
+    if why:  # audit2allow -w is audit2why: the same script, the same output
+        if module is not None:
+            raise NotModelled("audit2allow -w with -M")
+        descriptions = {n: b.description for n, b in lsm.selinux.policy.booleans.items()}
+        for line, decision in _decisions(ctx, lsm, text_in):
+            ctx.out(f"{line}\n\n{audit2why(decision, descriptions)}\n")
+        return 0
+    decisions = [d for _, d in _decisions(ctx, lsm, text_in) if d.denied]
     text = audit2allow(decisions) if decisions else ""
     if module is None:
         ctx.out(text)
@@ -146,17 +178,22 @@ def semodule(ctx: CommandContext) -> int:
 
 
 def explanations(host: Kernel) -> list[str]:
-    """``lab explain`` for every denial on the host, oldest first (for handouts)."""
+    """``lab explain`` for every denial on the host, oldest first (for handouts), with the
+    same ``libvirt:`` and ``fix:`` lines the command prints."""
     lsm = selinux_lsm(host)
     if lsm is None:
         return []
+    daemon = getattr(host, "libvirt", None)  # a bare kernel has no libvirt
     out = []
     for event in host.audit.events:
         for avc in event.avcs:
             decision = _decide(lsm, avc)
             what = avc.path or avc.name or "?"
+            story = libvirt_story(daemon, avc.pid, what, decision)
             out.append(
-                f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n" + explain(decision)
+                f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n"
+                + explain(decision)
+                + ("\n" + "".join(line + "\n" for line in story) if story else "")
             )
     return out
 
@@ -183,19 +220,18 @@ def explain_command(ctx: CommandContext, args: list[str]) -> int:
         what = avc.path or avc.name or "?"
         ctx.out(f"audit({event.serial}): {avc.comm} (pid {avc.pid}) on {what}\n")
         ctx.out(explain(decision))
-        story = libvirt_story(ctx, avc.pid, what, decision)
+        story = libvirt_story(ctx.machine.libvirt, avc.pid, what, decision)
         if story:
             ctx.out("\n" + "".join(line + "\n" for line in story))
     return 0
 
 
-def libvirt_story(ctx: CommandContext, pid: int, target: str, decision: Decision) -> list[str]:
+def libvirt_story(daemon: Daemon | None, pid: int, target: str, decision: Decision) -> list[str]:
     """What label libvirt set on the denied file and why (libvirt.md 3.3, 3.4), and the fix."""
 
     lines: list[str] = []
-    daemon = ctx.machine.libvirt
-    live = daemon.launched.get(pid)
-    manager = daemon.manager
+    live = daemon.launched.get(pid) if isinstance(daemon, Daemon) else None
+    manager = daemon.manager if isinstance(daemon, Daemon) else None
     disk = None
     if live is not None:
         disk = next(

@@ -1,4 +1,4 @@
-"""Processes and services: ps, pidof, kill, systemctl, reboot (commands.md 6)."""
+"""Processes and services: pidof, kill, systemctl, reboot (ps is in procps.py)."""
 
 from __future__ import annotations
 
@@ -6,122 +6,8 @@ import time
 
 from simulator.errors import NotModelled
 from simulator.kernel.calls_process import SIGKILL, SIGTERM
-from simulator.kernel.process import Process
-from simulator.shell.accounts import lookup_user, user_names
 from simulator.shell.registry import CommandContext, command
 from simulator.system.profile import Service
-from simulator.system.profiles import DEFAULT_PROFILE, get_profile
-
-PID_WIDTH = get_profile(DEFAULT_PROFILE).ps_pid_width  # procps: from pid_max (4194304)
-
-
-def _row(columns: list[tuple[str, int, bool]]) -> str:
-    """procps' layout: each column's width, right or left aligned, overflow absorbed."""
-    correct = actual = 0
-    dospace = 0
-    out = []
-    for text, width, right in columns:
-        leftpad = max(0, width - len(text)) if right else 0
-        space = correct - actual + leftpad
-        if space < 1:
-            space = dospace
-        out.append(" " * space + text)
-        actual += space + len(text)
-        correct += width + 1
-        dospace = 1
-    return "".join(out) + "\n"
-
-
-def _cpu_time(proc: Process, now: int) -> str:
-    del proc, now
-    return "00:00:00"
-
-
-@command("ps")
-def ps(ctx: CommandContext) -> int:
-    args = list(ctx.args)
-    label = full = everyone = False
-    user: int | None = None
-    pids: list[int] = []
-    fields: list[str] | None = None
-    while args:
-        arg = args.pop(0)
-        if arg in ("-u", "-p", "-o") and args:
-            value = args.pop(0)
-            if arg == "-u":
-                user = lookup_user(ctx, value)
-                if user is None:
-                    ctx.err(
-                        "error: user name does not exist\n\nUsage:\n ps [options]\n\n"
-                        " Try 'ps --help <simple|list|output|threads|misc|all>'\n"
-                        "  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\n"
-                        "For more details see ps(1).\n"
-                    )
-                    return 1
-            elif arg == "-p":
-                pids.extend(int(p) for p in value.split(",") if p.isdigit())
-            else:
-                fields = value.split(",")
-            continue
-        if arg.startswith("-"):
-            label |= "Z" in arg
-            full |= "f" in arg
-            everyone |= "e" in arg or "A" in arg
-    procs = [ctx.host.processes[p] for p in sorted(ctx.host.processes)]
-    if user is not None:
-        procs = [p for p in procs if p.uid == user]
-    if pids:
-        procs = [p for p in procs if p.pid in pids]
-    if not everyone and user is None and not pids:
-        procs = [p for p in procs if p.tty == ctx.proc.tty]
-    names = user_names(ctx)
-    columns: list[tuple[str, str, int, bool]] = []
-    if fields is not None:
-        table = {
-            "pid": ("PID", PID_WIDTH, True),
-            "comm": ("COMMAND", 15, False),
-            "label": ("LABEL", 31, False),
-            "user": ("USER", 8, False),
-            "args": ("COMMAND", 0, False),
-        }
-        columns = [(f, *table.get(f, (f.upper(), 8, False))) for f in fields]
-    else:
-        if label:
-            columns.append(("label", "LABEL", 31, False))
-        if full:
-            columns += [
-                ("user", "UID", 8, False),
-                ("pid", "PID", PID_WIDTH, True),
-                ("ppid", "PPID", PID_WIDTH, True),
-                ("c", "C", 2, True),
-                ("stime", "STIME", 5, False),
-            ]
-        else:
-            columns.append(("pid", "PID", PID_WIDTH, True))
-        columns += [
-            ("tty", "TTY", 8, False),
-            ("time", "TIME", 8, True),
-            ("args" if full else "comm", "CMD", 0, False),
-        ]
-
-    def cell(proc: Process, key: str) -> str:
-        return {
-            "label": proc.context,
-            "pid": str(proc.pid),
-            "ppid": str(proc.ppid),
-            "c": "0",
-            "stime": "09:58",
-            "user": names.get(proc.uid, str(proc.uid)),
-            "tty": proc.tty.replace("pts", "pts/") if proc.tty else "?",
-            "time": _cpu_time(proc, ctx.host.clock.now),
-            "comm": proc.comm,
-            "args": " ".join(proc.argv),
-        }.get(key, "-")
-
-    ctx.out(_row([(h, w, r) for _, h, w, r in columns]))
-    for proc in procs:
-        ctx.out(_row([(cell(proc, k), w, r) for k, _, w, r in columns]))
-    return 0 if procs else 1
 
 
 @command("pidof")
@@ -190,7 +76,7 @@ def kill(ctx: CommandContext) -> int:
         elif spec in OTHER_SIGNALS or (spec.isdigit() and 1 <= int(spec) <= 64):
             raise NotModelled(f"signal {spec} (kill knows -9 and -15)")
         else:
-            ctx.err(f"-bash: kill: {spec}: invalid signal specification\n")
+            ctx.err(f"bash: kill: {spec}: invalid signal specification\n")
             return 1
     if not args:
         ctx.err(KILL_USAGE)
@@ -200,13 +86,13 @@ def kill(ctx: CommandContext) -> int:
     status = 0
     for arg in args:
         if not arg.isdigit():
-            ctx.err(f"-bash: kill: {arg}: arguments must be process or job IDs\n")
+            ctx.err(f"bash: kill: {arg}: arguments must be process or job IDs\n")
             status = 1
             continue
         try:
             ctx.host.kill(ctx.proc, int(arg), signal)
         except OSError as error:
-            ctx.err(f"-bash: kill: ({arg}) - {error.strerror}\n")
+            ctx.err(f"bash: kill: ({arg}) - {error.strerror}\n")
             status = 1
     return status
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import re
+import textwrap
 import time
 
-from simulator.kernel.audit import AuditEvent, AvcRecord
+from simulator.errors import NotModelled
+from simulator.kernel.audit import AUDIT_ARCH_X86_64, AuditEvent, AvcRecord
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.setroubleshoot import Alert, Denial, analyse, plugin_header
 from simulator.shell.host_views import selinux_lsm
@@ -13,6 +18,8 @@ from simulator.system.profiles.ol9 import HOSTNAME, KERNEL_RELEASE
 
 POLICY_RPM = "selinux-policy-targeted-38.1.23-1.el9.noarch"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+KERNEL_VERSION = "#2 SMP Tue Apr 29 19:11:09 PDT 2025"  # uname -v of the lab host
+VALUE_INDENT = 30
 SETROUBLESHOOT_DELAY = 2  # the analysis lands in the journal a moment after the denial
 
 
@@ -28,6 +35,8 @@ def _alerts(ctx: CommandContext) -> list[tuple[str, AuditEvent, AvcRecord, Alert
     out: list[tuple[str, AuditEvent, AvcRecord, Alert]] = []
     for event in ctx.host.audit.events:
         for avc in event.avcs:
+            if avc.granted:  # avc_audit.py: only denials become alerts
+                continue
             denial = Denial(
                 scontext=SecurityContext.parse(avc.scontext),
                 tcontext=SecurityContext.parse(avc.tcontext),
@@ -46,19 +55,24 @@ def _alerts(ctx: CommandContext) -> list[tuple[str, AuditEvent, AvcRecord, Alert
 
 
 def journal_lines(ctx: CommandContext) -> list[str]:
-    """Per denial: the summary line with its ``sealert -l`` hint, then the full report as a
-    second entry (``log_full_report``), continuation lines indented as journalctl does."""
+    """Per denial, two entries (setroubleshoot server.py ``report_problem``): the syslog
+    summary with its ``sealert -l`` hint, then ``systemd.journal.send(format_text())``.
+    journalctl prints a multi-line message with every further line indented to the width of
+    the prefix, empty lines included (systemd logs-show.c ``print_multiline``)."""
     lines: list[str] = []
     for i, (local_id, event, avc, alert) in enumerate(_alerts(ctx)):
+        del avc
         prefix = (
             f"{stamp(event.seconds + SETROUBLESHOOT_DELAY)} {HOSTNAME} setroubleshoot[{4900 + i}]: "
         )
         lines.append(
             f"{prefix}{alert.summary} For complete SELinux messages run: sealert -l {local_id}"
         )
-        report = report_lines(local_id, event, avc, alert)
-        lines.append(prefix + report[0])
-        lines += [(" " * len(prefix) + line).rstrip() for line in report[1:]]
+        # The message's closing blank lines are not shown (the walkthrough's entry ends at
+        # the last ``# semodule`` line).
+        message = format_text(alert).rstrip("\n").splitlines()
+        lines.append(prefix + message[0])
+        lines += [" " * len(prefix) + line for line in message[1:]]
     return lines
 
 
@@ -70,20 +84,66 @@ def _full_date(seconds: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
-def report_lines(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert) -> list[str]:
-    """``format_text()``: the summary, each plugin's advice, details, the raw record, hash."""
-    lines = [alert.summary, ""]
+def format_text(alert: Alert) -> str:
+    """signature.py ``format_text()``: the summary, then each plugin's title, If, Then, Do."""
+    text = alert.summary
     for suggestion in alert.suggestions:
-        lines += [
-            "",
-            plugin_header(suggestion),
-            "",
-            suggestion.if_text,
-            "Then " + _lower_first(suggestion.then_text).rstrip("\n"),
-            "Do",
-            _lower_first(suggestion.do_text).rstrip("\n"),
-            "",
-        ]
+        text += "\n\n" + plugin_header(suggestion) + "\n"
+        text += "\n" + suggestion.if_text
+        text += "\nThen " + _lower_first(suggestion.then_text)
+        text += "\nDo\n" + _lower_first(suggestion.do_text)
+    return text + "\n\n"
+
+
+def _two_columns(name: str, value: str) -> str:
+    """util.py ``format_2_column_name_value``: the value at column 30, wrapped at 80."""
+    indent = name[:29] + " " if len(name) >= VALUE_INDENT else name.ljust(VALUE_INDENT)
+    if not value or value.isspace():
+        return indent + value + "\n"
+    wrapper = textwrap.TextWrapper(
+        width=80, initial_indent=indent, subsequent_indent=" " * VALUE_INDENT
+    )
+    return wrapper.fill(value) + "\n"
+
+
+def _audit_event_id(event: AuditEvent) -> str:
+    """audit_data.py ``AuditEventID.__str__``: ``audit(%d.%d:%d)``, so the milliseconds
+    lose their leading zeros (``.096`` in the log is ``.96`` here)."""
+    return f"audit({event.seconds}.{event.millis}:{event.serial})"
+
+
+FIELD_RE = re.compile(r"([^ \t]+)\s*=\s*([^ \t]+)")
+HEX_KEYS = frozenset({"name", "path", "comm", "cmd", "exe", "cwd"})
+
+
+def _fields_text(kind: str, body: str, event: AuditEvent) -> str:
+    """audit_data.py ``set_fields_from_text``: quotes dropped, arch, syscall and exit
+    translated to names, hex-encoded names decoded."""
+    out = []
+    for match in FIELD_RE.finditer(body):
+        key, raw = match.group(1), match.group(2)
+        value = raw.strip('"')
+        if key == "arch" and value == AUDIT_ARCH_X86_64:
+            value = "x86_64"
+        elif key == "syscall" and event.syscall is not None and kind == "SYSCALL":
+            value = event.syscall.syscall
+        elif key == "exit" and value.lstrip("-").isdigit():
+            value = errno.errorcode.get(abs(int(value)), value)
+        elif key in HEX_KEYS and not raw.startswith('"'):
+            with contextlib.suppress(ValueError):
+                value = bytes.fromhex(value).decode()
+        out.append(f"{key}={value}")
+    return " ".join(out)
+
+
+def format_details(
+    local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert, host: str = HOSTNAME
+) -> str:
+    """signature.py ``format_details()``: Additional Information, then the event's records
+    as setroubleshootd keeps them (avc_audit.py ``feed`` keeps AVC and SYSCALL, not
+    PROCTITLE), then the hash. ``audit2allow`` is never appended: the code tests
+    ``os.path.exist`` (sic), which raises, and the ``except`` skips it."""
+    del alert
     target = avc.path or avc.name or "Unknown"
     rows = [
         ("Source Context", avc.scontext),
@@ -92,7 +152,7 @@ def report_lines(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert)
         ("Source", avc.comm),
         ("Source Path", event.syscall.exe if event.syscall else avc.comm),
         ("Port", "<Unknown>"),
-        ("Host", HOSTNAME),
+        ("Host", host),
         ("Source RPM Packages", ""),
         ("Target RPM Packages", ""),
         ("SELinux Policy RPM", POLICY_RPM),
@@ -101,32 +161,67 @@ def report_lines(local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert)
         ("Policy Type", "targeted"),
         ("Enforcing Mode", "Permissive" if avc.permissive else "Enforcing"),
         ("Host Name", HOSTNAME),
-        ("Platform", f"Linux {HOSTNAME} {KERNEL_RELEASE} #2 SMP x86_64 x86_64"),
+        ("Platform", f"Linux {HOSTNAME} {KERNEL_RELEASE} {KERNEL_VERSION} x86_64 x86_64"),
         ("Alert Count", "1"),
         ("First Seen", _full_date(event.seconds)),
         ("Last Seen", _full_date(event.seconds)),
         ("Local ID", local_id),
     ]
-    lines += ["", "Additional Information:"]
-    lines += [f"{name:<30}{value}".rstrip() for name, value in rows]
-    lines += ["", "Raw Audit Messages", *event.raw_lines(), "", ""]
+    text = "Additional Information:\n" + "".join(_two_columns(n, v) for n, v in rows)
+    text += "\nRaw Audit Messages"
+    event_id = _audit_event_id(event)
+    for kind, body in event.records():
+        if kind == "AVC":
+            text += f"\ntype=AVC msg={event_id}: {body}\n\n"
+        elif kind == "SYSCALL":
+            text += f"\ntype={kind} msg={event_id}: {_fields_text(kind, body, event)}\n"
     source_type = SecurityContext.parse(avc.scontext).type
     target_type = SecurityContext.parse(avc.tcontext).type
-    lines.append(
-        f"Hash: {avc.comm},{source_type},{target_type},{avc.tclass}," + ",".join(avc.perms)
-    )
-    return lines
+    text += f"\nHash: {avc.comm},{source_type},{target_type},{avc.tclass}," + ",".join(avc.perms)
+    return text + "\n"
+
+
+def report(
+    local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert, host: str = HOSTNAME
+) -> str:
+    """What sealert prints of one alert: ``print format_text()``, ``print format_details()``."""
+    details = format_details(local_id, event, avc, alert, host)
+    return format_text(alert) + "\n" + details + "\n"
 
 
 @command("sealert")
 def sealert(ctx: CommandContext) -> int:
-    if len(ctx.args) != 2 or ctx.args[0] != "-l":
-        ctx.err("usage: sealert [-b] [-f local_id] [-h] [-l local_id] [-a file]\n")
-        return 1
-    wanted = ctx.args[1]
-    found = next((a for a in _alerts(ctx) if a[0] == wanted or wanted == "*"), None)
-    if found is None:
-        ctx.err(f"Error\nquery_alerts error (1003): id ({wanted}) not found\n")
-        return 1
-    ctx.out("\n".join(report_lines(*found)) + "\n\n")
+    args = ctx.args
+    if len(args) == 2 and args[0] in ("-l", "--lookupid"):
+        wanted = args[1]
+        found = [a for a in _alerts(ctx) if a[0] == wanted or wanted == "*"]
+        if not found:
+            ctx.out("Error\n")
+            ctx.err(f"query_alerts error (1003): id ({wanted}) not found\n")
+            return 3
+        ctx.out("".join(report(*alert) for alert in found))
+        return 0
+    if len(args) == 2 and args[0] in ("-a", "--analyze"):
+        return _analyze(ctx, args[1])
+    raise NotModelled("sealert " + " ".join(args) + " (the lab has -l ID and -a FILE)")
+
+
+def _analyze(ctx: CommandContext, path: str) -> int:
+    """sealert ``ScanLogfile.output_results``: the count, then each alert after a rule."""
+    try:
+        ctx.host.read_file(ctx.proc, path)
+    except OSError as error:
+        ctx.out(f"[Errno {error.errno}] {error.strerror}: '{path}'\n")
+        return 3
+    from simulator.shell.commands.audit_tools import log_events
+
+    events = log_events(ctx, path, "sealert -a")
+    if events is None:
+        return 3
+    serials = {event.serial for event in events}
+    alerts = [a for a in _alerts(ctx) if a[1].serial in serials]
+    ctx.out(f"\nfound {len(alerts)} alerts in {path}\n")
+    for alert in alerts:
+        # A log file's records carry no node=, so the signature's host is unknown.
+        ctx.out("-" * 80 + "\n\n" + report(*alert, host="<Unknown>"))
     return 0

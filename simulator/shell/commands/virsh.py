@@ -11,7 +11,9 @@ from simulator.errors import NotModelled
 from simulator.libvirt.daemon import Daemon, Domain
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_disk
 from simulator.libvirt.virerror import LibvirtError
-from simulator.shell.registry import CommandContext, command
+from simulator.shell.commands.procps import cpu_seconds
+from simulator.shell.registry import COMMANDS, CommandContext, Input, command
+from simulator.shell.syntax import ShellSyntaxError, parse_script
 
 # Real virsh commands the lab has no model for: they say so (spec README, fidelity rule 4)
 # instead of pretending to be unknown.
@@ -46,7 +48,6 @@ UNMODELLED_COMMANDS = frozenset(
         "console",
         "vncdisplay",
         "domdisplay",
-        "edit",
         "autostart",
         "domrename",
         "pool-list",
@@ -85,7 +86,7 @@ SPECS: dict[str, Spec] = {
     "start": Spec(("domain",), 1),
     "shutdown": Spec(("domain",), 1),
     "destroy": Spec(("domain",), 1),
-    "list": Spec((), 0, ("all", "inactive", "name")),
+    "list": Spec((), 0, ("all", "inactive", "name", "title")),
     "domstate": Spec(("domain",), 1, ("reason",)),
     "dominfo": Spec(("domain",), 1),
     "dumpxml": Spec(("domain",), 1, ("inactive", "security-info")),
@@ -99,6 +100,7 @@ SPECS: dict[str, Spec] = {
     "detach-disk": Spec(("domain", "target"), 2, ("live", "config", "persistent", "current")),
     "attach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
     "detach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
+    "edit": Spec(("domain",), 1),
 }
 
 
@@ -257,6 +259,8 @@ HANDLERS["destroy"] = _stop_command("destroy", "destroyed")
 
 @handler("list")
 def _list(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    if values.get("title"):
+        raise NotModelled("virsh list --title (domain titles are not modelled)")
     domains = daemon.sorted_domains()
     if values.get("inactive"):
         domains = [d for d in domains if not d.active]
@@ -276,6 +280,13 @@ def _domstate(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]
     return f"{domain.state}\n"
 
 
+def _cpu_time_row(ctx: CommandContext, domain: Domain) -> list[tuple[str, str]]:
+    """cmdDominfo: ``CPU time:`` with ``%.1lfs`` when the domain has used any (running)."""
+    proc = ctx.host.processes.get(domain.pid) if domain.active and domain.pid else None
+    used = cpu_seconds(proc, ctx.host.clock.now) if proc is not None else 0
+    return [("CPU time:", f"{used:.1f}s")] if used else []
+
+
 @handler("dominfo")
 def _dominfo(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
     domain = _domain(daemon, str(values["domain"]))
@@ -286,6 +297,7 @@ def _dominfo(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool])
         ("OS Type:", "hvm"),
         ("State:", domain.state),
         ("CPU(s):", "1"),
+        *_cpu_time_row(ctx, domain),
         ("Max memory:", "1048576 KiB"),
         ("Used memory:", "1048576 KiB"),
         ("Persistent:", "yes" if domain.persistent else "no"),
@@ -387,9 +399,101 @@ def _detach_device(ctx: CommandContext, daemon: Daemon, values: dict[str, str | 
     return "Device detached successfully\n"
 
 
+# vsh.c vshEditFile runs "EDITOR FILE" (directly, or through sh -c when EDITOR holds blanks or
+# shell characters); the lab runs it as a command line of its own shell.
+EDITING_MARK = "__SECLAB_VIRSH_EDITING"  # set while an editor runs (no nested edits)
+
+
+@handler("edit")
+def _edit(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    """virsh-domain.c ``cmdEdit`` with vsh-edit.c: the inactive XML goes to a temporary file,
+    ``$VISUAL`` or ``$EDITOR`` edits it, and a changed file is defined."""
+    domain = _domain(daemon, str(values["domain"]))
+    editor = ctx.shell.vars.get("VISUAL") or ctx.shell.vars.get("EDITOR") or "vi"
+    first = editor.split()[0] if editor.split() else ""
+    if ctx.shell.vars.get(EDITING_MARK):  # an editor that runs virsh edit would never end
+        raise NotModelled("virsh edit run from the editor of another virsh edit")
+    if first not in COMMANDS:  # vi, the default, is interactive: no lab command
+        raise NotModelled(f"virsh edit with the editor '{editor}' (set EDITOR to a lab command)")
+    before = format_domain(domain.definition, inactive=True)
+    path = f"/tmp/virsh{abs(hash_text(domain.name + str(ctx.host.clock.now))) % 10**6:06d}.xml"
+    try:
+        node = parse_script(f"{editor} {path}")
+    except ShellSyntaxError:
+        raise NotModelled(f"virsh edit with the editor '{editor}'") from None
+    ctx.host.write_file(ctx.proc, path, before.encode(), mode=0o600)
+    ctx.shell.vars[EDITING_MARK] = "1"
+    try:
+        sink: list[tuple[int, bytes]] = []
+        status = ctx.shell.execute(node, Input(b""), sink) if node is not None else 0
+        for stream, data in sink:
+            (ctx.out if stream == 1 else ctx.err)(data)
+        after = ctx.host.read_file(ctx.proc, path).decode(errors="replace")
+    finally:
+        ctx.shell.vars.pop(EDITING_MARK, None)
+        ctx.host.unlink(ctx.proc, path)
+    if status != 0:
+        raise NotModelled(f"virsh edit when the editor fails (exit {status})")
+    if after == before:
+        return f"Domain '{domain.name}' XML configuration not changed.\n"
+    try:
+        edited = daemon.define(after)
+    except LibvirtError:
+        raise NotModelled("virsh edit with XML the daemon rejects (virsh asks again)") from None
+    return f"Domain '{edited.name}' XML configuration edited.\n"
+
+
+def hash_text(text: str) -> int:
+    """A stable number for the temporary file's name (mkostemps would pick a random one)."""
+    value = 0
+    for char in text:
+        value = (value * 31 + ord(char)) % 2**32
+    return value
+
+
+# Commands whose output goes through vshPrintExtra, which ``-q`` silences; tables lose
+# their header and rule (vshTablePrintToStdout).
+EXTRA_OUTPUT = frozenset(
+    {
+        "define",
+        "create",
+        "undefine",
+        "start",
+        "shutdown",
+        "destroy",
+        "attach-disk",
+        "detach-disk",
+        "attach-device",
+        "detach-device",
+        "edit",
+    }
+)
+TABLE_OUTPUT = frozenset({"list", "domblklist"})
+
+
+def _global_options(args: list[str]) -> tuple[list[str], bool]:
+    """virsh.c ``virshParseArgv``: the options before the command; ``-q`` is modelled."""
+    quiet = False
+    while args and args[0].startswith("-"):
+        option = args.pop(0)
+        if option in ("-q", "--quiet"):
+            quiet = True
+        elif option in ("-c", "--connect") and args and args[0] == "qemu:///system":
+            args.pop(0)
+        elif option == "--connect=qemu:///system":
+            continue
+        elif option in ("-h", "--help"):
+            raise NotModelled("virsh --help (its full command list is not modelled)")
+        else:
+            raise NotModelled(f"virsh {option}")
+    return args, quiet
+
+
 @command("virsh")
 def virsh(ctx: CommandContext) -> int:
-    args = [a for a in ctx.args if a not in ("-c", "qemu:///system", "--connect")]
+    args, quiet = _global_options(list(ctx.args))
+    if args and args[0] == "help":
+        raise NotModelled("virsh help (virsh's help texts are not modelled)")
     if not args:
         ctx.err("error: the interactive virsh shell is not modelled; give a command\n")
         return 1
@@ -408,7 +512,12 @@ def virsh(ctx: CommandContext) -> int:
                 "Failed to connect socket to '/var/run/libvirt/virtqemud-sock': Connection refused",
             )
         daemon.notice_dead_processes()
-        ctx.out(HANDLERS[name](ctx, daemon, values))
+        text = HANDLERS[name](ctx, daemon, values)
+        if quiet and name in EXTRA_OUTPUT:
+            text = ""
+        elif quiet and name in TABLE_OUTPUT and not values.get("name"):
+            text = "".join(text.splitlines(keepends=True)[2:])
+        ctx.out(text)
     except VirshError as error:
         if daemon.process is None:
             # The daemon died mid-call (a fault step): virsh loses its connection; the next
@@ -416,8 +525,9 @@ def virsh(ctx: CommandContext) -> int:
             ctx.err("error: Disconnected from qemu:///system due to end of file\n")
         for line in error.lines:
             ctx.err(f"error: {line}\n")
-        if not error.usage:
+        if not error.usage and not quiet:
             ctx.out("\n")
         return 1
-    ctx.out("\n")
+    if not quiet:
+        ctx.out("\n")  # vshCommandRun: vshPrintExtra(ctl, "\n")
     return 0

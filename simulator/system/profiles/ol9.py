@@ -232,6 +232,7 @@ FILES = (
     InstalledFile("/usr/sbin/auditd", "0:0", 0o755, "auditd_exec_t", size=145912),
     InstalledFile("/usr/lib/systemd/systemd", "0:0", 0o755, "init_exec_t", size=96456),
     InstalledFile("/usr/bin/bash", "0:0", 0o755, "shell_exec_t", size=1390080),
+    InstalledFile("/var/log/audit/audit.log", "0:0", 0o600, "auditd_log_t"),
 )
 
 # Directories ``tmpfiles.d`` (and the daemons' ``RuntimeDirectory=``) create at every boot.
