@@ -76,7 +76,7 @@ def kill(ctx: CommandContext) -> int:
         elif spec in OTHER_SIGNALS or (spec.isdigit() and 1 <= int(spec) <= 64):
             raise NotModelled(f"signal {spec} (kill knows -9 and -15)")
         else:
-            ctx.err(f"bash: kill: {spec}: invalid signal specification\n")
+            ctx.err(f"-bash: kill: {spec}: invalid signal specification\n")
             return 1
     if not args:
         ctx.err(KILL_USAGE)
@@ -86,13 +86,13 @@ def kill(ctx: CommandContext) -> int:
     status = 0
     for arg in args:
         if not arg.isdigit():
-            ctx.err(f"bash: kill: {arg}: arguments must be process or job IDs\n")
+            ctx.err(f"-bash: kill: {arg}: arguments must be process or job IDs\n")
             status = 1
             continue
         try:
             ctx.host.kill(ctx.proc, int(arg), signal)
         except OSError as error:
-            ctx.err(f"bash: kill: ({arg}) - {error.strerror}\n")
+            ctx.err(f"-bash: kill: ({arg}) - {error.strerror}\n")
             status = 1
     return status
 
