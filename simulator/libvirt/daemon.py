@@ -15,6 +15,7 @@ from os import strerror
 
 import attrs
 
+from simulator.errors import NotModelled, SeclabError
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt import namespace, security_util
@@ -141,7 +142,9 @@ class Daemon:
         self.failure = None
         ops = self.ops()
         try:
-            self.config = load_config(ops.read_text(CONFIG_PATH), CONFIG_PATH)
+            # virConfReadFile reads bytes: a stray non-UTF-8 byte is not an error by itself.
+            text = self.host.read_file(ops.actor, CONFIG_PATH).decode(errors="replace")
+            self.config = load_config(text, CONFIG_PATH)
             self.manager = SecurityManager.create(ops, self.config, self.mcs, self.host.random)
         except LibvirtError as error:
             self.failure = error
@@ -151,12 +154,19 @@ class Daemon:
         except OSError as error:
             self.failure = system_error(error.errno or 0, f"cannot read {CONFIG_PATH}")
             return
-        for name in self.host.listdir(ops.actor, DEFINITIONS):
+        # virDomainObjListLoadAllConfigs: a file that does not load is logged and skipped;
+        # the daemon goes on with the others.
+        try:
+            names = self.host.listdir(ops.actor, DEFINITIONS)
+        except OSError:
+            names = []
+        for name in names:
             if name.endswith(".xml"):
                 try:
-                    definition = parse_domain(ops.read_text(f"{DEFINITIONS}/{name}"))
-                except (LibvirtError, OSError) as error:
-                    self.error(f"Error loading config file '{name}': {error}")
+                    raw = self.host.read_file(ops.actor, f"{DEFINITIONS}/{name}")
+                    definition = parse_domain(raw.decode(errors="replace"))
+                except (SeclabError, OSError) as error:
+                    self.error(f"Error loading config file '{name}': {_log_text(error)}")
                     continue
                 self.domains[definition.name] = Domain(definition, persistent=True)
         try:
@@ -170,17 +180,22 @@ class Daemon:
     def _reconnect(self, path: str) -> None:
         ops = self.ops()
         try:
-            root = parse_xml(ops.read_text(path))
+            root = parse_xml(self.host.read_file(ops.actor, path).decode(errors="replace"))
+            if root.tag != "domstatus":
+                raise LibvirtError(
+                    ErrorCode.XML_ERROR, f"expecting root element of 'domstatus', not '{root.tag}'"
+                )
             inner = root.find("domain")
             live = domain_from_element(root if inner is None else inner, live=True)
-        except (LibvirtError, OSError) as error:
-            self.error(f"Failed to load status file {path}: {error}")
+            pid = _status_number(root, "pid", "invalid pid")
+            domain_id = _status_number(root, "id", "invalid domain id")
+        except (SeclabError, OSError) as error:
+            self.error(f"Failed to load status file {path}: {_log_text(error)}")
             return
-        pid = int(root.get("pid", "0"))
         domain = self.domains.get(live.name) or Domain(copy.deepcopy(live), persistent=False)
         domain.live = live
         domain.pid = pid
-        domain.id = int(root.get("id", "0")) or None
+        domain.id = domain_id or None
         domain.remember_owner = root.find("rememberOwner") is not None
         domain.namespaces = root.find("namespaces") is not None
         self.next_id = max(self.next_id, (domain.id or 0) + 1)
@@ -220,10 +235,17 @@ class Daemon:
         return running + inactive
 
     def notice_dead_processes(self) -> None:
-        """A qemu that died (``kill -9``) is noticed as a monitor EOF: the stop path runs."""
+        """A qemu that died (``kill -9``) is noticed as a monitor EOF: the stop path runs.
+
+        The daemon handles the EOF on its own, not inside any client's call: if it dies
+        there (a fault step), no client sees an error; the next call starts it again
+        (socket activation) and the new daemon reconnects from the status files."""
         for domain in list(self.domains.values()):
             if domain.active and domain.pid not in self.host.processes:
-                self._stop(domain, relabel=True)
+                try:
+                    self._stop(domain, relabel=True)
+                except DaemonCrashed:
+                    return
 
     # -- definitions ------------------------------------------------------------------------------
 
@@ -276,7 +298,8 @@ class Daemon:
         try:
             self.start(domain)
         except LibvirtError:
-            del self.domains[definition.name]
+            # qemuProcessStop already dropped the transient domain (unless the daemon died).
+            self.domains.pop(definition.name, None)
             raise
         return domain
 
@@ -311,13 +334,15 @@ class Daemon:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
         assert self.manager is not None
         live = copy.deepcopy(domain.definition)
-        self.manager.gen_label(live)
         domain.live = live
         domain.remember_owner = self.config.remember_owner
         domain.namespaces = self.config.mount_namespace
         relabel = False
         qemu: Process | None = None
         try:
+            # qemuProcessPrepareDomain
+            self.manager.gen_label(live)
+            # qemuProcessPrepareHost / qemuProcessLaunch
             self._check_storage(live)
             daemon = self.ops().actor
             qemu = self.host.spawn(
@@ -355,11 +380,12 @@ class Daemon:
             if qemu is not None and qemu.pid in self.host.processes:
                 self.host.exit(qemu.pid)
             raise
-        except (LibvirtError, OSError) as error:
+        except Exception as error:
+            # qemuProcessStart's "stop:" label: qemuProcessStop, with
+            # VIR_QEMU_PROCESS_STOP_NO_RELABEL unless every label was set. Whatever failed,
+            # the host is left as libvirt leaves it, and the caller gets libvirt's error.
             self._stop(domain, relabel=relabel)
-            if isinstance(error, OSError):
-                raise system_error(error.errno or 0, "failed to start qemu") from None
-            raise
+            raise _as_libvirt_error(error, "failed to start qemu") from None
         self.next_id += 1
         self._write_status(domain)
 
@@ -551,6 +577,32 @@ class Daemon:
                 f"{DEFINITIONS}/{domain.name}.xml", format_domain(domain.definition, inactive=True)
             )
         return domain
+
+
+def _as_libvirt_error(error: Exception, what: str) -> Exception:
+    """The error a failed operation reports: libvirt's own, a system error, or the model's
+    refusal as an internal error. Anything else is a bug of the lab and is raised as is."""
+    if isinstance(error, LibvirtError):
+        return error
+    if isinstance(error, OSError):
+        return system_error(error.errno or 0, what)
+    if isinstance(error, SeclabError):
+        return LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
+    return error
+
+
+def _log_text(error: Exception) -> str:
+    if isinstance(error, NotModelled):
+        return f"seclab: not modelled: {error}"
+    return error.strerror or "" if isinstance(error, OSError) else str(error)
+
+
+def _status_number(root: ET.Element, name: str, error: str) -> int:
+    """``virDomainObjParseXML``'s ``virXPathLong("string(./@pid)")`` and friends."""
+    text = root.get(name, "0").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, error)
+    return int(text)
 
 
 def _find_disk(domain: DomainDef, target: str) -> Disk:

@@ -22,29 +22,34 @@ def format_ids(uid: int, gid: int) -> str:
 def _lookup(ops: HostAccess, database: str, name: str) -> int | None:
     for line in ops.read_text(database).splitlines():
         fields = line.split(":")
-        if len(fields) > 2 and fields[0] == name:
-            return int(fields[2])
+        if len(fields) > 2 and fields[0] == name and fields[2].isascii() and fields[2].isdigit():
+            return int(fields[2][:10])
     return None
+
+
+MAX_ID = 0xFFFFFFFF  # uid_t and gid_t are 32-bit unsigned
+
+
+def _parse_id(ops: HostAccess, value: str, database: str) -> int:
+    """``virGetUserID``/``virGetGroupID``: a name first unless it starts with ``+``, then
+    ``virStrToLong_ui`` of the rest, which must fit ``uid_t``."""
+    kind = "user" if database == "/etc/passwd" else "group"
+    if value.startswith("+"):
+        value = value[1:]
+    else:
+        found = _lookup(ops, database, value)
+        if found is not None:
+            return found
+    digits = value[1:] if value[:1] == "+" else value
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 10 or int(digits) > MAX_ID:
+        raise LibvirtError(ErrorCode.INVALID_ARG, f"Failed to parse {kind} '{value}'")
+    return int(digits)
 
 
 def parse_ids(ops: HostAccess, text: str) -> tuple[int, int]:
     """``virParseOwnershipIds``: ``user:group`` as names or ``+uid``/``+gid``."""
     user, _, group = text.partition(":")
-    ids = []
-    for value, database in ((user, "/etc/passwd"), (group or user, "/etc/group")):
-        if value.startswith("+") and value[1:].isdigit():
-            ids.append(int(value[1:]))
-            continue
-        found = _lookup(ops, database, value)
-        if found is None:
-            raise LibvirtError(
-                ErrorCode.INVALID_ARG,
-                f"Failed to parse user '{value}'"
-                if database == "/etc/passwd"
-                else f"Failed to parse group '{value}'",
-            )
-        ids.append(found)
-    return ids[0], ids[1]
+    return _parse_id(ops, user, "/etc/passwd"), _parse_id(ops, group or user, "/etc/group")
 
 
 class DacDriver:

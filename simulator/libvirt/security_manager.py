@@ -239,8 +239,11 @@ class SecurityManager:
         ``qemuProcessStart``, then stops with ``VIR_QEMU_PROCESS_STOP_NO_RELABEL``).
         ``after_driver`` is called after each driver's commit (a fault step may stop there).
         """
-        for driver in self.drivers:
-            self._commit(ops, driver, driver.set_all_label(ops, domain), lock)
+        # virSecurityStackSetAllLabel queues every driver's list first (a DAC label that does
+        # not parse fails here, before anything is committed), then the stack commits.
+        queued = [(driver, driver.set_all_label(ops, domain)) for driver in self.drivers]
+        for driver, items in queued:
+            self._commit(ops, driver, items, lock)
             if after_driver is not None:
                 after_driver(driver.name)
 
@@ -261,8 +264,9 @@ class SecurityManager:
         """``qemuSecuritySetImageLabel`` (hotplug): as for the whole domain, a failed DAC
         commit leaves the committed SELinux labels in place
         (``virSecurityStackTransactionCommit``)."""
-        for driver in self.drivers:
-            self._commit(ops, driver, driver.image_items(ops, domain, target), lock)
+        queued = [(driver, driver.image_items(ops, domain, target)) for driver in self.drivers]
+        for driver, items in queued:
+            self._commit(ops, driver, items, lock)
 
     def restore_image_label(
         self,

@@ -77,8 +77,19 @@ class SelinuxDriver:
     # -- labels for a domain -----------------------------------------------------------------
 
     def _new_context(self, base: str, mcs: str, *, is_object: bool) -> str:
-        """``virSecuritySELinuxGenNewContext``: the daemon's user (and role for processes)."""
-        parsed = SecurityContext.parse(base)
+        """``virSecuritySELinuxGenNewContext``: the daemon's user (and role for processes).
+
+        libselinux's ``context_new`` takes ``user:role:type`` without a level too; the
+        range is set from ``mcs`` either way.
+        """
+        try:
+            if base.count(":") == 2:
+                base += ":s0"
+            parsed = SecurityContext.parse(base)
+        except ValueError:
+            raise system_error(
+                errno.EINVAL, f"Unable to parse base SELinux context '{base}'"
+            ) from None
         role = parsed.role if is_object else self.daemon.role
         return str(SecurityContext(self.daemon.user, role, parsed.type, MlsRange.parse(mcs)))
 
@@ -103,7 +114,18 @@ class SelinuxDriver:
                 base = self.contexts.alt_domain_context
             else:
                 base = self.contexts.domain_context
-            seclabel.label = self._new_context(base, mcs, is_object=False)
+            try:
+                seclabel.label = self._new_context(base, mcs, is_object=False)
+                seclabel.imagelabel = self._new_context(
+                    self.contexts.file_context, mcs, is_object=True
+                )
+            except LibvirtError:
+                # libvirt's cleanup frees the label but leaves the pair in data->mcs until
+                # the daemon restarts; the lab gives it back (docs/deviations.md).
+                self.mcs.remove(mcs)
+                seclabel.label = seclabel.imagelabel = None
+                raise
+            return
         else:
             mcs = sens
         seclabel.imagelabel = self._new_context(self.contexts.file_context, mcs, is_object=True)

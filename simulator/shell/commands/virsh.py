@@ -408,6 +408,8 @@ def virsh(ctx: CommandContext) -> int:
                 "Failed to connect socket to '/var/run/libvirt/virtqemud-sock': Connection refused",
             )
         daemon.notice_dead_processes()
+        if daemon.process is None:  # it died handling that EOF: socket activation again
+            daemon = ctx.machine.libvirt
         ctx.out(HANDLERS[name](ctx, daemon, values))
     except VirshError as error:
         if daemon.process is None:
