@@ -1,9 +1,9 @@
 """The qemu process as far as labels matter: it opens its disks through its own mount
 namespace, as uid ``qemu`` with its SELinux context, and reports failures as qemu does.
 
-The file layer opens read-write, falling back to read-only (``auto-read-only``); the format
-layer then needs read-write unless the disk is read-only. Which layer fails decides the
-``-blockdev`` text in qemu's log line.
+The file layer opens read-only (``auto-read-only``); the format layer then needs it
+read-write unless the disk is read-only. Which layer fails decides the ``-blockdev`` text in
+qemu's log line.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt.domain_xml import Disk, DomainDef
 
-RETRY_READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
 QEMU_LOG_MICROS_STEP = 104729  # host.md: qemu log lines' microseconds
 
 
@@ -67,24 +66,29 @@ def _format_arg(disk: Disk, index: int) -> str:
 
 
 def open_disk(kernel: Kernel, qemu: Process, disk: Disk, index: int) -> OpenFailure | None:
-    """Open one disk the way qemu does; None when it worked."""
+    """Open one disk the way QEMU >= 4.0 does with ``auto-read-only``; None when it worked.
+
+    QEMU: block/file-posix.c. ``raw_open_common`` calls ``raw_parse_flags`` with no writer
+    yet, so with ``auto-read-only`` the storage node is opened ``O_RDONLY`` ("file-posix:
+    Make auto-read-only dynamic"); a failure here is the storage node's ``-blockdev``.
+    When the format node takes the write permission (a disk that is not read-only),
+    ``raw_check_perm`` -> ``raw_reconfigure_getfd`` reopens the file ``O_RDWR``; a
+    failure there is reported against the format node's ``-blockdev``.
+    """
     path = disk.src.path
     if path is None:
         return None
-    flags = os.O_RDONLY if disk.readonly else os.O_RDWR
-    try:
-        kernel.open(qemu, path, flags | os.O_CLOEXEC)
-        return None
-    except OSError as error:
-        first = error.errno or errno.EIO
-        if disk.readonly or first not in RETRY_READ_ONLY:
-            return OpenFailure(_storage_arg(path, index), path, first)
     try:
         kernel.open(qemu, path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as error:
         return OpenFailure(_storage_arg(path, index), path, error.errno or errno.EIO)
-    # Read-only worked, but the format layer needs the image writable.
-    return OpenFailure(_format_arg(disk, index), path, first)
+    if disk.readonly:
+        return None
+    try:
+        kernel.open(qemu, path, os.O_RDWR | os.O_CLOEXEC)
+    except OSError as error:
+        return OpenFailure(_format_arg(disk, index), path, error.errno or errno.EIO)
+    return None
 
 
 def log_line(kernel: Kernel, text: str) -> str:
