@@ -31,7 +31,13 @@ from simulator.libvirt.domain_xml import (
 from simulator.libvirt.host_access import DaemonLog, HostAccess
 from simulator.libvirt.mcs import McsTable
 from simulator.libvirt.qemu_conf import QemuConfig, load_config
-from simulator.libvirt.qemu_process import command_line, log_line, node_index, open_disk
+from simulator.libvirt.qemu_process import (
+    command_line,
+    log_line,
+    node_index,
+    open_disk,
+    process_name,
+)
 from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.storage import disk_chain
@@ -347,7 +353,7 @@ class Daemon:
             daemon = self.ops().actor
             qemu = self.host.spawn(
                 comm="qemu-kvm",
-                argv=command_line(live),
+                argv=command_line(live, set_process_name=self.config.set_process_name),
                 exe="/usr/libexec/qemu-kvm",
                 uid=0,
                 gid=0,
@@ -420,6 +426,8 @@ class Daemon:
             uid, gid = parse_ids(self.ops(), dac.label)
             groups = (gid,)
         qemu.uid, qemu.gid, qemu.groups = uid, gid, groups
+        if self.config.set_process_name:
+            qemu.comm = process_name(live)
         selinux = live.seclabel("selinux")
         if selinux is not None and selinux.label:
             qemu.context = selinux.label

@@ -35,6 +35,7 @@ class QemuConfig:
     remember_owner: bool = True
     namespaces: tuple[str, ...] = ("mount",)
     cgroup_device_acl: tuple[str, ...] = DEFAULT_DEVICE_ACL
+    set_process_name: bool = False  # qemuBuildNameCommandLine: -name ...,process=qemu:NAME
 
     @property
     def mount_namespace(self) -> bool:
@@ -210,4 +211,5 @@ def load_config(text: str, filename: str = "/etc/libvirt/qemu.conf") -> QemuConf
         remember_owner=_bool(entries, "remember_owner", True, filename),
         namespaces=tuple(dict.fromkeys(namespaces)),
         cgroup_device_acl=_list(entries, "cgroup_device_acl", DEFAULT_DEVICE_ACL, filename),
+        set_process_name=_bool(entries, "set_process_name", False, filename),
     )

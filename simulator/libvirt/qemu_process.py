@@ -103,12 +103,23 @@ def log_line(kernel: Kernel, text: str) -> str:
     return f"{stamp} qemu-kvm: {text}"
 
 
-def command_line(domain: DomainDef) -> tuple[str, ...]:
+TASK_COMM_LEN = 16  # the kernel keeps 15 bytes of a process name and a NUL
+
+
+def process_name(domain: DomainDef) -> str:
+    """QEMU's ``-name ...,process=qemu:NAME`` sets the thread name with ``prctl(PR_SET_NAME)``
+    (QEMU: os-posix.c ``os_set_proc_name``), which the kernel truncates to 15 bytes."""
+    return f"qemu:{domain.name}".encode()[: TASK_COMM_LEN - 1].decode(errors="ignore")
+
+
+def command_line(domain: DomainDef, *, set_process_name: bool = False) -> tuple[str, ...]:
     """The qemu command line (deterministic; shortened where host.md allows)."""
+    # libvirt: qemuBuildNameCommandLine
+    process = f",process=qemu:{domain.name}" if set_process_name else ""
     argv = [
         "/usr/libexec/qemu-kvm",
         "-name",
-        f"guest={domain.name},debug-threads=on",
+        f"guest={domain.name}{process},debug-threads=on",
         "-S",
         "-object",
         '{"qom-type":"secret","id":"masterKey0","format":"raw","file":'

@@ -70,12 +70,16 @@ def ps(ctx: CommandContext) -> int:
     label = full = everyone = False
     user: int | None = None
     pids: list[int] = []
+    names_wanted: list[str] = []
     fields: list[str] | None = None
     while args:
         arg = args.pop(0)
-        if arg in ("-u", "-p", "-o") and args:
+        if arg in ("-u", "-p", "-o", "-C") and args:
             value = args.pop(0)
-            if arg == "-u":
+            if arg == "-C":
+                # procps: select by command name, the process name (comm) in /proc/PID/stat
+                names_wanted.extend(n for n in value.split(",") if n)
+            elif arg == "-u":
                 user = lookup_user(ctx, value)
                 if user is None:
                     ctx.err(
@@ -99,7 +103,9 @@ def ps(ctx: CommandContext) -> int:
         procs = [p for p in procs if p.uid == user]
     if pids:
         procs = [p for p in procs if p.pid in pids]
-    if not everyone and user is None and not pids:
+    if names_wanted:
+        procs = [p for p in procs if p.comm in names_wanted]
+    if not everyone and user is None and not pids and not names_wanted:
         procs = [p for p in procs if p.tty == ctx.proc.tty]
     names = user_names(ctx)
     columns: list[tuple[str, str, int, bool]] = []
@@ -151,12 +157,25 @@ def ps(ctx: CommandContext) -> int:
     return 0 if procs else 1
 
 
+def _pidof_match(program: str, proc: Process) -> bool:
+    """procps-ng pidof.c ``select_procs``: argv[0] (a login shell's ``-`` dropped) and its
+    base name, the ``/proc/PID/exe`` link and its base name; not the process name (comm),
+    so ``pidof qemu-kvm`` finds a qemu that renamed itself ``qemu:NAME``. Processes without
+    a command line (kernel threads) are skipped (no ``-w``)."""
+    if not proc.argv:
+        return False
+    arg0 = proc.argv[0].removeprefix("-")
+    base = program.rsplit("/", 1)[-1]
+    exe_base = proc.exe.rsplit("/", 1)[-1]
+    return program in (arg0.rsplit("/", 1)[-1], arg0, exe_base, proc.exe) or base == arg0
+
+
 @command("pidof")
 def pidof(ctx: CommandContext) -> int:
     found = [
         str(p.pid)
         for p in sorted(ctx.host.processes.values(), key=lambda p: -p.pid)
-        if p.comm in ctx.args
+        if any(_pidof_match(a, p) for a in ctx.args)
     ]
     if found:
         ctx.out(" ".join(found) + "\n")
