@@ -25,6 +25,9 @@ class Host(Kernel):
         build_default_host(self)
         self._shell: Shell | None = None
         self._daemon: Daemon | None = None
+        # Guests' answer to the ACPI power button, by domain name: seconds until they power
+        # off, or None for a guest that ignores it (scenario.toml ``[guests.NAME]``).
+        self.guest_shutdown_delays: dict[str, int | None] = {}
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> Host:
@@ -33,6 +36,7 @@ class Host(Kernel):
         assert isinstance(host, Host)
         host._shell = None
         host._daemon = None
+        host.guest_shutdown_delays = {}
         return host
 
     @classmethod
@@ -65,6 +69,9 @@ class Host(Kernel):
 
         if self._daemon is None:
             self._daemon = Daemon(self, DAEMON_PID)
+            self._daemon.shutdown_delays = self.guest_shutdown_delays
+            if self._tick not in self.clock.listeners:
+                self.clock.listeners.append(self._tick)
             if self._daemon.process is not None:
                 self._daemon.boot()
         if self._daemon.process is None:
@@ -81,6 +88,11 @@ class Host(Kernel):
             self._daemon.pid = proc.pid
             self._daemon.boot()
         return self._daemon
+
+    def _tick(self) -> None:
+        """The clock moved: the daemon's timers (a guest powering off) run."""
+        if self._daemon is not None and self._daemon.process is not None:
+            self._daemon.run_timers()
 
     def restart_libvirt(self) -> None:
         """``systemctl restart virtqemud``: a new process that re-reads qemu.conf."""

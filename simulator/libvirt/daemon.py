@@ -48,6 +48,9 @@ DEFINITIONS = "/etc/libvirt/qemu"
 STATUS = "/run/libvirt/qemu"
 DAEMON_ARGV = ("/usr/sbin/virtqemud", "--timeout", "120")
 DAEMON_CONTEXT = "system_u:system_r:virtqemud_t:s0"
+# Seconds from ``virsh shutdown`` (QEMU's system_powerdown) until the guest powers off,
+# unless a scenario sets the guest's own (``[guests.NAME]`` in scenario.toml).
+DEFAULT_SHUTDOWN_DELAY = 3
 
 
 # ``lab fault add step NAME``: where the daemon can be made to die, as if it crashed there.
@@ -78,6 +81,10 @@ class Domain:
     id: int | None = None
     remember_owner: bool = True
     namespaces: bool = True
+    # virDomainObjGetState's reason, as virsh domstate --reason names it.
+    reason: str = "unknown"
+    # When the guest, asked by system_powerdown, powers off (virtual clock); None: not asked.
+    shutdown_at: int | None = None
 
     @property
     def name(self) -> str:
@@ -107,6 +114,9 @@ class Daemon:
         self.failure: LibvirtError | None = None
         # The labelled definition each qemu was started with, by pid (for lab explain).
         self.launched: dict[int, DomainDef] = {}
+        # How each guest answers the ACPI power button: seconds until it powers off, or
+        # None for a guest that ignores it (the host's guest table, by domain name).
+        self.shutdown_delays: dict[str, int | None] = {}
 
     def add_step_fault(self, name: str) -> None:
         if name not in STEPS:
@@ -208,7 +218,7 @@ class Daemon:
         self.domains[live.name] = domain
         qemu = self.host.processes.get(pid)
         if qemu is None:
-            self._stop(domain, relabel=True)  # the process is gone: a crash
+            self._stop(domain, relabel=True, reason="crashed")  # the process is gone
             return
         assert self.manager is not None
         try:
@@ -219,7 +229,7 @@ class Daemon:
             self.manager.reserve_label(live, qemu.context)
         except LibvirtError as error:
             self.error(str(error))
-            self._stop(domain, relabel=True)
+            self._stop(domain, relabel=True, reason="failed")
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -249,7 +259,7 @@ class Daemon:
         for domain in list(self.domains.values()):
             if domain.active and domain.pid not in self.host.processes:
                 try:
-                    self._stop(domain, relabel=True)
+                    self._stop(domain, relabel=True, reason="crashed")
                 except DaemonCrashed:
                     return
 
@@ -390,9 +400,10 @@ class Daemon:
             # qemuProcessStart's "stop:" label: qemuProcessStop, with
             # VIR_QEMU_PROCESS_STOP_NO_RELABEL unless every label was set. Whatever failed,
             # the host is left as libvirt leaves it, and the caller gets libvirt's error.
-            self._stop(domain, relabel=relabel)
+            self._stop(domain, relabel=relabel, reason="failed")
             raise _as_libvirt_error(error, "failed to start qemu") from None
         self.next_id += 1
+        domain.reason = "booted"
         self._write_status(domain)
 
     def _after_driver(self, name: str) -> None:
@@ -450,13 +461,33 @@ class Daemon:
     # -- stop (libvirt.md 6.2) --------------------------------------------------------------------
 
     def shutdown(self, key: str) -> Domain:
+        """``qemuDomainShutdownFlags``: only asks the guest (``system_powerdown``). The guest
+        powers off later, if ever; the domain stays running until then."""
         domain = self._active(key)
-        self._stop(domain, relabel=True)
+        delay = self.shutdown_delays.get(domain.name, DEFAULT_SHUTDOWN_DELAY)
+        if delay is not None:
+            due = self.host.clock.now + delay
+            domain.shutdown_at = due if domain.shutdown_at is None else min(due, domain.shutdown_at)
         return domain
+
+    def run_timers(self) -> None:
+        """The virtual clock moved: guests whose power-off is due stop. QEMU (run with
+        ``-no-shutdown``) reports SHUTDOWN; ``qemuProcessHandleShutdown`` has qemu killed
+        (``qemuProcessShutdownOrReboot``), and the monitor EOF runs ``qemuProcessStop``,
+        which restores the labels."""
+        if not self.running:
+            return
+        now = self.host.clock.now
+        for domain in list(self.domains.values()):
+            if domain.active and domain.shutdown_at is not None and domain.shutdown_at <= now:
+                try:
+                    self._stop(domain, relabel=True, reason="shutdown")
+                except DaemonCrashed:
+                    return
 
     def destroy(self, key: str) -> Domain:
         domain = self._active(key)
-        self._stop(domain, relabel=True)
+        self._stop(domain, relabel=True, reason="destroyed")
         return domain
 
     def _active(self, key: str) -> Domain:
@@ -465,7 +496,7 @@ class Daemon:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is not running")
         return domain
 
-    def _stop(self, domain: Domain, *, relabel: bool) -> None:
+    def _stop(self, domain: Domain, *, relabel: bool, reason: str = "unknown") -> None:
         """``qemuProcessStop``: kill qemu, restore labels in the host namespace, wipe the
         remembered xattrs of every image of every disk chain, release the MCS pair."""
         live = domain.live
@@ -481,6 +512,8 @@ class Daemon:
             self.manager.release_label(live)
         domain.live = None
         domain.pid = domain.id = None
+        domain.shutdown_at = None
+        domain.reason = reason
         with contextlib.suppress(OSError):
             self.host.unlink(self.ops().actor, f"{STATUS}/{domain.name}.xml")
         if not domain.persistent:

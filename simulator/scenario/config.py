@@ -50,6 +50,8 @@ class ScenarioConfig:
     enforcing: bool = True
     booleans: tuple[tuple[str, bool], ...] = ()
     files: tuple[tuple[str, FileSpec], ...] = ()
+    # [guests.NAME]: seconds from system_powerdown until the guest powers off (None: never).
+    guests: tuple[tuple[str, int | None], ...] = ()
 
 
 TOP_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -61,7 +63,10 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "enforcing": bool,
     "booleans": dict,
     "files": dict,
+    "guests": dict,
 }
+GUEST_KEYS: dict[str, type] = {"shutdown_delay": int, "acpi": bool}
+MAX_SHUTDOWN_DELAY = 86400
 FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "owner": str,
     "mode": str,
@@ -121,6 +126,7 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         if not isinstance(spec, dict):
             raise fail(f'scenario.toml: files."{file_path}" must be a table', file_path)
         files.append((file_path, _file_spec(spec, file_path, fail)))
+    guests = [(name, _guest(spec, name, fail)) for name, spec in data.get("guests", {}).items()]
     return ScenarioConfig(
         seed=data.get("seed", 0),
         tags=tuple(tags),
@@ -129,7 +135,27 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         enforcing=data.get("enforcing", True),
         booleans=tuple(sorted(booleans.items())),
         files=tuple(files),
+        guests=tuple(sorted(guests)),
     )
+
+
+def _guest(spec: Any, name: str, fail: Any) -> int | None:
+    """``[guests.NAME]``: ``shutdown_delay = N`` seconds (default 3), ``acpi = false`` for a
+    guest that ignores the power button until ``virsh destroy``."""
+    if not isinstance(spec, dict):
+        raise fail(f'scenario.toml: guests."{name}" must be a table', name)
+    for key, value in spec.items():
+        expected = GUEST_KEYS.get(key)
+        if expected is None:
+            raise fail(f"scenario.toml: unknown key '{key}' in guests.{name}", key)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise fail(f"scenario.toml: '{key}' has the wrong type", key)
+    delay = spec.get("shutdown_delay", 3)
+    if not 0 <= delay <= MAX_SHUTDOWN_DELAY:
+        raise fail(
+            f"scenario.toml: 'shutdown_delay' must be 0 to {MAX_SHUTDOWN_DELAY}", "shutdown_delay"
+        )
+    return delay if spec.get("acpi", True) else None
 
 
 def _file_spec(spec: dict[str, Any], file_path: str, fail: Any) -> FileSpec:

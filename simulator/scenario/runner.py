@@ -142,6 +142,7 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             host = Host.from_json(state)
         except SeclabError as error:
             raise ScenarioError(scenario.path, 1, f"cannot load state: {error}") from None
+    host.guest_shutdown_delays.update(config.guests)
     lsm = host.security
     if isinstance(lsm, SelinuxLsm):
         lsm.setenforce(config.enforcing)

@@ -272,7 +272,8 @@ def _list(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) ->
 def _domstate(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
     domain = _domain(daemon, str(values["domain"]))
     if values.get("reason"):
-        return f"{domain.state} ({'booted' if domain.active else 'unknown'})\n"
+        # virshDomainStateReasonToString: the reason the daemon recorded with the state
+        return f"{domain.state} ({domain.reason})\n"
     return f"{domain.state}\n"
 
 
