@@ -63,6 +63,17 @@ STEPS = {
 }
 
 
+@attrs.frozen
+class StorageRefusal:
+    """A start refused by ``virStorageSourceReportBrokenChain``: who could not reach what."""
+
+    domain: str
+    path: str
+    uid: int
+    gid: int
+    groups: tuple[int, ...]
+
+
 class DaemonCrashed(LibvirtError):
     """The daemon died in the middle of an operation (a fault step): no cleanup ran."""
 
@@ -117,6 +128,8 @@ class Daemon:
         # How each guest answers the ACPI power button: seconds until it powers off, or
         # None for a guest that ignores it (the host's guest table, by domain name).
         self.shutdown_delays: dict[str, int | None] = {}
+        # The last start the DAC pre-check refused (for lab explain).
+        self.last_refusal: StorageRefusal | None = None
 
     def add_step_fault(self, name: str) -> None:
         if name not in STEPS:
@@ -340,6 +353,7 @@ class Daemon:
                 try:
                     self.host.stat(probe, src.path)
                 except OSError as error:
+                    self.last_refusal = StorageRefusal(live.name, src.path, uid, gid, groups)
                     raise system_error(
                         error.errno or 0,
                         f"Cannot access storage file '{src.path}' (as uid:{uid}, gid:{gid})",
