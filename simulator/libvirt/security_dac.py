@@ -7,6 +7,7 @@ import errno
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_xml import DeviceSeclabel, DomainDef, SecLabel, StorageSource
 from simulator.libvirt.host_access import HostAccess
+from simulator.libvirt.security_selinux import chardev_paths
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.transaction import Item
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
@@ -109,17 +110,21 @@ class DacDriver:
         items: list[Item] = []
         for disk in domain.disks:
             items.extend(self.image_items(ops, domain, disk.target))
+        for memory in domain.memories:  # virSecurityDACSetMemoryLabel
+            items.append(Item(memory.path, ids, remember=True))
         for chardev in domain.chardevs:
             per_chr = chardev.seclabel(NAME)
-            if chardev.type not in ("file", "unix", "dev") or chardev.path is None:
-                continue
             if per_chr is not None and not per_chr.relabel:
                 continue
-            if chardev.type == "unix" and not ops.exists(chardev.path):
-                continue
             label = per_chr.label if per_chr is not None and per_chr.label else ids
-            items.append(Item(chardev.path, label, remember=True))
-        for path in (domain.os.nvram, domain.os.kernel, domain.os.initrd):
+            items.extend(Item(p, label, True) for p in chardev_paths(ops, chardev, False))
+        for path in (
+            domain.os.nvram,
+            domain.os.kernel,
+            domain.os.initrd,
+            domain.os.dtb,
+            domain.os.slic_table,
+        ):
             if path:
                 items.append(Item(path, ids, remember=True))
         return items
@@ -145,19 +150,24 @@ class DacDriver:
         items: list[Item] = []
         for disk in domain.disks:
             items.extend(self.restore_image_items(domain, disk.target))
+        for memory in domain.memories:
+            items.append(Item(memory.path, None, remember=True, restore=True))
         for chardev in domain.chardevs:
             per_chr = chardev.seclabel(NAME)
-            if chardev.type not in ("file", "unix", "dev") or chardev.path is None:
+            if per_chr is not None and not per_chr.relabel:
                 continue
-            if (per_chr is not None and not per_chr.relabel) or (
-                chardev.type == "unix" and chardev.mode == "bind"
-            ):
-                continue
-            items.append(Item(chardev.path, None, remember=True, restore=True))
-        for path in (domain.os.nvram, domain.os.kernel, domain.os.initrd):
+            items.extend(
+                Item(p, None, True, restore=True) for p in chardev_paths(ops, chardev, True)
+            )
+        for path in (
+            domain.os.nvram,
+            domain.os.kernel,
+            domain.os.initrd,
+            domain.os.dtb,
+            domain.os.slic_table,
+        ):
             if path:
                 items.append(Item(path, None, remember=True, restore=True))
-        del ops
         return items
 
     def restore_image_items(self, domain: DomainDef, target: str) -> list[Item]:
