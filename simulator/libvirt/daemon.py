@@ -123,6 +123,8 @@ class Daemon:
         self.config = QemuConfig()
         self.manager: SecurityManager | None = None
         self.failure: LibvirtError | None = None
+        # A qemu.conf setting the lab does not model: every client call says so.
+        self.unmodelled: NotModelled | None = None
         # The labelled definition each qemu was started with, by pid (for lab explain).
         self.launched: dict[int, DomainDef] = {}
         # How each guest answers the ACPI power button: seconds until it powers off, or
@@ -169,6 +171,7 @@ class Daemon:
         self.domains = {}
         self.mcs = McsTable()
         self.failure = None
+        self.unmodelled = None
         ops = self.ops()
         try:
             # virConfReadFile reads bytes: a stray non-UTF-8 byte is not an error by itself.
@@ -182,6 +185,12 @@ class Daemon:
             return
         except OSError as error:
             self.failure = system_error(error.errno or 0, f"cannot read {CONFIG_PATH}")
+            return
+        except NotModelled as error:
+            # Not libvirt's behaviour: the lab cannot run with this setting and says so.
+            self.unmodelled = error
+            self.failure = LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
+            self.error(f"seclab: not modelled: {error}")
             return
         # virDomainObjListLoadAllConfigs: a file that does not load is logged and skipped;
         # the daemon goes on with the others.

@@ -401,6 +401,8 @@ def virsh(ctx: CommandContext) -> int:
         ctx.err(f"error: unknown command: '{name}'\n")
         return 1
     daemon = ctx.machine.libvirt
+    if daemon.unmodelled is not None:
+        raise daemon.unmodelled
     try:
         values = _parse(name, rest)
         if not daemon.running:
