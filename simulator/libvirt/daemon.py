@@ -16,6 +16,7 @@ from os import strerror
 import attrs
 
 from simulator.errors import NotModelled, SeclabError
+from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt import namespace, security_util
@@ -35,7 +36,7 @@ from simulator.libvirt.qemu_process import (
     command_line,
     log_line,
     node_index,
-    open_disk,
+    open_disk_for_io,
     process_name,
 )
 from simulator.libvirt.security_dac import parse_ids
@@ -96,6 +97,9 @@ class Domain:
     reason: str = "unknown"
     # When the guest, asked by system_powerdown, powers off (virtual clock); None: not asked.
     shutdown_at: int | None = None
+    paused: bool = False
+    # Disks whose I/O failed with error_policy='stop' (virDomainGetDiskErrors), by target.
+    disk_errors: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str:
@@ -107,7 +111,9 @@ class Domain:
 
     @property
     def state(self) -> str:
-        return "running" if self.active else "shut off"
+        if not self.active:
+            return "shut off"
+        return "paused" if self.paused else "running"
 
 
 class Daemon:
@@ -130,6 +136,9 @@ class Daemon:
         # How each guest answers the ACPI power button: seconds until it powers off, or
         # None for a guest that ignores it (the host's guest table, by domain name).
         self.shutdown_delays: dict[str, int | None] = {}
+        # The files each qemu holds open for its guest's disk I/O, by pid and target: qemu's
+        # state, so it outlives a daemon restart (the new daemon reconnects to the same qemu).
+        self.qemu_files: dict[int, dict[str, OpenFile]] = {}
         # The last start the DAC pre-check refused (for lab explain).
         self.last_refusal: StorageRefusal | None = None
 
@@ -406,7 +415,9 @@ class Daemon:
             relabel = True
             self._exec(qemu, live)
             for disk in live.disks:
-                failure = open_disk(self.host, qemu, disk, node_index(live, disk))
+                failure, handle = open_disk_for_io(self.host, qemu, disk, node_index(live, disk))
+                if handle is not None:
+                    self.qemu_files.setdefault(qemu.pid, {})[disk.target] = handle
                 if failure is not None:
                     raise LibvirtError(
                         ErrorCode.INTERNAL_ERROR,
@@ -507,6 +518,52 @@ class Daemon:
                     self._stop(domain, relabel=True, reason="shutdown")
                 except DaemonCrashed:
                     return
+        for domain in list(self.domains.values()):
+            self._guest_io(domain)
+
+    def _guest_io(self, domain: Domain) -> None:
+        """A running guest reads (and writes) its disks as time passes. The kernel rechecks
+        each access (``selinux_file_permission``); on a failure QEMU applies the disk's
+        error policy (``werror``): ``stop`` pauses the domain, which libvirt records as
+        paused for an I/O error (``qemuProcessHandleIOError``); ``report`` hands the error
+        to the guest and ``ignore`` drops it, and the domain keeps running."""
+        qemu = self.host.processes.get(domain.pid or -1)
+        if domain.live is None or domain.paused or qemu is None:
+            return
+        for disk in domain.live.disks:
+            handle = self.qemu_files.get(qemu.pid, {}).get(disk.target)
+            if handle is None:
+                continue
+            try:
+                self.host.file_io(qemu, handle, write=False)
+                if handle.writable:
+                    self.host.file_io(qemu, handle, write=True)
+            except OSError:
+                if disk.error_policy in ("stop", "enospace"):
+                    domain.disk_errors[disk.target] = "unspecified error"
+                    domain.paused = True
+                    domain.reason = "I/O error"
+                    return
+
+    def suspend(self, key: str) -> Domain:
+        """``qemuDomainSuspend``: the vCPUs stop (no I/O); paused (user)."""
+        domain = self._active(key)
+        if not domain.paused:
+            domain.paused = True
+            domain.reason = "user"
+        return domain
+
+    def resume(self, key: str) -> Domain:
+        """``qemuDomainResume``: ``cont``; QEMU retries the requests that failed, so a disk
+        that is still denied pauses the domain again at once."""
+        domain = self._active(key)
+        if not domain.paused:
+            raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
+        domain.paused = False
+        domain.reason = "unpaused"
+        domain.disk_errors = {}
+        self._guest_io(domain)
+        return domain
 
     def destroy(self, key: str) -> Domain:
         domain = self._active(key)
@@ -533,10 +590,13 @@ class Daemon:
                 if domain.remember_owner:
                     self._remove_image_metadata(ops, live)
             self.manager.release_label(live)
+        self.qemu_files.pop(domain.pid or -1, None)
         domain.live = None
         domain.pid = domain.id = None
         domain.shutdown_at = None
         domain.reason = reason
+        domain.paused = False
+        domain.disk_errors = {}
         with contextlib.suppress(OSError):
             self.host.unlink(self.ops().actor, f"{STATUS}/{domain.name}.xml")
         if not domain.persistent:
@@ -603,7 +663,9 @@ class Daemon:
         except (LibvirtError, OSError):
             domain.live.disks.remove(disk)
             raise
-        failure = open_disk(self.host, qemu, disk, node_index(domain.live, disk))
+        failure, handle = open_disk_for_io(self.host, qemu, disk, node_index(domain.live, disk))
+        if handle is not None:
+            self.qemu_files.setdefault(qemu.pid, {})[disk.target] = handle
         if failure is not None:
             self.manager.restore_image_label(
                 ops, domain.live, disk.target, lock=domain.remember_owner
@@ -633,6 +695,8 @@ class Daemon:
                 after_driver=self._after_unplug_driver,
             )
             domain.live.disks.remove(disk)
+            self.qemu_files.get(domain.pid or -1, {}).pop(disk.target, None)
+            domain.disk_errors.pop(disk.target, None)
             self._write_status(domain)
         if config:
             disk = _find_disk(domain.definition, target)

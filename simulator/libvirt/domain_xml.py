@@ -23,6 +23,8 @@ SECLABEL_MODELS = ("selinux", "dac")
 
 # Disk types libvirt accepts (virDomainDiskDef) that the lab has no storage model for.
 UNMODELLED_DISK_TYPES = ("network", "dir", "volume", "nvme", "vhostuser", "vhostvdpa")
+# virDomainDiskErrorPolicy: what QEMU does when a guest write fails (werror=).
+ERROR_POLICIES = ("stop", "report", "ignore", "enospace")
 # Character devices (virDomainChrDefForeach: serials, parallels, channels, consoles).
 CHARDEV_ELEMENTS = ("serial", "parallel", "channel", "console")
 # Memory devices whose backing file the security drivers label
@@ -88,6 +90,7 @@ class Disk:
     readonly: bool = False
     shareable: bool = False
     backing_given: bool = False
+    error_policy: str | None = None  # <driver error_policy=...>: what a failed write does
 
 
 @attrs.define
@@ -232,6 +235,11 @@ def _disk(element: ET.Element) -> Disk:
         raise _xml_error(f"missing target information for device {path or ''}".rstrip())
     driver = element.find("driver")
     driver_type = None if driver is None else driver.get("type")
+    error_policy = None if driver is None else driver.get("error_policy")
+    if error_policy not in (None, *ERROR_POLICIES):
+        raise _xml_error(f"unknown disk error policy '{error_policy}'")
+    if driver is not None and driver.get("rerror_policy") is not None:
+        raise NotModelled("disk rerror_policy")
     backing_element = element.find("backingStore")
     src = StorageSource(
         path=path,
@@ -249,6 +257,7 @@ def _disk(element: ET.Element) -> Disk:
         readonly=element.find("readonly") is not None or device == "cdrom",
         shareable=element.find("shareable") is not None,
         backing_given=backing_element is not None,
+        error_policy=error_policy,
     )
 
 
@@ -461,10 +470,15 @@ def _backing_lines(src: StorageSource | None, indent: str) -> list[str]:
     ]
 
 
+def _driver_attrs(disk: Disk) -> str:
+    policy = f" error_policy='{disk.error_policy}'" if disk.error_policy else ""
+    return (f" type='{disk.driver_type}'" if disk.driver_type else "") + policy
+
+
 def _disk_lines(disk: Disk) -> list[str]:
     lines = [f"    <disk type='{disk.type}' device='{disk.device}'>"]
-    if disk.driver_type:
-        lines.append(f"      <driver name='qemu' type='{disk.driver_type}'/>")
+    if disk.driver_type or disk.error_policy:
+        lines.append(f"      <driver name='qemu'{_driver_attrs(disk)}/>")
     if disk.src.path is not None:
         attr = "file" if disk.type == "file" else "dev"
         source = f"      <source {attr}='{_q(disk.src.path)}'"

@@ -15,6 +15,7 @@ import time
 
 import attrs
 
+from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt.domain_xml import Disk, DomainDef
@@ -66,7 +67,15 @@ def _format_arg(disk: Disk, index: int) -> str:
 
 
 def open_disk(kernel: Kernel, qemu: Process, disk: Disk, index: int) -> OpenFailure | None:
-    """Open one disk the way QEMU >= 4.0 does with ``auto-read-only``; None when it worked.
+    """Open one disk the way QEMU >= 4.0 does with ``auto-read-only``; None when it worked."""
+    failure, _ = open_disk_for_io(kernel, qemu, disk, index)
+    return failure
+
+
+def open_disk_for_io(
+    kernel: Kernel, qemu: Process, disk: Disk, index: int
+) -> tuple[OpenFailure | None, OpenFile | None]:
+    """Open one disk; the failure, or the file qemu keeps open for the guest's I/O.
 
     QEMU: block/file-posix.c. ``raw_open_common`` calls ``raw_parse_flags`` with no writer
     yet, so with ``auto-read-only`` the storage node is opened ``O_RDONLY`` ("file-posix:
@@ -77,18 +86,18 @@ def open_disk(kernel: Kernel, qemu: Process, disk: Disk, index: int) -> OpenFail
     """
     path = disk.src.path
     if path is None:
-        return None
+        return None, None
     try:
-        kernel.open(qemu, path, os.O_RDONLY | os.O_CLOEXEC)
+        handle = kernel.open(qemu, path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as error:
-        return OpenFailure(_storage_arg(path, index), path, error.errno or errno.EIO)
+        return OpenFailure(_storage_arg(path, index), path, error.errno or errno.EIO), None
     if disk.readonly:
-        return None
+        return None, handle
     try:
-        kernel.open(qemu, path, os.O_RDWR | os.O_CLOEXEC)
+        handle = kernel.open(qemu, path, os.O_RDWR | os.O_CLOEXEC)
     except OSError as error:
-        return OpenFailure(_format_arg(disk, index), path, error.errno or errno.EIO)
-    return None
+        return OpenFailure(_format_arg(disk, index), path, error.errno or errno.EIO), None
+    return None, handle
 
 
 def log_line(kernel: Kernel, text: str) -> str:

@@ -166,6 +166,23 @@ class DomainLifecycle(RuleBasedStateMachine):
         assert not broken.active
         self.daemon.define(self.definitions[name])
 
+    @rule(name=st.sampled_from(NAMES), seconds=st.integers(min_value=1, max_value=3))
+    def relabel_under_running_guest_and_back(self, name: str, seconds: int) -> None:
+        """``chcon -t virt_image_t`` under a running guest: its writes are denied again and
+        again (``selinux_file_permission``); with the default error policy it keeps running."""
+        domain = self.daemon.lookup(name)
+        if not domain.active:
+            return
+        shell, image = self.host.shell, f"{IMAGES}/{name}.qcow2"
+        before = self.host.getfilecon(shell, image)
+        self.host.setfilecon(shell, image, "system_u:object_r:virt_image_t:s0")
+        serial = self.host.audit.events[-1].serial if self.host.audit.events else 0
+        self.host.clock.advance(seconds)
+        self.host.setfilecon(shell, image, before)
+        assert not domain.paused
+        if self.daemon.lookup(name).active and self.daemon.running:
+            assert any(e.serial > serial and e.avcs for e in self.host.audit.events)
+
     @rule(name=st.sampled_from(NAMES))
     def shutdown(self, name: str) -> None:
         self._try(lambda: self.daemon.shutdown(name))

@@ -41,8 +41,6 @@ UNMODELLED_COMMANDS = frozenset(
         "setmaxmem",
         "reboot",
         "reset",
-        "suspend",
-        "resume",
         "console",
         "vncdisplay",
         "domdisplay",
@@ -99,6 +97,9 @@ SPECS: dict[str, Spec] = {
     "detach-disk": Spec(("domain", "target"), 2, ("live", "config", "persistent", "current")),
     "attach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
     "detach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
+    "suspend": Spec(("domain",), 1),
+    "resume": Spec(("domain",), 1),
+    "domblkerror": Spec(("domain",), 1),
 }
 
 
@@ -386,6 +387,39 @@ def _detach_device(ctx: CommandContext, daemon: Daemon, values: dict[str, str | 
     except LibvirtError as error:
         raise VirshError(f"Failed to detach device from {path}", str(error)) from None
     return "Device detached successfully\n"
+
+
+# -- paused guests (issue 13.5): suspend, resume, domblkerror --------------------------------
+
+
+def _pause_command(verb: str, past: str) -> Handler:
+    """``cmdSuspend``/``cmdResume``: ``Domain 'NAME' suspended|resumed``."""
+
+    def run(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+        key = str(values["domain"])
+        domain = _domain(daemon, key)
+        try:
+            getattr(daemon, verb)(domain.name)
+        except LibvirtError as error:
+            raise VirshError(f"Failed to {verb} domain '{key}'", str(error)) from None
+        return f"Domain '{key}' {past}\n"
+
+    return run
+
+
+HANDLERS["suspend"] = _pause_command("suspend", "suspended")
+HANDLERS["resume"] = _pause_command("resume", "resumed")
+
+
+@handler("domblkerror")
+def _domblkerror(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    """``cmdDomBlkError``: ``TARGET: ERROR`` per disk, or ``No errors found``."""
+    domain = _domain(daemon, str(values["domain"]))
+    if not domain.active:
+        raise VirshError("Requested operation is not valid: domain is not running")
+    if not domain.disk_errors:
+        return "No errors found\n"
+    return "".join(f"{target}: {error}\n" for target, error in domain.disk_errors.items())
 
 
 @command("virsh")
