@@ -660,9 +660,11 @@ class Daemon:
                     namespace.dev_paths(self.host, host_view, paths),
                 )
             self.manager.set_image_label(ops, domain.live, disk.target, lock=domain.remember_owner)
-        except (LibvirtError, OSError):
+        except Exception as error:
+            # qemuDomainAttachDiskGeneric's cleanup: the disk leaves the live definition;
+            # labels a committed driver set stay (virSecurityStackTransactionCommit).
             domain.live.disks.remove(disk)
-            raise
+            raise _as_libvirt_error(error, f"unable to prepare {disk.src.path}") from None
         failure, handle = open_disk_for_io(self.host, qemu, disk, node_index(domain.live, disk))
         if handle is not None:
             self.qemu_files.setdefault(qemu.pid, {})[disk.target] = handle

@@ -396,6 +396,9 @@ def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
 def parse_disk(text: str) -> Disk:
     """A ``<disk>`` element alone, as ``virsh attach-device`` passes it."""
     root = parse_xml(text)
+    if root.tag in (*CHARDEV_ELEMENTS, "memory", "interface", "controller", *UNMODELLED_DEVICES):
+        # libvirt hot-plugs these (qemu_hotplug.c); the lab hot-plugs disks only.
+        raise NotModelled(f"hotplug of <{root.tag}>")
     if root.tag != "disk":
         raise _xml_error(f"expecting root element of 'disk', not '{root.tag}'")
     return _disk(root)
