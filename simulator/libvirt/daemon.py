@@ -245,6 +245,9 @@ class Daemon:
         domain.id = domain_id or None
         domain.remember_owner = root.find("rememberOwner") is not None
         domain.namespaces = root.find("namespaces") is not None
+        # virDomainObjParseXML: the state reason the previous daemon recorded
+        reason = root.get("reason", "")
+        domain.reason = reason if reason in ("booted", "unpaused") else "unknown"
         self.next_id = max(self.next_id, (domain.id or 0) + 1)
         self.domains[live.name] = domain
         qemu = self.host.processes.get(pid)

@@ -143,3 +143,30 @@ def test_a_crash_while_handling_a_dead_qemu_is_not_a_client_error() -> None:
     # The new daemon reconnects, finds qemu gone and runs qemuProcessStop again: the
     # remembered label was already recalled, so matchpathcon's default is set.
     assert host.getfilecon(host.shell, IMAGE) == "system_u:object_r:virt_image_t:s0"
+
+
+def test_a_dac_failure_on_hotplug_keeps_the_selinux_label_and_drops_the_disk() -> None:
+    # virSecurityStackTransactionCommit, then qemuDomainStorageSourceAccessModify's cleanup
+    # ("revoke_namespace": no label restore), as in issue 13.2.
+    host, daemon = _host()
+    data = f"{IMAGES}/data.img"
+    host.write_file(host.shell, data, b"")
+    daemon.define(domain_xml("a", disk_xml(IMAGE)))
+    daemon.start(daemon.lookup("a"))
+    host.add_fault("chown", data, "EIO", times=2)
+    result = host.run(f"virsh attach-disk a {data} vdb")
+    assert result.output == (
+        "error: Failed to attach disk\n"
+        f"error: unable to set user and group to '107:107' on '{data}': Input/output error\n\n"
+    )
+    assert host.getfilecon(host.shell, data).startswith("system_u:object_r:svirt_image_t:s0:c")
+    live = daemon.lookup("a").live
+    assert live is not None and live.disk("vdb") is None
+
+
+def test_a_reconnected_domain_keeps_its_state_reason() -> None:
+    host, daemon = _host()
+    daemon.define(domain_xml("a", disk_xml(IMAGE)))
+    daemon.start(daemon.lookup("a"))
+    host.restart_libvirt()
+    assert host.run("virsh domstate a --reason").output == "running (booted)\n\n"
