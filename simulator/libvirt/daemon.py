@@ -339,6 +339,8 @@ class Daemon:
     def create(self, xml: str) -> Domain:
         """``virsh create``: a transient domain, started at once."""
         definition = parse_domain(xml)
+        assert self.manager is not None
+        self.manager.verify(self.ops(), definition)  # qemuDomainDefValidate, as for define
         if definition.name in self.domains:
             raise LibvirtError(
                 ErrorCode.OPERATION_INVALID, f"domain '{definition.name}' already exists"

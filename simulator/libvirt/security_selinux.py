@@ -129,7 +129,13 @@ class SelinuxDriver:
         sens = f"s{cat_range.sensitivity}"
         if seclabel.type == "static":
             assert seclabel.label is not None
-            mcs = str(SecurityContext.parse(seclabel.label).range)
+            try:
+                mcs = str(SecurityContext.parse(seclabel.label).range)
+            except ValueError:  # libvirt: context_new fails (its message says "socket")
+                raise system_error(
+                    errno.EINVAL,
+                    f"unable to allocate socket security context '{seclabel.label}'",
+                ) from None
         elif seclabel.type == "dynamic":
             mcs = self.mcs.allocate(self.rng, cat_range)
             if seclabel.baselabel is not None:

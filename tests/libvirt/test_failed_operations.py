@@ -170,3 +170,21 @@ def test_a_reconnected_domain_keeps_its_state_reason() -> None:
     daemon.start(daemon.lookup("a"))
     host.restart_libvirt()
     assert host.run("virsh domstate a --reason").output == "running (booted)\n\n"
+
+
+def test_create_verifies_a_static_label_as_define_does() -> None:
+    # qemuDomainDefValidate runs virSecurityManagerVerify for define and create alike; a
+    # category number of 5000 digits is no valid context (and no Python text).
+    host, _ = _host()
+    label = "system_u:system_r:svirt_t:s0:c" + "9" * 5000
+    xml = domain_xml(
+        "t",
+        disk_xml(IMAGE),
+        f"<seclabel type='static' model='selinux' relabel='yes'><label>{label}</label></seclabel>",
+    )
+    host.write_file(host.shell, "/root/t.xml", xml.encode())
+    result = host.run("virsh create t.xml")
+    assert result.output == (
+        f"error: Failed to create domain from t.xml\nerror: XML error: Invalid security label "
+        f"{label}\n\n"
+    )
