@@ -43,6 +43,9 @@ class Host:
         install(self.kernel, self.profile)
         self._shell: Shell | None = None
         self._daemon: Daemon | None = None
+        # Guests' answer to the ACPI power button, by domain name: seconds until they power
+        # off, or None for a guest that ignores it (scenario.toml ``[guests.NAME]``).
+        self.guest_shutdown_delays: dict[str, int | None] = {}
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names the host does not have: those are the kernel's.
@@ -72,6 +75,7 @@ class Host:
         host.userspace = userspace
         host._shell = None
         host._daemon = None
+        host.guest_shutdown_delays = {}
         return host
 
     @classmethod
@@ -110,20 +114,27 @@ class Host:
     @property
     def libvirt(self) -> Daemon:
         """The libvirt daemon: started on first use (socket activation), restarted when it died."""
-        from simulator.libvirt.daemon import Daemon
 
         if self._daemon is None:
-            self._daemon = Daemon(self.kernel, self._libvirt_service.boot_pid, self.userspace)
+            self._daemon = self._new_daemon(self._libvirt_service.boot_pid)
             if self._daemon.process is not None:
                 self._daemon.boot()
         if self._daemon.process is None:
             self.start_service(self._libvirt_service.name)
         return self._daemon
 
+    def _new_daemon(self, pid: int) -> Daemon:
+        from simulator.libvirt.daemon import Daemon
+
+        daemon = Daemon(self.kernel, pid, self.userspace)
+        daemon.shutdown_delays = self.guest_shutdown_delays
+        if self._tick not in self.kernel.clock.listeners:
+            self.kernel.clock.listeners.append(self._tick)
+        return daemon
+
     def start_service(self, name: str) -> None:
         """systemd starts the unit ``name``: its process, and for libvirt's daemon its state
         from qemu.conf, the definitions and the status files (``qemuStateInitialize``)."""
-        from simulator.libvirt.daemon import Daemon
 
         service = self.profile.service(name)
         if service is None:
@@ -131,9 +142,14 @@ class Host:
         proc = start_service(self.kernel, service)
         if service.role == "libvirt":
             if self._daemon is None:
-                self._daemon = Daemon(self.kernel, proc.pid, self.userspace)
+                self._daemon = self._new_daemon(proc.pid)
             self._daemon.pid = proc.pid
             self._daemon.boot()
+
+    def _tick(self) -> None:
+        """The clock moved: the daemon's timers (a guest powering off) run."""
+        if self._daemon is not None and self._daemon.process is not None:
+            self._daemon.run_timers()
 
     def restart_libvirt(self) -> None:
         """``systemctl restart`` of the libvirt daemon: a new process that re-reads qemu.conf."""

@@ -181,6 +181,22 @@ class FileCalls(KernelBase):
             directory.nlink -= 1
         fs.next_ino -= 1
 
+    @syscall_entry
+    def file_io(self, proc: Process, handle: OpenFile, *, write: bool) -> None:
+        """``preadv``/``pwritev`` on an open file, as a running guest's disk I/O: the
+        ``file_permission`` hook revalidates the access against the file's label and the
+        policy of now (security/selinux/hooks.c ``selinux_file_permission``), so a relabel
+        or a policy change under an open file denies it at the next read or write."""
+        if not (handle.writable if write else handle.readable):
+            raise os_error(errno.EBADF)
+        fs = self.fs_at(handle.location)
+        if handle.location.ino not in fs.inodes:
+            return  # the lab frees unlinked inodes at once (docs/deviations.md)
+        syscall = Syscall.of("pwritev" if write else "preadv", handle.fd)
+        self.lsm_check(
+            proc, handle.location, ("write",) if write else ("read",), syscall, path=handle.path
+        )
+
     def read(self, proc: Process, handle: OpenFile) -> bytes:
         del proc
         if not handle.readable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import attrs
 
@@ -20,9 +21,16 @@ class Clock:
 
     now: int = CLOCK_START
     boot_time: int = BOOT_TIME
+    # Called after the clock moved (timers of the layers above: a guest powering off).
+    # Not state: whoever registers a listener registers it again on a restored host.
+    listeners: list[Callable[[], None]] = attrs.field(
+        factory=list, eq=False, repr=False, init=False
+    )
 
     def advance(self, seconds: int = 1) -> None:
         self.now += seconds
+        for listener in list(self.listeners):
+            listener()
 
     def reboot(self) -> None:
         """host.md: reboot sets the boot time to the current clock and advances it by 60 s."""

@@ -38,6 +38,8 @@ SYSCALL_NUMBERS: dict[str, int] = {
     "mount": 165,
     "newfstatat": 262,
     "openat": 257,
+    "preadv": 295,
+    "pwritev": 296,
     "readlinkat": 267,
     "removexattr": 197,
     "renameat2": 316,

@@ -18,6 +18,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import attrs
 
+from simulator.errors import NotModelled, SeclabError
+from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt import namespace, security_util
@@ -33,7 +35,13 @@ from simulator.libvirt.domain_xml import (
 from simulator.libvirt.host_access import DaemonLog, HostAccess
 from simulator.libvirt.mcs import McsTable
 from simulator.libvirt.qemu_conf import QemuConfig, load_config
-from simulator.libvirt.qemu_process import command_line, log_line, node_index, open_disk
+from simulator.libvirt.qemu_process import (
+    command_line,
+    log_line,
+    node_index,
+    open_disk_for_io,
+    process_name,
+)
 from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.storage import disk_chain
@@ -49,6 +57,9 @@ STATUS = "/run/libvirt/qemu"
 # names stay for old imports.
 DAEMON_ARGV = get_profile(DEFAULT_PROFILE).service_for("libvirt").argv
 DAEMON_CONTEXT = get_profile(DEFAULT_PROFILE).service_for("libvirt").context
+# Seconds from ``virsh shutdown`` (QEMU's system_powerdown) until the guest powers off,
+# unless a scenario sets the guest's own (``[guests.NAME]`` in scenario.toml).
+DEFAULT_SHUTDOWN_DELAY = 3
 
 
 # ``lab fault add step NAME``: where the daemon can be made to die, as if it crashed there.
@@ -59,6 +70,17 @@ STEPS = {
     "unplug-selinux-restored": "hot-unplug: after the SELinux restore, before the DAC restore",
     "before-xattr-wipe": "stop: after restoring labels, before wiping remembered xattrs",
 }
+
+
+@attrs.frozen
+class StorageRefusal:
+    """A start refused by ``virStorageSourceReportBrokenChain``: who could not reach what."""
+
+    domain: str
+    path: str
+    uid: int
+    gid: int
+    groups: tuple[int, ...]
 
 
 class DaemonCrashed(LibvirtError):
@@ -79,6 +101,13 @@ class Domain:
     id: int | None = None
     remember_owner: bool = True
     namespaces: bool = True
+    # virDomainObjGetState's reason, as virsh domstate --reason names it.
+    reason: str = "unknown"
+    # When the guest, asked by system_powerdown, powers off (virtual clock); None: not asked.
+    shutdown_at: int | None = None
+    paused: bool = False
+    # Disks whose I/O failed with error_policy='stop' (virDomainGetDiskErrors), by target.
+    disk_errors: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str:
@@ -90,7 +119,9 @@ class Domain:
 
     @property
     def state(self) -> str:
-        return "running" if self.active else "shut off"
+        if not self.active:
+            return "shut off"
+        return "paused" if self.paused else "running"
 
 
 P = ParamSpec("P")
@@ -131,8 +162,18 @@ class Daemon:
         self.config = QemuConfig()
         self.manager: SecurityManager | None = None
         self.failure: LibvirtError | None = None
+        # A qemu.conf setting the lab does not model: every client call says so.
+        self.unmodelled: NotModelled | None = None
         # The labelled definition each qemu was started with, by pid (for lab explain).
         self.launched: dict[int, DomainDef] = {}
+        # How each guest answers the ACPI power button: seconds until it powers off, or
+        # None for a guest that ignores it (the host's guest table, by domain name).
+        self.shutdown_delays: dict[str, int | None] = {}
+        # The files each qemu holds open for its guest's disk I/O, by pid and target: qemu's
+        # state, so it outlives a daemon restart (the new daemon reconnects to the same qemu).
+        self.qemu_files: dict[int, dict[str, OpenFile]] = {}
+        # The last start the DAC pre-check refused (for lab explain).
+        self.last_refusal: StorageRefusal | None = None
 
     def step(self, name: str) -> None:
         """A named point of an operation: if a fault waits here, the daemon dies now."""
@@ -166,9 +207,12 @@ class Daemon:
         self.domains = {}
         self.mcs = McsTable()
         self.failure = None
+        self.unmodelled = None
         ops = self.ops()
         try:
-            self.config = load_config(ops.read_text(CONFIG_PATH), CONFIG_PATH)
+            # virConfReadFile reads bytes: a stray non-UTF-8 byte is not an error by itself.
+            text = self.host.read_file(ops.actor, CONFIG_PATH).decode(errors="replace")
+            self.config = load_config(text, CONFIG_PATH)
             self.manager = SecurityManager.create(ops, self.config, self.mcs, self.host.random)
         except LibvirtError as error:
             self.failure = error
@@ -178,12 +222,25 @@ class Daemon:
         except OSError as error:
             self.failure = system_error(error.errno or 0, f"cannot read {CONFIG_PATH}")
             return
-        for name in self.host.listdir(ops.actor, DEFINITIONS):
+        except NotModelled as error:
+            # Not libvirt's behaviour: the lab cannot run with this setting and says so.
+            self.unmodelled = error
+            self.failure = LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
+            self.error(f"seclab: not modelled: {error}")
+            return
+        # virDomainObjListLoadAllConfigs: a file that does not load is logged and skipped;
+        # the daemon goes on with the others.
+        try:
+            names = self.host.listdir(ops.actor, DEFINITIONS)
+        except OSError:
+            names = []
+        for name in names:
             if name.endswith(".xml"):
                 try:
-                    definition = parse_domain(ops.read_text(f"{DEFINITIONS}/{name}"))
-                except (LibvirtError, OSError) as error:
-                    self.error(f"Error loading config file '{name}': {error}")
+                    raw = self.host.read_file(ops.actor, f"{DEFINITIONS}/{name}")
+                    definition = parse_domain(raw.decode(errors="replace"))
+                except (SeclabError, OSError) as error:
+                    self.error(f"Error loading config file '{name}': {_log_text(error)}")
                     continue
                 self.domains[definition.name] = Domain(definition, persistent=True)
         try:
@@ -197,24 +254,32 @@ class Daemon:
     def _reconnect(self, path: str) -> None:
         ops = self.ops()
         try:
-            root = parse_xml(ops.read_text(path))
+            root = parse_xml(self.host.read_file(ops.actor, path).decode(errors="replace"))
+            if root.tag != "domstatus":
+                raise LibvirtError(
+                    ErrorCode.XML_ERROR, f"expecting root element of 'domstatus', not '{root.tag}'"
+                )
             inner = root.find("domain")
             live = domain_from_element(root if inner is None else inner, live=True)
-        except (LibvirtError, OSError) as error:
-            self.error(f"Failed to load status file {path}: {error}")
+            pid = _status_number(root, "pid", "invalid pid")
+            domain_id = _status_number(root, "id", "invalid domain id")
+        except (SeclabError, OSError) as error:
+            self.error(f"Failed to load status file {path}: {_log_text(error)}")
             return
-        pid = int(root.get("pid", "0"))
         domain = self.domains.get(live.name) or Domain(copy.deepcopy(live), persistent=False)
         domain.live = live
         domain.pid = pid
-        domain.id = int(root.get("id", "0")) or None
+        domain.id = domain_id or None
         domain.remember_owner = root.find("rememberOwner") is not None
         domain.namespaces = root.find("namespaces") is not None
+        # virDomainObjParseXML: the state reason the previous daemon recorded
+        reason = root.get("reason", "")
+        domain.reason = reason if reason in ("booted", "unpaused") else "unknown"
         self.next_id = max(self.next_id, (domain.id or 0) + 1)
         self.domains[live.name] = domain
         qemu = self.host.processes.get(pid)
         if qemu is None:
-            self._stop(domain, relabel=True)  # the process is gone: a crash
+            self._stop(domain, relabel=True, reason="crashed")  # the process is gone
             return
         assert self.manager is not None
         try:
@@ -225,7 +290,7 @@ class Daemon:
             self.manager.reserve_label(live, qemu.context)
         except LibvirtError as error:
             self.error(str(error))
-            self._stop(domain, relabel=True)
+            self._stop(domain, relabel=True, reason="failed")
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -248,10 +313,17 @@ class Daemon:
         return running + inactive
 
     def notice_dead_processes(self) -> None:
-        """A qemu that died (``kill -9``) is noticed as a monitor EOF: the stop path runs."""
+        """A qemu that died (``kill -9``) is noticed as a monitor EOF: the stop path runs.
+
+        The daemon handles the EOF on its own, not inside any client's call: if it dies
+        there (a fault step), no client sees an error; the next call starts it again
+        (socket activation) and the new daemon reconnects from the status files."""
         for domain in list(self.domains.values()):
             if domain.active and domain.pid not in self.host.processes:
-                self._stop(domain, relabel=True)
+                try:
+                    self._stop(domain, relabel=True, reason="crashed")
+                except DaemonCrashed:
+                    return
 
     # -- definitions ------------------------------------------------------------------------------
 
@@ -296,6 +368,8 @@ class Daemon:
     def create(self, xml: str) -> Domain:
         """``virsh create``: a transient domain, started at once."""
         definition = parse_domain(xml)
+        assert self.manager is not None
+        self.manager.verify(self.ops(), definition)  # qemuDomainDefValidate, as for define
         if definition.name in self.domains:
             raise LibvirtError(
                 ErrorCode.OPERATION_INVALID, f"domain '{definition.name}' already exists"
@@ -305,7 +379,8 @@ class Daemon:
         try:
             self.start(domain)
         except LibvirtError:
-            del self.domains[definition.name]
+            # qemuProcessStop already dropped the transient domain (unless the daemon died).
+            self.domains.pop(definition.name, None)
             raise
         return domain
 
@@ -327,6 +402,7 @@ class Daemon:
                 try:
                     self.host.stat(probe, src.path)
                 except OSError as error:
+                    self.last_refusal = StorageRefusal(live.name, src.path, uid, gid, groups)
                     raise system_error(
                         error.errno or 0,
                         f"Cannot access storage file '{src.path}' (as uid:{uid}, gid:{gid})",
@@ -338,18 +414,20 @@ class Daemon:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
         assert self.manager is not None
         live = copy.deepcopy(domain.definition)
-        self.manager.gen_label(live)
         domain.live = live
         domain.remember_owner = self.config.remember_owner
         domain.namespaces = self.config.mount_namespace
         relabel = False
         qemu: Process | None = None
         try:
+            # qemuProcessPrepareDomain
+            self.manager.gen_label(live)
+            # qemuProcessPrepareHost / qemuProcessLaunch
             self._check_storage(live)
             daemon = self.ops().actor
             qemu = self.host.spawn(
                 comm="qemu-kvm",
-                argv=command_line(live),
+                argv=command_line(live, set_process_name=self.config.set_process_name),
                 exe="/usr/libexec/qemu-kvm",
                 uid=0,
                 gid=0,
@@ -369,7 +447,9 @@ class Daemon:
             relabel = True
             self._exec(qemu, live)
             for disk in live.disks:
-                failure = open_disk(self.host, qemu, disk, node_index(live, disk))
+                failure, handle = open_disk_for_io(self.host, qemu, disk, node_index(live, disk))
+                if handle is not None:
+                    self.qemu_files.setdefault(qemu.pid, {})[disk.target] = handle
                 if failure is not None:
                     raise LibvirtError(
                         ErrorCode.INTERNAL_ERROR,
@@ -384,12 +464,14 @@ class Daemon:
             if qemu is not None and qemu.pid in self.host.processes:
                 self.host.exit(qemu.pid)
             raise
-        except (LibvirtError, OSError) as error:
-            self._stop(domain, relabel=relabel)
-            if isinstance(error, OSError):
-                raise system_error(error.errno or 0, "failed to start qemu") from None
-            raise
+        except Exception as error:
+            # qemuProcessStart's "stop:" label: qemuProcessStop, with
+            # VIR_QEMU_PROCESS_STOP_NO_RELABEL unless every label was set. Whatever failed,
+            # the host is left as libvirt leaves it, and the caller gets libvirt's error.
+            self._stop(domain, relabel=relabel, reason="failed")
+            raise _as_libvirt_error(error, "failed to start qemu") from None
         self.next_id += 1
+        domain.reason = "booted"
         self._write_status(domain)
 
     def _after_driver(self, name: str) -> None:
@@ -423,6 +505,8 @@ class Daemon:
             uid, gid = parse_ids(self.ops(), dac.label)
             groups = (gid,)
         qemu.uid, qemu.gid, qemu.groups = uid, gid, groups
+        if self.config.set_process_name:
+            qemu.comm = process_name(live)
         selinux = live.seclabel("selinux")
         if selinux is not None and selinux.label:
             qemu.context = selinux.label
@@ -446,14 +530,80 @@ class Daemon:
 
     @about_domain
     def shutdown(self, key: str) -> Domain:
+        """``qemuDomainShutdownFlags``: only asks the guest (``system_powerdown``). The guest
+        powers off later, if ever; the domain stays running until then."""
         domain = self._active(key)
-        self._stop(domain, relabel=True)
+        delay = self.shutdown_delays.get(domain.name, DEFAULT_SHUTDOWN_DELAY)
+        if delay is not None:
+            due = self.host.clock.now + delay
+            domain.shutdown_at = due if domain.shutdown_at is None else min(due, domain.shutdown_at)
+        return domain
+
+    def run_timers(self) -> None:
+        """The virtual clock moved: guests whose power-off is due stop. QEMU (run with
+        ``-no-shutdown``) reports SHUTDOWN; ``qemuProcessHandleShutdown`` has qemu killed
+        (``qemuProcessShutdownOrReboot``), and the monitor EOF runs ``qemuProcessStop``,
+        which restores the labels."""
+        if not self.running:
+            return
+        now = self.host.clock.now
+        for domain in list(self.domains.values()):
+            if domain.active and domain.shutdown_at is not None and domain.shutdown_at <= now:
+                try:
+                    self._stop(domain, relabel=True, reason="shutdown")
+                except DaemonCrashed:
+                    return
+        for domain in list(self.domains.values()):
+            self._guest_io(domain)
+
+    def _guest_io(self, domain: Domain) -> None:
+        """A running guest reads (and writes) its disks as time passes. The kernel rechecks
+        each access (``selinux_file_permission``); on a failure QEMU applies the disk's
+        error policy (``werror``): ``stop`` pauses the domain, which libvirt records as
+        paused for an I/O error (``qemuProcessHandleIOError``); ``report`` hands the error
+        to the guest and ``ignore`` drops it, and the domain keeps running."""
+        qemu = self.host.processes.get(domain.pid or -1)
+        if domain.live is None or domain.paused or qemu is None:
+            return
+        for disk in domain.live.disks:
+            handle = self.qemu_files.get(qemu.pid, {}).get(disk.target)
+            if handle is None:
+                continue
+            try:
+                self.host.file_io(qemu, handle, write=False)
+                if handle.writable:
+                    self.host.file_io(qemu, handle, write=True)
+            except OSError:
+                if disk.error_policy in ("stop", "enospace"):
+                    domain.disk_errors[disk.target] = "unspecified error"
+                    domain.paused = True
+                    domain.reason = "I/O error"
+                    return
+
+    def suspend(self, key: str) -> Domain:
+        """``qemuDomainSuspend``: the vCPUs stop (no I/O); paused (user)."""
+        domain = self._active(key)
+        if not domain.paused:
+            domain.paused = True
+            domain.reason = "user"
+        return domain
+
+    def resume(self, key: str) -> Domain:
+        """``qemuDomainResume``: ``cont``; QEMU retries the requests that failed, so a disk
+        that is still denied pauses the domain again at once."""
+        domain = self._active(key)
+        if not domain.paused:
+            raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
+        domain.paused = False
+        domain.reason = "unpaused"
+        domain.disk_errors = {}
+        self._guest_io(domain)
         return domain
 
     @about_domain
     def destroy(self, key: str) -> Domain:
         domain = self._active(key)
-        self._stop(domain, relabel=True)
+        self._stop(domain, relabel=True, reason="destroyed")
         return domain
 
     def _active(self, key: str) -> Domain:
@@ -462,7 +612,7 @@ class Daemon:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is not running")
         return domain
 
-    def _stop(self, domain: Domain, *, relabel: bool) -> None:
+    def _stop(self, domain: Domain, *, relabel: bool, reason: str = "unknown") -> None:
         """``qemuProcessStop``: kill qemu, restore labels in the host namespace, wipe the
         remembered xattrs of every image of every disk chain, release the MCS pair."""
         live = domain.live
@@ -476,8 +626,13 @@ class Daemon:
                 if domain.remember_owner:
                     self._remove_image_metadata(ops, live)
             self.manager.release_label(live)
+        self.qemu_files.pop(domain.pid or -1, None)
         domain.live = None
         domain.pid = domain.id = None
+        domain.shutdown_at = None
+        domain.reason = reason
+        domain.paused = False
+        domain.disk_errors = {}
         with contextlib.suppress(OSError):
             self.host.unlink(self.ops().actor, f"{STATUS}/{domain.name}.xml")
         if not domain.persistent:
@@ -542,10 +697,14 @@ class Daemon:
                     namespace.dev_paths(self.host, host_view, paths),
                 )
             self.manager.set_image_label(ops, domain.live, disk.target, lock=domain.remember_owner)
-        except (LibvirtError, OSError):
+        except Exception as error:
+            # qemuDomainAttachDiskGeneric's cleanup: the disk leaves the live definition;
+            # labels a committed driver set stay (virSecurityStackTransactionCommit).
             domain.live.disks.remove(disk)
-            raise
-        failure = open_disk(self.host, qemu, disk, node_index(domain.live, disk))
+            raise _as_libvirt_error(error, f"unable to prepare {disk.src.path}") from None
+        failure, handle = open_disk_for_io(self.host, qemu, disk, node_index(domain.live, disk))
+        if handle is not None:
+            self.qemu_files.setdefault(qemu.pid, {})[disk.target] = handle
         if failure is not None:
             self.manager.restore_image_label(
                 ops, domain.live, disk.target, lock=domain.remember_owner
@@ -576,6 +735,8 @@ class Daemon:
                 after_driver=self._after_unplug_driver,
             )
             domain.live.disks.remove(disk)
+            self.qemu_files.get(domain.pid or -1, {}).pop(disk.target, None)
+            domain.disk_errors.pop(disk.target, None)
             self._write_status(domain)
         if config:
             disk = _find_disk(domain.definition, target)
@@ -584,6 +745,32 @@ class Daemon:
                 f"{DEFINITIONS}/{domain.name}.xml", format_domain(domain.definition, inactive=True)
             )
         return domain
+
+
+def _as_libvirt_error(error: Exception, what: str) -> Exception:
+    """The error a failed operation reports: libvirt's own, a system error, or the model's
+    refusal as an internal error. Anything else is a bug of the lab and is raised as is."""
+    if isinstance(error, LibvirtError):
+        return error
+    if isinstance(error, OSError):
+        return system_error(error.errno or 0, what)
+    if isinstance(error, SeclabError):
+        return LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
+    return error
+
+
+def _log_text(error: Exception) -> str:
+    if isinstance(error, NotModelled):
+        return f"seclab: not modelled: {error}"
+    return error.strerror or "" if isinstance(error, OSError) else str(error)
+
+
+def _status_number(root: ET.Element, name: str, error: str) -> int:
+    """``virDomainObjParseXML``'s ``virXPathLong("string(./@pid)")`` and friends."""
+    text = root.get(name, "0").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, error)
+    return int(text)
 
 
 def _find_disk(domain: DomainDef, target: str) -> Disk:

@@ -23,6 +23,13 @@ SECLABEL_MODELS = ("selinux", "dac")
 
 # Disk types libvirt accepts (virDomainDiskDef) that the lab has no storage model for.
 UNMODELLED_DISK_TYPES = ("network", "dir", "volume", "nvme", "vhostuser", "vhostvdpa")
+# virDomainDiskErrorPolicy: what QEMU does when a guest write fails (werror=).
+ERROR_POLICIES = ("stop", "report", "ignore", "enospace")
+# Character devices (virDomainChrDefForeach: serials, parallels, channels, consoles).
+CHARDEV_ELEMENTS = ("serial", "parallel", "channel", "console")
+# Memory devices whose backing file the security drivers label
+# (virSecuritySELinuxSetMemoryLabel, virSecurityDACSetMemoryLabel); other models have none.
+LABELLED_MEMORY_MODELS = ("nvdimm", "virtio-pmem")
 
 
 def _xml_error(message: str) -> LibvirtError:
@@ -83,6 +90,7 @@ class Disk:
     readonly: bool = False
     shareable: bool = False
     backing_given: bool = False
+    error_policy: str | None = None  # <driver error_policy=...>: what a failed write does
 
 
 @attrs.define
@@ -103,6 +111,16 @@ class OsDef:
     initrd: str | None = None
     loader: str | None = None
     nvram: str | None = None
+    dtb: str | None = None
+    slic_table: str | None = None  # <os><acpi><table type='slic'>
+
+
+@attrs.frozen
+class MemoryDevice:
+    """A ``<memory model='nvdimm'|'virtio-pmem'>`` device with a backing file."""
+
+    model: str
+    path: str
 
 
 @attrs.define
@@ -114,6 +132,7 @@ class DomainDef:
     disks: list[Disk] = attrs.field(factory=list)
     chardevs: list[Chardev] = attrs.field(factory=list)
     seclabels: list[SecLabel] = attrs.field(factory=list)
+    memories: list[MemoryDevice] = attrs.field(factory=list)
 
     def seclabel(self, model: str) -> SecLabel | None:
         return next((s for s in self.seclabels if s.model == model), None)
@@ -216,6 +235,11 @@ def _disk(element: ET.Element) -> Disk:
         raise _xml_error(f"missing target information for device {path or ''}".rstrip())
     driver = element.find("driver")
     driver_type = None if driver is None else driver.get("type")
+    error_policy = None if driver is None else driver.get("error_policy")
+    if error_policy not in (None, *ERROR_POLICIES):
+        raise _xml_error(f"unknown disk error policy '{error_policy}'")
+    if driver is not None and driver.get("rerror_policy") is not None:
+        raise NotModelled("disk rerror_policy")
     backing_element = element.find("backingStore")
     src = StorageSource(
         path=path,
@@ -233,11 +257,17 @@ def _disk(element: ET.Element) -> Disk:
         readonly=element.find("readonly") is not None or device == "cdrom",
         shareable=element.find("shareable") is not None,
         backing_given=backing_element is not None,
+        error_policy=error_policy,
     )
 
 
 def _chardev(element: ET.Element) -> Chardev:
     type_ = element.get("type", "pty")
+    if element.tag == "channel" and element.find("target") is not None:
+        target = element.find("target")
+        assert target is not None
+        if target.get("type") == "guestfwd":
+            raise NotModelled("guestfwd channel")
     source = element.find("source")
     return Chardev(
         element=element.tag,
@@ -246,6 +276,55 @@ def _chardev(element: ET.Element) -> Chardev:
         mode=None if source is None else source.get("mode"),
         seclabels=() if source is None else _device_seclabels(source),
     )
+
+
+def _slic_table(os_element: ET.Element) -> str | None:
+    """``<acpi><table type='slic'>PATH</table></acpi>`` (virDomainDefParseBootAcpiOptions)."""
+    tables = os_element.findall("acpi/table")
+    for table in tables:
+        if table.get("type") != "slic":
+            raise _xml_error(f"Unknown acpi table type: {table.get('type', '')}")
+    if len(tables) > 1:
+        raise LibvirtError(ErrorCode.XML_ERROR, "Only one acpi table is supported")
+    return (tables[0].text or "").strip() or None if tables else None
+
+
+def _memory(element: ET.Element) -> MemoryDevice | None:
+    model = element.get("model", "")
+    path = element.findtext("source/path")
+    if model in LABELLED_MEMORY_MODELS:
+        if not path:
+            raise _xml_error(f"path is required for model '{model}'")
+        return MemoryDevice(model, path.strip())
+    if model in ("dimm", "virtio-mem", "sgx-epc"):
+        return None  # no backing file of its own to label
+    raise NotModelled(f"memory device model '{model}'")
+
+
+# Devices the security drivers label (virSecuritySELinuxSetAllLabel and its DAC twin: host
+# devices, inputs, TPMs, smartcards, ...) or that carry their own sockets (vhost-user) and
+# that the lab does not model: a definition naming them is refused, never half labelled.
+UNMODELLED_DEVICES: dict[str, str] = {
+    "hostdev": "host device (<hostdev>)",
+    "tpm": "TPM device (<tpm>)",
+    "smartcard": "smartcard device (<smartcard>)",
+    "shmem": "shared memory device (<shmem>)",
+    "redirdev": "USB redirection device (<redirdev>)",
+    "vsock": "vsock device (<vsock>)",
+    "filesystem": "filesystem passthrough (<filesystem>)",
+}
+
+
+def _refuse_unlabelled(element: ET.Element) -> None:
+    what = UNMODELLED_DEVICES.get(element.tag)
+    if what is not None:
+        raise NotModelled(what)
+    if element.tag == "input" and element.get("type") in ("passthrough", "evdev"):
+        raise NotModelled(f"input device of type '{element.get('type')}'")
+    if element.tag == "interface" and element.get("type") in ("vhostuser", "vdpa", "hostdev"):
+        raise NotModelled(f"interface of type '{element.get('type')}'")
+    if element.tag == "rng" and element.find("backend[@model='egd']") is not None:
+        raise NotModelled("rng device with an egd backend")
 
 
 def parse_domain(text: str, *, live: bool = False) -> DomainDef:
@@ -285,15 +364,25 @@ def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
             initrd=os_element.findtext("initrd"),
             loader=os_element.findtext("loader"),
             nvram=os_element.findtext("nvram"),
+            dtb=os_element.findtext("dtb"),
+            slic_table=_slic_table(os_element),
         )
     domain = DomainDef(virt_type=virt_type, name=name, uuid=uuid, os=os_def)
+    if root.find("sysinfo/fw_cfg/entry[@file]") is not None:
+        raise NotModelled("sysinfo fw_cfg entries backed by files")
     devices = root.find("devices")
     if devices is not None:
         for element in devices:
             if element.tag == "disk":
                 add_disk(domain, _disk(element))
-            elif element.tag in ("serial", "console"):
+            elif element.tag in CHARDEV_ELEMENTS:
                 domain.chardevs.append(_chardev(element))
+            elif element.tag == "memory":
+                memory = _memory(element)
+                if memory is not None:
+                    domain.memories.append(memory)
+            else:
+                _refuse_unlabelled(element)
     models: list[str] = []
     for element in root.findall("seclabel"):
         label = _seclabel(element, live=live)
@@ -307,6 +396,9 @@ def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
 def parse_disk(text: str) -> Disk:
     """A ``<disk>`` element alone, as ``virsh attach-device`` passes it."""
     root = parse_xml(text)
+    if root.tag in (*CHARDEV_ELEMENTS, "memory", "interface", "controller", *UNMODELLED_DEVICES):
+        # libvirt hot-plugs these (qemu_hotplug.c); the lab hot-plugs disks only.
+        raise NotModelled(f"hotplug of <{root.tag}>")
     if root.tag != "disk":
         raise _xml_error(f"expecting root element of 'disk', not '{root.tag}'")
     return _disk(root)
@@ -381,10 +473,15 @@ def _backing_lines(src: StorageSource | None, indent: str) -> list[str]:
     ]
 
 
+def _driver_attrs(disk: Disk) -> str:
+    policy = f" error_policy='{disk.error_policy}'" if disk.error_policy else ""
+    return (f" type='{disk.driver_type}'" if disk.driver_type else "") + policy
+
+
 def _disk_lines(disk: Disk) -> list[str]:
     lines = [f"    <disk type='{disk.type}' device='{disk.device}'>"]
-    if disk.driver_type:
-        lines.append(f"      <driver name='qemu' type='{disk.driver_type}'/>")
+    if disk.driver_type or disk.error_policy:
+        lines.append(f"      <driver name='qemu'{_driver_attrs(disk)}/>")
     if disk.src.path is not None:
         attr = "file" if disk.type == "file" else "dev"
         source = f"      <source {attr}='{_q(disk.src.path)}'"
@@ -426,6 +523,26 @@ def _chardev_lines(chardev: Chardev) -> list[str]:
     return lines
 
 
+def _acpi_lines(os_def: OsDef) -> list[str]:
+    if os_def.slic_table is None:
+        return []
+    return [
+        "    <acpi>",
+        f"      <table type='slic'>{_q(os_def.slic_table)}</table>",
+        "    </acpi>",
+    ]
+
+
+def _memory_lines(memory: MemoryDevice) -> list[str]:
+    return [
+        f"    <memory model='{memory.model}'>",
+        "      <source>",
+        f"        <path>{_q(memory.path)}</path>",
+        "      </source>",
+        "    </memory>",
+    ]
+
+
 def format_domain(
     domain: DomainDef, *, domain_id: int | None = None, inactive: bool = False
 ) -> str:
@@ -443,9 +560,11 @@ def format_domain(
             ("nvram", domain.os.nvram),
             ("kernel", domain.os.kernel),
             ("initrd", domain.os.initrd),
+            ("dtb", domain.os.dtb),
         )
         if value
     ]
+    os_children += _acpi_lines(domain.os)
     lines += [
         "  <os>",
         "    <type arch='x86_64' machine='pc-q35-rhel9.2.0'>hvm</type>",
@@ -454,6 +573,7 @@ def format_domain(
     ]
     devices = [line for disk in domain.disks for line in _disk_lines(disk)]
     devices += [line for chardev in domain.chardevs for line in _chardev_lines(chardev)]
+    devices += [line for memory in domain.memories for line in _memory_lines(memory)]
     lines += [
         "  <devices>",
         "    <emulator>/usr/libexec/qemu-kvm</emulator>",

@@ -45,15 +45,19 @@ class DaemonLog:
 class HostAccess:
     """The daemon's view of files: libvirt's helpers over the kernel's system calls."""
 
-    def __init__(self, kernel: Kernel, actor: Process, log: DaemonLog) -> None:
+    def __init__(
+        self, kernel: Kernel, actor: Process, log: DaemonLog, host: HostAccess | None = None
+    ) -> None:
         self.kernel = kernel
         self.actor = actor
         self.log = log
+        # The daemon itself when this is a child in a domain's namespace, else None.
+        self.host = host
 
     def in_namespace(self, ns_id: int) -> HostAccess:
         """A forked child of the daemon that ``setns()``'d into ``ns_id``."""
         child = attrs.evolve(self.actor, ns_id=ns_id)
-        return HostAccess(self.kernel, child, self.log)
+        return HostAccess(self.kernel, child, self.log, self.host or self)
 
     # -- state of the host --------------------------------------------------------------------
 

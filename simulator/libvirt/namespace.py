@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import posixpath
 
+from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -65,50 +66,40 @@ def dev_paths(kernel: Kernel, host_view: Process, paths: list[str]) -> list[str]
 
 def mknod_paths(kernel: Kernel, host_view: Process, child: Process, paths: list[str]) -> bool:
     """``qemuNamespaceMknodPaths``: copy each node (owner, mode, SELinux label; never
-    libvirt's xattrs) into the namespace. True if every node was new."""
+    libvirt's xattrs) into the namespace. True if every node was new.
+
+    ``qemuNamespaceMknodOne`` skips only the ``mknod``/``symlink`` of a node that already
+    exists with the right major:minor (or target); ``lchown``, ``chmod`` and
+    ``lsetfilecon_raw`` with the host node's values run every time. So a node left labelled
+    by a detach whose restore failed is put back to the host's label, while any
+    ``trusted.libvirt.security.*`` xattrs it kept stay on it.
+    """
     created_all = True
     for path in paths:
         try:
             st = kernel.lstat(host_view, path)
         except OSError:
-            continue  # ENOENT: silently skipped
+            continue  # ENOENT: silently skipped (qemuNamespaceMknodItemInit returns -2)
+        if not (st.kind is Kind.SYMLINK or st.kind.is_device):
+            continue  # regular files and directories in /dev would be bind-mounted
         _make_parents(kernel, child, posixpath.dirname(path))
         if st.kind is Kind.SYMLINK:
-            target = kernel.readlink(host_view, path)
-            try:
-                if kernel.readlink(child, path) == target:
-                    created_all = False
-                    continue
-                kernel.unlink(child, path)
-            except OSError:
-                pass
-            try:
-                kernel.symlink(child, target, path)
-            except OSError as error:
-                raise system_error(
-                    error.errno or 0, f"Unable to create symlink {path} (pointing to {target})"
-                ) from None
-        elif st.kind.is_device:
-            try:
-                existing = kernel.lstat(child, path)
-                if existing.st_rdev == st.st_rdev:
-                    created_all = False
-                    continue  # stale nodes and their xattrs are kept
-                kernel.unlink(child, path)
-            except OSError:
-                pass
-            try:
-                kernel.mknod(child, path, st.kind, st.mode, st.st_rdev)
-            except OSError as error:
-                raise system_error(error.errno or 0, f"Unable to create device {path}") from None
-        else:
-            continue  # regular files and directories in /dev would be bind-mounted
+            if not _make_symlink(kernel, host_view, child, path):
+                created_all = False
+        elif not _make_node(kernel, child, path, st):
+            created_all = False
+        # libvirt: qemuNamespaceMknodOne, the part that runs for new and existing nodes.
         try:
             kernel.chown(child, path, st.st_uid, st.st_gid, follow=False)
-            if st.kind is not Kind.SYMLINK:
-                kernel.chmod(child, path, st.mode)
         except OSError as error:
             raise system_error(error.errno or 0, f"Failed to chown device {path}") from None
+        if st.kind is not Kind.SYMLINK:  # "Symlinks don't have mode"
+            try:
+                kernel.chmod(child, path, st.mode)
+            except OSError as error:
+                raise system_error(
+                    error.errno or 0, f"Failed to set permissions for device {path}"
+                ) from None
         try:
             label = kernel.getxattr(host_view, path, SELINUX_XATTR, follow=False)
             kernel.setxattr(child, path, SELINUX_XATTR, label, follow=False)
@@ -118,6 +109,40 @@ def mknod_paths(kernel: Kernel, host_view: Process, child: Process, paths: list[
                     error.errno or 0, f"Unable to set SELinux label on {path}"
                 ) from None
     return created_all
+
+
+def _make_symlink(kernel: Kernel, host_view: Process, child: Process, path: str) -> bool:
+    """The symlink part of ``qemuNamespaceMknodOne``; False when it already pointed right."""
+    target = kernel.readlink(host_view, path)
+    try:
+        if kernel.readlink(child, path) == target:
+            return False
+        kernel.unlink(child, path)
+    except OSError:
+        pass
+    try:
+        kernel.symlink(child, target, path)
+    except OSError as error:
+        raise system_error(
+            error.errno or 0, f"Unable to create symlink {path} (pointing to {target})"
+        ) from None
+    return True
+
+
+def _make_node(kernel: Kernel, child: Process, path: str, st: StatResult) -> bool:
+    """The device part of ``qemuNamespaceMknodOne``; False when a node with the same
+    major:minor was already there ("Skipping dev ... which exists and has correct MAJ:MIN")."""
+    try:
+        if kernel.lstat(child, path).st_rdev == st.st_rdev:
+            return False
+        kernel.unlink(child, path)
+    except OSError:
+        pass
+    try:
+        kernel.mknod(child, path, st.kind, st.mode, st.st_rdev)
+    except OSError as error:
+        raise system_error(error.errno or 0, f"Unable to create device {path}") from None
+    return True
 
 
 def _make_parents(kernel: Kernel, child: Process, directory: str) -> None:

@@ -1,11 +1,13 @@
 """qemu.conf: libvirt's config syntax (``src/util/virconf.c``) and the security keys the QEMU
 driver reads (``src/qemu/qemu_conf.c``: ``virQEMUDriverConfigLoadSecurityEntry`` and
-friends). Unknown keys are ignored, as libvirt ignores them."""
+friends). Unknown keys are ignored, as libvirt ignores them; libvirt's keys the lab does not
+model are refused when set (:data:`UNMODELLED_KEYS`)."""
 
 from __future__ import annotations
 
 import attrs
 
+from simulator.errors import NotModelled
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
 ConfValue = str | int | list[str]
@@ -35,6 +37,7 @@ class QemuConfig:
     remember_owner: bool = True
     namespaces: tuple[str, ...] = ("mount",)
     cgroup_device_acl: tuple[str, ...] = DEFAULT_DEVICE_ACL
+    set_process_name: bool = False  # qemuBuildNameCommandLine: -name ...,process=qemu:NAME
 
     @property
     def mount_namespace(self) -> bool:
@@ -196,6 +199,7 @@ def load_config(text: str, filename: str = "/etc/libvirt/qemu.conf") -> QemuConf
         if driver in seen:
             raise LibvirtError(ErrorCode.CONF_SYNTAX, f"Duplicate security driver {driver}")
         seen.append(driver)
+    refuse_unmodelled(entries)
     namespaces = _list(entries, "namespaces", ("mount",), filename)
     for namespace in namespaces:
         if namespace not in KNOWN_NAMESPACES:
@@ -210,4 +214,61 @@ def load_config(text: str, filename: str = "/etc/libvirt/qemu.conf") -> QemuConf
         remember_owner=_bool(entries, "remember_owner", True, filename),
         namespaces=tuple(dict.fromkeys(namespaces)),
         cgroup_device_acl=_list(entries, "cgroup_device_acl", DEFAULT_DEVICE_ACL, filename),
+        set_process_name=_bool(entries, "set_process_name", False, filename),
     )
+
+
+# -- keys the lab does not model ----------------------------------------------------------------
+
+# The keys ``virQEMUDriverConfigLoadFile`` reads (src/qemu/qemu.conf.in) that the lab does
+# not model, with the value that behaves as the lab does (None: any setting is refused).
+# A setting that would change what the lab shows stops the daemon's start with
+# ``seclab: not modelled: ...`` instead of being accepted and ignored.
+UNMODELLED_KEYS: dict[str, ConfValue | None] = {
+    "stdio_handler": "file",  # the lab labels file chardevs itself (docs/deviations.md)
+    "cgroup_controllers": None,
+    "save_image_format": "raw",
+    "dump_image_format": "raw",
+    "snapshot_image_format": "raw",
+    "auto_dump_path": None,
+    "auto_dump_bypass_cache": 0,
+    "auto_start_bypass_cache": 0,
+    "hugetlbfs_mount": None,
+    "memory_backing_dir": None,
+    "bridge_helper": None,
+    "pr_helper": None,
+    "slirp_helper": None,
+    "dbus_daemon": None,
+    "max_processes": None,
+    "max_files": None,
+    "max_threads_per_process": None,
+    "max_core": None,
+    "dump_guest_core": 0,
+    "mac_filter": 0,
+    "relaxed_acs_check": 0,
+    "lock_manager": None,
+    "seccomp_sandbox": None,
+    "nvram": None,
+    "swtpm_user": "tss",
+    "swtpm_group": "tss",
+    "capability_filters": None,
+    "deprecation_behavior": "none",
+    "storage_use_nbdkit": 0,
+    "shared_filesystems": None,
+    "sched_core": "none",
+    "vnc_auto_unix_socket": 0,
+    "spice_auto_unix_socket": 0,
+    "gluster_debug_level": None,
+    "virtiofsd_debug": 0,
+    "migration_address": None,
+    "migration_host": None,
+    "auto_dump_format": None,
+}
+
+
+def refuse_unmodelled(entries: dict[str, ConfValue]) -> None:
+    """``seclab: not modelled`` for a libvirt key the lab does not model, set to a value
+    other than the one the lab behaves as."""
+    for key, value in entries.items():
+        if key in UNMODELLED_KEYS and value != UNMODELLED_KEYS[key]:
+            raise NotModelled(f"qemu.conf setting '{key}'")

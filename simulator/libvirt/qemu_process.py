@@ -1,9 +1,9 @@
 """The qemu process as far as labels matter: it opens its disks through its own mount
 namespace, as uid ``qemu`` with its SELinux context, and reports failures as qemu does.
 
-The file layer opens read-write, falling back to read-only (``auto-read-only``); the format
-layer then needs read-write unless the disk is read-only. Which layer fails decides the
-``-blockdev`` text in qemu's log line.
+The file layer opens read-only (``auto-read-only``); the format layer then needs it
+read-write unless the disk is read-only. Which layer fails decides the ``-blockdev`` text in
+qemu's log line.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import time
 
 import attrs
 
+from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt.domain_xml import Disk, DomainDef
 
-RETRY_READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
 QEMU_LOG_MICROS_STEP = 104729  # host.md: qemu log lines' microseconds
 
 
@@ -67,24 +67,37 @@ def _format_arg(disk: Disk, index: int) -> str:
 
 
 def open_disk(kernel: Kernel, qemu: Process, disk: Disk, index: int) -> OpenFailure | None:
-    """Open one disk the way qemu does; None when it worked."""
+    """Open one disk the way QEMU >= 4.0 does with ``auto-read-only``; None when it worked."""
+    failure, _ = open_disk_for_io(kernel, qemu, disk, index)
+    return failure
+
+
+def open_disk_for_io(
+    kernel: Kernel, qemu: Process, disk: Disk, index: int
+) -> tuple[OpenFailure | None, OpenFile | None]:
+    """Open one disk; the failure, or the file qemu keeps open for the guest's I/O.
+
+    QEMU: block/file-posix.c. ``raw_open_common`` calls ``raw_parse_flags`` with no writer
+    yet, so with ``auto-read-only`` the storage node is opened ``O_RDONLY`` ("file-posix:
+    Make auto-read-only dynamic"); a failure here is the storage node's ``-blockdev``.
+    When the format node takes the write permission (a disk that is not read-only),
+    ``raw_check_perm`` -> ``raw_reconfigure_getfd`` reopens the file ``O_RDWR``; a
+    failure there is reported against the format node's ``-blockdev``.
+    """
     path = disk.src.path
     if path is None:
-        return None
-    flags = os.O_RDONLY if disk.readonly else os.O_RDWR
+        return None, None
     try:
-        kernel.open(qemu, path, flags | os.O_CLOEXEC)
-        return None
+        handle = kernel.open(qemu, path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as error:
-        first = error.errno or errno.EIO
-        if disk.readonly or first not in RETRY_READ_ONLY:
-            return OpenFailure(_storage_arg(path, index), path, first)
+        return OpenFailure(_storage_arg(path, index), path, error.errno or errno.EIO), None
+    if disk.readonly:
+        return None, handle
     try:
-        kernel.open(qemu, path, os.O_RDONLY | os.O_CLOEXEC)
+        handle = kernel.open(qemu, path, os.O_RDWR | os.O_CLOEXEC)
     except OSError as error:
-        return OpenFailure(_storage_arg(path, index), path, error.errno or errno.EIO)
-    # Read-only worked, but the format layer needs the image writable.
-    return OpenFailure(_format_arg(disk, index), path, first)
+        return OpenFailure(_format_arg(disk, index), path, error.errno or errno.EIO), None
+    return None, handle
 
 
 def log_line(kernel: Kernel, text: str, number: int) -> str:
@@ -99,12 +112,23 @@ def log_line(kernel: Kernel, text: str, number: int) -> str:
     return f"{stamp} qemu-kvm: {text}"
 
 
-def command_line(domain: DomainDef) -> tuple[str, ...]:
+TASK_COMM_LEN = 16  # the kernel keeps 15 bytes of a process name and a NUL
+
+
+def process_name(domain: DomainDef) -> str:
+    """QEMU's ``-name ...,process=qemu:NAME`` sets the thread name with ``prctl(PR_SET_NAME)``
+    (QEMU: os-posix.c ``os_set_proc_name``), which the kernel truncates to 15 bytes."""
+    return f"qemu:{domain.name}".encode()[: TASK_COMM_LEN - 1].decode(errors="ignore")
+
+
+def command_line(domain: DomainDef, *, set_process_name: bool = False) -> tuple[str, ...]:
     """The qemu command line (deterministic; shortened where host.md allows)."""
+    # libvirt: qemuBuildNameCommandLine
+    process = f",process=qemu:{domain.name}" if set_process_name else ""
     argv = [
         "/usr/libexec/qemu-kvm",
         "-name",
-        f"guest={domain.name},debug-threads=on",
+        f"guest={domain.name}{process},debug-threads=on",
         "-S",
         "-object",
         '{"qom-type":"secret","id":"masterKey0","format":"raw","file":'

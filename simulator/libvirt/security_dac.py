@@ -7,6 +7,7 @@ import errno
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_xml import DeviceSeclabel, DomainDef, SecLabel, StorageSource
 from simulator.libvirt.host_access import HostAccess
+from simulator.libvirt.security_selinux import chardev_paths
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.transaction import Item
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
@@ -25,24 +26,29 @@ def _lookup(ops: HostAccess, database: str, name: str) -> int | None:
     return accounts.id_of(ops.read_text(database), name)
 
 
+MAX_ID = 0xFFFFFFFF  # uid_t and gid_t are 32-bit unsigned
+
+
+def _parse_id(ops: HostAccess, value: str, database: str) -> int:
+    """``virGetUserID``/``virGetGroupID``: a name first unless it starts with ``+``, then
+    ``virStrToLong_ui`` of the rest, which must fit ``uid_t``."""
+    kind = "user" if database == "/etc/passwd" else "group"
+    if value.startswith("+"):
+        value = value[1:]
+    else:
+        found = _lookup(ops, database, value)
+        if found is not None:
+            return found
+    digits = value[1:] if value[:1] == "+" else value
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 10 or int(digits) > MAX_ID:
+        raise LibvirtError(ErrorCode.INVALID_ARG, f"Failed to parse {kind} '{value}'")
+    return int(digits)
+
+
 def parse_ids(ops: HostAccess, text: str) -> tuple[int, int]:
     """``virParseOwnershipIds``: ``user:group`` as names or ``+uid``/``+gid``."""
     user, _, group = text.partition(":")
-    ids = []
-    for value, database in ((user, "/etc/passwd"), (group or user, "/etc/group")):
-        if value.startswith("+") and value[1:].isdigit():
-            ids.append(int(value[1:]))
-            continue
-        found = _lookup(ops, database, value)
-        if found is None:
-            raise LibvirtError(
-                ErrorCode.INVALID_ARG,
-                f"Failed to parse user '{value}'"
-                if database == "/etc/passwd"
-                else f"Failed to parse group '{value}'",
-            )
-        ids.append(found)
-    return ids[0], ids[1]
+    return _parse_id(ops, user, "/etc/passwd"), _parse_id(ops, group or user, "/etc/group")
 
 
 class DacDriver:
@@ -102,17 +108,21 @@ class DacDriver:
         items: list[Item] = []
         for disk in domain.disks:
             items.extend(self.image_items(ops, domain, disk.target))
+        for memory in domain.memories:  # virSecurityDACSetMemoryLabel
+            items.append(Item(memory.path, ids, remember=True))
         for chardev in domain.chardevs:
             per_chr = chardev.seclabel(NAME)
-            if chardev.type not in ("file", "unix", "dev") or chardev.path is None:
-                continue
             if per_chr is not None and not per_chr.relabel:
                 continue
-            if chardev.type == "unix" and not ops.exists(chardev.path):
-                continue
             label = per_chr.label if per_chr is not None and per_chr.label else ids
-            items.append(Item(chardev.path, label, remember=True))
-        for path in (domain.os.nvram, domain.os.kernel, domain.os.initrd):
+            items.extend(Item(p, label, True) for p in chardev_paths(ops, chardev, False))
+        for path in (
+            domain.os.nvram,
+            domain.os.kernel,
+            domain.os.initrd,
+            domain.os.dtb,
+            domain.os.slic_table,
+        ):
             if path:
                 items.append(Item(path, ids, remember=True))
         return items
@@ -138,19 +148,24 @@ class DacDriver:
         items: list[Item] = []
         for disk in domain.disks:
             items.extend(self.restore_image_items(domain, disk.target))
+        for memory in domain.memories:
+            items.append(Item(memory.path, None, remember=True, restore=True))
         for chardev in domain.chardevs:
             per_chr = chardev.seclabel(NAME)
-            if chardev.type not in ("file", "unix", "dev") or chardev.path is None:
+            if per_chr is not None and not per_chr.relabel:
                 continue
-            if (per_chr is not None and not per_chr.relabel) or (
-                chardev.type == "unix" and chardev.mode == "bind"
-            ):
-                continue
-            items.append(Item(chardev.path, None, remember=True, restore=True))
-        for path in (domain.os.nvram, domain.os.kernel, domain.os.initrd):
+            items.extend(
+                Item(p, None, True, restore=True) for p in chardev_paths(ops, chardev, True)
+            )
+        for path in (
+            domain.os.nvram,
+            domain.os.kernel,
+            domain.os.initrd,
+            domain.os.dtb,
+            domain.os.slic_table,
+        ):
             if path:
                 items.append(Item(path, None, remember=True, restore=True))
-        del ops
         return items
 
     def restore_image_items(self, domain: DomainDef, target: str) -> list[Item]:

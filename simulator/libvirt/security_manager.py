@@ -210,7 +210,19 @@ class SecurityManager:
     # -- relabelling ----------------------------------------------------------------------------
 
     def _commit(self, ops: HostAccess, driver: Driver, items: list[Item], lock: bool) -> None:
-        transaction.run(ops, items, lock, driver.set_item, driver.restore_item)
+        """``virSecurity{SELinux,DAC}TransactionCommit``: run the list in the domain's mount
+        namespace; when that fails with ``VIR_ERR_SYSTEM_ERROR``, run the whole list again
+        in the daemon's own namespace (``pid = -1``). Other errors (a refused "already in
+        use") are final."""
+        try:
+            transaction.run(ops, items, lock, driver.set_item, driver.restore_item)
+        except LibvirtError as error:
+            retry = error.code is ErrorCode.SYSTEM_ERROR or isinstance(
+                error, transaction.TransactionFailed
+            )
+            if ops.host is None or not retry:
+                raise
+            transaction.run(ops.host, items, lock, driver.set_item, driver.restore_item)
 
     def set_all_label(
         self,
@@ -220,19 +232,18 @@ class SecurityManager:
         lock: bool,
         after_driver: Callable[[str], None] | None = None,
     ) -> None:
-        """``qemuSecuritySetAllLabel``: SELinux then DAC; a failure restores earlier drivers.
+        """``qemuSecuritySetAllLabel``: SELinux then DAC, each committed in turn.
 
+        ``virSecurityStackTransactionCommit`` only aborts the drivers after a failed one; a
+        driver that already committed keeps its labels and remembered xattrs (the caller,
+        ``qemuProcessStart``, then stops with ``VIR_QEMU_PROCESS_STOP_NO_RELABEL``).
         ``after_driver`` is called after each driver's commit (a fault step may stop there).
         """
-        done: list[Driver] = []
-        for driver in self.drivers:
-            try:
-                self._commit(ops, driver, driver.set_all_label(ops, domain), lock)
-            except LibvirtError:
-                for earlier in reversed(done):
-                    self._restore(ops, earlier, earlier.restore_all_label(ops, domain), lock)
-                raise
-            done.append(driver)
+        # virSecurityStackSetAllLabel queues every driver's list first (a DAC label that does
+        # not parse fails here, before anything is committed), then the stack commits.
+        queued = [(driver, driver.set_all_label(ops, domain)) for driver in self.drivers]
+        for driver, items in queued:
+            self._commit(ops, driver, items, lock)
             if after_driver is not None:
                 after_driver(driver.name)
 
@@ -250,16 +261,12 @@ class SecurityManager:
     def set_image_label(
         self, ops: HostAccess, domain: DomainDef, target: str, *, lock: bool
     ) -> None:
-        """``qemuSecuritySetImageLabel`` (hotplug)."""
-        done: list[Driver] = []
-        for driver in self.drivers:
-            try:
-                self._commit(ops, driver, driver.image_items(ops, domain, target), lock)
-            except LibvirtError:
-                for earlier in reversed(done):
-                    self._restore(ops, earlier, earlier.restore_image_items(domain, target), lock)
-                raise
-            done.append(driver)
+        """``qemuSecuritySetImageLabel`` (hotplug): as for the whole domain, a failed DAC
+        commit leaves the committed SELinux labels in place
+        (``virSecurityStackTransactionCommit``)."""
+        queued = [(driver, driver.image_items(ops, domain, target)) for driver in self.drivers]
+        for driver, items in queued:
+            self._commit(ops, driver, items, lock)
 
     def restore_image_label(
         self,

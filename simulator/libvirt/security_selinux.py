@@ -9,7 +9,7 @@ from collections.abc import Callable
 import attrs
 
 from simulator.libvirt import security_util
-from simulator.libvirt.domain_xml import DeviceSeclabel, DomainDef, SecLabel, StorageSource
+from simulator.libvirt.domain_xml import Chardev, DomainDef, SecLabel, StorageSource
 from simulator.libvirt.host_access import HostAccess
 from simulator.libvirt.mcs import McsTable, process_range
 from simulator.libvirt.storage import disk_chain
@@ -58,6 +58,30 @@ def read_contexts(ops: HostAccess) -> VirtualContexts:
     )
 
 
+def chardev_paths(ops: HostAccess, chardev: Chardev, restore: bool) -> list[str]:
+    """The files both drivers label for one character device (libvirt:
+    ``virSecuritySELinuxSetChardevLabel``, ``virSecurityDACSetChardevLabelHelper`` and their
+    restore twins): ``file``/``dev`` paths; a ``unix`` socket in connect mode (missing:
+    the relabel fails with ENOENT), in bind mode only if it exists and never restored;
+    a ``pipe``'s ``PATH.in`` and ``PATH.out`` when both exist, else the fifo ``PATH``."""
+    path = chardev.path
+    if path is None:
+        return []
+    if chardev.type in ("file", "dev"):
+        return [path]
+    if chardev.type == "unix":
+        listen = chardev.mode == "bind"
+        if restore:
+            return [] if listen else [path]
+        return [path] if not listen or ops.exists(path) else []
+    if chardev.type == "pipe":
+        if ops.exists(f"{path}.in") and ops.exists(f"{path}.out"):
+            pair = [f"{path}.in", f"{path}.out"]
+            return pair[::-1] if restore else pair
+        return [path]
+    return []  # pty, tcp, udp, null, spicevmc, ...: nothing on disk to label
+
+
 class SelinuxDriver:
     name = NAME
 
@@ -77,8 +101,19 @@ class SelinuxDriver:
     # -- labels for a domain -----------------------------------------------------------------
 
     def _new_context(self, base: str, mcs: str, *, is_object: bool) -> str:
-        """``virSecuritySELinuxGenNewContext``: the daemon's user (and role for processes)."""
-        parsed = SecurityContext.parse(base)
+        """``virSecuritySELinuxGenNewContext``: the daemon's user (and role for processes).
+
+        libselinux's ``context_new`` takes ``user:role:type`` without a level too; the
+        range is set from ``mcs`` either way.
+        """
+        try:
+            if base.count(":") == 2:
+                base += ":s0"
+            parsed = SecurityContext.parse(base)
+        except ValueError:
+            raise system_error(
+                errno.EINVAL, f"Unable to parse base SELinux context '{base}'"
+            ) from None
         role = parsed.role if is_object else self.daemon.role
         return str(SecurityContext(self.daemon.user, role, parsed.type, MlsRange.parse(mcs)))
 
@@ -94,7 +129,13 @@ class SelinuxDriver:
         sens = f"s{cat_range.sensitivity}"
         if seclabel.type == "static":
             assert seclabel.label is not None
-            mcs = str(SecurityContext.parse(seclabel.label).range)
+            try:
+                mcs = str(SecurityContext.parse(seclabel.label).range)
+            except ValueError:  # libvirt: context_new fails (its message says "socket")
+                raise system_error(
+                    errno.EINVAL,
+                    f"unable to allocate socket security context '{seclabel.label}'",
+                ) from None
         elif seclabel.type == "dynamic":
             mcs = self.mcs.allocate(self.rng, cat_range)
             if seclabel.baselabel is not None:
@@ -103,7 +144,18 @@ class SelinuxDriver:
                 base = self.contexts.alt_domain_context
             else:
                 base = self.contexts.domain_context
-            seclabel.label = self._new_context(base, mcs, is_object=False)
+            try:
+                seclabel.label = self._new_context(base, mcs, is_object=False)
+                seclabel.imagelabel = self._new_context(
+                    self.contexts.file_context, mcs, is_object=True
+                )
+            except LibvirtError:
+                # libvirt's cleanup frees the label but leaves the pair in data->mcs until
+                # the daemon restarts; the lab gives it back (docs/deviations.md).
+                self.mcs.remove(mcs)
+                seclabel.label = seclabel.imagelabel = None
+                raise
+            return
         else:
             mcs = sens
         seclabel.imagelabel = self._new_context(self.contexts.file_context, mcs, is_object=True)
@@ -184,13 +236,13 @@ class SelinuxDriver:
         items: list[Item] = []
         for disk in domain.disks:
             items.extend(self.image_items(ops, domain, disk.target))
+        for memory in domain.memories:  # virSecuritySELinuxSetMemoryLabel
+            items.append(Item(memory.path, seclabel.imagelabel or "", remember=True))
         for chardev in domain.chardevs:
-            item = self._chardev_item(seclabel, chardev.type, chardev.path, chardev.seclabel(NAME))
-            if item is not None and (chardev.type != "unix" or ops.exists(item.path)):
-                items.append(item)
+            items.extend(self._chardev_items(ops, seclabel, chardev, restore=False))
         if domain.os.nvram:
             items.append(Item(domain.os.nvram, seclabel.imagelabel or "", remember=True))
-        for path in (domain.os.kernel, domain.os.initrd):
+        for path in (domain.os.kernel, domain.os.initrd, domain.os.dtb, domain.os.slic_table):
             if path:
                 items.append(Item(path, self.contexts.content_context, remember=True))
         return items
@@ -218,16 +270,18 @@ class SelinuxDriver:
             items.append(Item(src.path, label, remember))
         return items
 
-    def _chardev_item(
-        self, seclabel: SecLabel, type_: str, path: str | None, per_chr: DeviceSeclabel | None
-    ) -> Item | None:
-        """``virSecuritySELinuxSetChardevLabel``: per-chardev label, else the imagelabel."""
-        if type_ not in ("file", "unix", "dev") or path is None:
-            return None
+    def _chardev_items(
+        self, ops: HostAccess, seclabel: SecLabel, chardev: Chardev, *, restore: bool
+    ) -> list[Item]:
+        """``virSecuritySELinuxSetChardevLabel`` / ``RestoreChardevLabel``: the per-chardev
+        label, else the imagelabel, on the paths :func:`chardev_paths` names."""
+        per_chr = chardev.seclabel(NAME)
         if per_chr is not None and not per_chr.relabel:
-            return None
-        custom = None if per_chr is None else per_chr.label
-        return Item(path, custom or seclabel.imagelabel or "", remember=True)
+            return []
+        if restore:
+            return [Item(p, None, True, restore=True) for p in chardev_paths(ops, chardev, True)]
+        label = (None if per_chr is None else per_chr.label) or seclabel.imagelabel or ""
+        return [Item(p, label, remember=True) for p in chardev_paths(ops, chardev, False)]
 
     def restore_all_label(self, ops: HostAccess, domain: DomainDef) -> list[Item]:
         """``virSecuritySELinuxRestoreAllLabel``: tops of rw disks, chardevs, nvram, kernel."""
@@ -237,11 +291,17 @@ class SelinuxDriver:
         items: list[Item] = []
         for disk in domain.disks:
             items.extend(self.restore_image_items(domain, disk.target))
+        for memory in domain.memories:  # virSecuritySELinuxRestoreMemoryLabel
+            items.append(Item(memory.path, None, remember=True, restore=True))
         for chardev in domain.chardevs:
-            item = self._chardev_item(seclabel, chardev.type, chardev.path, chardev.seclabel(NAME))
-            if item is not None and not (chardev.type == "unix" and chardev.mode == "bind"):
-                items.append(Item(item.path, None, remember=True, restore=True))
-        for path in (domain.os.nvram, domain.os.kernel, domain.os.initrd):
+            items.extend(self._chardev_items(ops, seclabel, chardev, restore=True))
+        for path in (
+            domain.os.nvram,
+            domain.os.kernel,
+            domain.os.initrd,
+            domain.os.dtb,
+            domain.os.slic_table,
+        ):
             if path:
                 items.append(Item(path, None, remember=True, restore=True))
         return items

@@ -58,6 +58,8 @@ class ScenarioConfig:
     start_from_line: int = 0
     explicit: frozenset[str] = frozenset()  # the top-level keys the file sets
     lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False)  # boolean -> line
+    # [guests.NAME]: seconds from system_powerdown until the guest powers off (None: never).
+    guests: tuple[tuple[str, int | None], ...] = ()
 
     def line_of(self, name: str) -> int:
         return dict(self.lines).get(name, 1)
@@ -73,7 +75,10 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "booleans": dict,
     "files": dict,
     "from": str,
+    "guests": dict,
 }
+GUEST_KEYS: dict[str, type] = {"shutdown_delay": int, "acpi": bool}
+MAX_SHUTDOWN_DELAY = 86400
 FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "owner": str,
     "mode": str,
@@ -147,6 +152,7 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     start_from = data.get("from")
     if start_from is not None and (not start_from or "\0" in start_from):
         raise fail("scenario.toml: 'from' must name a scenario file", "from")
+    guests = [(name, _guest(spec, name, fail)) for name, spec in data.get("guests", {}).items()]
     return ScenarioConfig(
         seed=seed,
         tags=tuple(tags),
@@ -159,7 +165,27 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         start_from_line=fail("", "from").line if start_from is not None else 0,
         explicit=frozenset(data),
         lines=tuple((name, fail("", name).line) for name in booleans),
+        guests=tuple(sorted(guests)),
     )
+
+
+def _guest(spec: Any, name: str, fail: Any) -> int | None:
+    """``[guests.NAME]``: ``shutdown_delay = N`` seconds (default 3), ``acpi = false`` for a
+    guest that ignores the power button until ``virsh destroy``."""
+    if not isinstance(spec, dict):
+        raise fail(f'scenario.toml: guests."{name}" must be a table', name)
+    for key, value in spec.items():
+        expected = GUEST_KEYS.get(key)
+        if expected is None:
+            raise fail(f"scenario.toml: unknown key '{key}' in guests.{name}", key)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise fail(f"scenario.toml: '{key}' has the wrong type", key)
+    delay = spec.get("shutdown_delay", 3)
+    if not 0 <= delay <= MAX_SHUTDOWN_DELAY:
+        raise fail(
+            f"scenario.toml: 'shutdown_delay' must be 0 to {MAX_SHUTDOWN_DELAY}", "shutdown_delay"
+        )
+    return delay if spec.get("acpi", True) else None
 
 
 def _file_spec(spec: dict[str, Any], file_path: str, fail: Any) -> FileSpec:

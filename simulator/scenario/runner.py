@@ -174,6 +174,7 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             raise ScenarioError(scenario.path, 1, "cannot load state: nested too deeply") from None
         except Exception as error:  # a state file is user input: any failure is its error
             raise ScenarioError(scenario.path, 1, f"cannot load state: {error}") from None
+    host.guest_shutdown_delays.update(config.guests)
     if is_selinux_enabled(host.kernel):
         if state is None or "enforcing" in config.explicit:
             security_setenforce(host.kernel, host.shell, config.enforcing)

@@ -33,7 +33,7 @@ def entries(text: str) -> list[Entry]:
     found = []
     for line in text.splitlines():
         fields = tuple(line.split(":"))
-        if len(fields) >= 3 and fields[2].isdigit():
+        if len(fields) >= 3 and fields[2].isascii() and fields[2].isdigit():
             found.append(Entry(fields[0], int(fields[2]), fields))
     return found
 

@@ -1,7 +1,9 @@
 """``DomainLifecycle``: a hypothesis state machine over libvirt's domain lifecycle.
 
 Three domains share images (two of them a ``<shareable/>`` one) and may hot-plug the host's
-``/dev/sdc``; rules start, destroy, crash, hot-plug, restart the daemon and reboot the host.
+``/dev/sdc``; rules start, destroy, crash, hot-plug, restart the daemon and reboot the host,
+start through one-time faults in qemu's namespace and with a DAC label that does not parse,
+ask guests to shut down and let virtual time pass.
 Every run starts at least one domain (``first_start``); each call may fail only with the
 libvirt error codes libvirt gives that call here, and outcomes are reported as hypothesis
 ``event``s, the number of starts as a ``target``. The invariants are libvirt's promises
@@ -24,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 import simulator
 from simulator.libvirt.daemon import Daemon
-from simulator.libvirt.domain_xml import parse_disk
+from simulator.libvirt.domain_xml import format_domain, parse_disk
 from simulator.libvirt.qemu_process import node_index, open_disk
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 from simulator.selinux.context import SecurityContext
@@ -39,6 +41,7 @@ ALL_CODES = frozenset(ErrorCode)
 # whose rules make more of them possible (fault steps, ...).
 START_MAY_FAIL_WITH: frozenset[ErrorCode] = frozenset({ErrorCode.OPERATION_INVALID})
 HOTPLUG_MAY_FAIL_WITH: frozenset[ErrorCode] = frozenset({ErrorCode.OPERATION_INVALID})
+QEMU = "/usr/libexec/qemu-kvm"
 
 
 class DomainLifecycle(RuleBasedStateMachine):
@@ -52,13 +55,15 @@ class DomainLifecycle(RuleBasedStateMachine):
         for path in self.images:
             self.host.write_file(shell, path, b"")
         self.original = {p: (self.host.getfilecon(shell, p), self._owner(p)) for p in self.images}
+        self.definitions: dict[str, str] = {}
         for index, name in enumerate(NAMES):
             disks = disk_xml(f"{IMAGES}/{name}.qcow2", "vda")
             if index < 2:
                 disks += disk_xml(SHARED, "vdc", shareable=True)
-            self.daemon.define(
+            self.definitions[name] = (
                 f"<domain type='kvm'><name>{name}</name><devices>{disks}</devices></domain>"
             )
+            self.daemon.define(self.definitions[name])
 
     @property
     def daemon(self) -> Daemon:
@@ -172,6 +177,92 @@ class DomainLifecycle(RuleBasedStateMachine):
                         open_disk(self.host.kernel, qemu, disk, node_index(domain.live, disk))
                         is None
                     )
+
+    # -- round 2 (issue 13, issue 19): namespace-transaction faults, asynchronous shutdown,
+    # devices beyond disks, and nothing left behind by a failed start. A separate block so
+    # that the rules above stay as they were.
+
+    @rule(
+        name=st.sampled_from(NAMES),
+        syscall=st.sampled_from(("setfilecon", "chown", "setxattr")),
+    )
+    def start_through_a_one_time_fault(self, name: str, syscall: str) -> None:
+        """One EIO inside qemu's namespace: ``virSecurity*TransactionCommit`` runs the list
+        again in the host's namespace, so the fault never fails the start."""
+        domain = self.daemon.lookup(name)
+        if domain.active:
+            return
+        self.host.add_fault(syscall, f"{IMAGES}/{name}.qcow2", "EIO")
+        failure = ""
+        try:
+            self.daemon.start(domain)
+        except simulator.SeclabError as error:
+            failure = str(error)
+        finally:
+            self.host.faults.faults.clear()
+        assert "Input/output error" not in failure, failure
+
+    @rule(name=st.sampled_from(NAMES))
+    def start_with_an_unparsable_dac_label(self, name: str) -> None:
+        """A start that fails after GenLabel leaves nothing running and no pair reserved."""
+        domain = self.daemon.lookup(name)
+        if domain.active:
+            return
+        broken = self.daemon.define(
+            format_domain(domain.definition, inactive=True).replace(
+                "</domain>",
+                "  <seclabel type='static' model='dac' relabel='yes'>"
+                "<label>+4294967296:+0</label></seclabel>\n</domain>",
+            )
+        )
+        self._try(lambda: self.daemon.start(broken))
+        assert not broken.active
+        self.daemon.define(self.definitions[name])
+
+    @rule(name=st.sampled_from(NAMES), seconds=st.integers(min_value=1, max_value=3))
+    def relabel_under_running_guest_and_back(self, name: str, seconds: int) -> None:
+        """``chcon -t virt_image_t`` under a running guest: its writes are denied again and
+        again (``selinux_file_permission``); with the default error policy it keeps running."""
+        domain = self.daemon.lookup(name)
+        if not domain.active:
+            return
+        shell, image = self.host.shell, f"{IMAGES}/{name}.qcow2"
+        before = self.host.getfilecon(shell, image)
+        self.host.setfilecon(shell, image, "system_u:object_r:virt_image_t:s0")
+        serial = self.host.audit.events[-1].serial if self.host.audit.events else 0
+        self.host.clock.advance(seconds)
+        self.host.setfilecon(shell, image, before)
+        assert not domain.paused
+        if self.daemon.lookup(name).active and self.daemon.running:
+            assert any(e.serial > serial and e.avcs for e in self.host.audit.events)
+
+    @rule(name=st.sampled_from(NAMES))
+    def shutdown(self, name: str) -> None:
+        self._try(lambda: self.daemon.shutdown(name))
+
+    @rule(seconds=st.integers(min_value=0, max_value=4))
+    def time_passes(self, seconds: int) -> None:
+        self.host.clock.advance(seconds)
+
+    @invariant()
+    def a_guest_past_its_power_off_is_not_running(self) -> None:
+        if not self.daemon.running:
+            return
+        now = self.host.clock.now
+        for domain in self.daemon.domains.values():
+            assert not (domain.active and (domain.shutdown_at or now + 1) <= now), domain.name
+
+    @invariant()
+    def every_qemu_belongs_to_a_running_domain_and_pairs_to_running_qemus(self) -> None:
+        if not self.daemon.running:
+            return
+        running = {d.pid for d in self.daemon.domains.values() if d.active}
+        qemus = {p.pid for p in self.host.processes.values() if p.exe == QEMU}
+        assert qemus <= running, (qemus, running)
+        levels = {
+            str(SecurityContext.parse(self.host.process(pid or 0).context).range) for pid in running
+        }
+        assert set(self.daemon.mcs.reserved) == levels
 
     def teardown(self) -> None:
         assert self.started >= 1, "no domain was started in this run"

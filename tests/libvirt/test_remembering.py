@@ -193,7 +193,8 @@ def test_a_setfilecon_failure_is_a_warning_when_permissive(lab: Lab) -> None:
     ]
 
 
-def test_a_dac_failure_rolls_back_selinux(lab: Lab) -> None:
+def test_a_dac_failure_keeps_selinux_labels(lab: Lab) -> None:
+    """virSecurityStackTransactionCommit aborts only the drivers after the failed one."""
     image = lab.file(f"{IMAGES}/a.qcow2")
     lab.host.add_fault("chown", image, "EIO")
     domain = lab.domain(domain_xml("d", disk_xml(image)))
@@ -202,8 +203,12 @@ def test_a_dac_failure_rolls_back_selinux(lab: Lab) -> None:
     assert str(info.value) == (
         f"unable to set user and group to '107:107' on '{image}': Input/output error"
     )
-    assert lab.label(image) == "unconfined_u:object_r:virt_image_t:s0"
-    assert lab.libvirt_xattrs(image) == []
+    assert lab.label(image).startswith("system_u:object_r:svirt_image_t:s0:c")
+    assert lab.libvirt_xattrs(image) == [
+        b"trusted.libvirt.security.ref_selinux",
+        b"trusted.libvirt.security.selinux",
+        b"trusted.libvirt.security.timestamp_selinux",
+    ]
 
 
 def test_an_unopenable_image_fails_the_metadata_lock(lab: Lab) -> None:

@@ -6,13 +6,15 @@ import posixpath
 from typing import Protocol
 
 from simulator.errors import NotModelled, SeclabError
+from simulator.kernel.calls_files import StatResult
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm
-from simulator.libvirt.daemon import Daemon
+from simulator.libvirt.daemon import Daemon, StorageRefusal
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.decision import Decision, decide
 from simulator.selinux.explain import audit2allow, audit2why, explain, parse_avcs
 from simulator.selinux.rules import TeRule, allow
+from simulator.shell.accounts import user_names
 from simulator.shell.host_views import selinux_lsm
 from simulator.shell.registry import CommandContext, command
 
@@ -212,6 +214,10 @@ def explain_command(ctx: CommandContext, args: list[str]) -> int:
         events = [e for e in events if e.serial == int(args[0])]
     events = [e for e in events if e.avcs]
     if not events:
+        refusal = ctx.machine.libvirt.last_refusal if not args else None
+        if refusal is not None:
+            ctx.out("".join(line + "\n" for line in dac_story(ctx, refusal)))
+            return 0
         ctx.err("lab: no denial to explain\n")
         return 1
     event = events[-1]
@@ -226,10 +232,63 @@ def explain_command(ctx: CommandContext, args: list[str]) -> int:
     return 0
 
 
+def _unrelabelled_fix(read_only: bool, imagelabel: str | None) -> str:
+    """For a file libvirt was told not to relabel, only the file's own label can help:
+    svirt_t may read virt_image_t and virt_content_t but write only svirt_image_t with the
+    domain's categories (selinux-policy.md 2.3)."""
+    if read_only:
+        return "fix: chcon -t virt_content_t FILE (svirt_t may read it), or relabel='yes'"
+    label = imagelabel or "svirt_image_t with the domain's categories"
+    return (
+        f"fix: relabel='yes', or chcon {label} FILE (the domain's own image label); "
+        "virt_image_t is not enough: svirt_t may only read it"
+    )
+
+
+def _may(st: StatResult, uid: int, groups: tuple[int, ...], bit: int) -> bool:
+    """The kernel's ``generic_permission`` for a non-root caller: owner, group or other bits."""
+    if st.st_uid == uid:
+        return bool(st.mode >> 6 & bit)
+    if st.st_gid in groups:
+        return bool(st.mode >> 3 & bit)
+    return bool(st.mode & bit)
+
+
+def dac_story(ctx: CommandContext, refusal: StorageRefusal) -> list[str]:
+    """A DAC refusal has no AVC: which directory the qemu user cannot search, and the fix."""
+    names = user_names(ctx)
+    who = f"uid {refusal.uid} ({names.get(refusal.uid, refusal.uid)})"
+    lines = [
+        f"DAC: domain '{refusal.domain}': libvirt's pre-check as {who}, gid {refusal.gid}, "
+        f"cannot reach {refusal.path} (virStorageSourceReportBrokenChain); no SELinux denial"
+    ]
+    parts = [p for p in refusal.path.split("/") if p]
+    groups = (refusal.gid, *refusal.groups)
+    for depth in range(len(parts) + 1):
+        path = "/" + "/".join(parts[:depth])
+        try:
+            st = ctx.host.stat(ctx.proc, path)
+        except OSError as error:
+            lines.append(f"{path}: {error.strerror}")
+            break
+        owner = f"{names.get(st.st_uid, st.st_uid)}:{st.st_gid}"
+        if depth < len(parts) and not _may(st, refusal.uid, groups, 1):
+            lines.append(f"{path}: mode {st.mode & 0o7777:04o} {owner}: {who} may not search it")
+            lines.append(
+                "fix: move the image under /var/lib/libvirt/images (restorecon gives it "
+                f"virt_image_t), or let {who} search {path} (chmod o+x, or a group it is in); "
+                "relabelling does not help: this is not SELinux"
+            )
+            return lines
+    lines.append("fix: make the image readable by the qemu user, or let libvirt own it")
+    return lines
+
+
 def libvirt_story(daemon: Daemon | None, pid: int, target: str, decision: Decision) -> list[str]:
     """What label libvirt set on the denied file and why (libvirt.md 3.3, 3.4), and the fix."""
 
     lines: list[str] = []
+    fix: str | None = None  # for a disk libvirt was told not to relabel
     live = daemon.launched.get(pid) if isinstance(daemon, Daemon) else None
     manager = daemon.manager if isinstance(daemon, Daemon) else None
     disk = None
@@ -254,10 +313,12 @@ def libvirt_story(daemon: Daemon | None, pid: int, target: str, decision: Decisi
                 where + f"not relabelled: <seclabel type='{seclabel.type}' "
                 "relabel='no'> leaves every file as it is (libvirt.md 3.3)"
             )
+            fix = _unrelabelled_fix(disk.readonly or disk.shareable, seclabel.imagelabel)
         elif per_disk is not None and not per_disk.relabel:
             lines.append(
                 where + "not relabelled: the disk's own <seclabel relabel='no'> (libvirt.md 3.4)"
             )
+            fix = _unrelabelled_fix(disk.readonly or disk.shareable, seclabel.imagelabel)
         else:
             label = manager.selinux_image_label(live, disk.target)
             reason = (
@@ -280,6 +341,8 @@ def libvirt_story(daemon: Daemon | None, pid: int, target: str, decision: Decisi
     elif Cause.BOOLEAN in causes:
         names = sorted({b for v in decision.verdicts for b in v.booleans})
         lines.append(f"fix: setsebool -P {names[0]} 1")
+    elif causes and fix is not None:
+        lines.append(fix)
     elif causes:
         lines.append(
             "fix: label the file for virtual machines (relabel='yes', or "

@@ -6,8 +6,22 @@ import time
 
 from simulator.errors import NotModelled
 from simulator.kernel.calls_process import SIGKILL, SIGTERM
+from simulator.kernel.process import Process
 from simulator.shell.registry import CommandContext, command
 from simulator.system.profile import Service
+
+
+def _pidof_match(program: str, proc: Process) -> bool:
+    """procps-ng pidof.c ``select_procs``: argv[0] (a login shell's ``-`` dropped) and its
+    base name, the ``/proc/PID/exe`` link and its base name; not the process name (comm),
+    so ``pidof qemu-kvm`` finds a qemu that renamed itself ``qemu:NAME``. Processes without
+    a command line (kernel threads) are skipped (no ``-w``)."""
+    if not proc.argv:
+        return False
+    arg0 = proc.argv[0].removeprefix("-")
+    base = program.rsplit("/", 1)[-1]
+    exe_base = proc.exe.rsplit("/", 1)[-1]
+    return program in (arg0.rsplit("/", 1)[-1], arg0, exe_base, proc.exe) or base == arg0
 
 
 @command("pidof")
@@ -15,7 +29,7 @@ def pidof(ctx: CommandContext) -> int:
     found = [
         str(p.pid)
         for p in sorted(ctx.host.processes.values(), key=lambda p: -p.pid)
-        if p.comm in ctx.args
+        if any(_pidof_match(a, p) for a in ctx.args)
     ]
     if found:
         ctx.out(" ".join(found) + "\n")

@@ -43,8 +43,6 @@ UNMODELLED_COMMANDS = frozenset(
         "setmaxmem",
         "reboot",
         "reset",
-        "suspend",
-        "resume",
         "console",
         "vncdisplay",
         "domdisplay",
@@ -101,6 +99,9 @@ SPECS: dict[str, Spec] = {
     "attach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
     "detach-device": Spec(("domain", "file"), 2, ("live", "config", "persistent", "current")),
     "edit": Spec(("domain",), 1),
+    "suspend": Spec(("domain",), 1),
+    "resume": Spec(("domain",), 1),
+    "domblkerror": Spec(("domain",), 1),
 }
 
 
@@ -276,7 +277,8 @@ def _list(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) ->
 def _domstate(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
     domain = _domain(daemon, str(values["domain"]))
     if values.get("reason"):
-        return f"{domain.state} ({'booted' if domain.active else 'unknown'})\n"
+        # virshDomainStateReasonToString: the reason the daemon recorded with the state
+        return f"{domain.state} ({domain.reason})\n"
     return f"{domain.state}\n"
 
 
@@ -466,6 +468,8 @@ EXTRA_OUTPUT = frozenset(
         "attach-device",
         "detach-device",
         "edit",
+        "suspend",
+        "resume",
     }
 )
 TABLE_OUTPUT = frozenset({"list", "domblklist"})
@@ -489,6 +493,39 @@ def _global_options(args: list[str]) -> tuple[list[str], bool]:
     return args, quiet
 
 
+# -- paused guests (issue 13.5): suspend, resume, domblkerror --------------------------------
+
+
+def _pause_command(verb: str, past: str) -> Handler:
+    """``cmdSuspend``/``cmdResume``: ``Domain 'NAME' suspended|resumed``."""
+
+    def run(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+        key = str(values["domain"])
+        domain = _domain(daemon, key)
+        try:
+            getattr(daemon, verb)(domain.name)
+        except LibvirtError as error:
+            raise VirshError(f"Failed to {verb} domain '{key}'", str(error)) from None
+        return f"Domain '{key}' {past}\n"
+
+    return run
+
+
+HANDLERS["suspend"] = _pause_command("suspend", "suspended")
+HANDLERS["resume"] = _pause_command("resume", "resumed")
+
+
+@handler("domblkerror")
+def _domblkerror(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+    """``cmdDomBlkError``: ``TARGET: ERROR`` per disk, or ``No errors found``."""
+    domain = _domain(daemon, str(values["domain"]))
+    if not domain.active:
+        raise VirshError("Requested operation is not valid: domain is not running")
+    if not domain.disk_errors:
+        return "No errors found\n"
+    return "".join(f"{target}: {error}\n" for target, error in domain.disk_errors.items())
+
+
 @command("virsh")
 def virsh(ctx: CommandContext) -> int:
     args, quiet = _global_options(list(ctx.args))
@@ -504,6 +541,8 @@ def virsh(ctx: CommandContext) -> int:
         ctx.err(f"error: unknown command: '{name}'\n")
         return 1
     daemon = ctx.machine.libvirt
+    if daemon.unmodelled is not None:
+        raise daemon.unmodelled
     try:
         values = _parse(name, rest)
         if not daemon.running:
@@ -512,6 +551,8 @@ def virsh(ctx: CommandContext) -> int:
                 "Failed to connect socket to '/var/run/libvirt/virtqemud-sock': Connection refused",
             )
         daemon.notice_dead_processes()
+        if daemon.process is None:  # it died handling that EOF: socket activation again
+            daemon = ctx.machine.libvirt
         text = HANDLERS[name](ctx, daemon, values)
         if quiet and name in EXTRA_OUTPUT:
             text = ""
