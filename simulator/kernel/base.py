@@ -8,7 +8,6 @@ link" into that process's mount namespace, as on Linux.
 
 from __future__ import annotations
 
-import errno
 import functools
 import random
 from collections import deque
@@ -18,6 +17,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.kernel import errno_table as errno
 from simulator.kernel.audit import (
     FIRST_AUDIT_SERIAL,
     AuditEvent,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import errno
-import os
-
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
 from simulator.kernel.base import KernelBase, Resolved, syscall_entry
 from simulator.kernel.dac import (
     MAY_EXEC,
@@ -23,7 +22,7 @@ from simulator.kernel.mounts import Location
 from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
 
-O_ACCMODE = os.O_ACCMODE
+O_ACCMODE = open_flags.O_ACCMODE
 
 
 @attrs.frozen
@@ -37,11 +36,11 @@ class OpenFile:
 
     @property
     def readable(self) -> bool:
-        return self.flags & O_ACCMODE in (os.O_RDONLY, os.O_RDWR)
+        return self.flags & O_ACCMODE in (open_flags.O_RDONLY, open_flags.O_RDWR)
 
     @property
     def writable(self) -> bool:
-        return self.flags & O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
+        return self.flags & O_ACCMODE in (open_flags.O_WRONLY, open_flags.O_RDWR)
 
 
 @attrs.frozen
@@ -115,16 +114,16 @@ class FileCalls(KernelBase):
 
     @syscall_entry
     def open(
-        self, proc: Process, path: str, flags: int = os.O_RDONLY, mode: int = 0o666
+        self, proc: Process, path: str, flags: int = open_flags.O_RDONLY, mode: int = 0o666
     ) -> OpenFile:
-        syscall = Syscall.at("openat", path, flags, mode if flags & os.O_CREAT else 0)
+        syscall = Syscall.at("openat", path, flags, mode if flags & open_flags.O_CREAT else 0)
         check_mode(mode)
         resolved = self.walk(
             proc,
             path,
             syscall,
-            follow=not flags & os.O_NOFOLLOW,
-            allow_missing=bool(flags & os.O_CREAT),
+            follow=not flags & open_flags.O_NOFOLLOW,
+            allow_missing=bool(flags & open_flags.O_CREAT),
         )
         if resolved.location is None:
             self.take_fault("open", proc, resolved.path, None)
@@ -138,27 +137,34 @@ class FileCalls(KernelBase):
             return self._new_handle(proc, loc, resolved.path, flags)
         loc = resolved.location
         inode = self.inode_at(loc)
-        if flags & os.O_CREAT and flags & os.O_EXCL:
+        if flags & open_flags.O_CREAT and flags & open_flags.O_EXCL:
             raise os_error(errno.EEXIST, path)
         if inode.kind is Kind.SYMLINK:
             raise os_error(errno.ELOOP, path)
         accmode = flags & O_ACCMODE
-        if inode.is_dir() and (accmode != os.O_RDONLY or flags & os.O_CREAT):
+        if inode.is_dir() and (accmode != open_flags.O_RDONLY or flags & open_flags.O_CREAT):
             raise os_error(errno.EISDIR, path)
-        if flags & os.O_DIRECTORY and not inode.is_dir():
+        if flags & open_flags.O_DIRECTORY and not inode.is_dir():
             raise os_error(errno.ENOTDIR, path)
         self.take_fault("open", proc, resolved.path, loc)
-        mask = {os.O_RDONLY: MAY_READ, os.O_WRONLY: MAY_WRITE, os.O_RDWR: MAY_READ | MAY_WRITE}.get(
-            accmode, MAY_READ | MAY_WRITE
-        )
-        if flags & os.O_TRUNC:
+        mask = {
+            open_flags.O_RDONLY: MAY_READ,
+            open_flags.O_WRONLY: MAY_WRITE,
+            open_flags.O_RDWR: MAY_READ | MAY_WRITE,
+        }.get(accmode, MAY_READ | MAY_WRITE)
+        if flags & open_flags.O_TRUNC:
             mask |= MAY_WRITE
         # may_open(): inode_permission (AVC name=), then security_file_open (AVC path=).
         self.inode_permission(
-            proc, loc, mask, syscall, name=resolved.name or "/", append=bool(flags & os.O_APPEND)
+            proc,
+            loc,
+            mask,
+            syscall,
+            name=resolved.name or "/",
+            append=bool(flags & open_flags.O_APPEND),
         )
         self.lsm_check(proc, loc, ("open",), syscall, path=resolved.path)
-        if flags & os.O_TRUNC and inode.kind is Kind.REGULAR:
+        if flags & open_flags.O_TRUNC and inode.kind is Kind.REGULAR:
             inode.data = b""
             inode.size = 0
             inode.mtime = inode.ctime = self.clock.now
@@ -194,7 +200,7 @@ class FileCalls(KernelBase):
         inode = self.inode_at(handle.location)
         if inode.kind is not Kind.REGULAR:
             return len(data)  # devices swallow writes; the lab keeps no device contents
-        if handle.flags & os.O_APPEND:
+        if handle.flags & open_flags.O_APPEND:
             inode.data += data
         else:
             inode.data = data + inode.data[len(data) :]
@@ -203,12 +209,16 @@ class FileCalls(KernelBase):
         return len(data)
 
     def read_file(self, proc: Process, path: str) -> bytes:
-        return self.read(proc, self.open(proc, path, os.O_RDONLY))
+        return self.read(proc, self.open(proc, path, open_flags.O_RDONLY))
 
     def write_file(
         self, proc: Process, path: str, data: bytes, *, append: bool = False, mode: int = 0o666
     ) -> None:
-        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+        flags = (
+            open_flags.O_WRONLY
+            | open_flags.O_CREAT
+            | (open_flags.O_APPEND if append else open_flags.O_TRUNC)
+        )
         self.write(proc, self.open(proc, path, flags, mode), data)
 
     # -- inspecting ---------------------------------------------------------------------------
@@ -543,7 +553,7 @@ class FileCalls(KernelBase):
         """``truncate(2)``: set the apparent size (images are sparse: no data is stored)."""
         if size < 0:
             raise os_error(errno.EINVAL, path)
-        handle = self.open(proc, path, os.O_WRONLY)
+        handle = self.open(proc, path, open_flags.O_WRONLY)
         inode = self.inode_at(handle.location)
         inode.data = inode.data[:size]
         inode.size = size
@@ -551,7 +561,7 @@ class FileCalls(KernelBase):
 
     def set_image(self, proc: Process, path: str, image: ImageInfo | None) -> None:
         """Record what a disk image's header says (``qemu-img create`` writes it)."""
-        handle = self.open(proc, path, os.O_WRONLY)
+        handle = self.open(proc, path, open_flags.O_WRONLY)
         inode = self.inode_at(handle.location)
         inode.image = image
 

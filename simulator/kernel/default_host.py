@@ -256,6 +256,7 @@ class BootProcess:
     ns_id: int
     cwd: str = "/"
     login: bool = False
+    open_files: tuple[str, ...] = ()
 
 
 # host.md, "Processes at start".
@@ -269,6 +270,9 @@ PROCESSES = (
         ("/usr/lib/systemd/systemd", "--switched-root", "--system", "--deserialize", "31"),
         "/usr/lib/systemd/systemd",
         HOST_NS_ID,
+        # systemd watches the mount table through libmount's monitor (mnt_monitor), which
+        # keeps /proc/self/mountinfo open: a real host answers `umount /proc` with EBUSY.
+        open_files=("/proc/1/mountinfo",),
     ),
     BootProcess(
         62, 2, 0, "system_u:system_r:kernel_t:s0", "kdevtmpfs", ("kdevtmpfs",), "", KDEVTMPFS_NS_ID
@@ -408,7 +412,7 @@ def build_default_host(kernel: Kernel) -> None:
             auid=0 if boot_proc.login else UNSET_ID,
             ses=1 if boot_proc.login else UNSET_ID,
             tty="pts0" if boot_proc.login else None,
-        )
+        ).open_files = boot_proc.open_files
     for proc in kernel.processes.values():
         proc.start_time = boot
     kernel.audit.daemon_pid = AUDITD_PID

@@ -191,6 +191,7 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
                 **proc_data,
                 "argv": tuple(proc_data["argv"]),
                 "groups": tuple(proc_data["groups"]),
+                "open_files": tuple(proc_data.get("open_files", ())),
             }
         )
         kernel.processes[proc.pid] = proc

@@ -8,13 +8,13 @@ layer then needs read-write unless the disk is read-only. Which layer fails deci
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import time
 
 import attrs
 
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt.domain_xml import Disk, DomainDef
@@ -32,7 +32,9 @@ class OpenFailure:
     errno: int
 
     def message(self) -> str:
-        return f"-blockdev {self.blockdev}: Could not open '{self.path}': {os.strerror(self.errno)}"
+        return (
+            f"-blockdev {self.blockdev}: Could not open '{self.path}': {errno.strerror(self.errno)}"
+        )
 
 
 def node_index(domain: DomainDef, disk: Disk) -> int:
@@ -71,16 +73,16 @@ def open_disk(kernel: Kernel, qemu: Process, disk: Disk, index: int) -> OpenFail
     path = disk.src.path
     if path is None:
         return None
-    flags = os.O_RDONLY if disk.readonly else os.O_RDWR
+    flags = open_flags.O_RDONLY if disk.readonly else open_flags.O_RDWR
     try:
-        kernel.open(qemu, path, flags | os.O_CLOEXEC)
+        kernel.open(qemu, path, flags | open_flags.O_CLOEXEC)
         return None
     except OSError as error:
         first = error.errno or errno.EIO
         if disk.readonly or first not in RETRY_READ_ONLY:
             return OpenFailure(_storage_arg(path, index), path, first)
     try:
-        kernel.open(qemu, path, os.O_RDONLY | os.O_CLOEXEC)
+        kernel.open(qemu, path, open_flags.O_RDONLY | open_flags.O_CLOEXEC)
     except OSError as error:
         return OpenFailure(_storage_arg(path, index), path, error.errno or errno.EIO)
     # Read-only worked, but the format layer needs the image writable.

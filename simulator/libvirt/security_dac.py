@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import errno
-
+from simulator.kernel import errno_table as errno
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_xml import DeviceSeclabel, DomainDef, SecLabel, StorageSource
 from simulator.libvirt.host_access import HostAccess

@@ -4,11 +4,11 @@ mknod, id, readlink, realpath (formats: commands.md 2 and 3)."""
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 
 import attrs
 
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import DeviceNumber, Kind
 from simulator.shell.accounts import group_names, lookup_group, lookup_user, user_names
@@ -337,7 +337,10 @@ def touch(ctx: CommandContext) -> int:
     for name in operands:
         try:
             handle = ctx.host.open(
-                ctx.proc, name, os.O_WRONLY | (0 if "c" in flags else os.O_CREAT), 0o666
+                ctx.proc,
+                name,
+                open_flags.O_WRONLY | (0 if "c" in flags else open_flags.O_CREAT),
+                0o666,
             )
             inode = ctx.host.inode_at(handle.location)
             inode.mtime = inode.atime = inode.ctime = ctx.host.clock.now
