@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.kernel.clock import BOOT_TIME, CLOCK_START
+from simulator.kernel.clock import BOOT_TIME, CLOCK_START, REBOOT_SECONDS
 from simulator.kernel.default_host import DAEMON_PID, SHELL_PID, build_default_host
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -91,6 +91,7 @@ class Host(Kernel):
 
     def reboot(self) -> None:
         """Every process ends without libvirt's cleanup; /run is empty again; services start."""
+        self.clock.check_advance(REBOOT_SECONDS)  # refused before anything stops
         keep = {1, 62, SHELL_PID}
         for pid in sorted(self.processes):
             if pid not in keep:

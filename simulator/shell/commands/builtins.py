@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import Kind
+from simulator.shell.commands.sleep_interval import interval_seconds
 from simulator.shell.registry import CommandContext, command
 
 
@@ -62,11 +63,11 @@ def sleep(ctx: CommandContext) -> int:
     total = 0.0
     for arg in ctx.args:
         try:
-            total += float(arg.rstrip("s"))
+            total += interval_seconds(arg)
         except ValueError:
             ctx.err(f"sleep: invalid time interval '{arg}'\n")
             return 1
-    ctx.host.clock.advance(int(total))
+    ctx.host.clock.sleep(total)
     return 0
 
 
