@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.errors import SnapshotError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START, REBOOT_SECONDS
 from simulator.kernel.default_host import DAEMON_PID, SHELL_PID, build_default_host
 from simulator.kernel.kernel import Kernel
@@ -31,6 +32,9 @@ class Host(Kernel):
         """A host in a saved state (``lab state --json``); its daemon reconnects on first use."""
         host = super().from_snapshot(snapshot)
         assert isinstance(host, Host)
+        for pid, what in ((1, "init"), (SHELL_PID, "the login shell")):
+            if pid not in host.processes:
+                raise SnapshotError(f"saved state: processes: no pid {pid} ({what})")
         host._shell = None
         host._daemon = None
         return host
