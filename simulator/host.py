@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.errors import SnapshotError
+from simulator.errors import InvalidArgument, SnapshotError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START, REBOOT_SECONDS
 from simulator.kernel.default_host import DAEMON_PID, SHELL_PID, build_default_host
 from simulator.kernel.kernel import Kernel
@@ -121,5 +121,14 @@ class Host(Kernel):
         self.libvirt  # noqa: B018 - virtqemud starts at boot
 
     def run(self, command_line: str) -> Result:
-        """Run a command line as root in ``/root``; ``.output`` and ``.status`` say how it went."""
+        """Run a command line as root in ``/root``; ``.output`` and ``.status`` say how it went.
+
+        The line is what a terminal would send: text that encodes as UTF-8 (a lone surrogate
+        has no bytes, so it is an :class:`InvalidArgument`, not a half-run line)."""
+        try:
+            command_line.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgument(
+                f"{command_line!r} is not valid text (a lone surrogate)"
+            ) from None
         return self.session.run(command_line)

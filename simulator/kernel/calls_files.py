@@ -7,7 +7,7 @@ import attrs
 from simulator.errors import InvalidArgument
 from simulator.kernel import errno_table as errno
 from simulator.kernel import open_flags
-from simulator.kernel.base import KernelBase, Resolved, syscall_entry
+from simulator.kernel.base import KernelBase, Resolved, check_path, syscall_entry
 from simulator.kernel.dac import (
     MAY_EXEC,
     MAY_READ,
@@ -17,7 +17,15 @@ from simulator.kernel.dac import (
     sticky_allows_delete,
 )
 from simulator.kernel.errno_util import os_error
-from simulator.kernel.inode import DeviceNumber, ImageInfo, Inode, Kind, check_mode
+from simulator.kernel.inode import (
+    MAX_MAJOR,
+    MAX_MINOR,
+    DeviceNumber,
+    ImageInfo,
+    Inode,
+    Kind,
+    check_mode,
+)
 from simulator.kernel.mounts import Location
 from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
@@ -329,6 +337,9 @@ class FileCalls(KernelBase):
             raise InvalidArgument(f"mknod cannot make a {kind.value}")
         if kind.is_device and rdev is None:
             raise InvalidArgument("a device node needs a major:minor number")
+        if rdev is not None and (rdev.major > MAX_MAJOR or rdev.minor > MAX_MINOR):
+            # glibc: mknodat passes dev_t to the kernel in 32 bits, EINVAL if it does not fit.
+            raise os_error(errno.EINVAL, path)
         resolved = self._new_name(proc, path, syscall)
         self.take_fault("mknod", proc, resolved.path, None)
         if kind.is_device and not proc.credentials.is_root:
@@ -341,6 +352,7 @@ class FileCalls(KernelBase):
         syscall = Syscall.at("symlinkat", path)
         if not target:
             raise os_error(errno.ENOENT, path)
+        check_path(target)  # linux: do_symlinkat -> getname(oldname)
         resolved = self._new_name(proc, path, syscall)
         loc = self._create(proc, resolved, Kind.SYMLINK, 0o777, syscall, target=target)
         self._finish_create(proc, resolved, loc, syscall)
@@ -497,8 +509,10 @@ class FileCalls(KernelBase):
             "chown" if follow else "lchown", path, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF
         )
         for value, what in ((uid, "uid"), (gid, "gid")):
-            if not -1 <= value <= 0xFFFFFFFE:
+            if not -1 <= value <= 0xFFFFFFFF:
                 raise InvalidArgument(f"{what} {value} is out of range")
+        # linux: chown_common, (uid_t)-1 and (gid_t)-1 leave the owner or group as it is.
+        uid, gid = (-1 if uid == 0xFFFFFFFF else uid), (-1 if gid == 0xFFFFFFFF else gid)
         resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
         self.take_fault("chown", proc, resolved.path, loc)
         fs = self.fs_at(loc)

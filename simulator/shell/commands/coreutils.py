@@ -4,6 +4,7 @@ mknod, id, readlink, realpath (formats: commands.md 2 and 3)."""
 from __future__ import annotations
 
 import contextlib
+import re
 
 import attrs
 
@@ -672,6 +673,21 @@ def chmod(ctx: CommandContext) -> int:
     return status
 
 
+_UINTMAX = re.compile(r"[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]{1,40}|0[0-7]{0,60}|[1-9][0-9]{0,40})")
+
+
+def _device_part(text: str) -> int | None:
+    """coreutils mknod: ``xstrtoumax(s, NULL, 0, ...)`` (decimal, 0octal, 0xhex, nothing
+    after it) into an ``unsigned int`` (``major_t``/``minor_t``); None when invalid."""
+    match = _UINTMAX.fullmatch(text)
+    if match is None:
+        return None
+    digits = match.group(1)
+    base = 16 if digits[:2] in ("0x", "0X") else 8 if digits.startswith("0") else 10
+    value = int(digits, base)
+    return value if value <= 0xFFFFFFFF else None
+
+
 @command("mknod")
 def mknod(ctx: CommandContext) -> int:
     parsed = _split_options(ctx, "", with_value="mZ")
@@ -685,14 +701,16 @@ def mknod(ctx: CommandContext) -> int:
     kind = kinds[letter]
     rdev = None
     if kind.is_device:
-        if len(operands) != 4 or not operands[2].isdigit() or not operands[3].isdigit():
-            return _usage(
-                ctx,
-                "missing operand"
-                if len(operands) < 4
-                else f"invalid major device number '{operands[2]}'",
-            )
-        rdev = DeviceNumber(int(operands[2]), int(operands[3]))
+        if len(operands) < 4:
+            return _usage(ctx, "missing operand")
+        if len(operands) > 4:
+            return _usage(ctx, f"extra operand '{operands[4]}'")
+        numbers = [_device_part(text) for text in operands[2:4]]
+        for which, text, number in zip(("major", "minor"), operands[2:4], numbers, strict=True):
+            if number is None:  # coreutils: die(), no usage hint
+                ctx.err(f"mknod: invalid {which} device number '{text}'\n")
+                return 1
+        rdev = DeviceNumber(numbers[0] or 0, numbers[1] or 0)
     mode = int(values["m"], 8) if "m" in values else 0o666
     try:
         ctx.host.mknod(ctx.proc, name, kind, mode, rdev)
