@@ -13,8 +13,10 @@ import json
 import os
 import re
 import signal
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -35,6 +37,25 @@ PYTHON_TEXT = re.compile(
 
 # How many inputs of each kind the campaign ran (the soak prints it).
 COUNTS: Counter[str] = Counter()
+_STARTED = time.monotonic()
+
+
+def write_report(path: str) -> None:
+    """The soak's record: time, counts per input kind, findings (rewritten as it goes)."""
+    record = {
+        "seconds": round(time.monotonic() - _STARTED),
+        "inputs": sum(COUNTS.values()),
+        "counts": dict(sorted(COUNTS.items())),
+        "findings": {name: [count, FINDING_EXAMPLES[name]] for name, count in FINDINGS.items()},
+    }
+    Path(path).write_text(json.dumps(record, indent=1, sort_keys=True))
+
+
+def count(kind: str) -> None:
+    COUNTS[kind] += 1
+    report = os.environ.get("SECLAB_FUZZ_REPORT")
+    if report and sum(COUNTS.values()) % 500 == 0:
+        write_report(report)
 
 
 class Hang(Exception):
@@ -252,7 +273,7 @@ def problem(signature: str, detail: str) -> None:
 
 def check_line(host: simulator.Host, line: str, kind: str) -> int:
     """Run one command line with every check of the campaign; returns its status."""
-    COUNTS[kind] += 1
+    count(kind)
     command = line.split()[0] if line.split() else ""
     if "virsh" in line:
         host.libvirt  # noqa: B018 - socket activation starts the daemon before virsh talks to it

@@ -16,7 +16,7 @@ from simulator.errors import SeclabError
 from simulator.scenario import runner
 from simulator.selinux.context import SecurityContext
 from tests.fuzz import strategies
-from tests.fuzz.harness import COUNTS, PYTHON_TEXT, check_line, problem, step_bound
+from tests.fuzz.harness import PYTHON_TEXT, check_line, count, problem, step_bound
 
 EXAMPLES = int(os.environ.get("SECLAB_FUZZ_EXAMPLES", "15"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -51,7 +51,7 @@ def test_lifecycle_sequences(lines: list[str]) -> None:
     host = _lab_host()
     for line in lines:
         check_line(host, line, "lifecycle steps")
-    COUNTS["lifecycle sequences"] += 1
+    count("lifecycle sequences")
 
 
 @FUZZ
@@ -73,7 +73,7 @@ def test_domain_xml(text: str) -> None:
 @FUZZ
 @given(strategies.contexts())
 def test_contexts(text: str) -> None:
-    COUNTS["contexts (API)"] += 1
+    count("contexts (API)")
     with contextlib.suppress(SeclabError):
         SecurityContext.parse(text)
     host = _lab_host()
@@ -94,7 +94,7 @@ def test_qemu_conf(text: str) -> None:
 @FUZZ
 @given(strategies.scenario_files())
 def test_scenario_files(text: str) -> None:
-    COUNTS["scenario files"] += 1
+    count("scenario files")
     try:
         with step_bound("scenario"):
             try:
@@ -133,7 +133,7 @@ def _base_state() -> str:
 @given(st.data())
 def test_saved_states(data: st.DataObject) -> None:
     text = data.draw(strategies.saved_states(_base_state()))
-    COUNTS["saved states"] += 1
+    count("saved states")
     try:
         with step_bound("from_json"):
             host = simulator.Host.from_json(text)
