@@ -31,19 +31,25 @@ def parse_ids(ops: HostAccess, text: str) -> tuple[int, int]:
     user, _, group = text.partition(":")
     ids = []
     for value, database in ((user, "/etc/passwd"), (group or user, "/etc/group")):
-        if value.startswith("+") and value[1:].isdigit():
-            ids.append(int(value[1:]))
-            continue
-        found = _lookup(ops, database, value)
+        # libvirt: virGetUserID/virGetGroupID: '+N' is a number; a name not in the database
+        # is read as a number too; virStrToLong_ui wants an unsigned int.
+        found = None if value.startswith("+") else _lookup(ops, database, value)
+        number = value[1:] if value.startswith("+") else value
         if found is None:
-            raise LibvirtError(
-                ErrorCode.INVALID_ARG,
-                f"Failed to parse user '{value}'"
-                if database == "/etc/passwd"
-                else f"Failed to parse group '{value}'",
-            )
+            found = _unsigned_int(number)
+        if found is None:
+            what = "user" if database == "/etc/passwd" else "group"
+            raise LibvirtError(ErrorCode.INVALID_ARG, f"Failed to parse {what} '{number}'")
         ids.append(found)
     return ids[0], ids[1]
+
+
+def _unsigned_int(text: str) -> int | None:
+    """``virStrToLong_ui(s, NULL, 10, ...)``: decimal digits that fit an unsigned int."""
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > 10:
+        return None
+    value = int(text)
+    return value if value <= 0xFFFFFFFF else None
 
 
 class DacDriver:

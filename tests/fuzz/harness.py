@@ -142,11 +142,19 @@ class PartialEffect:
     applies: Callable[[str], bool] = lambda line: True
 
 
+# Tools that act on each operand in turn and go on after an error.
+MULTI_OPERAND = frozenset(
+    {"rm", "rmdir", "mkdir", "touch", "chmod", "chown", "chgrp", "chcon", "ln", "cp", "mv"}
+    | {"restorecon", "setfattr", "cat"}
+)
+
+
 def _several_steps(line: str) -> bool:
     words = line.split()
-    return any(w in (";", "&&", "||", "|") for w in words) or (
-        len([w for w in words[1:] if w.startswith("/")]) > 1
-    )
+    if any(w in (";", "&&", "||", "|") for w in words):
+        return True
+    operands = [w for w in words[1:] if not w.startswith("-")]
+    return bool(words) and words[0] in MULTI_OPERAND and len(operands) > 1
 
 
 LEGITIMATE_PARTIAL_EFFECTS = (
@@ -180,6 +188,14 @@ LEGITIMATE_PARTIAL_EFFECTS = (
             "host:random",
             "fs:*:next_ino",
         ),
+    ),
+    PartialEffect(
+        "the domain's log",
+        "libvirt opens /var/log/libvirt/qemu/NAME.log and writes qemu's command line before "
+        "qemu runs; qemu's own error lines go there too, and the log stays after a failed "
+        "start (qemuProcessLaunch: qemuDomainLogContextNew).",
+        ("host:counters:qemu_log_lines", "file:dm-0:/var/log/libvirt/qemu/*"),
+        lambda line: "virsh" in line,
     ),
     PartialEffect(
         "directory times",

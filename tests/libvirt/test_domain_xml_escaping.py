@@ -66,3 +66,19 @@ def test_the_deepest_chain_libxml2_reads_defines_and_reloads() -> None:
     assert "internal error" not in result.output
     domain = host.libvirt.lookup("deep")
     assert len(domain.definition.disks[0].src.chain()) == depth + 1
+
+
+def test_a_dac_label_out_of_uid_range_fails_like_virGetUserID() -> None:
+    # issue 19 item 2's reproducer: the label is refused before anything starts.
+    host = simulator.Host()
+    host.write_file(host.shell, "/var/lib/libvirt/images/it's&<.img", b"")
+    for label, shown in (("+4294967296:+0", "4294967296"), ("+\u00b2:+0", "\u00b2")):
+        xml = RUNNABLE.replace(
+            "</domain>",
+            f"<seclabel type='static' model='dac' relabel='yes'><label>{label}</label>"
+            "</seclabel></domain>",
+        )
+        host.write_file(host.shell, "/root/odd.xml", xml.encode())
+        result = host.run("virsh define /root/odd.xml; virsh start odd; virsh list --all")
+        assert f"error: invalid argument: Failed to parse user '{shown}'" in result.output
+        assert "running" not in result.output
