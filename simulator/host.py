@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import SnapshotError
-from simulator.kernel.clock import BOOT_TIME, CLOCK_START
+from simulator.errors import InvalidArgument, SnapshotError
+from simulator.kernel.clock import BOOT_TIME, CLOCK_START, REBOOT_SECONDS
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.kernel.snapshot import Snapshot, dump_state
@@ -73,6 +73,9 @@ class Host:
         host.profile = get_profile(DEFAULT_PROFILE)
         host.kernel = Kernel.from_snapshot(Snapshot.of(data))
         host.userspace = userspace
+        for pid, what in ((1, "init"), (host.profile.login.pid, "the login shell")):
+            if pid not in host.kernel.processes:
+                raise SnapshotError(f"saved state: processes: no pid {pid} ({what})")
         host._shell = None
         host._daemon = None
         host.guest_shutdown_delays = {}
@@ -170,6 +173,7 @@ class Host:
     def reboot(self) -> None:
         """Every process ends without libvirt's cleanup; tmpfs is empty again; SELinux comes up
         in the configured mode; the services start in the profile's order."""
+        self.kernel.clock.check_advance(REBOOT_SECONDS)  # refused before anything stops
         config = check_bootable(self.kernel, self.profile)
         reboot_kernel(self.kernel, self.profile, config, self.userspace.persistent_booleans)
         self._daemon = None
@@ -177,5 +181,14 @@ class Host:
             self.start_service(service.name)
 
     def run(self, command_line: str) -> Result:
-        """Run a command line as root in ``/root``; ``.output`` and ``.status`` say how it went."""
+        """Run a command line as root in ``/root``; ``.output`` and ``.status`` say how it went.
+
+        The line is what a terminal would send: text that encodes as UTF-8 (a lone surrogate
+        has no bytes, so it is an :class:`InvalidArgument`, not a half-run line)."""
+        try:
+            command_line.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgument(
+                f"{command_line!r} is not valid text (a lone surrogate)"
+            ) from None
         return self.session.run(command_line)

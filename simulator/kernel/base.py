@@ -8,7 +8,6 @@ link" into that process's mount namespace, as on Linux.
 
 from __future__ import annotations
 
-import errno
 import functools
 import random
 from collections import deque
@@ -18,6 +17,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.kernel import errno_table as errno
 from simulator.kernel.audit import (
     FIRST_AUDIT_SERIAL,
     AuditEvent,
@@ -37,6 +37,32 @@ from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
 
 MAX_SYMLINK_HOPS = 40
+PATH_MAX = 4096  # linux/limits.h, the terminating NUL included (fs/namei.c getname)
+NAME_MAX = 255  # linux/limits.h; xfs, tmpfs and procfs refuse longer names with ENAMETOOLONG
+
+
+def check_text(text: str) -> None:
+    """A string a system call takes (a path, a name, a label) is a C string of UTF-8: no NUL
+    (C strings end there) and no lone surrogate (no bytes to pass). Refused up front, loudly,
+    before any Python text can reach a user."""
+    if "\0" in text:
+        raise InvalidArgument(f"{text!r} contains a NUL byte (C strings end there)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgument(f"{text!r} is not valid text (a lone surrogate)") from None
+
+
+def check_path(path: str) -> None:
+    """``getname`` and lookup limits: PATH_MAX for the whole, NAME_MAX for each name."""
+    check_text(path)
+    raw = path.encode("utf-8")
+    if len(raw) >= PATH_MAX:
+        raise os_error(errno.ENAMETOOLONG, path)
+    if any(len(name) > NAME_MAX for name in raw.split(b"/")):
+        raise os_error(errno.ENAMETOOLONG, path)
+
+
 AUDIT_MILLIS_STEP = 137  # host.md: the n-th audit event has milliseconds (n * 137) % 1000
 
 P = ParamSpec("P")
@@ -54,6 +80,9 @@ def syscall_entry(
     def entry(self: K, proc: Process, /, *args: P.args, **kwargs: P.kwargs) -> R:
         if self.audit_pending is not None:
             return call(self, proc, *args, **kwargs)
+        for arg in (*args, *kwargs.values()):
+            if isinstance(arg, str):
+                check_text(arg)
         self.audit_pending = []
         try:
             result = call(self, proc, *args, **kwargs)
@@ -410,6 +439,7 @@ class KernelBase:
         """
         if not path:
             raise os_error(errno.ENOENT, path)
+        check_path(path)
         root = self.ns_root(proc.ns_id)
         if path.startswith("/"):
             cur, names = root, []

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import errno
-import os
-
 import attrs
 
 from simulator.errors import InvalidArgument
-from simulator.kernel.base import KernelBase, Resolved, syscall_entry
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
+from simulator.kernel.base import KernelBase, Resolved, check_path, syscall_entry
 from simulator.kernel.dac import (
     MAY_EXEC,
     MAY_READ,
@@ -18,12 +17,20 @@ from simulator.kernel.dac import (
     sticky_allows_delete,
 )
 from simulator.kernel.errno_util import os_error
-from simulator.kernel.inode import DeviceNumber, ImageInfo, Inode, Kind, check_mode
+from simulator.kernel.inode import (
+    MAX_MAJOR,
+    MAX_MINOR,
+    DeviceNumber,
+    ImageInfo,
+    Inode,
+    Kind,
+    check_mode,
+)
 from simulator.kernel.mounts import Location
 from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
 
-O_ACCMODE = os.O_ACCMODE
+O_ACCMODE = open_flags.O_ACCMODE
 
 
 @attrs.frozen
@@ -37,11 +44,11 @@ class OpenFile:
 
     @property
     def readable(self) -> bool:
-        return self.flags & O_ACCMODE in (os.O_RDONLY, os.O_RDWR)
+        return self.flags & O_ACCMODE in (open_flags.O_RDONLY, open_flags.O_RDWR)
 
     @property
     def writable(self) -> bool:
-        return self.flags & O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
+        return self.flags & O_ACCMODE in (open_flags.O_WRONLY, open_flags.O_RDWR)
 
 
 @attrs.frozen
@@ -115,16 +122,16 @@ class FileCalls(KernelBase):
 
     @syscall_entry
     def open(
-        self, proc: Process, path: str, flags: int = os.O_RDONLY, mode: int = 0o666
+        self, proc: Process, path: str, flags: int = open_flags.O_RDONLY, mode: int = 0o666
     ) -> OpenFile:
-        syscall = Syscall.at("openat", path, flags, mode if flags & os.O_CREAT else 0)
+        syscall = Syscall.at("openat", path, flags, mode if flags & open_flags.O_CREAT else 0)
         check_mode(mode)
         resolved = self.walk(
             proc,
             path,
             syscall,
-            follow=not flags & os.O_NOFOLLOW,
-            allow_missing=bool(flags & os.O_CREAT),
+            follow=not flags & open_flags.O_NOFOLLOW,
+            allow_missing=bool(flags & open_flags.O_CREAT),
         )
         if resolved.location is None:
             self.take_fault("open", proc, resolved.path, None)
@@ -138,27 +145,34 @@ class FileCalls(KernelBase):
             return self._new_handle(proc, loc, resolved.path, flags)
         loc = resolved.location
         inode = self.inode_at(loc)
-        if flags & os.O_CREAT and flags & os.O_EXCL:
+        if flags & open_flags.O_CREAT and flags & open_flags.O_EXCL:
             raise os_error(errno.EEXIST, path)
         if inode.kind is Kind.SYMLINK:
             raise os_error(errno.ELOOP, path)
         accmode = flags & O_ACCMODE
-        if inode.is_dir() and (accmode != os.O_RDONLY or flags & os.O_CREAT):
+        if inode.is_dir() and (accmode != open_flags.O_RDONLY or flags & open_flags.O_CREAT):
             raise os_error(errno.EISDIR, path)
-        if flags & os.O_DIRECTORY and not inode.is_dir():
+        if flags & open_flags.O_DIRECTORY and not inode.is_dir():
             raise os_error(errno.ENOTDIR, path)
         self.take_fault("open", proc, resolved.path, loc)
-        mask = {os.O_RDONLY: MAY_READ, os.O_WRONLY: MAY_WRITE, os.O_RDWR: MAY_READ | MAY_WRITE}.get(
-            accmode, MAY_READ | MAY_WRITE
-        )
-        if flags & os.O_TRUNC:
+        mask = {
+            open_flags.O_RDONLY: MAY_READ,
+            open_flags.O_WRONLY: MAY_WRITE,
+            open_flags.O_RDWR: MAY_READ | MAY_WRITE,
+        }.get(accmode, MAY_READ | MAY_WRITE)
+        if flags & open_flags.O_TRUNC:
             mask |= MAY_WRITE
         # may_open(): inode_permission (AVC name=), then security_file_open (AVC path=).
         self.inode_permission(
-            proc, loc, mask, syscall, name=resolved.name or "/", append=bool(flags & os.O_APPEND)
+            proc,
+            loc,
+            mask,
+            syscall,
+            name=resolved.name or "/",
+            append=bool(flags & open_flags.O_APPEND),
         )
         self.lsm_check(proc, loc, ("open",), syscall, path=resolved.path)
-        if flags & os.O_TRUNC and inode.kind is Kind.REGULAR:
+        if flags & open_flags.O_TRUNC and inode.kind is Kind.REGULAR:
             inode.data = b""
             inode.size = 0
             inode.mtime = inode.ctime = self.clock.now
@@ -210,7 +224,7 @@ class FileCalls(KernelBase):
         inode = self.inode_at(handle.location)
         if inode.kind is not Kind.REGULAR:
             return len(data)  # devices swallow writes; the lab keeps no device contents
-        if handle.flags & os.O_APPEND:
+        if handle.flags & open_flags.O_APPEND:
             inode.data += data
         else:
             inode.data = data + inode.data[len(data) :]
@@ -219,12 +233,16 @@ class FileCalls(KernelBase):
         return len(data)
 
     def read_file(self, proc: Process, path: str) -> bytes:
-        return self.read(proc, self.open(proc, path, os.O_RDONLY))
+        return self.read(proc, self.open(proc, path, open_flags.O_RDONLY))
 
     def write_file(
         self, proc: Process, path: str, data: bytes, *, append: bool = False, mode: int = 0o666
     ) -> None:
-        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+        flags = (
+            open_flags.O_WRONLY
+            | open_flags.O_CREAT
+            | (open_flags.O_APPEND if append else open_flags.O_TRUNC)
+        )
         self.write(proc, self.open(proc, path, flags, mode), data)
 
     # -- inspecting ---------------------------------------------------------------------------
@@ -335,6 +353,9 @@ class FileCalls(KernelBase):
             raise InvalidArgument(f"mknod cannot make a {kind.value}")
         if kind.is_device and rdev is None:
             raise InvalidArgument("a device node needs a major:minor number")
+        if rdev is not None and (rdev.major > MAX_MAJOR or rdev.minor > MAX_MINOR):
+            # glibc: mknodat passes dev_t to the kernel in 32 bits, EINVAL if it does not fit.
+            raise os_error(errno.EINVAL, path)
         resolved = self._new_name(proc, path, syscall)
         self.take_fault("mknod", proc, resolved.path, None)
         if kind.is_device and not proc.credentials.is_root:
@@ -347,6 +368,7 @@ class FileCalls(KernelBase):
         syscall = Syscall.at("symlinkat", path)
         if not target:
             raise os_error(errno.ENOENT, path)
+        check_path(target)  # linux: do_symlinkat -> getname(oldname)
         resolved = self._new_name(proc, path, syscall)
         loc = self._create(proc, resolved, Kind.SYMLINK, 0o777, syscall, target=target)
         self._finish_create(proc, resolved, loc, syscall)
@@ -503,8 +525,10 @@ class FileCalls(KernelBase):
             "chown" if follow else "lchown", path, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF
         )
         for value, what in ((uid, "uid"), (gid, "gid")):
-            if not -1 <= value <= 0xFFFFFFFE:
+            if not -1 <= value <= 0xFFFFFFFF:
                 raise InvalidArgument(f"{what} {value} is out of range")
+        # linux: chown_common, (uid_t)-1 and (gid_t)-1 leave the owner or group as it is.
+        uid, gid = (-1 if uid == 0xFFFFFFFF else uid), (-1 if gid == 0xFFFFFFFF else gid)
         resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
         self.take_fault("chown", proc, resolved.path, loc)
         fs = self.fs_at(loc)
@@ -559,7 +583,7 @@ class FileCalls(KernelBase):
         """``truncate(2)``: set the apparent size (images are sparse: no data is stored)."""
         if size < 0:
             raise os_error(errno.EINVAL, path)
-        handle = self.open(proc, path, os.O_WRONLY)
+        handle = self.open(proc, path, open_flags.O_WRONLY)
         inode = self.inode_at(handle.location)
         inode.data = inode.data[:size]
         inode.size = size
@@ -567,7 +591,7 @@ class FileCalls(KernelBase):
 
     def set_image(self, proc: Process, path: str, image: ImageInfo | None) -> None:
         """Record what a disk image's header says (``qemu-img create`` writes it)."""
-        handle = self.open(proc, path, os.O_WRONLY)
+        handle = self.open(proc, path, open_flags.O_WRONLY)
         inode = self.inode_at(handle.location)
         inode.image = image
 

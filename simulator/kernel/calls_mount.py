@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import errno
+import posixpath
 
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.kernel import errno_table as errno
 from simulator.kernel.base import KernelBase, syscall_entry
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
@@ -93,11 +94,25 @@ class MountCalls(KernelBase):
         ns = self.namespaces[mount.ns_id]
         if any(self.mounts[m].parent_id == mount.mount_id for m in ns.mount_ids):
             raise os_error(errno.EBUSY, target)
+        if self._mount_in_use(mount.ns_id, posixpath.normpath(posixpath.join(proc.cwd, target))):
+            raise os_error(errno.EBUSY, target)
         ns.mount_ids.remove(mount.mount_id)
         del self.mounts[mount.mount_id]
         if mount.fs_id in self.filesystems:
             self.free_if_unused(mount.fs_id, mount.root_ino)
         self.forget_unused_filesystem(mount.fs_id)
+
+    def _mount_in_use(self, ns_id: int, mountpoint: str) -> bool:
+        """linux: do_umount -> propagate_mount_busy: a process of the namespace has its working
+        directory or a file it keeps open at or below the mount point (compared as paths)."""
+        for other in self.processes.values():
+            if other.ns_id != ns_id:
+                continue
+            for path in (other.cwd, *other.open_files):
+                path = posixpath.normpath(path)
+                if path == mountpoint or path.startswith(mountpoint.rstrip("/") + "/"):
+                    return True
+        return False
 
     @syscall_entry
     def move_mount(self, proc: Process, source: str, target: str) -> None:

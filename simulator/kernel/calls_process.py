@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import errno
-
 from simulator.errors import InvalidArgument
+from simulator.kernel import errno_table as errno
 from simulator.kernel.base import KernelBase
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.inode import Kind, check_id

@@ -8,8 +8,7 @@ prefix or no support: EOPNOTSUPP), then ``XATTR_CREATE``/``XATTR_REPLACE``.
 
 from __future__ import annotations
 
-import errno
-
+from simulator.kernel import errno_table as errno
 from simulator.kernel.base import KernelBase, syscall_entry
 from simulator.kernel.dac import MAY_READ, MAY_WRITE, owner_or_capable
 from simulator.kernel.errno_util import os_error

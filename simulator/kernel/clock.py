@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 
 import attrs
+
+from simulator.errors import InvalidArgument, NotModelled
 
 # host.md: "Identity, clock, randomness".
 CLOCK_START = 1749031080  # 2025-06-04 09:58:00 UTC
@@ -13,6 +16,15 @@ BOOT_TIME = CLOCK_START - 3600
 FIRST_PID = 4810
 FIRST_NS_ID = 4026532600
 REBOOT_SECONDS = 60
+# The last second every clock the lab prints (date, stat, ls, ausearch, lab state) can show:
+# 9999-12-31 23:59:59 UTC. A 64-bit time_t goes further; the lab refuses to, loudly.
+CLOCK_MAX = 253402300799
+
+
+def _check_seconds(seconds: object) -> None:
+    # bool is an int to Python, not to a clock.
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+        raise InvalidArgument(f"the clock only moves forward by whole seconds, not {seconds!r}")
 
 
 @attrs.define
@@ -27,13 +39,33 @@ class Clock:
         factory=list, eq=False, repr=False, init=False
     )
 
+    def check_advance(self, seconds: int) -> None:
+        """Refuse (before anything changes) a move past :data:`CLOCK_MAX` or backwards."""
+        _check_seconds(seconds)
+        if seconds > CLOCK_MAX - self.now:
+            raise NotModelled("a clock past 9999-12-31 23:59:59 UTC")
+
     def advance(self, seconds: int = 1) -> None:
-        self.now += seconds
+        """The tick of a typed command line: it stops at :data:`CLOCK_MAX` (the one place the
+        lab's clock differs from a host's, 8,000 years on) rather than fail a command."""
+        _check_seconds(seconds)
+        self.now = min(self.now + seconds, CLOCK_MAX)
         for listener in list(self.listeners):
             listener()
 
+    def sleep(self, seconds: float) -> None:
+        """coreutils ``sleep``: ``xnanosleep`` for that long. An infinite sleep (``sleep
+        inf``, ``sleep 1e400``) never returns on a host; the lab says it cannot model it."""
+        if math.isnan(seconds) or seconds < 0:
+            raise InvalidArgument(f"cannot sleep for {seconds!r} seconds")
+        if math.isinf(seconds):
+            raise NotModelled("sleeping for ever")
+        self.check_advance(int(seconds))
+        self.advance(int(seconds))
+
     def reboot(self) -> None:
         """host.md: reboot sets the boot time to the current clock and advances it by 60 s."""
+        self.check_advance(REBOOT_SECONDS)
         self.boot_time = self.now
         self.now += REBOOT_SECONDS
 

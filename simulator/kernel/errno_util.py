@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import errno
-import os
-
 from simulator.errors import InvalidArgument
+from simulator.kernel import errno_table
 
 
 def os_error(code: int, path: str | None = None) -> OSError:
-    """An ``OSError`` with the real errno and the C library's strerror text."""
+    """An ``OSError`` with Linux's errno and glibc's strerror text (never the platform's)."""
     if path is None:
-        return OSError(code, os.strerror(code))
-    return OSError(code, os.strerror(code), path)
+        return OSError(code, errno_table.strerror(code))
+    return OSError(code, errno_table.strerror(code), path)
 
 
 def errno_by_name(name: str) -> int:
     """``"EACCES"`` -> 13; an unknown name is an :class:`InvalidArgument`."""
-    code = getattr(errno, name, None)
-    if not name.startswith("E") or not isinstance(code, int):
+    code = errno_table.by_name(name)
+    if code is None:
         raise InvalidArgument(f"unknown errno name {name!r}")
     return code
 
 
 def errno_name(code: int) -> str:
-    return errno.errorcode.get(code, str(code))
+    return errno_table.errorcode(code) or str(code)

@@ -73,17 +73,29 @@ def check_id(value: int, what: str = "id") -> int:
     return value
 
 
+# linux: include/linux/kdev_t.h, MINORBITS 20 and a 12-bit major in a 32-bit dev_t.
+MAX_MAJOR = 0xFFF
+MAX_MINOR = 0xFFFFF
+
+
 @attrs.frozen(order=True)
 class DeviceNumber:
     """A ``major:minor`` pair, as in ``st_rdev`` and ``st_dev``."""
 
-    major: int
-    minor: int
+    major: int = attrs.field()
+    minor: int = attrs.field()
+
+    @major.validator
+    @minor.validator
+    def _in_range(self, attribute: attrs.Attribute[int], value: object) -> None:
+        # glibc: major_t and minor_t are unsigned int.
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
+            raise InvalidArgument(f"device {attribute.name} {value!r} is out of range")
 
     @classmethod
     def parse(cls, text: str) -> DeviceNumber:
         major, colon, minor = text.partition(":")
-        if not colon or not major.isdigit() or not minor.isdigit():
+        if not colon or not major.isdigit() or not minor.isdigit() or len(text) > 21:
             raise InvalidArgument(f"device number {text!r} is not MAJOR:MINOR")
         return cls(int(major), int(minor))
 

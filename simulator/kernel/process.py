@@ -42,6 +42,9 @@ class Process:
     tty: str | None = None
     start_time: int = 0
     next_fd: int = 3
+    # Files the program keeps open for its whole life (paths in its own mount namespace);
+    # they pin their mount as a working directory does (linux: propagate_mount_busy).
+    open_files: tuple[str, ...] = ()
 
     @property
     def credentials(self) -> Credentials:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from simulator.errors import SnapshotError
+from simulator.errors import SeclabError, SnapshotError
 from simulator.kernel.audit import AuditLog
 from simulator.kernel.clock import Counters
 from simulator.kernel.faults import Fault
@@ -20,6 +20,7 @@ from simulator.kernel.filesystem import Features, Filesystem
 from simulator.kernel.inode import DeviceNumber, ImageInfo, Inode, Kind
 from simulator.kernel.mounts import Mount, MountNamespace
 from simulator.kernel.process import Process
+from simulator.kernel.state_schema import validate_state
 
 if TYPE_CHECKING:
     from simulator.kernel.base import KernelBase
@@ -41,8 +42,14 @@ class Snapshot:
     def parse(cls, text: str) -> Snapshot:
         try:
             return cls.of(json.loads(text))
-        except (ValueError, TypeError) as error:
-            raise SnapshotError(f"state is not valid JSON: {error}") from None
+        except json.JSONDecodeError as error:
+            raise SnapshotError(
+                f"state is not valid JSON: {error.msg}: line {error.lineno} column {error.colno}"
+            ) from None
+        except ValueError:  # int(): more digits than Python converts
+            raise SnapshotError("state is not valid JSON: a number is too long") from None
+        except RecursionError:
+            raise SnapshotError("state is not valid JSON: nested too deeply") from None
 
     def data(self) -> dict[str, Any]:
         try:
@@ -169,11 +176,13 @@ def dump_state(kernel: KernelBase) -> dict[str, Any]:
 
 
 def load_state(kernel: KernelBase, data: dict[str, Any]) -> None:
-    """Fill an empty kernel from :func:`dump_state`'s output."""
+    """Fill an empty kernel from :func:`dump_state`'s output, checked first as a whole."""
+    validate_state(data)
     try:
         _load(kernel, data)
-    except (KeyError, TypeError, ValueError) as error:
-        raise SnapshotError(f"state is incomplete or malformed: {error!r}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, SeclabError):
+        # Only the audit log and the security module's own state are checked by loading.
+        raise SnapshotError("saved state: the audit or security section is malformed") from None
 
 
 def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
@@ -217,6 +226,7 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
                 **proc_data,
                 "argv": tuple(proc_data["argv"]),
                 "groups": tuple(proc_data["groups"]),
+                "open_files": tuple(proc_data.get("open_files", ())),
             }
         )
         kernel.processes[proc.pid] = proc

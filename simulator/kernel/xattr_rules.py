@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-import errno
 
+from simulator.kernel import errno_table as errno
 from simulator.kernel.dac import MAY_WRITE, dac_allows, owner_or_capable
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.inode import Inode, Kind

@@ -13,12 +13,12 @@ import copy
 import functools
 import xml.etree.ElementTree as ET  # status files are written by the daemon itself
 from collections.abc import Callable
-from os import strerror
 from typing import Concatenate, ParamSpec, TypeVar
 
 import attrs
 
 from simulator.errors import NotModelled, SeclabError
+from simulator.kernel import errno_table
 from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -713,7 +713,7 @@ class Daemon:
             raise LibvirtError(
                 ErrorCode.INTERNAL_ERROR,
                 f"unable to execute QEMU command 'blockdev-add': Could not open "
-                f"'{failure.path}': {strerror(failure.errno)}",
+                f"'{failure.path}': {errno_table.strerror(failure.errno)}",
             )
         self._write_status(domain)
 

@@ -21,6 +21,9 @@ _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 SECLABEL_TYPES = ("dynamic", "static", "none")
 SECLABEL_MODELS = ("selinux", "dac")
 
+# libxml2: xmlParserMaxDepth without XML_PARSE_HUGE (libvirt's virXMLParseHelper never sets it).
+MAX_XML_DEPTH = 256
+
 # Disk types libvirt accepts (virDomainDiskDef) that the lab has no storage model for.
 UNMODELLED_DISK_TYPES = ("network", "dir", "volume", "nvme", "vhostuser", "vhostvdpa")
 # virDomainDiskErrorPolicy: what QEMU does when a guest write fails (werror=).
@@ -77,6 +80,10 @@ class StorageSource:
 
     def seclabel(self, model: str) -> DeviceSeclabel | None:
         return next((s for s in self.seclabels if s.model == model), None)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> StorageSource:
+        """Immutable, so copies share it (and a deep chain costs no recursion)."""
+        return self
 
 
 @attrs.define
@@ -148,9 +155,23 @@ def parse_xml(text: str) -> ET.Element:
         line = text.count("\n", 0, match.start()) + 1
         raise _xml_error(f"document type declarations are not allowed: line {line}")
     try:
-        return ET.fromstring(text)  # noqa: S314 - no DTD can reach expat
+        root = ET.fromstring(text)  # noqa: S314 - no DTD can reach expat
     except ET.ParseError as error:
         raise _xml_error(str(error)) from None
+    _check_depth(root)
+    return root
+
+
+def _check_depth(root: ET.Element) -> None:
+    """libxml2 refuses documents nested deeper than 256 elements; so does the lab, iteratively."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_XML_DEPTH:
+            raise _xml_error(
+                f"Excessive depth in document: {MAX_XML_DEPTH} use XML_PARSE_HUGE option"
+            )
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _yes_no(value: str | None, default: bool) -> bool:
@@ -199,24 +220,36 @@ def _seclabel(element: ET.Element, *, live: bool = False) -> SecLabel:
         model=model,
         type=type_,
         relabel=relabel,
-        label=label if type_ == "static" or live else None,
-        imagelabel=element.findtext("imagelabel") if live else None,
-        baselabel=baselabel,
+        # libvirt: virSecurityLabelDefParseXML reads <label> for static labels or live XML,
+        # <imagelabel> for live XML with relabelling; never either for type 'none'.
+        label=label if type_ == "static" or (live and type_ != "none") else None,
+        imagelabel=(
+            element.findtext("imagelabel") if live and relabel and type_ != "none" else None
+        ),
+        # libvirt: virSecurityLabelDefParseXML reads <baselabel> for dynamic labels only.
+        baselabel=baselabel if type_ == "dynamic" else None,
     )
 
 
 def _backing(element: ET.Element | None) -> StorageSource | None:
-    """``<backingStore type='file'><format type='qcow2'/><source file='...'/>...``"""
-    if element is None or element.find("source") is None:
-        return None
-    source = element.find("source")
-    assert source is not None
-    fmt = element.find("format")
-    return StorageSource(
-        path=source.get("file") or source.get("dev"),
-        format=None if fmt is None else fmt.get("type"),
-        backing=_backing(element.find("backingStore")),
-    )
+    """``<backingStore type='file'><format type='qcow2'/><source file='...'/>...``
+
+    Read top-down, built bottom-up, without recursion.
+    """
+    layers: list[tuple[str | None, str | None]] = []
+    while element is not None:
+        source = element.find("source")
+        if source is None:
+            break
+        fmt = element.find("format")
+        layers.append(
+            (source.get("file") or source.get("dev"), None if fmt is None else fmt.get("type"))
+        )
+        element = element.find("backingStore")
+    chain: StorageSource | None = None
+    for path, format_ in reversed(layers):
+        chain = StorageSource(path=path, format=format_, backing=chain)
+    return chain
 
 
 def _disk(element: ET.Element) -> Disk:
@@ -418,20 +451,25 @@ def add_disk(domain: DomainDef, disk: Disk) -> None:
 # -- formatting (virsh dumpxml): the modelled subset, in libvirt's layout ------------------------
 
 
+_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
+
+
 def _q(value: str) -> str:
-    """libvirt escapes attribute and text values (``virBufferEscapeString``)."""
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;")
-    )
+    """``virBufferEscapeString``: every attribute and text value libvirt formats.
+
+    ``< > & " '`` become entities; control characters other than tab, newline and carriage
+    return are dropped silently; everything else is copied as is (so a newline in an
+    attribute comes back as a space, by XML's attribute-value normalization, as in libvirt).
+    """
+    return "".join(_ESCAPES.get(char, char) for char in value if char >= " " or char in "\t\n\r")
 
 
 def _device_seclabel_lines(labels: tuple[DeviceSeclabel, ...], indent: str) -> list[str]:
     """``virSecurityDeviceLabelDefFormat``."""
     lines = []
     for label in labels:
-        head = (
-            f"{indent}<seclabel model='{label.model}' relabel='{'yes' if label.relabel else 'no'}'"
-        )
+        relabel = "yes" if label.relabel else "no"
+        head = f"{indent}<seclabel model='{_q(label.model)}' relabel='{relabel}'"
         if label.label is None:
             lines.append(head + "/>")
         else:
@@ -445,16 +483,16 @@ def _device_seclabel_lines(labels: tuple[DeviceSeclabel, ...], indent: str) -> l
 
 def _seclabel_lines(label: SecLabel, *, inactive: bool) -> list[str]:
     """``virSecurityLabelDefFormat``."""
-    head = f"  <seclabel type='{label.type}' model='{label.model}'"
+    head = f"  <seclabel type='{_q(label.type)}' model='{_q(label.model)}'"
     if label.type == "none":
         return [head + "/>"]
     head += f" relabel='{'yes' if label.relabel else 'no'}'"
     children = []
-    if label.label and (label.type != "dynamic" or not inactive):
+    if label.label is not None and (label.type != "dynamic" or not inactive):
         children.append(f"    <label>{_q(label.label)}</label>")
-    if label.imagelabel and not inactive:
+    if label.imagelabel is not None and not inactive:
         children.append(f"    <imagelabel>{_q(label.imagelabel)}</imagelabel>")
-    if label.baselabel and label.type == "dynamic":
+    if label.baselabel is not None and label.type == "dynamic":
         children.append(f"    <baselabel>{_q(label.baselabel)}</baselabel>")
     if not children:
         return [head + "/>"]
@@ -462,29 +500,40 @@ def _seclabel_lines(label: SecLabel, *, inactive: bool) -> list[str]:
 
 
 def _backing_lines(src: StorageSource | None, indent: str) -> list[str]:
-    if src is None or src.path is None:
-        return []
-    return [
-        f"{indent}<backingStore type='file'>",
-        *([f"{indent}  <format type='{src.format}'/>"] if src.format else []),
-        f"{indent}  <source file='{_q(src.path)}'/>",
-        *_backing_lines(src.backing, indent + "  "),
-        f"{indent}</backingStore>",
-    ]
+    """``virDomainDiskBackingStoreFormat``, iteratively: opening lines down the chain, then
+    the closing tags back up. A given chain that ends in nothing is ``<backingStore/>``."""
+    if src is None:
+        return [f"{indent}<backingStore/>"]
+    opening: list[str] = []
+    closing: list[str] = []
+    node: StorageSource | None = src
+    while node is not None:
+        source = "<source/>" if node.path is None else f"<source file='{_q(node.path)}'/>"
+        opening += [
+            f"{indent}<backingStore type='file'>",
+            *([f"{indent}  <format type='{_q(node.format)}'/>"] if node.format is not None else []),
+            f"{indent}  {source}",
+        ]
+        closing.append(f"{indent}</backingStore>")
+        indent += "  "
+        node = node.backing
+    return opening + closing[::-1]
 
 
 def _driver_attrs(disk: Disk) -> str:
-    policy = f" error_policy='{disk.error_policy}'" if disk.error_policy else ""
-    return (f" type='{disk.driver_type}'" if disk.driver_type else "") + policy
+    policy = f" error_policy='{_q(disk.error_policy)}'" if disk.error_policy else ""
+    return (f" type='{_q(disk.driver_type)}'" if disk.driver_type is not None else "") + policy
 
 
 def _disk_lines(disk: Disk) -> list[str]:
-    lines = [f"    <disk type='{disk.type}' device='{disk.device}'>"]
-    if disk.driver_type or disk.error_policy:
+    lines = [f"    <disk type='{_q(disk.type)}' device='{_q(disk.device)}'>"]
+    if disk.driver_type is not None or disk.error_policy:
         lines.append(f"      <driver name='qemu'{_driver_attrs(disk)}/>")
-    if disk.src.path is not None:
+    # libvirt: virDomainDiskSourceFormat writes <source> when it has an attribute or a child.
+    if disk.src.path is not None or disk.src.seclabels:
         attr = "file" if disk.type == "file" else "dev"
-        source = f"      <source {attr}='{_q(disk.src.path)}'"
+        path = "" if disk.src.path is None else f" {attr}='{_q(disk.src.path)}'"
+        source = f"      <source{path}"
         if disk.src.seclabels:
             lines += [
                 source + ">",
@@ -495,8 +544,8 @@ def _disk_lines(disk: Disk) -> list[str]:
             lines.append(source + "/>")
     if disk.backing_given:
         lines += _backing_lines(disk.src.backing, "      ")
-    target = f"      <target dev='{disk.target}'"
-    lines.append(target + (f" bus='{disk.bus}'/>" if disk.bus else "/>"))
+    target = f"      <target dev='{_q(disk.target)}'"
+    lines.append(target + (f" bus='{_q(disk.bus)}'/>" if disk.bus is not None else "/>"))
     if disk.readonly:
         lines.append("      <readonly/>")
     if disk.shareable:
@@ -506,11 +555,12 @@ def _disk_lines(disk: Disk) -> list[str]:
 
 
 def _chardev_lines(chardev: Chardev) -> list[str]:
-    head = f"    <{chardev.element} type='{chardev.type}'>"
+    head = f"    <{chardev.element} type='{_q(chardev.type)}'>"
     lines = [head]
-    if chardev.path is not None:
-        mode = f" mode='{chardev.mode}'" if chardev.mode else ""
-        source = f"      <source{mode} path='{_q(chardev.path)}'"
+    if chardev.path is not None or chardev.mode is not None or chardev.seclabels:
+        mode = f" mode='{_q(chardev.mode)}'" if chardev.mode is not None else ""
+        path = "" if chardev.path is None else f" path='{_q(chardev.path)}'"
+        source = f"      <source{mode}{path}"
         if chardev.seclabels:
             lines += [
                 source + ">",
@@ -549,9 +599,9 @@ def format_domain(
     """``virDomainDefFormat`` for the modelled subset: 2-space indent, ``'`` quoting."""
     id_attr = f" id='{domain_id}'" if domain_id is not None and not inactive else ""
     lines = [
-        f"<domain type='{domain.virt_type}'{id_attr}>",
+        f"<domain type='{_q(domain.virt_type)}'{id_attr}>",
         f"  <name>{_q(domain.name)}</name>",
-        f"  <uuid>{domain.uuid}</uuid>",
+        f"  <uuid>{_q(domain.uuid)}</uuid>",
     ]
     os_children = [
         f"    <{tag}>{_q(value)}</{tag}>"
@@ -562,7 +612,7 @@ def format_domain(
             ("initrd", domain.os.initrd),
             ("dtb", domain.os.dtb),
         )
-        if value
+        if value is not None
     ]
     os_children += _acpi_lines(domain.os)
     lines += [

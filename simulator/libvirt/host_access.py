@@ -7,11 +7,10 @@ libvirt's warnings go to the daemon's log, so ``lab trace`` and ``journalctl`` c
 
 from __future__ import annotations
 
-import errno
-import os
-
 import attrs
 
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
 from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -135,7 +134,7 @@ class HostAccess:
 
     def can_open_rw(self, path: str) -> None:
         """The metadata lock opens each path read-write (raises OSError)."""
-        self.kernel.open(self.actor, path, os.O_RDWR)
+        self.kernel.open(self.actor, path, open_flags.O_RDWR)
 
     # -- changing (traced) ---------------------------------------------------------------------
 

@@ -4,9 +4,9 @@ holding copies of the device nodes the domain uses, everything else shared with 
 
 from __future__ import annotations
 
-import errno
 import posixpath
 
+from simulator.kernel import errno_table as errno
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel

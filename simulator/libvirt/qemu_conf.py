@@ -44,8 +44,18 @@ class QemuConfig:
         return "mount" in self.namespaces
 
 
+_ASCII_ALPHA = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_DIGITS = frozenset("0123456789")
+_NAME_CHARS = _ASCII_ALPHA | _ASCII_DIGITS | {"_"}
+_LLONG_BITS = 64
+
+
 class _Reader:
-    """A cursor over the text, reporting ``virConfError`` texts with file and line."""
+    """A cursor over the text, reporting ``virConfError`` texts with file and line.
+
+    Bounded by construction: every loop either advances ``pos`` (which never passes the end
+    of the text) or stops, and ``peek`` at the end is ``""``, which is in no character set.
+    """
 
     def __init__(self, text: str, filename: str) -> None:
         self.text = text
@@ -78,10 +88,11 @@ class _Reader:
                 return
 
     def name(self) -> str:
+        """``virConfParseName``: an ASCII letter, then ASCII letters, digits and ``_``."""
         start = self.pos
-        if not (self.peek().isalpha() or self.peek() == "_"):
+        if self.peek() not in _ASCII_ALPHA:
             raise self.error("expecting a name")
-        while self.peek().isalnum() or self.peek() in "_.":
+        while self.peek() in _NAME_CHARS:
             self.advance()
         return self.text[start : self.pos]
 
@@ -120,15 +131,28 @@ class _Reader:
                     raise self.error("expecting a separator in list")
             self.advance()
             return items
-        start = self.pos
-        if char in "+-":
-            self.advance()
-        while self.peek().isdigit():
-            self.advance()
-        digits = self.text[start : self.pos]
-        if not digits.lstrip("+-"):
+        if char not in _ASCII_DIGITS and char not in ("+", "-"):
             raise self.error("expecting a value")
-        return int(digits)
+        return self.number()
+
+    def number(self) -> int:
+        """``virConfParseLong``: ``l = l * 10 + digit`` in a C ``long long``, which wraps.
+
+        Computed digit by digit modulo 2**64, so a 5,000-digit number costs nothing and
+        never meets Python's int-to-str digit limit.
+        """
+        negative = self.peek() == "-"
+        if self.peek() in ("+", "-"):
+            self.advance()
+        if self.peek() not in _ASCII_DIGITS:
+            raise self.error("unterminated number")
+        value = 0
+        modulus = 1 << _LLONG_BITS
+        while self.peek() in _ASCII_DIGITS:
+            value = (value * 10 + ord(self.advance()) - ord("0")) % modulus
+        if negative:
+            value = -value % modulus
+        return value - modulus if value >= modulus >> 1 else value
 
 
 def parse_conf(text: str, filename: str = "/etc/libvirt/qemu.conf") -> dict[str, ConfValue]:

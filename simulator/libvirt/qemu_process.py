@@ -8,13 +8,13 @@ qemu's log line.
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import time
 
 import attrs
 
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
 from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -32,7 +32,9 @@ class OpenFailure:
     errno: int
 
     def message(self) -> str:
-        return f"-blockdev {self.blockdev}: Could not open '{self.path}': {os.strerror(self.errno)}"
+        return (
+            f"-blockdev {self.blockdev}: Could not open '{self.path}': {errno.strerror(self.errno)}"
+        )
 
 
 def node_index(domain: DomainDef, disk: Disk) -> int:
@@ -88,13 +90,13 @@ def open_disk_for_io(
     if path is None:
         return None, None
     try:
-        handle = kernel.open(qemu, path, os.O_RDONLY | os.O_CLOEXEC)
+        handle = kernel.open(qemu, path, open_flags.O_RDONLY | open_flags.O_CLOEXEC)
     except OSError as error:
         return OpenFailure(_storage_arg(path, index), path, error.errno or errno.EIO), None
     if disk.readonly:
         return None, handle
     try:
-        handle = kernel.open(qemu, path, os.O_RDWR | os.O_CLOEXEC)
+        handle = kernel.open(qemu, path, open_flags.O_RDWR | open_flags.O_CLOEXEC)
     except OSError as error:
         return OpenFailure(_format_arg(disk, index), path, error.errno or errno.EIO), None
     return None, handle

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import errno
-
+from simulator.kernel import errno_table as errno
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_xml import DeviceSeclabel, DomainDef, SecLabel, StorageSource
 from simulator.libvirt.host_access import HostAccess
@@ -49,6 +48,14 @@ def parse_ids(ops: HostAccess, text: str) -> tuple[int, int]:
     """``virParseOwnershipIds``: ``user:group`` as names or ``+uid``/``+gid``."""
     user, _, group = text.partition(":")
     return _parse_id(ops, user, "/etc/passwd"), _parse_id(ops, group or user, "/etc/group")
+
+
+def _unsigned_int(text: str) -> int | None:
+    """``virStrToLong_ui(s, NULL, 10, ...)``: decimal digits that fit an unsigned int."""
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > 10:
+        return None
+    value = int(text)
+    return value if value <= 0xFFFFFFFF else None
 
 
 class DacDriver:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import errno
 import random
 from collections.abc import Callable
 
 import attrs
 
+from simulator.kernel import errno_table as errno
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_xml import Chardev, DomainDef, SecLabel, StorageSource
 from simulator.libvirt.host_access import HostAccess

@@ -7,8 +7,7 @@ no xattrs, carry on without remembering"; errors are raised as :class:`LibvirtEr
 
 from __future__ import annotations
 
-import errno
-
+from simulator.kernel import errno_table as errno
 from simulator.libvirt.host_access import NO_XATTR_SUPPORT, HostAccess
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable
 
 import attrs
 
+from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import Kind
 from simulator.libvirt.host_access import HostAccess
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error

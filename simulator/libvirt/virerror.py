@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-import os
 
 from simulator.errors import SeclabError
+from simulator.kernel import errno_table
 
 
 class ErrorCode(enum.Enum):
@@ -41,4 +41,4 @@ class LibvirtError(SeclabError):
 
 def system_error(code: int, message: str) -> LibvirtError:
     """``virReportSystemError``: the message, then ``: <strerror(errno)>``."""
-    return LibvirtError(ErrorCode.SYSTEM_ERROR, f"{message}: {os.strerror(code)}")
+    return LibvirtError(ErrorCode.SYSTEM_ERROR, f"{message}: {errno_table.strerror(code)}")

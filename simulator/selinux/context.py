@@ -26,7 +26,10 @@ def _category(text: str, whole: str) -> int:
     match = _CATEGORY.match(text)
     if match is None:
         raise ContextError(f"invalid category {text!r} in {whole!r}")
-    number = int(match.group(1))
+    digits = match.group(1)
+    if len(digits.lstrip("0")) > len(str(CATEGORY_COUNT)):  # no int() of 5,000 digits
+        raise ContextError(f"category {text} is beyond c{CATEGORY_COUNT - 1} in {whole!r}")
+    number = int(digits)
     if number >= CATEGORY_COUNT:
         raise ContextError(f"category c{number} is beyond c{CATEGORY_COUNT - 1} in {whole!r}")
     return number
@@ -88,7 +91,8 @@ class Level:
         match = _SENSITIVITY.match(sens_text)
         if match is None:
             raise ContextError(f"invalid sensitivity {sens_text!r} in {whole!r}")
-        sensitivity = int(match.group(1))
+        digits = match.group(1)
+        sensitivity = int(digits) if len(digits) < 6 else SENSITIVITY_COUNT
         if sensitivity >= SENSITIVITY_COUNT:
             raise ContextError(f"unknown sensitivity {sens_text!r} in {whole!r} (only s0 exists)")
         cats = parse_categories(cats_text, whole) if colon else frozenset()

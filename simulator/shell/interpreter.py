@@ -9,13 +9,13 @@ endless loop) is refused as not modelled, with what it printed so far.
 
 from __future__ import annotations
 
-import errno
 import re
 from collections.abc import Callable
 
 import attrs
 
 from simulator.errors import NotModelled, SeclabError
+from simulator.kernel import errno_table as errno
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.shell import patterns

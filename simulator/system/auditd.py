@@ -8,8 +8,7 @@ reads the log sees every event emitted so far.
 
 from __future__ import annotations
 
-import os
-
+from simulator.kernel import open_flags
 from simulator.kernel.kernel import Kernel
 
 AUDIT_LOG = "/var/log/audit/audit.log"
@@ -26,6 +25,8 @@ def flush(kernel: Kernel) -> None:
     data = "".join(line + "\n" for event in pending for line in event.raw_lines()).encode()
     proc = kernel.processes[pid]
     try:
-        kernel.write(proc, kernel.open(proc, AUDIT_LOG, os.O_WRONLY | os.O_APPEND), data)
+        kernel.write(
+            proc, kernel.open(proc, AUDIT_LOG, open_flags.O_WRONLY | open_flags.O_APPEND), data
+        )
     except OSError:
         return  # auditd reports the failure to syslog; the records are gone

@@ -126,7 +126,7 @@ def make_runtime_dirs(kernel: KernelBase, profile: HostProfile) -> None:
 
 def spawn_boot_process(kernel: Kernel, profile: HostProfile, entry: BootProcess) -> None:
     ns_id = profile.host_ns_id if entry.ns == "host" else profile.kdevtmpfs_ns_id
-    kernel.spawn(
+    proc = kernel.spawn(
         pid=entry.pid,
         ppid=entry.ppid,
         comm=entry.comm,
@@ -142,6 +142,7 @@ def spawn_boot_process(kernel: Kernel, profile: HostProfile, entry: BootProcess)
         ses=1 if entry.login else UNSET_ID,
         tty="pts0" if entry.login else None,
     )
+    proc.open_files = entry.open_files
 
 
 def start_service(kernel: Kernel, service: Service, *, pid: int | None = None) -> Process:

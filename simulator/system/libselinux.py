@@ -7,9 +7,8 @@ instead of testing for the kernel's security module and reading its internals.
 
 from __future__ import annotations
 
-import errno
-
 from simulator.errors import SeclabError
+from simulator.kernel import errno_table as errno
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm

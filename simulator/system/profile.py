@@ -107,6 +107,7 @@ class BootProcess:
     ns: str  # "host", or "kdevtmpfs" for the namespace rooted at the devtmpfs
     cwd: str = "/"
     login: bool = False
+    open_files: tuple[str, ...] = ()  # files it keeps open (umount of their mount is EBUSY)
 
 
 @attrs.frozen

@@ -140,3 +140,17 @@ def test_a_bind_mount_keeps_an_unlinked_file(host: simulator.Host, shell: Proces
     ino = host.stat(shell, "/srv/target").st_ino
     host.umount(shell, "/srv/target")
     assert ino not in host.fs_at(host.ns_root(shell.ns_id)).inodes
+
+
+def test_umount_proc_is_busy_while_systemd_watches_the_mount_table(host: simulator.Host) -> None:
+    # issue 19 item 8: on a real host `umount /proc` is EBUSY (pid 1 keeps
+    # /proc/self/mountinfo open), so a following reboot works as usual.
+    result = host.run("umount /proc; echo $?; reboot; echo $?")
+    assert result.output == "umount: /proc: target is busy.\n32\n0\n"
+    assert host.run("ls -d /proc/1").output == "/proc/1\n"
+
+
+def test_umount_is_busy_while_a_shell_works_inside(host: simulator.Host) -> None:
+    result = host.run("mkdir /mnt/t; mount -t tmpfs tmpfs /mnt/t; cd /mnt/t; umount /mnt/t")
+    assert result.output == "umount: /mnt/t: target is busy.\n"
+    assert host.run("cd /; umount /mnt/t; echo $?").output == "0\n"

@@ -102,3 +102,15 @@ def test_range_high_and_low() -> None:
     assert str(rng.low) == "s0"
     assert rng.high.categories == frozenset(range(1024))
     assert format_categories(frozenset({1, 2, 3, 5, 6})) == "c1.c3,c5,c6"
+
+
+def test_a_category_of_5000_digits_is_out_of_range_not_python_text() -> None:
+    # issue 19 item 13: no int() of an unbounded number, no "Exceeds the limit".
+    from simulator.errors import ContextError
+    from simulator.selinux.context import Level
+
+    with pytest.raises(ContextError, match="is beyond c1023"):
+        Level.parse("s0:c" + "9" * 5000)
+    with pytest.raises(ContextError, match="unknown sensitivity"):
+        Level.parse("s" + "9" * 5000)
+    assert Level.parse("s0:c0001") == Level.parse("s0:c1")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-import errno
 import re
 
+from simulator.kernel import errno_table as errno
 from simulator.shell.registry import CommandContext, command
 
 GETFATTR_USAGE = (

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import re
 import time
 
 from simulator.errors import NotModelled
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
 from simulator.kernel.audit import AuditEvent
 from simulator.shell.accounts import group_names, user_names
 from simulator.shell.registry import CommandContext, command
@@ -15,16 +15,16 @@ from simulator.shell.registry import CommandContext, command
 USAGE = "usage: ausearch [options]\n"
 AUDIT_LOG = "/var/log/audit/audit.log"
 OPEN_FLAGS = (
-    (os.O_CREAT, "O_CREAT"),
-    (os.O_EXCL, "O_EXCL"),
-    (os.O_NOCTTY, "O_NOCTTY"),
-    (os.O_TRUNC, "O_TRUNC"),
-    (os.O_APPEND, "O_APPEND"),
-    (os.O_NONBLOCK, "O_NONBLOCK"),
-    (0o40000, "O_DIRECT"),
-    (os.O_DIRECTORY, "O_DIRECTORY"),
-    (os.O_NOFOLLOW, "O_NOFOLLOW"),
-    (os.O_CLOEXEC, "O_CLOEXEC"),
+    (open_flags.O_CREAT, "O_CREAT"),
+    (open_flags.O_EXCL, "O_EXCL"),
+    (open_flags.O_NOCTTY, "O_NOCTTY"),
+    (open_flags.O_TRUNC, "O_TRUNC"),
+    (open_flags.O_APPEND, "O_APPEND"),
+    (open_flags.O_NONBLOCK, "O_NONBLOCK"),
+    (open_flags.O_DIRECT, "O_DIRECT"),
+    (open_flags.O_DIRECTORY, "O_DIRECTORY"),
+    (open_flags.O_NOFOLLOW, "O_NOFOLLOW"),
+    (open_flags.O_CLOEXEC, "O_CLOEXEC"),
 )
 UNSET = 4294967295
 
@@ -79,7 +79,7 @@ def _interpret(ctx: CommandContext, event: AuditEvent) -> list[str]:
     if event.syscall is not None:
         s = event.syscall
         exit_text = (
-            f"{errno.errorcode.get(-s.exit, s.exit)}({os.strerror(-s.exit)})"
+            f"{errno.errorcode(-s.exit) or s.exit}({errno.strerror(-s.exit)})"
             if s.exit < 0
             else str(s.exit)
         )

@@ -11,6 +11,7 @@ from simulator.errors import NotModelled
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import Kind
 from simulator.shell.arith import ArithError, Evaluator
+from simulator.shell.commands.sleep_interval import interval_seconds
 from simulator.shell.registry import COMMANDS, CommandContext, command
 
 # bash: the builtins of bash 5.1 (help -s), and the reserved words
@@ -249,24 +250,23 @@ def exit_(ctx: CommandContext) -> int:
 
 @command("sleep")
 def sleep(ctx: CommandContext) -> int:
-    """``sleep N`` moves the virtual clock on by N seconds."""
+    """``sleep N`` moves the virtual clock on by N seconds (coreutils sleep.c: every bad
+    operand is reported, then the usage hint once)."""
     if not ctx.args:
         ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n")
         return 1
     total = 0.0
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    ok = True
     for arg in ctx.args:
-        number, unit = (arg[:-1], arg[-1]) if arg[-1:] in units else (arg, "s")
         try:
-            value = float(number)
+            total += interval_seconds(arg)
         except ValueError:
-            value = -1.0
-        if not number or value < 0 or value != value or not number.replace(".", "").isdigit():
-            ctx.err(f"sleep: invalid time interval '{arg}'\n")
-            ctx.err("Try 'sleep --help' for more information.\n")
-            return 1
-        total += value * units[unit]
-    ctx.host.clock.advance(int(total))
+            ctx.err(f"sleep: invalid time interval \u2018{arg}\u2019\n")  # quote(), UTF-8
+            ok = False
+    if not ok:
+        ctx.err("Try 'sleep --help' for more information.\n")
+        return 1
+    ctx.host.clock.sleep(total)
     return 0
 
 

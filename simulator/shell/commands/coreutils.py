@@ -4,11 +4,12 @@ mknod, id, readlink, realpath (formats: commands.md 2 and 3)."""
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
+import re
 
 import attrs
 
+from simulator.kernel import errno_table as errno
+from simulator.kernel import open_flags
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import DeviceNumber, Kind
 from simulator.shell.accounts import group_names, lookup_group, lookup_user, user_names
@@ -337,7 +338,10 @@ def touch(ctx: CommandContext) -> int:
     for name in operands:
         try:
             handle = ctx.host.open(
-                ctx.proc, name, os.O_WRONLY | (0 if "c" in flags else os.O_CREAT), 0o666
+                ctx.proc,
+                name,
+                open_flags.O_WRONLY | (0 if "c" in flags else open_flags.O_CREAT),
+                0o666,
             )
             inode = ctx.host.inode_at(handle.location)
             inode.mtime = inode.atime = inode.ctime = ctx.host.clock.now
@@ -685,6 +689,21 @@ def chmod(ctx: CommandContext) -> int:
     return status
 
 
+_UINTMAX = re.compile(r"[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]{1,40}|0[0-7]{0,60}|[1-9][0-9]{0,40})")
+
+
+def _device_part(text: str) -> int | None:
+    """coreutils mknod: ``xstrtoumax(s, NULL, 0, ...)`` (decimal, 0octal, 0xhex, nothing
+    after it) into an ``unsigned int`` (``major_t``/``minor_t``); None when invalid."""
+    match = _UINTMAX.fullmatch(text)
+    if match is None:
+        return None
+    digits = match.group(1)
+    base = 16 if digits[:2] in ("0x", "0X") else 8 if digits.startswith("0") else 10
+    value = int(digits, base)
+    return value if value <= 0xFFFFFFFF else None
+
+
 @command("mknod")
 def mknod(ctx: CommandContext) -> int:
     parsed = _split_options(ctx, "", with_value="mZ")
@@ -698,14 +717,16 @@ def mknod(ctx: CommandContext) -> int:
     kind = kinds[letter]
     rdev = None
     if kind.is_device:
-        if len(operands) != 4 or not operands[2].isdigit() or not operands[3].isdigit():
-            return _usage(
-                ctx,
-                "missing operand"
-                if len(operands) < 4
-                else f"invalid major device number '{operands[2]}'",
-            )
-        rdev = DeviceNumber(int(operands[2]), int(operands[3]))
+        if len(operands) < 4:
+            return _usage(ctx, "missing operand")
+        if len(operands) > 4:
+            return _usage(ctx, f"extra operand '{operands[4]}'")
+        numbers = [_device_part(text) for text in operands[2:4]]
+        for which, text, number in zip(("major", "minor"), operands[2:4], numbers, strict=True):
+            if number is None:  # coreutils: die(), no usage hint
+                ctx.err(f"mknod: invalid {which} device number '{text}'\n")
+                return 1
+        rdev = DeviceNumber(numbers[0] or 0, numbers[1] or 0)
     mode = _mode_option(values.get("m"), 0o666)
     if mode is None:
         ctx.err("mknod: invalid mode\n")

@@ -3,9 +3,8 @@ restorecon, matchpathcon (commands.md 3.3 and 5)."""
 
 from __future__ import annotations
 
-import os
-
 from simulator.errors import NotModelled, SeclabError
+from simulator.kernel import errno_table as errno
 from simulator.selinux.context import MlsRange, SecurityContext
 from simulator.shell.host_views import selinux_lsm, tree
 from simulator.shell.registry import CommandContext, command
@@ -40,7 +39,7 @@ def setenforce(ctx: CommandContext) -> int:
     try:
         security_setenforce(ctx.host, ctx.proc, words[ctx.args[0].lower()])
     except OSError as error:
-        ctx.err(f"setenforce:  security_setenforce() failed:  {os.strerror(error.errno or 0)}\n")
+        ctx.err(f"setenforce:  security_setenforce() failed:  {errno.strerror(error.errno or 0)}\n")
         return 2
     return 0
 
@@ -51,7 +50,7 @@ def _mode_from_config(ctx: CommandContext) -> str:
     try:
         mode = selinux_getenforcemode(ctx.host, ctx.proc)
     except OSError as error:
-        return f"error ({os.strerror(error.errno or 0)})"
+        return f"error ({errno.strerror(error.errno or 0)})"
     if mode is None:  # errno is whatever an earlier call left; the lab cannot know it
         raise NotModelled("sestatus with no SELINUX= mode in /etc/selinux/config")
     return {1: "enforcing", 0: "permissive", -1: "disabled"}[mode]

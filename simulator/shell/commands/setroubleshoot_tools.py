@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import re
 import textwrap
 import time
 
 from simulator.errors import NotModelled
+from simulator.kernel import errno_table as errno
 from simulator.kernel.audit import AUDIT_ARCH_X86_64, AuditEvent, AvcRecord
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.setroubleshoot import Alert, Denial, analyse, plugin_header
@@ -128,7 +128,7 @@ def _fields_text(kind: str, body: str, event: AuditEvent) -> str:
         elif key == "syscall" and event.syscall is not None and kind == "SYSCALL":
             value = event.syscall.syscall
         elif key == "exit" and value.lstrip("-").isdigit():
-            value = errno.errorcode.get(abs(int(value)), value)
+            value = errno.errorcode(abs(int(value))) or value
         elif key in HEX_KEYS and not raw.startswith('"'):
             with contextlib.suppress(ValueError):
                 value = bytes.fromhex(value).decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import ImageInfo
 from simulator.shell.registry import CommandContext, command
 from simulator.system.profiles.ol9 import HOSTNAME
@@ -175,6 +176,14 @@ def _mount_path(ctx: CommandContext, mount_id: int) -> str:
     return "/" + "/".join(reversed(names))
 
 
+# util-linux 2.37: libmount/src/context_umount.c, mnt_context_get_umount_excode.
+UMOUNT_MESSAGES = {
+    errno.EINVAL: "not mounted",
+    errno.EBUSY: "target is busy",
+    errno.EPERM: "must be superuser to unmount",
+}
+
+
 @command("umount")
 def umount(ctx: CommandContext) -> int:
     if len(ctx.args) != 1:
@@ -183,7 +192,7 @@ def umount(ctx: CommandContext) -> int:
     try:
         ctx.host.umount(ctx.proc, ctx.args[0])
     except OSError as error:
-        message = "not mounted" if error.errno == 22 else (error.strerror or "").lower()
+        message = UMOUNT_MESSAGES.get(error.errno or 0, (error.strerror or "").lower())
         ctx.err(f"umount: {ctx.args[0]}: {message}.\n")
         return 32
     return 0

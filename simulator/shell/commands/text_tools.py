@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from simulator.kernel import errno_table as errno
 from simulator.shell.commands.builtins import backslash_escapes
 from simulator.shell.registry import CommandContext, command
 
@@ -24,7 +25,7 @@ def _inputs(ctx: CommandContext, files: list[str]) -> list[tuple[str, bytes | No
         try:
             out.append((name, ctx.host.read_file(ctx.proc, name)))
         except OSError as error:
-            message = "Is a directory" if error.errno == 21 else error.strerror
+            message = "Is a directory" if error.errno == errno.EISDIR else error.strerror
             ctx.err(f"{ctx.name}: {name}: {message}\n")
             out.append((name, None))
     return out

@@ -252,6 +252,9 @@ PROCESSES = (
         ("/usr/lib/systemd/systemd", "--switched-root", "--system", "--deserialize", "31"),
         "/usr/lib/systemd/systemd",
         "host",
+        # systemd watches the mount table through libmount's monitor (mnt_monitor), which
+        # keeps /proc/self/mountinfo open: a real host answers `umount /proc` with EBUSY.
+        open_files=("/proc/1/mountinfo",),
     ),
     BootProcess(
         62, 2, 0, "system_u:system_r:kernel_t:s0", "kdevtmpfs", ("kdevtmpfs",), "", "kdevtmpfs"
