@@ -68,7 +68,7 @@ class Host:
         try:
             userspace = Userspace.take_from(data)
         except (AttributeError, TypeError, ValueError) as error:
-            raise SnapshotError(f"state is incomplete or malformed: {error!r}") from None
+            raise SnapshotError(f"saved state: {error}") from None
         host = cls.__new__(cls)
         host.profile = get_profile(DEFAULT_PROFILE)
         host.kernel = Kernel.from_snapshot(Snapshot.of(data))

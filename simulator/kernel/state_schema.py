@@ -52,7 +52,7 @@ STATE: dict[str, Any] = {
         "next_mount_id": "int",
         "next_fs_id": "int",
         "audit_events": "int",
-        "qemu_log_lines": "int",
+        "qemu_log_lines?": "int",  # the userspace's (simulator.system.userspace)
     },
     "anon_minor": ("map", "int"),
     "random": "any",
@@ -69,7 +69,8 @@ STATE: dict[str, Any] = {
                 "trusted_xattrs": "bool",
                 "setfilecon": "bool",
                 "root_squash": "bool",
-                "fixed_label": "str?",
+                "genfs_labels?": "bool",
+                "fixed_label?": "str?",  # states saved before genfs labels were policy data
             },
             "next_ino": "int",
             "root_ino": "int",
@@ -122,6 +123,7 @@ STATE: dict[str, Any] = {
         }
     ],
     "fault_steps?": "any",
+    "persistent_booleans?": "any",
     "security": {"module": "str", "state": "any"},
     "audit": "any",
 }

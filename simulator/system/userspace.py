@@ -43,13 +43,21 @@ class Userspace:
     @classmethod
     def take_from(cls, state: dict[str, Any]) -> Userspace:
         """This part of a saved state, removed from ``state`` so the kernel gets the rest."""
-        counters = dict(state.get("counters", {}))
-        lines = counters.pop("qemu_log_lines", 0)
-        state["counters"] = counters
+        # Only this part is checked here; the kernel's validation names what else is wrong.
+        counters = state.get("counters")
+        lines = counters.pop("qemu_log_lines", 0) if isinstance(counters, dict) else 0
         steps = state.pop("fault_steps", [])
         booleans = state.pop("persistent_booleans", {})
+        if not isinstance(lines, int) or isinstance(lines, bool) or lines < 0:
+            raise ValueError("counters.qemu_log_lines: expected a count")
+        if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
+            raise ValueError("fault_steps: expected a list of step names")
+        if not isinstance(booleans, dict) or not all(
+            isinstance(v, bool) for v in booleans.values()
+        ):
+            raise ValueError("persistent_booleans: expected names and booleans")
         return cls(
-            crash_steps=[str(s) for s in steps],
-            qemu_log_lines=int(lines),
-            persistent_booleans={str(k): bool(v) for k, v in dict(booleans).items()},
+            crash_steps=list(steps),
+            qemu_log_lines=lines,
+            persistent_booleans={str(k): v for k, v in booleans.items()},
         )

@@ -13,6 +13,9 @@ from simulator.shell.commands.sleep_interval import interval_seconds
 NOT_MODELLED_PAST_9999 = "seclab: not modelled: a clock past 9999-12-31 23:59:59 UTC\n"
 
 
+TRY = "Try 'sleep --help' for more information.\n"
+
+
 @pytest.mark.parametrize(
     ("line", "output", "status"),
     [
@@ -20,8 +23,9 @@ NOT_MODELLED_PAST_9999 = "seclab: not modelled: a clock past 9999-12-31 23:59:59
         ("sleep inf", "seclab: not modelled: sleeping for ever\n", 3),
         ("sleep 1e400", "seclab: not modelled: sleeping for ever\n", 3),
         ("sleep infinity 1", "seclab: not modelled: sleeping for ever\n", 3),
-        ("sleep nan", "sleep: invalid time interval 'nan'\n", 1),
-        ("sleep 1x", "sleep: invalid time interval '1x'\n", 1),
+        # coreutils sleep.c: quote() (curly in en_US.UTF-8), then usage()'s hint
+        ("sleep nan", "sleep: invalid time interval \u2018nan\u2019\n" + TRY, 1),
+        ("sleep 1x", "sleep: invalid time interval \u20181x\u2019\n" + TRY, 1),
     ],
 )
 def test_sleep_refuses_what_it_cannot_model_and_changes_nothing(
