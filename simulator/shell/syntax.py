@@ -441,7 +441,11 @@ class _Parser:
         while True:
             char = self.char()
             if char == "" or char in WORD_BREAK:
+                if char == "(" and buf and buf[-1] in "?*+@!":
+                    raise SyntaxNotModelled("extended glob patterns (extglob)")
                 break
+            if char == "!":
+                self._history_expansion()
             if char == "\\":
                 flush()
                 if self.char(1) == "\n":
@@ -486,6 +490,13 @@ class _Parser:
         if self.pos == start:  # cannot happen: the caller saw a word character
             raise ShellSyntaxError.near(self.char() or "newline")
         return Word(tuple(parts))
+
+    def _history_expansion(self, *, quoted: bool = False) -> None:
+        """An interactive bash expands ``!word`` from its history (bash: hist_expand)."""
+        after = self.char(1)
+        if after in ("", " ", "\t", "\n", "=", "(") or (quoted and after == '"'):
+            return
+        raise SyntaxNotModelled("history expansion (!)")
 
     def _ansi_c(self) -> str:
         """``$'...'``: backslash escapes as bash's ansicstr."""
@@ -554,6 +565,8 @@ class _Parser:
             if char == '"':
                 self.advance()
                 break
+            if char == "!":
+                self._history_expansion(quoted=True)
             if char == "\\" and self.char(1) in ("$", "`", '"', "\\", "\n"):
                 if self.char(1) != "\n":
                     buf.append(self.char(1))
@@ -699,6 +712,8 @@ class _Parser:
             length = True
             self.advance()
         name_start = self.pos
+        if self.char() == "!" and self.char(1) not in ("}", ""):
+            return self._bad_param(start, quoted, "indirect expansion ${!name}")
         if self.char() and self.char() in SPECIAL_PARAMS and self.char() not in DIGITS:
             self.advance()
         elif self.char() and self.char() in DIGITS:
@@ -1214,6 +1229,8 @@ class _Parser:
                         return self.function_body(name)
                     raise ShellSyntaxError.near("(")
                 if token.value == "(":
+                    if assignments and not words and not assignments[-1][1].parts:
+                        raise SyntaxNotModelled("arrays")
                     raise ShellSyntaxError.near("(")
                 break
             if token.kind != "word" or token.word is None:
