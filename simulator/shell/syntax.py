@@ -1302,5 +1302,9 @@ def parse(text: str) -> Parsed:
 
 
 def parse_script(text: str) -> Node | None:
-    """The tree of a command line (None for an empty or comment-only line)."""
-    return parse(text).node
+    """The tree of a command line (None for an empty or comment-only line, or for one with
+    what the lab does not model: the shell says so when the line runs)."""
+    try:
+        return parse(text).node
+    except SyntaxNotModelled:
+        return None

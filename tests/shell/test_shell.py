@@ -226,3 +226,17 @@ def test_unmodelled_bash_says_so(host: simulator.Host, line: str, what: str) -> 
 )
 def test_a_bang_bash_does_not_expand_is_text(host: simulator.Host, line: str) -> None:
     assert host.run(line).status == 0
+
+
+def test_a_scenario_step_the_lab_does_not_model_runs_and_says_so(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from simulator.scenario.runner import run_path
+
+    path = Path(str(tmp_path)) / "s.txtar"
+    path.write_text(
+        "t\n-- transcript --\n  $ echo a!b\n  seclab: not modelled: history expansion (!)\n  [3]\n",
+        encoding="utf-8",
+    )
+    result = run_path(str(path))
+    assert result.verdict == "PASS", result.error or result.diff
