@@ -496,6 +496,9 @@ class _Parser:
         after = self.char(1)
         if after in ("", " ", "\t", "\n", "=", "(") or (quoted and after == '"'):
             return
+        # bash: bashline.c bash_history_inhibit_expansion: [!...] is a glob's negation
+        if self.pos and self.text[self.pos - 1] == "[" and "]" in self.text[self.pos + 1 :]:
+            return
         raise SyntaxNotModelled("history expansion (!)")
 
     def _ansi_c(self) -> str:
