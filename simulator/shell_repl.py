@@ -38,14 +38,18 @@ def prompt(host: Host) -> str:
 
 
 def needs_more(text: str) -> bool:
-    """True while ``text`` ends inside a construct (an open quote, ``if``, ``&&``...)."""
+    """True while ``text`` ends inside a construct (an open quote, ``if``, ``&&``, a
+    here-document before its delimiter, a line ending in ``\\``)."""
+    trailing = len(text) - len(text.rstrip("\\"))
+    if trailing % 2:
+        return True
     try:
-        parse(text)
+        parsed = parse(text)
     except Incomplete:
         return True
     except ShellSyntaxError:
         return False
-    return False
+    return parsed.heredoc_open
 
 
 class Completer:

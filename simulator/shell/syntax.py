@@ -324,6 +324,7 @@ class _Parser:
         self.depth = 0
         self.pending: list[Heredoc] = []
         self.warnings: list[str] = []
+        self.heredoc_open = False  # the input ended inside a here-document
         self.lookahead: Token | None = None
         self.has_background = False
 
@@ -853,6 +854,7 @@ class _Parser:
                 self.budget.tick()
                 if self.pos >= len(self.text):
                     # bash: make_here_document
+                    self.heredoc_open = True
                     self.warnings.append(
                         "bash: warning: here-document at line 1 delimited by end-of-file"
                         f" (wanted `{doc.delimiter}')"
@@ -1287,6 +1289,7 @@ class Parsed:
     warnings: tuple[str, ...]
     has_background: bool
     steps: int
+    heredoc_open: bool = False
 
 
 def step_bound(text: str) -> int:
@@ -1301,7 +1304,9 @@ def parse(text: str) -> Parsed:
     budget = Budget(step_bound(text))
     parser = _Parser(text, budget)
     node = parser.parse_all()
-    return Parsed(node, tuple(parser.warnings), parser.has_background, budget.steps)
+    return Parsed(
+        node, tuple(parser.warnings), parser.has_background, budget.steps, parser.heredoc_open
+    )
 
 
 def parse_script(text: str) -> Node | None:
