@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from simulator.shell.interpreter import INTERNAL_ERROR_STATUS
 from simulator.shell.registry import COMMANDS, STDERR
 from simulator.shell.syntax import Incomplete, ShellSyntaxError, parse
 
@@ -160,6 +161,9 @@ def run_session(
         except KeyboardInterrupt:
             stdout.write("^C\n")
             shell.status = 130
+        except Exception as error:  # a bug in the lab: said in one line, the session goes on
+            stderr.write(f"seclab: internal error: {error!r}\n")
+            shell.status = INTERNAL_ERROR_STATUS
     stdout.flush()
     return shell.status
 
