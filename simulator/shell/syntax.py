@@ -432,15 +432,20 @@ class _Parser:
                 parts.append(Lit("".join(buf), False))
                 buf.clear()
 
-        if self.char() == "~":
-            end = self.pos + 1
-            while end < len(self.text) and (self.text[end].isalnum() or self.text[end] in "_-."):
-                end += 1
-            if self.text[end : end + 1] in ("", "/", ":") or self.text[end] in WORD_BREAK:
-                parts.append(Tilde(self.text[self.pos + 1 : end]))
-                self.advance(end - self.pos)
+        tilde = self._tilde()
+        if tilde is not None:
+            parts.append(tilde)
         while True:
             char = self.char()
+            if char == "~" and self.text[self.pos - 1] in "=:":
+                # bash: a tilde after the = of an assignment-like word, or after its colons
+                name, equals, _ = self.text[start : self.pos].partition("=")
+                if equals and name.isidentifier() and name.isascii():
+                    tilde = self._tilde()
+                    if tilde is not None:
+                        flush()
+                        parts.append(tilde)
+                        continue
             if char == "" or char in WORD_BREAK:
                 if char == "(" and buf and buf[-1] in "?*+@!":
                     raise SyntaxNotModelled("extended glob patterns (extglob)")
@@ -491,6 +496,19 @@ class _Parser:
         if self.pos == start:  # cannot happen: the caller saw a word character
             raise ShellSyntaxError.near(self.char() or "newline")
         return Word(tuple(parts))
+
+    def _tilde(self) -> Tilde | None:
+        """A tilde prefix at the current position (``~``, ``~user``) ending at / or :."""
+        if self.char() != "~":
+            return None
+        end = self.pos + 1
+        while end < len(self.text) and (self.text[end].isalnum() or self.text[end] in "_-."):
+            end += 1
+        if self.text[end : end + 1] in ("", "/", ":") or self.text[end] in WORD_BREAK:
+            tilde = Tilde(self.text[self.pos + 1 : end])
+            self.advance(end - self.pos)
+            return tilde
+        return None
 
     def _history_expansion(self, *, quoted: bool = False) -> None:
         """An interactive bash expands ``!word`` from its history (bash: hist_expand)."""

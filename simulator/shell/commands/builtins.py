@@ -497,7 +497,7 @@ class _Printf:
                 text, stopped = backslash_escapes(text, echo=True)
             return (spec + "s") % text, stopped
         if conv == "c":
-            return (spec.split(".")[0] + "s") % (arg or "")[:1], False
+            return (spec.split(".")[0] + "s") % (arg or "\0")[:1], False  # '' prints a NUL
         if conv in "eEfFgGaA":
             if conv in "aA":
                 raise NotModelled("printf %a")
