@@ -35,6 +35,8 @@ class _CondError(Exception):
 
 def evaluate(shell: Shell, items: list[Item], sink: Chunks) -> int:
     """0 when true, 1 when false, 2 on an error (with bash's message)."""
+    if not items:
+        return shell.status  # [[ ]]: bash runs nothing
     run = _Run(shell, items, sink)
     try:
         value = run.disjunction()

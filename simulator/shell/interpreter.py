@@ -178,7 +178,8 @@ class Shell:
             parsed = parse(line)
         except ShellSyntaxError as error:
             self._say(chunks, str(error))
-            self.status = error.status
+            if not error.keeps_status:
+                self.status = error.status
         else:
             for warning in parsed.warnings:
                 self._say(chunks, warning)
@@ -304,6 +305,9 @@ class Shell:
         return status
 
     def _for(self, node: For, stdin: Input, sink: Chunks) -> int:
+        if not (node.name.isidentifier() and node.name.isascii()):
+            self.error(sink, f"`{node.name}': not a valid identifier")
+            return 1
         values = (
             list(self.args)
             if node.words is None

@@ -23,6 +23,7 @@ class ShellSyntaxError(SeclabError):
     non-login bash prints it; the login shell prints it with a ``-`` in front."""
 
     status = 2
+    keeps_status = False
 
     def __init__(self, message: str, token: str = "") -> None:
         super().__init__(message)
@@ -1103,9 +1104,9 @@ class _Parser:
         if self.is_op("(") and self.char() == "(":
             raise SyntaxNotModelled("arithmetic for loops")
         token = self.take()
-        name = token.word.literal() if token.word else None
-        if not name or not name.isidentifier() or not name.isascii():
+        if token.kind != "word" or token.word is None:
             raise self.unexpected(token)
+        name = self.text_of(token.word)  # a bad name is an error when the loop runs
         words: tuple[Word, ...] | None = None
         while self.is_op("\n"):
             self.take()
@@ -1206,14 +1207,11 @@ class _Parser:
                 if token.fd is None and token.value in ("&&", "||", "(", ")", "<", ">"):
                     items.append(self.take().value)
                     continue
-                if token.value == "\n":
-                    self.take()
-                    continue
+                _check_conditional(items, token.show())
                 raise ShellSyntaxError.near(token.show())
             assert token.word is not None
             items.append(self.take().word or Word(()))
-        if not items:
-            raise ShellSyntaxError.near("]]")
+        _check_conditional(items, "]]")
         return Conditional(tuple(items))
 
     def redirects(self) -> tuple[Redirect, ...]:
@@ -1270,6 +1268,110 @@ class _Parser:
         if not words and not assignments and not redirects:
             raise self.unexpected()
         return Simple(tuple(assignments), tuple(words), tuple(redirects))
+
+
+COND_UNARY = frozenset(
+    [
+        "-a",
+        "-b",
+        "-c",
+        "-d",
+        "-e",
+        "-f",
+        "-g",
+        "-h",
+        "-k",
+        "-p",
+        "-r",
+        "-s",
+        "-t",
+        "-u",
+        "-w",
+        "-x",
+        "-G",
+        "-L",
+        "-N",
+        "-O",
+        "-S",
+        "-n",
+        "-z",
+        "-o",
+        "-v",
+        "-R",
+    ]
+)
+COND_BINARY = frozenset(
+    ["==", "=", "!=", "<", ">", "=~", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"]
+)
+
+
+def _check_conditional(items: list[Word | str], end: str) -> None:
+    """bash: parse.y cond_expr: the shape of ``[[ ... ]]``, with its messages."""
+    shown = [i if isinstance(i, str) else _Parser.text_of(i) for i in items] + [end]
+    literal = [i if isinstance(i, str) else i.literal() for i in items] + [None]
+    pos = 0
+
+    def fail(message: str) -> ShellSyntaxError:
+        error = ShellSyntaxError(f"bash: {message}", shown[pos])
+        # bash 5.2 (recorded) leaves $? alone when the error is at the closing ]]
+        error.keeps_status = shown[pos] == "]]"
+        return error
+
+    def term() -> None:
+        nonlocal pos
+        if pos >= len(items):
+            return  # [[ ]]: bash accepts it
+        current = literal[pos]
+        if current == "!":
+            pos += 1
+            term()
+            return
+        if current == "(" and isinstance(items[pos], str):
+            pos += 1
+            disjunction()
+            if literal[pos] != ")":
+                raise fail(f"unexpected token `{shown[pos]}', expected `)'")
+            pos += 1
+            return
+        if current in COND_UNARY and pos + 1 < len(items):
+            if isinstance(items[pos + 1], str):
+                pos += 1
+                raise fail(f"unexpected argument `{shown[pos]}' to conditional unary operator")
+            pos += 2
+            return
+        if current in COND_UNARY:
+            pos += 1
+            raise fail(f"unexpected argument `{shown[pos]}' to conditional unary operator")
+        pos += 1
+        following = literal[pos]
+        if following in COND_BINARY:
+            pos += 1
+            if pos >= len(items) or (isinstance(items[pos], str) and items[pos] not in ("<", ">")):
+                raise fail(f"unexpected argument `{shown[pos]}' to conditional binary operator")
+            pos += 1
+            return
+        if pos < len(items) and literal[pos] not in ("&&", "||", ")"):
+            raise fail(f"unexpected token `{shown[pos]}', conditional binary operator expected")
+        if pos >= len(items) and end != "]]":
+            raise fail(f"unexpected token `{end}', conditional binary operator expected")
+
+    def conjunction() -> None:
+        nonlocal pos
+        term()
+        while literal[pos] == "&&" and isinstance(items[pos], str):
+            pos += 1
+            term()
+
+    def disjunction() -> None:
+        nonlocal pos
+        conjunction()
+        while literal[pos] == "||" and isinstance(items[pos], str):
+            pos += 1
+            conjunction()
+
+    disjunction()
+    if pos < len(items):
+        raise fail(f"syntax error near `{shown[pos]}'")
 
 
 def _heredoc_delimiter(word: Word) -> tuple[str, bool]:
