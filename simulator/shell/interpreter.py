@@ -120,6 +120,7 @@ class _Frame:
     """A function call: its positional parameters and the variables ``local`` saved."""
 
     args: list[str]
+    name: str = ""
     saved: dict[str, str | None] = attrs.field(factory=dict)
 
 
@@ -413,7 +414,7 @@ class Shell:
 
     def call_function(self, body: Node, argv: list[str], stdin: Input, sink: Chunks) -> int:
         self._enter()
-        frame = _Frame(self.args)
+        frame = _Frame(self.args, argv[0])
         self.frames.append(frame)
         self.args = argv[1:]
         loops, self.loops = self.loops, 0
@@ -678,6 +679,8 @@ class Shell:
             return self.args[index - 1] if index <= len(self.args) else None
         if name == "PWD":
             return self.vars.get("PWD", self.proc.cwd)
+        if name == "FUNCNAME" and self.frames:
+            return self.frames[-1].name
         return self.vars.get(name)
 
     # -- expansion --------------------------------------------------------------------------------
