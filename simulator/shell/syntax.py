@@ -165,6 +165,7 @@ class Heredoc:
     strip_tabs: bool
     quoted: bool
     body: Word | None = None
+    line: int = 1  # where it starts, for bash's warning
 
 
 @attrs.frozen
@@ -875,7 +876,7 @@ class _Parser:
                     # bash: make_here_document
                     self.heredoc_open = True
                     self.warnings.append(
-                        "bash: warning: here-document at line 1 delimited by end-of-file"
+                        f"bash: warning: here-document at line {doc.line} delimited by end-of-file"
                         f" (wanted `{doc.delimiter}')"
                     )
                     break
@@ -1227,7 +1228,8 @@ class _Parser:
             raise self.unexpected(target)
         if token.value in ("<<", "<<-"):
             delimiter, quoted = _heredoc_delimiter(target.word)
-            doc = Heredoc(delimiter, token.value == "<<-", quoted)
+            line = self.text.count("\n", 0, self.pos) + 1
+            doc = Heredoc(delimiter, token.value == "<<-", quoted, line=line)
             self.pending.append(doc)
             return Redirect(token.fd, token.value, target.word, doc)
         return Redirect(token.fd, token.value, target.word)
