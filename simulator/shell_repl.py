@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from simulator.shell.interpreter import INTERNAL_ERROR_STATUS
 from simulator.shell.registry import COMMANDS, STDERR
 from simulator.shell.syntax import Incomplete, ShellSyntaxError, parse
 
@@ -38,14 +39,18 @@ def prompt(host: Host) -> str:
 
 
 def needs_more(text: str) -> bool:
-    """True while ``text`` ends inside a construct (an open quote, ``if``, ``&&``...)."""
+    """True while ``text`` ends inside a construct (an open quote, ``if``, ``&&``, a
+    here-document before its delimiter, a line ending in ``\\``)."""
+    trailing = len(text) - len(text.rstrip("\\"))
+    if trailing % 2:
+        return True
     try:
-        parse(text)
+        parsed = parse(text)
     except Incomplete:
         return True
     except ShellSyntaxError:
         return False
-    return False
+    return parsed.heredoc_open
 
 
 class Completer:
@@ -158,6 +163,9 @@ def run_session(
         except KeyboardInterrupt:
             stdout.write("^C\n")
             shell.status = 130
+        except Exception as error:  # a bug in the lab: said in one line, the session goes on
+            stderr.write(f"seclab: internal error: {error!r}\n")
+            shell.status = INTERNAL_ERROR_STATUS
     stdout.flush()
     return shell.status
 

@@ -9,9 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulator.errors import NotModelled
-from simulator.kernel.calls_files import StatResult
-from simulator.kernel.inode import Kind
-from simulator.shell import patterns
+from simulator.shell import bracket, patterns
 from simulator.shell.arith import ArithError, Evaluator
 from simulator.shell.syntax import Word
 
@@ -20,18 +18,6 @@ if TYPE_CHECKING:
 
 Item = Word | str
 
-FILE_TESTS: dict[str, Callable[[StatResult], bool]] = {
-    "-e": lambda _st: True,
-    "-a": lambda _st: True,
-    "-f": lambda st: st.kind is Kind.REGULAR,
-    "-d": lambda st: st.kind is Kind.DIRECTORY,
-    "-b": lambda st: st.kind is Kind.BLOCK,
-    "-c": lambda st: st.kind is Kind.CHAR,
-    "-s": lambda st: st.st_size > 0,
-}
-NOT_MODELLED_UNARY = frozenset(
-    ["-g", "-k", "-p", "-r", "-t", "-u", "-w", "-x", "-O", "-G", "-S", "-N", "-o", "-v", "-R"]
-)
 ARITH_COMPARE: dict[str, Callable[[int, int], bool]] = {
     "-eq": lambda a, b: a == b,
     "-ne": lambda a, b: a != b,
@@ -49,6 +35,8 @@ class _CondError(Exception):
 
 def evaluate(shell: Shell, items: list[Item], sink: Chunks) -> int:
     """0 when true, 1 when false, 2 on an error (with bash's message)."""
+    if not items:
+        return shell.status  # [[ ]]: bash runs nothing
     run = _Run(shell, items, sink)
     try:
         value = run.disjunction()
@@ -140,23 +128,8 @@ class _Run:
         return self.text(self.word()) != ""
 
     def unary(self, op: str, operand: str) -> bool:
-        if op == "-n":
-            return operand != ""
-        if op == "-z":
-            return operand == ""
-        if op in ("-L", "-h"):
-            try:
-                return self.shell.host.lstat(self.shell.proc, operand).kind is Kind.SYMLINK
-            except OSError:
-                return False
-        if op in FILE_TESTS:
-            try:
-                st = self.shell.host.stat(self.shell.proc, operand)
-            except OSError:
-                return False
-            return FILE_TESTS[op](st)
-        if op in NOT_MODELLED_UNARY:
-            raise NotModelled(f"the [[ {op} ]] test")
+        if op in bracket.UNARY_ALL and op != "-a":
+            return bracket.unary(self.shell, op, operand)
         raise _CondError(op)
 
     def binary(self, left: Word, op: str) -> bool:

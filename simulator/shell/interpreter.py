@@ -121,6 +121,7 @@ class _Frame:
     """A function call: its positional parameters and the variables ``local`` saved."""
 
     args: list[str]
+    name: str = ""
     saved: dict[str, str | None] = attrs.field(factory=dict)
 
 
@@ -179,7 +180,8 @@ class Shell:
             parsed = parse(line)
         except ShellSyntaxError as error:
             self._say(chunks, str(error))
-            self.status = error.status
+            if not error.keeps_status:
+                self.status = error.status
         else:
             for warning in parsed.warnings:
                 self._say(chunks, warning)
@@ -305,6 +307,9 @@ class Shell:
         return status
 
     def _for(self, node: For, stdin: Input, sink: Chunks) -> int:
+        if not (node.name.isidentifier() and node.name.isascii()):
+            self.error(sink, f"`{node.name}': not a valid identifier")
+            return 1
         values = (
             list(self.args)
             if node.words is None
@@ -410,7 +415,7 @@ class Shell:
 
     def call_function(self, body: Node, argv: list[str], stdin: Input, sink: Chunks) -> int:
         self._enter()
-        frame = _Frame(self.args)
+        frame = _Frame(self.args, argv[0])
         self.frames.append(frame)
         self.args = argv[1:]
         loops, self.loops = self.loops, 0
@@ -676,6 +681,8 @@ class Shell:
             return self.args[index - 1] if index <= len(self.args) else None
         if name == "PWD":
             return self.vars.get("PWD", self.proc.cwd)
+        if name == "FUNCNAME" and self.frames:
+            return self.frames[-1].name
         return self.vars.get(name)
 
     # -- expansion --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ class ShellSyntaxError(SeclabError):
     non-login bash prints it; the login shell prints it with a ``-`` in front."""
 
     status = 2
+    keeps_status = False
 
     def __init__(self, message: str, token: str = "") -> None:
         super().__init__(message)
@@ -164,6 +165,7 @@ class Heredoc:
     strip_tabs: bool
     quoted: bool
     body: Word | None = None
+    line: int = 1  # where it starts, for bash's warning
 
 
 @attrs.frozen
@@ -324,6 +326,7 @@ class _Parser:
         self.depth = 0
         self.pending: list[Heredoc] = []
         self.warnings: list[str] = []
+        self.heredoc_open = False  # the input ended inside a here-document
         self.lookahead: Token | None = None
         self.has_background = False
 
@@ -431,17 +434,26 @@ class _Parser:
                 parts.append(Lit("".join(buf), False))
                 buf.clear()
 
-        if self.char() == "~":
-            end = self.pos + 1
-            while end < len(self.text) and (self.text[end].isalnum() or self.text[end] in "_-."):
-                end += 1
-            if self.text[end : end + 1] in ("", "/", ":") or self.text[end] in WORD_BREAK:
-                parts.append(Tilde(self.text[self.pos + 1 : end]))
-                self.advance(end - self.pos)
+        tilde = self._tilde()
+        if tilde is not None:
+            parts.append(tilde)
         while True:
             char = self.char()
+            if char == "~" and self.text[self.pos - 1] in "=:":
+                # bash: a tilde after the = of an assignment-like word, or after its colons
+                name, equals, _ = self.text[start : self.pos].partition("=")
+                if equals and name.isidentifier() and name.isascii():
+                    tilde = self._tilde()
+                    if tilde is not None:
+                        flush()
+                        parts.append(tilde)
+                        continue
             if char == "" or char in WORD_BREAK:
+                if char == "(" and buf and buf[-1] in "?*+@!":
+                    raise SyntaxNotModelled("extended glob patterns (extglob)")
                 break
+            if char == "!":
+                self._history_expansion()
             if char == "\\":
                 flush()
                 if self.char(1) == "\n":
@@ -486,6 +498,29 @@ class _Parser:
         if self.pos == start:  # cannot happen: the caller saw a word character
             raise ShellSyntaxError.near(self.char() or "newline")
         return Word(tuple(parts))
+
+    def _tilde(self) -> Tilde | None:
+        """A tilde prefix at the current position (``~``, ``~user``) ending at / or :."""
+        if self.char() != "~":
+            return None
+        end = self.pos + 1
+        while end < len(self.text) and (self.text[end].isalnum() or self.text[end] in "_-."):
+            end += 1
+        if self.text[end : end + 1] in ("", "/", ":") or self.text[end] in WORD_BREAK:
+            tilde = Tilde(self.text[self.pos + 1 : end])
+            self.advance(end - self.pos)
+            return tilde
+        return None
+
+    def _history_expansion(self, *, quoted: bool = False) -> None:
+        """An interactive bash expands ``!word`` from its history (bash: hist_expand)."""
+        after = self.char(1)
+        if after in ("", " ", "\t", "\n", "=", "(") or (quoted and after == '"'):
+            return
+        # bash: bashline.c bash_history_inhibit_expansion: [!...] is a glob's negation
+        if self.pos and self.text[self.pos - 1] == "[" and "]" in self.text[self.pos + 1 :]:
+            return
+        raise SyntaxNotModelled("history expansion (!)")
 
     def _ansi_c(self) -> str:
         """``$'...'``: backslash escapes as bash's ansicstr."""
@@ -554,6 +589,8 @@ class _Parser:
             if char == '"':
                 self.advance()
                 break
+            if char == "!":
+                self._history_expansion(quoted=True)
             if char == "\\" and self.char(1) in ("$", "`", '"', "\\", "\n"):
                 if self.char(1) != "\n":
                     buf.append(self.char(1))
@@ -699,6 +736,8 @@ class _Parser:
             length = True
             self.advance()
         name_start = self.pos
+        if self.char() == "!" and self.char(1) not in ("}", ""):
+            return self._bad_param(start, quoted, "indirect expansion ${!name}")
         if self.char() and self.char() in SPECIAL_PARAMS and self.char() not in DIGITS:
             self.advance()
         elif self.char() and self.char() in DIGITS:
@@ -835,8 +874,9 @@ class _Parser:
                 self.budget.tick()
                 if self.pos >= len(self.text):
                     # bash: make_here_document
+                    self.heredoc_open = True
                     self.warnings.append(
-                        "bash: warning: here-document at line 1 delimited by end-of-file"
+                        f"bash: warning: here-document at line {doc.line} delimited by end-of-file"
                         f" (wanted `{doc.delimiter}')"
                     )
                     break
@@ -1065,9 +1105,9 @@ class _Parser:
         if self.is_op("(") and self.char() == "(":
             raise SyntaxNotModelled("arithmetic for loops")
         token = self.take()
-        name = token.word.literal() if token.word else None
-        if not name or not name.isidentifier() or not name.isascii():
+        if token.kind != "word" or token.word is None:
             raise self.unexpected(token)
+        name = self.text_of(token.word)  # a bad name is an error when the loop runs
         words: tuple[Word, ...] | None = None
         while self.is_op("\n"):
             self.take()
@@ -1168,14 +1208,11 @@ class _Parser:
                 if token.fd is None and token.value in ("&&", "||", "(", ")", "<", ">"):
                     items.append(self.take().value)
                     continue
-                if token.value == "\n":
-                    self.take()
-                    continue
+                _check_conditional(items, token.show())
                 raise ShellSyntaxError.near(token.show())
             assert token.word is not None
             items.append(self.take().word or Word(()))
-        if not items:
-            raise ShellSyntaxError.near("]]")
+        _check_conditional(items, "]]")
         return Conditional(tuple(items))
 
     def redirects(self) -> tuple[Redirect, ...]:
@@ -1191,7 +1228,8 @@ class _Parser:
             raise self.unexpected(target)
         if token.value in ("<<", "<<-"):
             delimiter, quoted = _heredoc_delimiter(target.word)
-            doc = Heredoc(delimiter, token.value == "<<-", quoted)
+            line = self.text.count("\n", 0, self.pos) + 1
+            doc = Heredoc(delimiter, token.value == "<<-", quoted, line=line)
             self.pending.append(doc)
             return Redirect(token.fd, token.value, target.word, doc)
         return Redirect(token.fd, token.value, target.word)
@@ -1214,6 +1252,8 @@ class _Parser:
                         return self.function_body(name)
                     raise ShellSyntaxError.near("(")
                 if token.value == "(":
+                    if assignments and not words and not assignments[-1][1].parts:
+                        raise SyntaxNotModelled("arrays")
                     raise ShellSyntaxError.near("(")
                 break
             if token.kind != "word" or token.word is None:
@@ -1230,6 +1270,110 @@ class _Parser:
         if not words and not assignments and not redirects:
             raise self.unexpected()
         return Simple(tuple(assignments), tuple(words), tuple(redirects))
+
+
+COND_UNARY = frozenset(
+    [
+        "-a",
+        "-b",
+        "-c",
+        "-d",
+        "-e",
+        "-f",
+        "-g",
+        "-h",
+        "-k",
+        "-p",
+        "-r",
+        "-s",
+        "-t",
+        "-u",
+        "-w",
+        "-x",
+        "-G",
+        "-L",
+        "-N",
+        "-O",
+        "-S",
+        "-n",
+        "-z",
+        "-o",
+        "-v",
+        "-R",
+    ]
+)
+COND_BINARY = frozenset(
+    ["==", "=", "!=", "<", ">", "=~", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"]
+)
+
+
+def _check_conditional(items: list[Word | str], end: str) -> None:
+    """bash: parse.y cond_expr: the shape of ``[[ ... ]]``, with its messages."""
+    shown = [i if isinstance(i, str) else _Parser.text_of(i) for i in items] + [end]
+    literal = [i if isinstance(i, str) else i.literal() for i in items] + [None]
+    pos = 0
+
+    def fail(message: str) -> ShellSyntaxError:
+        error = ShellSyntaxError(f"bash: {message}", shown[pos])
+        # bash 5.2 (recorded) leaves $? alone when the error is at the closing ]]
+        error.keeps_status = shown[pos] == "]]"
+        return error
+
+    def term() -> None:
+        nonlocal pos
+        if pos >= len(items):
+            return  # [[ ]]: bash accepts it
+        current = literal[pos]
+        if current == "!":
+            pos += 1
+            term()
+            return
+        if current == "(" and isinstance(items[pos], str):
+            pos += 1
+            disjunction()
+            if literal[pos] != ")":
+                raise fail(f"unexpected token `{shown[pos]}', expected `)'")
+            pos += 1
+            return
+        if current in COND_UNARY and pos + 1 < len(items):
+            if isinstance(items[pos + 1], str):
+                pos += 1
+                raise fail(f"unexpected argument `{shown[pos]}' to conditional unary operator")
+            pos += 2
+            return
+        if current in COND_UNARY:
+            pos += 1
+            raise fail(f"unexpected argument `{shown[pos]}' to conditional unary operator")
+        pos += 1
+        following = literal[pos]
+        if following in COND_BINARY:
+            pos += 1
+            if pos >= len(items) or (isinstance(items[pos], str) and items[pos] not in ("<", ">")):
+                raise fail(f"unexpected argument `{shown[pos]}' to conditional binary operator")
+            pos += 1
+            return
+        if pos < len(items) and literal[pos] not in ("&&", "||", ")"):
+            raise fail(f"unexpected token `{shown[pos]}', conditional binary operator expected")
+        if pos >= len(items) and end != "]]":
+            raise fail(f"unexpected token `{end}', conditional binary operator expected")
+
+    def conjunction() -> None:
+        nonlocal pos
+        term()
+        while literal[pos] == "&&" and isinstance(items[pos], str):
+            pos += 1
+            term()
+
+    def disjunction() -> None:
+        nonlocal pos
+        conjunction()
+        while literal[pos] == "||" and isinstance(items[pos], str):
+            pos += 1
+            conjunction()
+
+    disjunction()
+    if pos < len(items):
+        raise fail(f"syntax error near `{shown[pos]}'")
 
 
 def _heredoc_delimiter(word: Word) -> tuple[str, bool]:
@@ -1267,6 +1411,7 @@ class Parsed:
     warnings: tuple[str, ...]
     has_background: bool
     steps: int
+    heredoc_open: bool = False
 
 
 def step_bound(text: str) -> int:
@@ -1281,9 +1426,15 @@ def parse(text: str) -> Parsed:
     budget = Budget(step_bound(text))
     parser = _Parser(text, budget)
     node = parser.parse_all()
-    return Parsed(node, tuple(parser.warnings), parser.has_background, budget.steps)
+    return Parsed(
+        node, tuple(parser.warnings), parser.has_background, budget.steps, parser.heredoc_open
+    )
 
 
 def parse_script(text: str) -> Node | None:
-    """The tree of a command line (None for an empty or comment-only line)."""
-    return parse(text).node
+    """The tree of a command line (None for an empty or comment-only line, or for one with
+    what the lab does not model: the shell says so when the line runs)."""
+    try:
+        return parse(text).node
+    except SyntaxNotModelled:
+        return None

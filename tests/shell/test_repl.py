@@ -156,3 +156,20 @@ def test_on_a_terminal_ctrl_c_cancels_the_line_and_tab_completes() -> None:
     finally:
         process.kill()
         os.close(master)
+
+
+def test_here_documents_and_backslashes_continue_the_line() -> None:
+    host = simulator.Host()
+    prompts: list[str] = []
+    out = io.StringIO()
+    typed = ["cat <<EOF", "one $HOME", "EOF", "echo a \\", "b", "exit"]
+    run_session(host, stdout=out, stderr=io.StringIO(), read=typist(typed, prompts))
+    assert prompts == [
+        "[root@ol9-host ~]# ",
+        "> ",
+        "> ",
+        "[root@ol9-host ~]# ",
+        "> ",
+        "[root@ol9-host ~]# ",
+    ]
+    assert out.getvalue() == "one /root\na b\n"

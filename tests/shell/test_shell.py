@@ -196,3 +196,47 @@ def test_an_endless_loop_is_refused_not_hung(host: simulator.Host) -> None:
 def test_exit_ends_the_session(host: simulator.Host) -> None:
     result = host.run("exit 3")
     assert (result.output, result.status, host.session.exited) == ("logout\n", 3, True)
+
+
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        ("a=(1 2)", "arrays"),
+        ("echo ${!x}", "indirect expansion ${!name}"),
+        ("ls +(a|b)", "extended glob patterns (extglob)"),
+        ("echo a!b", "history expansion (!)"),
+        ("cat <(echo)", "process substitution"),
+        ("echo ${x:1:2}", "substring expansion ${name:offset:length}"),
+        ("exec 3>f", "file descriptors other than 0, 1 and 2"),
+        ("set -e", "set -e (shell options)"),
+        ("alias", "the bash builtin alias"),
+        ("[[ a =~ b ]]", "the [[ =~ ]] operator"),
+        ("echo a |& cat", "the |& pipe"),
+        ("./run.sh", "running programs from files (./run.sh)"),
+    ],
+)
+def test_unmodelled_bash_says_so(host: simulator.Host, line: str, what: str) -> None:
+    host.run("touch run.sh")
+    result = host.run(line)
+    assert (result.output, result.status) == (f"seclab: not modelled: {what}\n", 3)
+
+
+@pytest.mark.parametrize(
+    "line", ['echo "hi!"', "echo 'a!b'", "[ 1 != 2 ] && echo ne", "echo !", "echo \\!b"]
+)
+def test_a_bang_bash_does_not_expand_is_text(host: simulator.Host, line: str) -> None:
+    assert host.run(line).status == 0
+
+
+def test_a_scenario_step_the_lab_does_not_model_runs_and_says_so(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from simulator.scenario.runner import run_path
+
+    path = Path(str(tmp_path)) / "s.txtar"
+    path.write_text(
+        "t\n-- transcript --\n  $ echo a!b\n  seclab: not modelled: history expansion (!)\n  [3]\n",
+        encoding="utf-8",
+    )
+    result = run_path(str(path))
+    assert result.verdict == "PASS", result.error or result.diff

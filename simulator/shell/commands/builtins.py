@@ -5,11 +5,8 @@ too: it moves the virtual clock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from simulator.errors import NotModelled
-from simulator.kernel.calls_files import StatResult
-from simulator.kernel.inode import Kind
+from simulator.shell import bracket
 from simulator.shell.arith import ArithError, Evaluator
 from simulator.shell.commands.sleep_interval import interval_seconds
 from simulator.shell.registry import COMMANDS, CommandContext, command
@@ -500,7 +497,7 @@ class _Printf:
                 text, stopped = backslash_escapes(text, echo=True)
             return (spec + "s") % text, stopped
         if conv == "c":
-            return (spec.split(".")[0] + "s") % (arg or "")[:1], False
+            return (spec.split(".")[0] + "s") % (arg or "\0")[:1], False  # '' prints a NUL
         if conv in "eEfFgGaA":
             if conv in "aA":
                 raise NotModelled("printf %a")
@@ -564,15 +561,6 @@ class _Printf:
 
 # -- test / [ ----------------------------------------------------------------------------------
 
-_UNARY: dict[str, Callable[[StatResult | None], bool]] = {
-    "-e": lambda st: st is not None,
-    "-f": lambda st: st is not None and st.kind is Kind.REGULAR,
-    "-d": lambda st: st is not None and st.kind is Kind.DIRECTORY,
-    "-b": lambda st: st is not None and st.kind is Kind.BLOCK,
-    "-c": lambda st: st is not None and st.kind is Kind.CHAR,
-    "-s": lambda st: st is not None and st.st_size > 0,
-}
-
 
 @command("test", "[")
 def test(ctx: CommandContext) -> int:
@@ -582,67 +570,11 @@ def test(ctx: CommandContext) -> int:
             _shell_error(ctx, "[: missing `]'")
             return 2
         args = args[:-1]
-    negate = bool(args) and args[0] == "!" and len(args) > 1
-    if negate:
-        args = args[1:]
-    result = _evaluate(ctx, args)
-    if result is None:
-        _shell_error(ctx, f"{ctx.name}: too many arguments")
+    try:
+        return int(not bracket.evaluate(ctx.shell, args))
+    except bracket.BracketError as error:
+        _shell_error(ctx, f"{ctx.name}: {error}")
         return 2
-    if isinstance(result, str):
-        _shell_error(ctx, f"{ctx.name}: {result}")
-        return 2
-    return int(result == negate)
-
-
-def _evaluate(ctx: CommandContext, args: list[str]) -> bool | str | None:
-    if not args:
-        return False
-    if len(args) == 1:
-        return args[0] != ""
-    if len(args) == 2:
-        if args[0] == "-n":
-            return args[1] != ""
-        if args[0] == "-z":
-            return args[1] == ""
-        if args[0] in ("-L", "-h"):
-            try:
-                return ctx.host.lstat(ctx.proc, args[1]).kind is Kind.SYMLINK
-            except OSError:
-                return False
-        check = _UNARY.get(args[0])
-        if check is None:
-            if args[0].startswith("-") and len(args[0]) == 2 and args[0][1].isalpha():
-                raise NotModelled(f"test {args[0]}")
-            return f"{args[0]}: unary operator expected"
-        try:
-            st: StatResult | None = ctx.host.stat(ctx.proc, args[1])
-        except OSError:
-            st = None
-        return check(st)
-    if len(args) == 3:
-        left, op, right = args
-        if op in ("=", "=="):
-            return left == right
-        if op == "!=":
-            return left != right
-        numeric = {
-            "-eq": int.__eq__,
-            "-ne": int.__ne__,
-            "-lt": int.__lt__,
-            "-le": int.__le__,
-            "-gt": int.__gt__,
-            "-ge": int.__ge__,
-        }
-        if op in numeric:
-            for value in (left, right):
-                if _number(value) is None:
-                    return f"{value}: integer expression expected"
-            return bool(numeric[op](_number(left) or 0, _number(right) or 0))
-        if op in ("-a", "-o", "<", ">", "-nt", "-ot", "-ef"):
-            raise NotModelled(f"test with {op}")
-        return f"{op}: binary operator expected"
-    raise NotModelled("test with more than three arguments")
 
 
 # -- the shell's own state: read, local, return, shift, set, unset, ... ---------------------------

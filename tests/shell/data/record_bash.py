@@ -5,7 +5,8 @@ the JSON (tests/shell/test_bash_recorded.py):
     python3 tests/shell/data/record_bash.py
 
 Each case runs in an interactive shell named ``-bash`` (argv[0] of a login shell, so its
-errors start ``-bash:``) reading the case from a non-terminal stdin, in /root, HOME=/root.
+errors start ``-bash:``) reading the case from a non-terminal stdin, in /root, HOME=/root,
+in the en_US.UTF-8 locale (generate it with localedef -i en_US -f UTF-8 en_US.UTF-8).
 Its prompts, the two job-control warnings such a shell prints first and the ``logout`` it
 prints at the end of its input are dropped.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 NOISE = ("-bash: cannot set terminal process group", "-bash: no job control in this shell")
-ENV = {"HOME": "/root", "PATH": "/usr/sbin:/usr/bin", "LC_ALL": "C.UTF-8"}
+ENV = {"HOME": "/root", "PATH": "/usr/sbin:/usr/bin", "LC_ALL": "en_US.UTF-8"}
 
 
 PROMPTS = re.compile(r"^(?:-bash-\d+\.\d+# |> )+", re.MULTILINE)  # PS1 and PS2 of bash --norc
