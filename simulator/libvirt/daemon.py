@@ -222,7 +222,10 @@ class Daemon:
             names = []
         for name in names:
             if name.endswith(".xml"):
-                self._reconnect(f"{STATUS}/{name}")
+                try:
+                    self._reconnect(f"{STATUS}/{name}")
+                except DaemonCrashed:
+                    return  # it died cleaning up after a dead qemu: the next call restarts it
 
     def _reconnect(self, path: str) -> None:
         ops = self.ops()

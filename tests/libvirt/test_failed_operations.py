@@ -188,3 +188,15 @@ def test_create_verifies_a_static_label_as_define_does() -> None:
         f"error: Failed to create domain from t.xml\nerror: XML error: Invalid security label "
         f"{label}\n\n"
     )
+
+
+def test_a_crash_step_during_the_boot_reconnect_leaves_a_daemon_that_starts_again() -> None:
+    host, daemon = _host()
+    daemon.define(domain_xml("a", disk_xml(IMAGE)))
+    daemon.start(daemon.lookup("a"))
+    host.exit(daemon.lookup("a").pid or 0)  # qemu dies while the daemon is down
+    host.run("lab fault add step before-xattr-wipe")
+    host.restart_libvirt()  # reconnect finds qemu gone; qemuProcessStop dies at the step
+    result = host.run("virsh list --all; virsh domstate a --reason")
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert result.output.endswith("shut off (crashed)\n\n"), result.output
