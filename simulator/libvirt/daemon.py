@@ -521,7 +521,8 @@ class Daemon:
             return
         now = self.host.clock.now
         for domain in list(self.domains.values()):
-            if domain.active and domain.shutdown_at is not None and domain.shutdown_at <= now:
+            due = domain.shutdown_at is not None and domain.shutdown_at <= now
+            if domain.active and due and not domain.paused:  # a paused guest runs no ACPI
                 try:
                     self._stop(domain, relabel=True, reason="shutdown")
                 except DaemonCrashed:

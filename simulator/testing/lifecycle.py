@@ -197,7 +197,8 @@ class DomainLifecycle(RuleBasedStateMachine):
             return
         now = self.host.clock.now
         for domain in self.daemon.domains.values():
-            assert not (domain.active and (domain.shutdown_at or now + 1) <= now), domain.name
+            due = (domain.shutdown_at or now + 1) <= now
+            assert not (domain.active and due and not domain.paused), domain.name
 
     @invariant()
     def every_qemu_belongs_to_a_running_domain_and_pairs_to_running_qemus(self) -> None:
