@@ -187,6 +187,10 @@ class DomainLifecycle(RuleBasedStateMachine):
     def shutdown(self, name: str) -> None:
         self._try(lambda: self.daemon.shutdown(name))
 
+    @rule(name=st.sampled_from(NAMES), pause=st.booleans())
+    def suspend_or_resume(self, name: str, pause: bool) -> None:
+        self._try(lambda: (self.daemon.suspend if pause else self.daemon.resume)(name))
+
     @rule(seconds=st.integers(min_value=0, max_value=4))
     def time_passes(self, seconds: int) -> None:
         self.host.clock.advance(seconds)
