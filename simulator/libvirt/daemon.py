@@ -249,7 +249,10 @@ class Daemon:
             names = []
         for name in names:
             if name.endswith(".xml"):
-                self._reconnect(f"{STATUS}/{name}")
+                try:
+                    self._reconnect(f"{STATUS}/{name}")
+                except DaemonCrashed:
+                    return  # it died cleaning up after a dead qemu: the next call restarts it
 
     def _reconnect(self, path: str) -> None:
         ops = self.ops()
@@ -548,7 +551,8 @@ class Daemon:
             return
         now = self.host.clock.now
         for domain in list(self.domains.values()):
-            if domain.active and domain.shutdown_at is not None and domain.shutdown_at <= now:
+            due = domain.shutdown_at is not None and domain.shutdown_at <= now
+            if domain.active and due and not domain.paused:  # a paused guest runs no ACPI
                 try:
                     self._stop(domain, relabel=True, reason="shutdown")
                 except DaemonCrashed:

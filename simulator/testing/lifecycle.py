@@ -240,6 +240,10 @@ class DomainLifecycle(RuleBasedStateMachine):
     def shutdown(self, name: str) -> None:
         self._try(lambda: self.daemon.shutdown(name))
 
+    @rule(name=st.sampled_from(NAMES), pause=st.booleans())
+    def suspend_or_resume(self, name: str, pause: bool) -> None:
+        self._try(lambda: (self.daemon.suspend if pause else self.daemon.resume)(name))
+
     @rule(seconds=st.integers(min_value=0, max_value=4))
     def time_passes(self, seconds: int) -> None:
         self.host.clock.advance(seconds)
@@ -250,7 +254,8 @@ class DomainLifecycle(RuleBasedStateMachine):
             return
         now = self.host.clock.now
         for domain in self.daemon.domains.values():
-            assert not (domain.active and (domain.shutdown_at or now + 1) <= now), domain.name
+            due = (domain.shutdown_at or now + 1) <= now
+            assert not (domain.active and due and not domain.paused), domain.name
 
     @invariant()
     def every_qemu_belongs_to_a_running_domain_and_pairs_to_running_qemus(self) -> None:

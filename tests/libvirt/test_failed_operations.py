@@ -188,3 +188,30 @@ def test_create_verifies_a_static_label_as_define_does() -> None:
         f"error: Failed to create domain from t.xml\nerror: XML error: Invalid security label "
         f"{label}\n\n"
     )
+
+
+def test_a_crash_step_during_the_boot_reconnect_leaves_a_daemon_that_starts_again() -> None:
+    host, daemon = _host()
+    daemon.define(domain_xml("a", disk_xml(IMAGE)))
+    daemon.start(daemon.lookup("a"))
+    host.exit(daemon.lookup("a").pid or 0)  # qemu dies while the daemon is down
+    host.run("lab fault add step before-xattr-wipe")
+    host.restart_libvirt()  # reconnect finds qemu gone; qemuProcessStop dies at the step
+    result = host.run("virsh list --all; virsh domstate a --reason")
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert result.output.endswith("shut off (crashed)\n\n"), result.output
+
+
+def test_two_crash_steps_around_a_dead_qemu_fail_the_call_in_virshs_words() -> None:
+    host, daemon = _host()
+    daemon.define(domain_xml("a", disk_xml(IMAGE)))
+    daemon.start(daemon.lookup("a"))
+    host.run("lab fault add step before-xattr-wipe; lab fault add step before-xattr-wipe")
+    host.run("kill -9 $(pidof qemu-kvm)")
+    result = host.run("virsh destroy a")
+    assert result.output == (
+        "error: Disconnected from qemu:///system due to end of file\n"
+        "error: failed to connect to the hypervisor\n"
+        "error: End of file while reading data: Input/output error\n\n"
+    )
+    assert host.run("virsh domstate a").output == "shut off\n\n"

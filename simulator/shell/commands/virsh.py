@@ -553,6 +553,11 @@ def virsh(ctx: CommandContext) -> int:
         daemon.notice_dead_processes()
         if daemon.process is None:  # it died handling that EOF: socket activation again
             daemon = ctx.machine.libvirt
+            if not daemon.running:  # and died again reconnecting (a second fault step)
+                raise VirshError(
+                    "failed to connect to the hypervisor",
+                    "End of file while reading data: Input/output error",
+                )
         text = HANDLERS[name](ctx, daemon, values)
         if quiet and name in EXTRA_OUTPUT:
             text = ""
