@@ -98,8 +98,7 @@ class MountCalls(KernelBase):
         ns = self.namespaces[mount.ns_id]
         if any(self.mounts[m].parent_id == mount.mount_id for m in ns.mount_ids):
             raise os_error(errno.EBUSY, target)
-        ns.mount_ids.remove(mount.mount_id)
-        del self.mounts[mount.mount_id]
+        self.drop_mount(mount.mount_id)
         if mount.fs_id in self.filesystems:
             self.free_if_unused(mount.fs_id, mount.root_ino)
         self.forget_unused_filesystem(mount.fs_id)
@@ -124,6 +123,7 @@ class MountCalls(KernelBase):
         ns = self.namespaces[mount.ns_id]
         ns.mount_ids.remove(mount.mount_id)
         ns.mount_ids.append(mount.mount_id)
+        self.mounts_moved(mount.ns_id)
 
     def unshare_mount_namespace(self, proc: Process) -> MountNamespace:
         """``unshare(CLONE_NEWNS)``: a copy of the caller's mount table, with new mount ids."""
@@ -131,6 +131,7 @@ class MountCalls(KernelBase):
             raise os_error(errno.EPERM)
         old = self.namespaces[proc.ns_id]
         new = MountNamespace(self.counters.ns_id())
+        self.namespaces[new.ns_id] = new
         renumber: dict[int, int] = {}
         for mount_id in old.mount_ids:
             mount = self.mounts[mount_id]
@@ -144,9 +145,7 @@ class MountCalls(KernelBase):
                 mount.options,
             )
             renumber[mount_id] = copy.mount_id
-            self.mounts[copy.mount_id] = copy
-            new.mount_ids.append(copy.mount_id)
-        self.namespaces[new.ns_id] = new
+            self.add_mount(copy)
         proc.ns_id = new.ns_id
         return new
 
