@@ -260,11 +260,14 @@ class KernelBase:
 
     def mounted_on(self, loc: Location) -> Mount | None:
         """The top mount stacked on ``loc`` in its namespace, if any."""
+        return self._tops_at(loc).get((loc.mount_id, loc.ino))
+
+    def _tops_at(self, loc: Location) -> dict[tuple[int, int], Mount]:
         ns_id = self.mounts[loc.mount_id].ns_id
         tops = self.mount_tops.get(ns_id)
         if tops is None:
             tops = self.mount_tops[ns_id] = self._tops_of(ns_id)
-        return tops.get((loc.mount_id, loc.ino))
+        return tops
 
     def _tops_of(self, ns_id: int) -> dict[tuple[int, int], Mount]:
         """Mountpoint -> the mount on top of it: the last mounted there wins."""
@@ -470,13 +473,24 @@ class KernelBase:
         cur_name = names[-1] if names else "/"
         hops = 0
         mounts, filesystems = self.mounts, self.filesystems
+        cred = proc.credentials
+        allows = self.security.allows
+        tops = self._tops_at(cur)
         while pending:
             part = pending.popleft()
             is_last = not pending
-            directory = filesystems[mounts[cur.mount_id].fs_id].inodes[cur.ino]
+            fs = filesystems[mounts[cur.mount_id].fs_id]
+            directory = fs.inodes[cur.ino]
             if directory.kind is not Kind.DIRECTORY:
                 raise os_error(errno.ENOTDIR, path)
-            self.inode_permission(proc, cur, MAY_EXEC, syscall, name=cur_name)
+            # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
+            # but without its lookups; root (not squashed) may search any directory.
+            if (not cred.is_root or fs.features.root_squash) and not dac_allows(
+                effective_credentials(cred, fs), directory, MAY_EXEC
+            ):
+                raise os_error(errno.EACCES)
+            if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                self.lsm_check(proc, cur, _SEARCH, syscall, name=cur_name)
             if part in (".", ".."):
                 if part == "..":
                     cur = self._dotdot(cur, root)
@@ -492,7 +506,7 @@ class KernelBase:
                     return Resolved(None, cur, part, _join([*names, part]))
                 raise os_error(errno.ENOENT, path)
             loc = Location(cur.mount_id, child_ino)
-            if self.mounted_on(loc) is not None:
+            if (cur.mount_id, child_ino) in tops:
                 loc = self.cross_mounts(loc)
             child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
             if child.kind is Kind.SYMLINK and (not is_last or follow or must_be_dir):
@@ -501,6 +515,7 @@ class KernelBase:
                     raise os_error(errno.ELOOP, path)
                 if child.magic_root_pid is not None:
                     cur = self._magic_root(proc, child.magic_root_pid, path)
+                    tops = self._tops_at(cur)
                     names, cur_name = [], "/"
                     parent, last_name = None, None
                     continue
@@ -557,6 +572,8 @@ def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
     return tuple(perms)
 
 
+_DIR_CLASS = Kind.DIRECTORY.selinux_class
+_SEARCH = ("search",)
 _PERMS_FOR_MASK = {
     (mask, is_dir, append): _perms_for(mask, is_dir, append)
     for mask in range(8)
