@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import operator
 import random
 from collections import deque
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
 
 MAX_SYMLINK_HOPS = 40
+EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
 AUDIT_MILLIS_STEP = 137  # host.md: the n-th audit event has milliseconds (n * 137) % 1000
 
 P = ParamSpec("P")
@@ -111,6 +113,12 @@ class KernelBase:
         self.fs_mount_count: dict[int, int] = {}
         self.root_pins: dict[tuple[int, int], int] = {}
         self.mount_tops: dict[int, dict[tuple[int, int], Mount]] = {}
+        # How many processes have ended, and every pid an AVC named: watchers (the daemon)
+        # compare the count to notice deaths without scanning, and keep what they know
+        # about a dead pid only while an audit record can still ask about it.
+        self.exits = 0
+        self.exited_pids: deque[int] = deque(maxlen=EXITS_REMEMBERED)
+        self.audited_pids: set[int] = set()
         # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
         self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
 
@@ -246,7 +254,7 @@ class KernelBase:
 
     def release_namespace(self, ns_id: int) -> None:
         """Drop a namespace no process uses any more, and filesystems only it mounted."""
-        if any(p.ns_id == ns_id for p in self.processes.values()):
+        if ns_id in map(_NS_ID, self.processes.values()):
             return
         ns = self.namespaces.pop(ns_id)
         self.mount_tops.pop(ns_id, None)
@@ -390,6 +398,7 @@ class KernelBase:
         self, avcs: tuple[AvcRecord, ...], syscall: SyscallRecord | None, proc: Process
     ) -> AuditEvent:
         self.counters.audit_events += 1
+        self.audited_pids.update(avc.pid for avc in avcs)
         n = self.counters.audit_events
         event = AuditEvent(
             serial=FIRST_AUDIT_SERIAL + n - 1,
@@ -572,6 +581,7 @@ def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
     return tuple(perms)
 
 
+_NS_ID = operator.attrgetter("ns_id")
 _DIR_CLASS = Kind.DIRECTORY.selinux_class
 _SEARCH = ("search",)
 _PERMS_FOR_MASK = {

@@ -9,7 +9,6 @@ is remembered, so the same permissive denial is logged once.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import attrs
@@ -32,10 +31,6 @@ GENFS_LABELS = {"proc": "system_u:object_r:proc_t:s0"}
 UNLABELED_RAW = UNLABELED.encode()
 
 
-# ``avc_cache_threshold``: past this many entries the oldest are reclaimed, so a host that
-# starts domain after domain (a new MCS pair each) keeps the cache bounded.
-AVC_CACHE_THRESHOLD = 8192
-AVC_CACHE_RECLAIM = 1024
 _GRANTED = object()  # a cached decision that grants every requested permission
 
 
@@ -61,12 +56,6 @@ def _target_key(fs: Filesystem, inode: Inode, new_label: bytes | None) -> bytes 
     return inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
 
 
-def _reclaim(vectors: dict[Any, Any]) -> None:
-    """``avc_reclaim_node``: drop the oldest entries."""
-    for key in list(itertools.islice(vectors, AVC_CACHE_RECLAIM)):
-        del vectors[key]
-
-
 class SelinuxLsm:
     name = "selinux"
 
@@ -88,9 +77,7 @@ class SelinuxLsm:
         entry = vectors.get(key)
         if entry is None:
             entry = self._compute(request)
-            if len(vectors) >= AVC_CACHE_THRESHOLD:
-                _reclaim(vectors)
-            vectors[key] = entry
+            vectors.put(key, entry)
         if entry is _GRANTED:
             return ALLOWED
         assert isinstance(entry, _Denial)

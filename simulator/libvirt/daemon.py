@@ -53,6 +53,9 @@ STEPS = {
 }
 
 
+_UUID_CHARS = frozenset("0123456789abcdefABCDEF-")
+
+
 class DaemonCrashed(LibvirtError):
     """The daemon died in the middle of an operation (a fault step): no cleanup ran."""
 
@@ -98,8 +101,11 @@ class Daemon:
         self.config = QemuConfig()
         self.manager: SecurityManager | None = None
         self.failure: LibvirtError | None = None
-        # The labelled definition each qemu was started with, by pid (for lab explain).
+        # The labelled definition each qemu was started with, by pid (for lab explain):
+        # kept while the qemu runs, and after it ends only if an AVC names its pid.
         self.launched: dict[int, DomainDef] = {}
+        self.exits_seen = -1  # host.exits when dead processes were last looked for
+        self.by_pid: dict[int, Domain] = {}  # running domains by qemu pid
 
     def add_step_fault(self, name: str) -> None:
         if name not in STEPS:
@@ -180,6 +186,7 @@ class Daemon:
         domain = self.domains.get(live.name) or Domain(copy.deepcopy(live), persistent=False)
         domain.live = live
         domain.pid = pid
+        self.by_pid[pid] = domain
         domain.id = int(root.get("id", "0")) or None
         domain.remember_owner = root.find("rememberOwner") is not None
         domain.namespaces = root.find("namespaces") is not None
@@ -204,9 +211,16 @@ class Daemon:
 
     def lookup(self, key: str) -> Domain:
         """By id, then UUID, then name (``virshLookupDomainInternal``)."""
-        for domain in self.domains.values():
-            if key.isdigit() and domain.id == int(key):
-                return domain
+        if key.isdigit():
+            number = int(key)
+            for domain in self.domains.values():
+                if domain.id == number:
+                    return domain
+        if not _UUID_CHARS.issuperset(key):
+            # Not a UUID: only a name can match, and ``domains`` is keyed by name.
+            found = self.domains.get(key)
+            if found is not None:
+                return found
         for domain in self.domains.values():
             if domain.definition.uuid == key or domain.name == key:
                 return domain
@@ -220,7 +234,21 @@ class Daemon:
         return running + inactive
 
     def notice_dead_processes(self) -> None:
-        """A qemu that died (``kill -9``) is noticed as a monitor EOF: the stop path runs."""
+        """A qemu that died (``kill -9``) is noticed as a monitor EOF: the stop path runs.
+        Nothing to look for unless a process ended since the last look."""
+        exits, seen = self.host.exits, self.exits_seen
+        if exits == seen:
+            return
+        self.exits_seen = exits
+        recent = self.host.exited_pids
+        if seen >= 0 and exits - seen <= len(recent):
+            dead = [self.by_pid.get(pid) for pid in list(recent)[len(recent) - (exits - seen) :]]
+            hit = [d for d in dead if d is not None and self.domains.get(d.name) is d]
+            if not hit:
+                return
+            if len(hit) == 1 and hit[0].active and hit[0].pid not in self.host.processes:
+                self._stop(hit[0], relabel=True)
+                return
         for domain in list(self.domains.values()):
             if domain.active and domain.pid not in self.host.processes:
                 self._stop(domain, relabel=True)
@@ -331,6 +359,7 @@ class Daemon:
             )
             self.launched[qemu.pid] = copy.deepcopy(live)
             domain.pid = qemu.pid
+            self.by_pid[qemu.pid] = domain
             domain.id = self.next_id
             ops = self.ops()
             if domain.namespaces:
@@ -437,6 +466,8 @@ class Daemon:
         live = domain.live
         if domain.pid is not None and domain.pid in self.host.processes:
             self.host.exit(domain.pid)
+        if domain.pid is not None and domain.pid not in self.host.audited_pids:
+            self.launched.pop(domain.pid, None)
         if live is not None and self.manager is not None:
             ops = self.ops()
             if relabel:
@@ -446,6 +477,8 @@ class Daemon:
                     self._remove_image_metadata(ops, live)
             self.manager.release_label(live)
         domain.live = None
+        if domain.pid is not None:
+            self.by_pid.pop(domain.pid, None)
         domain.pid = domain.id = None
         with contextlib.suppress(OSError):
             self.host.unlink(self.ops().actor, f"{STATUS}/{domain.name}.xml")

@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.selinux.avc import AccessVectorCache
 from simulator.selinux.file_contexts import FileContexts, FileContextSpec
 from simulator.selinux.policy import Policy
 from simulator.selinux.rules import RuleKind, TeRule
@@ -29,8 +30,8 @@ class SelinuxState:
     # context, target label, class, permissions), filled by the security module. Derived
     # from the policy, the booleans and the mode, so every change to those flushes it
     # (``avc_ss_reset``).
-    access_vectors: dict[tuple[str, bytes | str, str, tuple[str, ...]], Any] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False
+    access_vectors: AccessVectorCache = attrs.field(
+        factory=AccessVectorCache, init=False, eq=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
