@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
@@ -82,6 +81,8 @@ def run_all(
 ) -> list[Report]:
     n = len(paths)
     if jobs > 1 and n > 1:
+        from concurrent.futures import ProcessPoolExecutor  # only -j needs it: slow to import
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             reports = list(pool.map(run_one, paths, [seed] * n, [keyword] * n, [state] * n))
     else:
