@@ -95,7 +95,11 @@ class PairCounts:
         tree = self.tree
         i = index + 1
         while i <= _ALL_PAIRS:
-            tree[i] = tree.get(i, 0) + step
+            value = tree.get(i, 0) + step
+            if value:
+                tree[i] = value
+            else:
+                del tree[i]  # sparse: a released pair leaves nothing behind
             i += i & -i
 
     def taken_before(self, end: int) -> int:

@@ -169,3 +169,11 @@ def test_the_last_free_pair_is_found_and_then_none() -> None:
     assert table.allocate(random.Random(0), cat_range) == "s0:c503,c507"
     with pytest.raises(LibvirtError, match="no free MCS category pair left"):
         table.allocate(random.Random(0), cat_range)
+
+
+def test_released_pairs_leave_nothing_behind() -> None:
+    table, rng = McsTable(), random.Random(3)
+    for _ in range(200):
+        table.remove(table.allocate(rng, CategoryRange(0, 0, 1023)))
+    assert table.reserved == {}
+    assert all(not counts.tree for counts in table._counts.values())
