@@ -8,6 +8,7 @@ same run, and the ratio to it.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import resource
@@ -17,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import simulator
 from benchmarks.floor import floor_seconds
@@ -159,6 +161,64 @@ def run_one_seconds() -> tuple[float, float]:
     return wall([sys.executable, "-m", "simulator.cli", "run", ONE_SCENARIO])
 
 
+def rss_mb() -> float:
+    with Path("/proc/self/status").open() as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def rss_growth(cycles: int = 10_000) -> tuple[float, float, float]:
+    """(RSS after the first 1,000 cycles, RSS after all, the same without lab trace's log)
+    for start + destroy of one domain, in MB."""
+    out = []
+    for keep_trace in (True, False):
+        host = simulator.Host()
+        define(host, "vm", 1)
+        early = 0.0
+        for n in range(cycles):
+            host.run("virsh start vm")
+            host.run("virsh destroy vm")
+            if not keep_trace:
+                host.libvirt.log.trace.clear()
+            if n == 999:
+                gc.collect()
+                early = rss_mb()
+        gc.collect()
+        out.append((early, rss_mb()))
+        del host
+    return out[0][0], out[0][1], out[1][1] - out[1][0] + out[0][0]
+
+
+def lifecycle_steps(examples: int = 12, steps: int = 1000) -> tuple[int, float]:
+    """(steps run, CPU seconds) of the DomainLifecycle state machine."""
+    from hypothesis import HealthCheck, settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    from simulator.testing.lifecycle import DomainLifecycle
+
+    count = [0]
+
+    class Counting(DomainLifecycle):
+        def check_invariants(self, settings: Any, output: Any, runtimes: Any) -> None:
+            count[0] += 1
+            super().check_invariants(settings, output, runtimes)
+
+    start = time.process_time()
+    run_state_machine_as_test(
+        Counting,
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=steps,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        ),
+    )
+    return count[0], time.process_time() - start
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
@@ -215,6 +275,26 @@ def main() -> None:
             "<= 120 ms",
         )
     )
+    if "--long" in sys.argv:
+        early, late, without_trace = rss_growth()
+        rows.append(
+            (
+                "RSS, 10,000 start/destroy cycles",
+                f"{early:.1f} MB after 1,000, {late:.1f} MB after 10,000 "
+                f"({without_trace:.1f} MB without lab trace's log)",
+                "-",
+                "flat, +-5 MB",
+            )
+        )
+        steps, seconds = lifecycle_steps()
+        rows.append(
+            (
+                "DomainLifecycle state machine",
+                f"{steps} steps in {seconds:.1f} s CPU",
+                "-",
+                "10,000 steps < 60 s",
+            )
+        )
     print("| operation | now | floor | goal |")
     print("|---|---|---|---|")
     for row in rows:
