@@ -115,8 +115,12 @@ class SelinuxLsm:
         new_label: bytes | None,
     ) -> bool:
         """``avc_has_perm_noaudit`` hitting the cache with every permission granted."""
-        key = (process.context, _target_key(fs, inode, new_label), tclass, perms)
-        return self.selinux.access_vectors.get(key) is _GRANTED
+        target = new_label
+        if target is None:  # _target_key, inlined: this runs for every path component
+            target = fs.features.fixed_label or GENFS_LABELS.get(fs.fstype)
+            if target is None:
+                target = inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
+        return self.selinux.access_vectors.get((process.context, target, tclass, perms)) is _GRANTED
 
     def _compute(self, request: AccessRequest) -> _Denial | object:
         """``avc_compute_av``: ask the security server, on a cache miss."""
