@@ -115,7 +115,7 @@ class SelinuxLsm:
         new_label: bytes | None,
     ) -> bool:
         """``avc_has_perm_noaudit`` hitting the cache with every permission granted."""
-        target = new_label
+        target: bytes | str | None = new_label
         if target is None:  # _target_key, inlined: this runs for every path component
             target = fs.features.fixed_label or GENFS_LABELS.get(fs.fstype)
             if target is None:
