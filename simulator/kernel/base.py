@@ -475,7 +475,7 @@ class KernelBase:
             cur, names = root, []
         else:
             cur, names = self.cwd_of(proc), [n for n in proc.cwd.split("/") if n]
-        pending = deque(part for part in path.split("/") if part)
+        pending = deque(filter(None, path.split("/")))
         must_be_dir = path.endswith("/")
         parent: Location | None = None
         last_name: str | None = None
