@@ -132,11 +132,13 @@ class MountCalls(KernelBase):
         old = self.namespaces[proc.ns_id]
         new = MountNamespace(self.counters.ns_id())
         self.namespaces[new.ns_id] = new
-        renumber: dict[int, int] = {}
+        # New ids first, in table order: after ``mount --move`` a mount can come after
+        # its own submounts in the table (copy_tree() copies the tree, not the list).
+        renumber = {mount_id: self.counters.mount_id() for mount_id in old.mount_ids}
         for mount_id in old.mount_ids:
             mount = self.mounts[mount_id]
             copy = Mount(
-                self.counters.mount_id(),
+                renumber[mount_id],
                 new.ns_id,
                 mount.fs_id,
                 mount.root_ino,
@@ -144,7 +146,6 @@ class MountCalls(KernelBase):
                 mount.mountpoint_ino,
                 mount.options,
             )
-            renumber[mount_id] = copy.mount_id
             self.add_mount(copy)
         proc.ns_id = new.ns_id
         return new
