@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.__about__ import __version__
 from simulator.errors import SeclabError
-from simulator.host import Host
 
 if TYPE_CHECKING:
+    from simulator.host import Host
     from simulator.scenario.runner import ScenarioResult
 
 
@@ -21,6 +21,16 @@ def run_scenario(
     from simulator.scenario.runner import run_path
 
     return run_path(path, seed=seed, timeout=timeout)
+
+
+def __getattr__(name: str) -> Any:
+    """``simulator.Host`` loads the model on first use, so ``import simulator`` (and the
+    CLI's start) stays cheap (PEP 562)."""
+    if name == "Host":
+        from simulator.host import Host
+
+        return Host
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
 
 
 __all__ = ["Host", "SeclabError", "__version__", "run_scenario"]

@@ -9,6 +9,7 @@ link" into that process's mount namespace, as on Linux.
 from __future__ import annotations
 
 import functools
+import operator
 import random
 from collections import deque
 from collections.abc import Callable
@@ -37,6 +38,9 @@ from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
 
 MAX_SYMLINK_HOPS = 40
+EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
+
+
 PATH_MAX = 4096  # linux/limits.h, the terminating NUL included (fs/namei.c getname)
 NAME_MAX = 255  # linux/limits.h; xfs, tmpfs and procfs refuse longer names with ENAMETOOLONG
 
@@ -68,6 +72,7 @@ AUDIT_MILLIS_STEP = 137  # host.md: the n-th audit event has milliseconds (n * 1
 P = ParamSpec("P")
 R = TypeVar("R")
 K = TypeVar("K", bound="KernelBase")
+K2 = TypeVar("K2")
 
 
 def syscall_entry(
@@ -132,6 +137,19 @@ class KernelBase:
         self.audit = AuditLog()
         self.audit_pending: list[tuple[Syscall, AvcRecord]] | None = None
         self.proc_fs_id: int | None = None
+        # Mount bookkeeping kept as state, so nothing scans every mount of every namespace:
+        # how many mounts show each filesystem and pin each (filesystem, root inode), and
+        # per namespace the top mount on each mountpoint (built on first use, dropped
+        # whenever that namespace's mounts change).
+        self.fs_mount_count: dict[int, int] = {}
+        self.root_pins: dict[tuple[int, int], int] = {}
+        self.mount_tops: dict[int, dict[tuple[int, int], Mount]] = {}
+        # How many processes have ended, and every pid an AVC named: watchers (the daemon)
+        # compare the count to notice deaths without scanning, and keep what they know
+        # about a dead pid only while an audit record can still ask about it.
+        self.exits = 0
+        self.exited_pids: deque[int] = deque(maxlen=EXITS_REMEMBERED)
+        self.audited_pids: set[int] = set()
         # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
         self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
 
@@ -195,8 +213,7 @@ class KernelBase:
         ns = MountNamespace(self.counters.ns_id() if ns_id is None else ns_id)
         self.namespaces[ns.ns_id] = ns
         mount = Mount(self.counters.mount_id(), ns.ns_id, fs.fs_id, fs.root_ino)
-        self.mounts[mount.mount_id] = mount
-        ns.mount_ids.append(mount.mount_id)
+        self.add_mount(mount)
         return ns
 
     def attach(
@@ -207,8 +224,7 @@ class KernelBase:
         mount = Mount(
             self.counters.mount_id(), parent.ns_id, fs.fs_id, root_ino, at.mount_id, at.ino, options
         )
-        self.mounts[mount.mount_id] = mount
-        self.namespaces[parent.ns_id].mount_ids.append(mount.mount_id)
+        self.add_mount(mount)
         return mount
 
     def anon_dev(self, fstype: str) -> DeviceNumber:
@@ -217,13 +233,46 @@ class KernelBase:
         self.next_anon_minor[key] = minor + 1
         return DeviceNumber(0, minor)
 
+    # -- the mount table and its reference counts -------------------------------------------
+
+    def add_mount(self, mount: Mount) -> None:
+        """A new mount, last in its namespace's table."""
+        self.mounts[mount.mount_id] = mount
+        self.namespaces[mount.ns_id].mount_ids.append(mount.mount_id)
+        self._count_mount(mount, 1)
+
+    def drop_mount(self, mount_id: int) -> Mount:
+        """A mount leaves the mount table (``umount``, or its namespace goes)."""
+        mount = self.mounts.pop(mount_id)
+        ns = self.namespaces.get(mount.ns_id)
+        if ns is not None and mount_id in ns.mount_ids:
+            ns.mount_ids.remove(mount_id)
+        self._count_mount(mount, -1)
+        return mount
+
+    def mounts_moved(self, ns_id: int) -> None:
+        """A mount of ``ns_id`` hangs somewhere else now (``mount --move``)."""
+        self.mount_tops.pop(ns_id, None)
+
+    def _count_mount(self, mount: Mount, step: int) -> None:
+        self.mount_tops.pop(mount.ns_id, None)
+        _bump(self.fs_mount_count, mount.fs_id, step)
+        _bump(self.root_pins, (mount.fs_id, mount.root_ino), step)
+
+    def recount_mounts(self) -> None:
+        """Derive the mount bookkeeping from the mount table (after a snapshot is loaded)."""
+        self.fs_mount_count, self.root_pins, self.mount_tops = {}, {}, {}
+        for mount in self.mounts.values():
+            _bump(self.fs_mount_count, mount.fs_id, 1)
+            _bump(self.root_pins, (mount.fs_id, mount.root_ino), 1)
+
     def free_if_unused(self, fs_id: int, ino: int) -> None:
         """An inode goes when no name and no mount holds it (a bind mount pins its root)."""
         fs = self.filesystems[fs_id]
         inode = fs.inodes.get(ino)
         if inode is None or inode.nlink > 0 or ino == fs.root_ino:
             return
-        if any(m.fs_id == fs_id and m.root_ino == ino for m in self.mounts.values()):
+        if (fs_id, ino) in self.root_pins:
             return
         del fs.inodes[ino]
 
@@ -231,16 +280,17 @@ class KernelBase:
         """A filesystem nothing mounts is gone, except an NFS export: the server keeps it."""
         if self.filesystems[fs_id].fstype == "nfs":
             return
-        if not any(m.fs_id == fs_id for m in self.mounts.values()):
+        if fs_id not in self.fs_mount_count:
             del self.filesystems[fs_id]
 
     def release_namespace(self, ns_id: int) -> None:
         """Drop a namespace no process uses any more, and filesystems only it mounted."""
-        if any(p.ns_id == ns_id for p in self.processes.values()):
+        if ns_id in map(_NS_ID, self.processes.values()):
             return
         ns = self.namespaces.pop(ns_id)
+        self.mount_tops.pop(ns_id, None)
         for mount_id in ns.mount_ids:
-            mount = self.mounts.pop(mount_id)
+            mount = self.drop_mount(mount_id)
             if mount.fs_id in self.filesystems:
                 self.free_if_unused(mount.fs_id, mount.root_ino)
                 self.forget_unused_filesystem(mount.fs_id)
@@ -249,12 +299,23 @@ class KernelBase:
 
     def mounted_on(self, loc: Location) -> Mount | None:
         """The top mount stacked on ``loc`` in its namespace, if any."""
-        ns = self.namespaces[self.mounts[loc.mount_id].ns_id]
-        for mount_id in reversed(ns.mount_ids):
+        return self._tops_at(loc).get((loc.mount_id, loc.ino))
+
+    def _tops_at(self, loc: Location) -> dict[tuple[int, int], Mount]:
+        ns_id = self.mounts[loc.mount_id].ns_id
+        tops = self.mount_tops.get(ns_id)
+        if tops is None:
+            tops = self.mount_tops[ns_id] = self._tops_of(ns_id)
+        return tops
+
+    def _tops_of(self, ns_id: int) -> dict[tuple[int, int], Mount]:
+        """Mountpoint -> the mount on top of it: the last mounted there wins."""
+        tops: dict[tuple[int, int], Mount] = {}
+        for mount_id in self.namespaces[ns_id].mount_ids:
             mount = self.mounts[mount_id]
-            if mount.parent_id == loc.mount_id and mount.mountpoint_ino == loc.ino:
-                return mount
-        return None
+            if mount.parent_id is not None and mount.mountpoint_ino is not None:
+                tops[mount.parent_id, mount.mountpoint_ino] = mount
+        return tops
 
     def cross_mounts(self, loc: Location) -> Location:
         while (mount := self.mounted_on(loc)) is not None:
@@ -289,18 +350,15 @@ class KernelBase:
         append: bool = False,
     ) -> None:
         """``inode_permission()``: DAC first, then the security module (AVC ``name=``)."""
-        fs = self.fs_at(loc)
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
         if not dac_allows(self.credentials_on(proc, fs), inode, mask):
             raise os_error(errno.EACCES)
-        perms: list[str] = []
-        if mask & MAY_EXEC:
-            perms.append("search" if inode.is_dir() else "execute")
-        if mask & MAY_READ:
-            perms.append("read")
-        if mask & MAY_WRITE:
-            perms.append("append" if append else "write")
-        self.lsm_check(proc, loc, tuple(perms), syscall, name=name)
+        perms = _PERMS_FOR_MASK[mask, inode.kind is Kind.DIRECTORY, append]
+        tclass = inode.kind.selinux_class
+        if self.security.allows(proc, fs, inode, tclass, perms, None):
+            return
+        self.lsm_check(proc, loc, perms, syscall, name=name)
 
     def lsm_check(
         self,
@@ -314,14 +372,17 @@ class KernelBase:
         tclass: str | None = None,
         new_label: bytes | None = None,
     ) -> None:
-        fs = self.fs_at(loc)
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
+        tclass = tclass or inode.kind.selinux_class
+        if self.security.allows(proc, fs, inode, tclass, perms, new_label):
+            return  # the AVC grants it all: nothing to audit
         result = self.security.check(
             AccessRequest(
                 process=proc,
                 fs=fs,
                 inode=inode,
-                tclass=tclass or inode.kind.selinux_class,
+                tclass=tclass,
                 perms=perms,
                 syscall=syscall,
                 name=name,
@@ -368,6 +429,7 @@ class KernelBase:
         self, avcs: tuple[AvcRecord, ...], syscall: SyscallRecord | None, proc: Process
     ) -> AuditEvent:
         self.counters.audit_events += 1
+        self.audited_pids.update(avc.pid for avc in avcs)
         n = self.counters.audit_events
         event = AuditEvent(
             serial=FIRST_AUDIT_SERIAL + n - 1,
@@ -445,19 +507,31 @@ class KernelBase:
             cur, names = root, []
         else:
             cur, names = self.cwd_of(proc), [n for n in proc.cwd.split("/") if n]
-        pending = deque(part for part in path.split("/") if part)
+        pending = deque(filter(None, path.split("/")))
         must_be_dir = path.endswith("/")
         parent: Location | None = None
         last_name: str | None = None
         cur_name = names[-1] if names else "/"
         hops = 0
+        mounts, filesystems = self.mounts, self.filesystems
+        cred = proc.credentials
+        allows = self.security.allows
+        tops = self._tops_at(cur)
         while pending:
             part = pending.popleft()
             is_last = not pending
-            directory = self.inode_at(cur)
-            if not directory.is_dir():
+            fs = filesystems[mounts[cur.mount_id].fs_id]
+            directory = fs.inodes[cur.ino]
+            if directory.kind is not Kind.DIRECTORY:
                 raise os_error(errno.ENOTDIR, path)
-            self.inode_permission(proc, cur, MAY_EXEC, syscall, name=cur_name)
+            # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
+            # but without its lookups; root (not squashed) may search any directory.
+            if (not cred.is_root or fs.features.root_squash) and not dac_allows(
+                effective_credentials(cred, fs), directory, MAY_EXEC
+            ):
+                raise os_error(errno.EACCES)
+            if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                self.lsm_check(proc, cur, _SEARCH, syscall, name=cur_name)
             if part in (".", ".."):
                 if part == "..":
                     cur = self._dotdot(cur, root)
@@ -466,19 +540,23 @@ class KernelBase:
                     cur_name = names[-1] if names else "/"
                 parent, last_name = None, None
                 continue
-            child_ino = directory.child(part)
+            entries = directory.entries
+            child_ino = None if entries is None else entries.get(part)
             if child_ino is None:
                 if is_last and allow_missing:
                     return Resolved(None, cur, part, _join([*names, part]))
                 raise os_error(errno.ENOENT, path)
-            loc = self.cross_mounts(Location(cur.mount_id, child_ino))
-            child = self.inode_at(loc)
+            loc = Location(cur.mount_id, child_ino)
+            if (cur.mount_id, child_ino) in tops:
+                loc = self.cross_mounts(loc)
+            child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
             if child.kind is Kind.SYMLINK and (not is_last or follow or must_be_dir):
                 hops += 1
                 if hops > MAX_SYMLINK_HOPS:
                     raise os_error(errno.ELOOP, path)
                 if child.magic_root_pid is not None:
                     cur = self._magic_root(proc, child.magic_root_pid, path)
+                    tops = self._tops_at(cur)
                     names, cur_name = [], "/"
                     parent, last_name = None, None
                     continue
@@ -512,6 +590,38 @@ class KernelBase:
         resolved = self.walk(proc, path, syscall, follow=follow)
         assert resolved.location is not None
         return resolved, resolved.location
+
+
+def _bump(counts: dict[K2, int], key: K2, step: int) -> None:
+    """Reference counting in a dict: a key is present exactly while its count is positive."""
+    value = counts.get(key, 0) + step
+    if value > 0:
+        counts[key] = value
+    else:
+        counts.pop(key, None)
+
+
+def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
+    """The SELinux permissions an ``inode_permission`` mask asks for (``file_mask_to_av``)."""
+    perms: list[str] = []
+    if mask & MAY_EXEC:
+        perms.append("search" if is_dir else "execute")
+    if mask & MAY_READ:
+        perms.append("read")
+    if mask & MAY_WRITE:
+        perms.append("append" if append else "write")
+    return tuple(perms)
+
+
+_NS_ID = operator.attrgetter("ns_id")
+_DIR_CLASS = Kind.DIRECTORY.selinux_class
+_SEARCH = ("search",)
+_PERMS_FOR_MASK = {
+    (mask, is_dir, append): _perms_for(mask, is_dir, append)
+    for mask in range(8)
+    for is_dir in (False, True)
+    for append in (False, True)
+}
 
 
 def _join(names: list[str]) -> str:

@@ -96,8 +96,7 @@ class MountCalls(KernelBase):
             raise os_error(errno.EBUSY, target)
         if self._mount_in_use(mount.ns_id, posixpath.normpath(posixpath.join(proc.cwd, target))):
             raise os_error(errno.EBUSY, target)
-        ns.mount_ids.remove(mount.mount_id)
-        del self.mounts[mount.mount_id]
+        self.drop_mount(mount.mount_id)
         if mount.fs_id in self.filesystems:
             self.free_if_unused(mount.fs_id, mount.root_ino)
         self.forget_unused_filesystem(mount.fs_id)
@@ -134,6 +133,7 @@ class MountCalls(KernelBase):
         ns = self.namespaces[mount.ns_id]
         ns.mount_ids.remove(mount.mount_id)
         ns.mount_ids.append(mount.mount_id)
+        self.mounts_moved(mount.ns_id)
 
     def unshare_mount_namespace(self, proc: Process) -> MountNamespace:
         """``unshare(CLONE_NEWNS)``: a copy of the caller's mount table, with new mount ids."""
@@ -141,11 +141,14 @@ class MountCalls(KernelBase):
             raise os_error(errno.EPERM)
         old = self.namespaces[proc.ns_id]
         new = MountNamespace(self.counters.ns_id())
-        renumber: dict[int, int] = {}
+        self.namespaces[new.ns_id] = new
+        # New ids first, in table order: after ``mount --move`` a mount can come after
+        # its own submounts in the table (copy_tree() copies the tree, not the list).
+        renumber = {mount_id: self.counters.mount_id() for mount_id in old.mount_ids}
         for mount_id in old.mount_ids:
             mount = self.mounts[mount_id]
             copy = Mount(
-                self.counters.mount_id(),
+                renumber[mount_id],
                 new.ns_id,
                 mount.fs_id,
                 mount.root_ino,
@@ -153,10 +156,7 @@ class MountCalls(KernelBase):
                 mount.mountpoint_ino,
                 mount.options,
             )
-            renumber[mount_id] = copy.mount_id
-            self.mounts[copy.mount_id] = copy
-            new.mount_ids.append(copy.mount_id)
-        self.namespaces[new.ns_id] = new
+            self.add_mount(copy)
         proc.ns_id = new.ns_id
         return new
 

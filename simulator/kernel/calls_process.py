@@ -70,6 +70,8 @@ class ProcessCalls(KernelBase):
         """The process ends; a mount namespace nobody uses any more goes with it."""
         proc = self.process(pid)
         del self.processes[pid]
+        self.exits += 1
+        self.exited_pids.append(pid)
         self._remove_proc_entries(pid)
         if self.audit.daemon_pid == pid:
             self.audit.daemon_pid = None

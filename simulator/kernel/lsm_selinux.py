@@ -1,14 +1,17 @@
 """SELinux as the kernel's security module: it labels new inodes, reports labels, and
 decides every access the kernel checks, through :func:`simulator.selinux.decision.decide`.
 
-Like the kernel's AVC, a permission granted only because the mode or the domain is
-permissive is remembered, so the same denial is logged once until the policy, a boolean or
-the mode changes (``avc_ss_reset``).
+Like the kernel's AVC, decisions are cached per (source context, target context, class)
+until the policy, a boolean or the mode changes (``avc_ss_reset``); a cached denial audits
+again each time, and a permission granted only because the mode or the domain is permissive
+is remembered, so the same permissive denial is logged once.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import attrs
 
 from simulator.errors import ContextError
 from simulator.kernel.audit import AvcRecord
@@ -33,6 +36,34 @@ def _genfs_label(fs: Filesystem) -> str | None:
     return genfs_context(fs.fstype)
 
 
+UNLABELED_RAW = UNLABELED.encode()
+
+
+_GRANTED = object()  # a cached decision that grants every requested permission
+
+
+@attrs.frozen
+class _Denial:
+    """A cached decision that denies something, with what its AVC records print."""
+
+    decision: Decision
+    scontext: str
+    tcontext: str
+    denied: tuple[str, ...]
+    audited: tuple[str, ...]
+
+
+def _target_key(fs: Filesystem, inode: Inode, new_label: bytes | None) -> bytes | str:
+    """What the target's SID is derived from: the new label, the filesystem's one label,
+    or the inode's ``security.selinux``."""
+    if new_label is not None:
+        return new_label
+    fixed = _genfs_label(fs)
+    if fixed is not None:
+        return fixed
+    return inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
+
+
 class SelinuxLsm:
     name = "selinux"
 
@@ -44,18 +75,27 @@ class SelinuxLsm:
     # -- what the kernel asks -------------------------------------------------------------
 
     def check(self, request: AccessRequest) -> CheckResult:
-        subject = SecurityContext.parse(request.process.context)
-        target = self.object_context(request.fs, request.inode)
-        if request.new_label is not None:
-            target = self.context_of(request.new_label)
-        decision = decide(self.selinux, subject, target, request.tclass, request.perms)
-        if not decision.denied:
+        key = (
+            request.process.context,
+            _target_key(request.fs, request.inode, request.new_label),
+            request.tclass,
+            request.perms,
+        )
+        vectors = self.selinux.access_vectors
+        entry = vectors.get(key)
+        if entry is None:
+            entry = self._compute(request)
+            vectors.put(key, entry)
+        if entry is _GRANTED:
             return ALLOWED
+        assert isinstance(entry, _Denial)
+        # A cached denial still audits, as the kernel's does (``avc_audit`` after the lookup).
+        decision = entry.decision
         self.last_decision = decision
-        key = (str(subject), str(target), request.tclass)
-        audited = tuple(p for p in decision.audited if (*key, p) not in self.permissive_grants)
+        grant_key = (entry.scontext, entry.tcontext, request.tclass)
+        audited = tuple(p for p in entry.audited if (*grant_key, p) not in self.permissive_grants)
         if decision.permissive:
-            self.permissive_grants.update((*key, p) for p in decision.denied)
+            self.permissive_grants.update((*grant_key, p) for p in entry.denied)
         avc = None
         if audited:
             avc = AvcRecord(
@@ -64,14 +104,43 @@ class SelinuxLsm:
                 comm=request.process.comm,
                 dev=request.fs.audit_dev,
                 ino=request.inode.ino,
-                scontext=str(subject),
-                tcontext=str(target),
+                scontext=entry.scontext,
+                tcontext=entry.tcontext,
                 tclass=request.tclass,
                 permissive=decision.permissive,
                 name=request.name,
                 path=request.path,
             )
         return CheckResult(enforced=decision.enforced, avc=avc)
+
+    def allows(
+        self,
+        process: Process,
+        fs: Filesystem,
+        inode: Inode,
+        tclass: str,
+        perms: tuple[str, ...],
+        new_label: bytes | None,
+    ) -> bool:
+        """``avc_has_perm_noaudit`` hitting the cache with every permission granted."""
+        target: bytes | str | None = new_label
+        if target is None:  # _target_key, inlined: this runs for every path component
+            target = _genfs_label(fs)
+            if target is None:
+                target = inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
+        return self.selinux.access_vectors.get((process.context, target, tclass, perms)) is _GRANTED
+
+    def _compute(self, request: AccessRequest) -> _Denial | object:
+        """``avc_compute_av``: ask the security server, on a cache miss."""
+        subject = SecurityContext.parse(request.process.context)
+        target = self.object_context(request.fs, request.inode)
+        if request.new_label is not None:
+            target = self.context_of(request.new_label)
+        decision = decide(self.selinux, subject, target, request.tclass, request.perms)
+        denied = decision.denied
+        if not denied:
+            return _GRANTED
+        return _Denial(decision, str(subject), str(target), denied, decision.audited)
 
     def object_context(self, fs: Filesystem, inode: Inode) -> SecurityContext:
         """The inode's SID as a context: invalid or missing labels act as unlabeled_t."""
@@ -122,7 +191,7 @@ class SelinuxLsm:
     # -- what administrators change (setenforce, setsebool, semodule) ------------------------
 
     def setenforce(self, enforcing: bool) -> None:
-        self.selinux.enforcing = enforcing
+        self.selinux.set_enforcing(enforcing)
         self.permissive_grants.clear()
 
     def set_boolean(self, name: str, value: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 UNSET_ID = 4294967295  # auid/ses of processes that never logged in: (unsigned)-1
@@ -48,4 +50,10 @@ class Process:
 
     @property
     def credentials(self) -> Credentials:
-        return Credentials(self.uid, self.gid, self.groups)
+        return _credentials(self.uid, self.gid, self.groups)
+
+
+@functools.lru_cache(maxsize=256)
+def _credentials(uid: int, gid: int, groups: tuple[int, ...]) -> Credentials:
+    """One shared, frozen value per identity, not a new one per permission check."""
+    return Credentials(uid, gid, groups)

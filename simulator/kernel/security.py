@@ -117,6 +117,18 @@ class SecurityModule(Protocol):
     def check(self, request: AccessRequest) -> CheckResult:
         """Decide; the kernel audits ``avc`` and fails with EACCES when ``enforced``."""
 
+    def allows(
+        self,
+        process: Process,
+        fs: Filesystem,
+        inode: Inode,
+        tclass: str,
+        perms: tuple[str, ...],
+        new_label: bytes | None,
+    ) -> bool:
+        """The fast path: True when a cached decision grants all of ``perms`` (nothing to
+        audit); False means "ask :meth:`check`", never "denied"."""
+
     def label_new_inode(
         self, process: Process, parent: Inode, kind: Kind, name: str
     ) -> bytes | None:
@@ -145,6 +157,17 @@ class NoSecurity:
 
     def check(self, request: AccessRequest) -> CheckResult:
         return ALLOWED
+
+    def allows(
+        self,
+        process: Process,
+        fs: Filesystem,
+        inode: Inode,
+        tclass: str,
+        perms: tuple[str, ...],
+        new_label: bytes | None,
+    ) -> bool:
+        return True
 
     def label_new_inode(
         self, process: Process, parent: Inode, kind: Kind, name: str

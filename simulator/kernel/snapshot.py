@@ -219,6 +219,7 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
         mount = Mount(**{**mount_data, "options": tuple(mount_data["options"])})
         kernel.mounts[mount.mount_id] = mount
     kernel.namespaces = {n["ns_id"]: MountNamespace(**n) for n in data["namespaces"]}
+    kernel.recount_mounts()
     kernel.processes = {}
     for proc_data in data["processes"]:
         proc = Process(

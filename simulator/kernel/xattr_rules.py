@@ -23,6 +23,9 @@ class Namespace(enum.Enum):
     USER = b"user."
 
 
+_PREFIXES = tuple((namespace.value, namespace) for namespace in Namespace)
+
+
 def check_name(name: bytes) -> None:
     """``setxattr()``/``getxattr()`` reject empty and over-long names with ERANGE."""
     if not name or len(name) > XATTR_NAME_MAX:
@@ -30,8 +33,8 @@ def check_name(name: bytes) -> None:
 
 
 def namespace_of(name: bytes) -> Namespace | None:
-    for namespace in Namespace:
-        if name.startswith(namespace.value):
+    for prefix, namespace in _PREFIXES:
+        if name.startswith(prefix):
             return namespace
     return None
 

@@ -83,6 +83,9 @@ class StorageRefusal:
     groups: tuple[int, ...]
 
 
+_UUID_CHARS = frozenset("0123456789abcdefABCDEF-")
+
+
 class DaemonCrashed(LibvirtError):
     """The daemon died in the middle of an operation (a fault step): no cleanup ran."""
 
@@ -174,6 +177,8 @@ class Daemon:
         self.qemu_files: dict[int, dict[str, OpenFile]] = {}
         # The last start the DAC pre-check refused (for lab explain).
         self.last_refusal: StorageRefusal | None = None
+        self.exits_seen = -1  # host.exits when dead processes were last looked for
+        self.by_pid: dict[int, Domain] = {}  # running domains by qemu pid
 
     def step(self, name: str) -> None:
         """A named point of an operation: if a fault waits here, the daemon dies now."""
@@ -272,6 +277,7 @@ class Daemon:
         domain = self.domains.get(live.name) or Domain(copy.deepcopy(live), persistent=False)
         domain.live = live
         domain.pid = pid
+        self.by_pid[pid] = domain
         domain.id = domain_id or None
         domain.remember_owner = root.find("rememberOwner") is not None
         domain.namespaces = root.find("namespaces") is not None
@@ -300,9 +306,16 @@ class Daemon:
     @about_domain
     def lookup(self, key: str) -> Domain:
         """By id, then UUID, then name (``virshLookupDomainInternal``)."""
-        for domain in self.domains.values():
-            if key.isdigit() and domain.id == int(key):
-                return domain
+        if key.isdigit():
+            number = int(key)
+            for domain in self.domains.values():
+                if domain.id == number:
+                    return domain
+        if not _UUID_CHARS.issuperset(key):
+            # Not a UUID: only a name can match, and ``domains`` is keyed by name.
+            found = self.domains.get(key)
+            if found is not None:
+                return found
         for domain in self.domains.values():
             if domain.definition.uuid == key or domain.name == key:
                 return domain
@@ -320,7 +333,22 @@ class Daemon:
 
         The daemon handles the EOF on its own, not inside any client's call: if it dies
         there (a fault step), no client sees an error; the next call starts it again
-        (socket activation) and the new daemon reconnects from the status files."""
+        (socket activation) and the new daemon reconnects from the status files. Nothing to
+        look for unless a process ended since the last look."""
+        exits, seen = self.host.exits, self.exits_seen
+        if exits == seen:
+            return
+        self.exits_seen = exits
+        recent = self.host.exited_pids
+        if seen >= 0 and exits - seen <= len(recent):
+            dead = [self.by_pid.get(pid) for pid in list(recent)[len(recent) - (exits - seen) :]]
+            hit = [d for d in dead if d is not None and self.domains.get(d.name) is d]
+            if not hit:
+                return
+            if len(hit) == 1 and hit[0].active and hit[0].pid not in self.host.processes:
+                with contextlib.suppress(DaemonCrashed):
+                    self._stop(hit[0], relabel=True, reason="crashed")
+                return
         for domain in list(self.domains.values()):
             if domain.active and domain.pid not in self.host.processes:
                 try:
@@ -439,6 +467,7 @@ class Daemon:
             )
             self.launched[qemu.pid] = copy.deepcopy(live)
             domain.pid = qemu.pid
+            self.by_pid[qemu.pid] = domain
             domain.id = self.next_id
             ops = self.ops()
             if domain.namespaces:
@@ -622,6 +651,8 @@ class Daemon:
         live = domain.live
         if domain.pid is not None and domain.pid in self.host.processes:
             self.host.exit(domain.pid)
+        if domain.pid is not None and domain.pid not in self.host.audited_pids:
+            self.launched.pop(domain.pid, None)
         if live is not None and self.manager is not None:
             ops = self.ops()
             if relabel:
@@ -632,6 +663,8 @@ class Daemon:
             self.manager.release_label(live)
         self.qemu_files.pop(domain.pid or -1, None)
         domain.live = None
+        if domain.pid is not None:
+            self.by_pid.pop(domain.pid, None)
         domain.pid = domain.id = None
         domain.shutdown_at = None
         domain.reason = reason

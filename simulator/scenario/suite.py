@@ -6,7 +6,6 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
@@ -99,6 +98,8 @@ def run_all(
 ) -> list[Report]:
     n = len(paths)
     if jobs > 1 and n > 1:
+        from concurrent.futures import ProcessPoolExecutor  # only -j needs it: slow to import
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             reports = list(
                 pool.map(run_one, paths, [seed] * n, [keyword] * n, [state] * n, [timeout] * n)

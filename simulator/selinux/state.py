@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from simulator.errors import InvalidArgument
+from simulator.selinux.avc import AccessVectorCache
 from simulator.selinux.file_contexts import FileContexts, FileContextSpec
 from simulator.selinux.policy import Policy
 from simulator.selinux.rules import RuleKind, TeRule
@@ -25,6 +26,13 @@ class SelinuxState:
     verdict_cache: dict[tuple[str, str, str, str], Any] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+    # The kernel's access vector cache (``security/selinux/avc.c``): decisions by (source
+    # context, target label, class, permissions), filled by the security module. Derived
+    # from the policy, the booleans and the mode, so every change to those flushes it
+    # (``avc_ss_reset``).
+    access_vectors: AccessVectorCache = attrs.field(
+        factory=AccessVectorCache, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         defaults = {name: b.default for name, b in sorted(self.policy.booleans.items())}
@@ -39,14 +47,23 @@ class SelinuxState:
     def set_boolean(self, name: str, value: bool) -> None:
         self.boolean(name)
         self.booleans[name] = value
-        self.verdict_cache.clear()
+        self.flush_caches()
 
     def is_permissive_domain(self, type_: str) -> bool:
         return type_ in self.policy.permissive_types
 
     def load_module(self, name: str, rules: tuple[TeRule, ...]) -> None:
         self.policy = self.policy.with_module(name, rules)
+        self.flush_caches()
+
+    def set_enforcing(self, enforcing: bool) -> None:
+        self.enforcing = enforcing
+        self.flush_caches()
+
+    def flush_caches(self) -> None:
+        """``avc_ss_reset``: what was decided under the old policy, booleans or mode goes."""
         self.verdict_cache.clear()
+        self.access_vectors.clear()
 
     def to_dict(self) -> dict[str, Any]:
         return {

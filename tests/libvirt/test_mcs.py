@@ -102,3 +102,78 @@ def test_the_same_seed_gives_the_same_labels() -> None:
         return [table.allocate(rng, CategoryRange(0, 0, 1023)) for _ in range(5)]
 
     assert run() == run()
+
+
+def _reference_allocate(reserved: set[str], rng: random.Random, cat_range: CategoryRange) -> str:
+    """The distribution as a list: the k-th free pair in (A, B) order, k drawn once."""
+    free = [
+        f"s{cat_range.sensitivity}:c{a},c{b}"
+        for a in range(cat_range.low, cat_range.high + 1)
+        for b in range(a + 1, cat_range.high + 1)
+        if f"s{cat_range.sensitivity}:c{a},c{b}" not in reserved
+    ]
+    return free[rng.randrange(len(free))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    low=st.integers(0, 20),
+    width=st.integers(7, 14),
+    steps=st.lists(st.integers(0, 9), max_size=40),
+)
+def test_the_same_pairs_as_the_k_th_free_pair_of_a_list(
+    seed: int, low: int, width: int, steps: list[int]
+) -> None:
+    """Fenwick tree or not, the draws are exactly those of the plain definition: so the same
+    seed gives the same labels as before the allocator was made fast."""
+    cat_range = CategoryRange(0, low, low + width)
+    table, reference = McsTable(), set[str]()
+    rng, reference_rng = random.Random(seed), random.Random(seed)
+    for step in steps:
+        if step == 0 and reference:
+            victim = sorted(reference)[seed % len(reference)]
+            table.remove(victim)
+            reference.discard(victim)
+            continue
+        if len(reference) == cat_range.pairs:
+            break
+        level = table.allocate(rng, cat_range)
+        assert level == _reference_allocate(reference, reference_rng, cat_range)
+        reference.add(level)
+
+
+def test_whole_range_draws_are_unchanged() -> None:
+    """Pinned from the allocator before the Fenwick tree (scenario outputs depend on it)."""
+    table, rng = McsTable(), random.Random(7)
+    for level in ("s0:c0,c1", "s0:c100,c200", "s0:c3,c5", "s1:c3,c4"):
+        table.add(level)
+    out = [table.allocate(rng, CategoryRange(0, 0, 1023)) for _ in range(6)]
+    table.remove(out[0])
+    out += [table.allocate(rng, CategoryRange(0, 3, 40)) for _ in range(6)]
+    out += [table.allocate(rng, CategoryRange(1, 0, 1023)) for _ in range(3)]
+    assert out == [
+        "s0:c182,c252", "s0:c791,c1002", "s0:c80,c491", "s0:c227,c664", "s0:c419,c637",
+        "s0:c25,c68", "s0:c5,c8", "s0:c23,c24", "s0:c5,c31", "s0:c14,c40", "s0:c26,c30",
+        "s0:c4,c28", "s1:c717,c859", "s1:c305,c693", "s1:c116,c682",
+    ]  # fmt: skip
+
+
+def test_the_last_free_pair_is_found_and_then_none() -> None:
+    cat_range = CategoryRange(0, 500, 509)  # 45 pairs
+    table = McsTable()
+    for a in range(500, 510):
+        for b in range(a + 1, 510):
+            if (a, b) != (503, 507):
+                table.add(f"s0:c{a},c{b}")
+    assert table.allocate(random.Random(0), cat_range) == "s0:c503,c507"
+    with pytest.raises(LibvirtError, match="no free MCS category pair left"):
+        table.allocate(random.Random(0), cat_range)
+
+
+def test_released_pairs_leave_nothing_behind() -> None:
+    table, rng = McsTable(), random.Random(3)
+    for _ in range(200):
+        table.remove(table.allocate(rng, CategoryRange(0, 0, 1023)))
+    assert table.reserved == {}
+    assert all(not counts.tree for counts in table._counts.values())
