@@ -224,14 +224,15 @@ class DomainLifecycle(RuleBasedStateMachine):
         """``chcon -t virt_image_t`` under a running guest: its writes are denied again and
         again (``selinux_file_permission``); with the default error policy it keeps running."""
         domain = self.daemon.lookup(name)
-        if not domain.active:
-            return
+        if not domain.active or domain.paused:
+            return  # a suspended guest does no I/O (nothing to deny)
         shell, image = self.host.shell, f"{IMAGES}/{name}.qcow2"
         before = self.host.getfilecon(shell, image)
         self.host.setfilecon(shell, image, "system_u:object_r:virt_image_t:s0")
         serial = self.host.audit.events[-1].serial if self.host.audit.events else 0
         self.host.clock.advance(seconds)
-        self.host.setfilecon(shell, image, before)
+        if domain.active:  # a guest powering off meanwhile had libvirt restore the label
+            self.host.setfilecon(shell, image, before)
         assert not domain.paused
         if self.daemon.lookup(name).active and self.daemon.running:
             assert any(e.serial > serial and e.avcs for e in self.host.audit.events)

@@ -221,7 +221,7 @@ def test_a_model_exception_is_that_scenarios_error(
 def test_bad_scenarios_do_not_stop_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    nested = "if true; then " * 200 + "echo x" + "; fi" * 200
+    nested = "a = " + "[" * 3000 + "]" * 3000  # TOML deeper than the loader takes
     _write(tmp_path, "1.txtar", "t\n-- transcript --\n  $ echo\n  \\N{bogus} (esc)\n")
     _write(
         tmp_path,
@@ -229,7 +229,7 @@ def test_bad_scenarios_do_not_stop_the_run(
         't\n-- scenario.toml --\n[files."/a"]\nowner = "nobodyx:nobodyx"\n'
         "-- transcript --\n  $ true\n",
     )
-    _write(tmp_path, "3.txtar", f"t\n-- transcript --\n  $ {nested}\n")
+    _write(tmp_path, "3.txtar", f"t\n-- scenario.toml --\n{nested}\n-- transcript --\n  $ true\n")
     _write(tmp_path, "4.txtar", GOOD)
     assert main(["run", str(tmp_path)]) == 1
     lines = capsys.readouterr().out.splitlines()
