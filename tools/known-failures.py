@@ -24,6 +24,28 @@ RULES = (
     ("grep -A", "grep prints the lines before the first binary line of a file with context"),
     ("grep -C", "grep prints the lines before the first binary line of a file with context"),
     ("grep -nA", "grep prints the lines before the first binary line of a file with context"),
+    ("ls -S", "directory sizes: the lab's directories are 0 bytes, ext4's are 4096"),
+    ("ls -rS", "directory sizes: the lab's directories are 0 bytes, ext4's are 4096"),
+    ("ls -sA", "directory blocks: the lab's directories hold no blocks, ext4's hold 4 KiB"),
+    (
+        "rm -rv",
+        "rm removes in readdir order of the recording file system; the lab's "
+        "directories are in name order",
+    ),
+    (
+        "sed 's/x*/-/g' utf8",
+        "GNU sed steps over an empty match by one byte, splitting "
+        "UTF-8 characters; the lab steps by one character",
+    ),
+    (
+        "xargs -n1 < nosuch",
+        "the lab's shell prints bash 5.1's interactive message; the "
+        "recording bash 5.2 -c adds 'line 1:'",
+    ),
+    ("find", "find is not in the lab yet"),
+    ("which", "which is not in the lab yet"),
+    ("uname", "uname is not in the lab yet"),
+    ("whoami", "whoami is not in the lab yet"),
     ("", "not exact yet"),
 )
 

@@ -69,6 +69,8 @@ _WORD = r"[^\W]"
 def _bracket(pattern: str, i: int) -> tuple[str, int]:
     """Translate ``[...]`` starting at ``pattern[i] == '['``; return (python, next index)."""
     j = i + 1
+    if j >= len(pattern):
+        raise RegexError("Invalid regular expression")  # glibc: a lone trailing '['
     negate = j < len(pattern) and pattern[j] == "^"
     if negate:
         j += 1

@@ -1,4 +1,4 @@
-"""Replay the differential corpus against the lab: the fixtures are made in /root/t of a fresh
+"""Replay the differential corpus against the lab: the fixtures are made in BASE of a fresh
 host (every file 0644, every directory 0755, as the recorder leaves them) and each case runs
 there. Cases that only read share one host; the others start from a snapshot."""
 
@@ -14,7 +14,7 @@ import simulator
 from tests.differential.fixtures import DIRS, FILES, SYMLINKS
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
-BASE = "/root/t"
+BASE = "/tmp/seclab-differential/t"  # tools/record-differential uses the same
 READ_ONLY = frozenset(
     [
         "cat",
@@ -78,6 +78,7 @@ def load() -> list[Case]:
 def fixture_host() -> simulator.Host:
     host = simulator.Host()
     proc = host.shell
+    host.mkdir(proc, "/tmp/seclab-differential", 0o755)
     host.mkdir(proc, BASE, 0o755)
     for name in DIRS:
         host.mkdir(proc, f"{BASE}/{name}", 0o755)

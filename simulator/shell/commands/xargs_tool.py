@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from simulator.shell.options import REQUIRED, Spec, opt, parse, tool, try_help, unmodelled
 from simulator.shell.registry import CommandContext
 
@@ -89,8 +91,15 @@ def xargs(ctx: CommandContext) -> int:
             items.pop()
         words = [w.decode("utf-8", "surrogateescape") for w in items]
     else:
+        data = ctx.stdin
+        if b"\0" in data:  # findutils: a NUL ends the argument it is in
+            ctx.err(
+                "xargs: WARNING: a NUL character occurred in the input.  It cannot be passed "
+                "through in the argument list.  Did you mean to use the --null option?\n"
+            )
+            data = re.sub(rb"\0[^ \t\n]*", b"", data)
         try:
-            words = _words(ctx.stdin)
+            words = _words(data)
         except _QuoteError as error:
             ctx.err(str(error))
             return 1
