@@ -4,4 +4,19 @@ reason. tools/record-differential stores these in the corpus beside what it reco
 
 from __future__ import annotations
 
-OVERRIDES: dict[str, dict[str, object]] = {}
+OVERRIDES: dict[str, dict[str, object]] = {
+    "which nosuchcmd": {
+        "stdout": "",
+        "stderr": "/usr/bin/which: no nosuchcmd in (/usr/bin:/bin)\n",
+        "status": 1,
+        "reason": "RHEL 9 has GNU which 2.21 (prints the PATH it searched); Debian's which is "
+        "a shell script that prints nothing",
+    },
+    "uname -a": {
+        "stdout": "Linux ol9-host 5.15.0-300.el9uek.x86_64 #2 SMP x86_64 x86_64 x86_64 GNU/Linux\n",
+        "stderr": "",
+        "status": 0,
+        "reason": "the lab's host profile (ol9-host, UEK 5.15.0-300) is not the recording "
+        "machine; RHEL's uname also prints the processor and hardware platform",
+    },
+}
