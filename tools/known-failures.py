@@ -18,12 +18,27 @@ RULES = (
         "grep -r lists files in readdir order of the recording file system; the lab's "
         "directories are in name order",
     ),
-    ("sed", "sed is not in the lab yet"),
-    ("awk", "awk is not in the lab yet"),
+    (
+        "xargs -n1 < nosuch",
+        "the lab's shell prints bash 5.1's interactive message; the "
+        "recording bash 5.2 -c adds 'line 1:'",
+    ),
     ("xargs", "the echo builtin does not take undecodable bytes"),
-    ("grep -A", "grep prints the lines before the first binary line of a file with context"),
-    ("grep -C", "grep prints the lines before the first binary line of a file with context"),
-    ("grep -nA", "grep prints the lines before the first binary line of a file with context"),
+    (
+        "grep -A",
+        "with context options, grep prints the lines before a binary file's first "
+        "binary line; the lab prints none of the file",
+    ),
+    (
+        "grep -C",
+        "with context options, grep prints the lines before a binary file's first "
+        "binary line; the lab prints none of the file",
+    ),
+    (
+        "grep -nA",
+        "with context options, grep prints the lines before a binary file's first "
+        "binary line; the lab prints none of the file",
+    ),
     ("ls -S", "directory sizes: the lab's directories are 0 bytes, ext4's are 4096"),
     ("ls -rS", "directory sizes: the lab's directories are 0 bytes, ext4's are 4096"),
     ("ls -sA", "directory blocks: the lab's directories hold no blocks, ext4's hold 4 KiB"),
@@ -42,10 +57,11 @@ RULES = (
         "the lab's shell prints bash 5.1's interactive message; the "
         "recording bash 5.2 -c adds 'line 1:'",
     ),
-    ("find", "find is not in the lab yet"),
-    ("which", "which is not in the lab yet"),
-    ("uname", "uname is not in the lab yet"),
-    ("whoami", "whoami is not in the lab yet"),
+    (
+        "find",
+        "find walks in readdir order of the recording file system; the lab's "
+        "directories are in name order",
+    ),
     ("", "not exact yet"),
 )
 
