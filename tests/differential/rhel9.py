@@ -12,6 +12,13 @@ OVERRIDES: dict[str, dict[str, object]] = {
         "reason": "RHEL 9 has GNU which 2.21 (prints the PATH it searched); Debian's which is "
         "a shell script that prints nothing",
     },
+    "cat -E crlf": {
+        "stdout": "one\r$\ntwo\r$\nthree\r$\n",
+        "stderr": "",
+        "status": 0,
+        "reason": "coreutils 9.x shows a \\r before a \\n as ^M with -E; cat 8.32 passes it "
+        "through (cat.c 8.32 has no such case)",
+    },
     "uname -a": {
         "stdout": "Linux ol9-host 5.15.0-300.el9uek.x86_64 #2 SMP x86_64 x86_64 x86_64 GNU/Linux\n",
         "stderr": "",

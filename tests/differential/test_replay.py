@@ -28,4 +28,4 @@ def test_corpus_is_exact_or_loud() -> None:
 
 
 def test_corpus_size() -> None:
-    assert len(load()) >= 2400
+    assert len(load()) >= 3600

@@ -127,3 +127,84 @@ def test_cp_labels(host: simulator.Host) -> None:
     host.run("cp /root/f /tmp/plain && cp -a /root/f /tmp/kept")
     assert "user_tmp_t" in host.run("ls -Z /tmp/plain").output
     assert "etc_t" in host.run("ls -Z /tmp/kept").output
+
+
+@pytest.mark.parametrize(
+    ("setup", "line", "output", "status"),
+    [
+        (
+            "",
+            "chown -c qemu /tmp/f",
+            "changed ownership of '/tmp/f' from root to qemu\n",
+            0,
+        ),
+        ("", "chown -f qemu /tmp/nosuch", "", 1),
+        ("", "chown --quiet qemu /tmp/nosuch", "", 1),
+        ("ln -s /tmp/f /tmp/l", "chown -h qemu /tmp/l; stat -c %U /tmp/f", "root\n", 0),
+        ("", "chown --dereference qemu /tmp/f; stat -c %U /tmp/f", "qemu\n", 0),
+        ("", "chown --preserve-root -R qemu /tmp/f; stat -c %U /tmp/f", "qemu\n", 0),
+        ("", "chgrp -v qemu /tmp/f", "changed group of '/tmp/f' from root to qemu\n", 0),
+        ("", "chgrp -c root /tmp/f", "", 0),
+        ("", "chgrp -f qemu /tmp/nosuch", "", 1),
+        ("", "chgrp --silent --quiet qemu /tmp/nosuch", "", 1),
+        ("mkdir /tmp/d; touch /tmp/d/g", "chgrp -R qemu /tmp/d; stat -c %G /tmp/d/g", "qemu\n", 0),
+        ("ln -s /tmp/f /tmp/l", "chgrp -h qemu /tmp/l; stat -c %G /tmp/f", "root\n", 0),
+        ("", "chgrp --dereference --preserve-root qemu /tmp/f; stat -c %G /tmp/f", "qemu\n", 0),
+        (
+            "",
+            "chmod -c 600 /tmp/f",
+            "mode of '/tmp/f' changed from 0644 (rw-r--r--) to 0600 (rw-------)\n",
+            0,
+        ),
+        ("", "chmod -c 644 /tmp/f", "", 0),
+        ("", "chmod -f 600 /tmp/nosuch", "", 1),
+        ("", "chmod --quiet --preserve-root 600 /tmp/nosuch", "", 1),
+        ("ln -s /tmp/f /tmp/l", "readlink -n /tmp/l", "/tmp/f", 0),
+        ("", "readlink -v /tmp/f", "readlink: /tmp/f: Invalid argument\n", 1),
+        ("", "readlink -q /tmp/f", "", 1),
+        ("", "readlink -s -v /tmp/f", "readlink: /tmp/f: Invalid argument\n", 1),
+        ("", "readlink -v -s /tmp/f", "", 1),
+        ("", "realpath -q /tmp/nosuch/x", "", 1),
+        ("", "uname -n", "ol9-host\n", 0),
+        (
+            "",
+            "uname -srvmpio",
+            "Linux 5.15.0-300.el9uek.x86_64 #2 SMP x86_64 x86_64 x86_64 GNU/Linux\n",
+            0,
+        ),
+        ("", "grep -G 'x\\+' /tmp/f", "xxy\n", 0),
+        ("", "grep -i --no-ignore-case X /tmp/f", "", 1),
+        ("", "awk -v n=3 'BEGIN {print n + 1}'", "4\n", 0),
+        ("", "awk --assign=n=2 'BEGIN {print n}'", "2\n", 0),
+        ("touch /tmp/a", "touch /tmp/b; ls -t /tmp/a /tmp/b", "/tmp/b\n/tmp/a\n", 0),
+        ("touch /tmp/b /tmp/a", "ls -U /tmp/b /tmp/a", "/tmp/b\n/tmp/a\n", 0),
+        ("", "ls -1sh /tmp/f", "4.0K /tmp/f\n", 0),
+        ("", "rm --preserve-root /tmp/f; ls /tmp", "", 0),
+        ("touch /tmp/g", "cp -f /tmp/f /tmp/g; cat /tmp/g", "xxy\n", 0),
+        ("chown qemu /tmp/f", "cp -p /tmp/f /tmp/g; stat -c %U /tmp/g", "qemu\n", 0),
+        (
+            "chcon -t etc_t /tmp/f",
+            "cp --preserve=context /tmp/f /tmp/g; ls -Z /tmp/g",
+            "unconfined_u:object_r:etc_t:s0 /tmp/g\n",
+            0,
+        ),
+        ("touch /tmp/g", "mv -f /tmp/f /tmp/g; cat /tmp/g", "xxy\n", 0),
+        ("touch /tmp/g", "ln -sf /tmp/f /tmp/g; readlink /tmp/g", "/tmp/f\n", 0),
+        ("", "cat -e /tmp/f", "xxy$\n", 0),
+        ("echo 'a\tb' > /tmp/t", "cat -t /tmp/t", "a^Ib\n", 0),
+        ("", "cat -u /tmp/f", "xxy\n", 0),
+        ("", "tail -v /tmp/f", "==> /tmp/f <==\nxxy\n", 0),
+        ("", "tr -t xy ab < /tmp/f", "aab\n", 0),
+        ("", "tr '\\n' '\\0' < /tmp/f | xargs -0 echo", "xxy\n", 0),
+        ("", "tr '\\n' '\\0' < /tmp/f | xargs --null echo", "xxy\n", 0),
+    ],
+)
+def test_options_beyond_the_corpus(
+    host: simulator.Host, setup: str, line: str, output: str, status: int
+) -> None:
+    """Expected text checked against coreutils/grep/gawk on a real host."""
+    host.run("echo xxy > /tmp/f")
+    if setup:
+        host.run(setup)
+    result = host.run(line)
+    assert (result.output, result.status) == (output, status)

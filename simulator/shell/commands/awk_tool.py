@@ -584,22 +584,21 @@ class _Machine:
         raise NotModelled(f"awk {kind}")
 
     def call(self, name: str, args: list[Value]) -> Value:
+        text = to_text(args[0]) if args else self.record
+        invalid = re.search("[\udc80-\udcff]", text) is not None
+        if invalid and not self.warnings:  # gawk warns once, converting to wide characters
+            self.warnings.append(
+                f"awk: cmd. line:1: (FILENAME={self.filename} FNR={self.fnr}) warning: "
+                "Invalid multibyte data detected. There may be a mismatch between your "
+                "data and your locale\n"
+            )
         if name == "length":
-            text = to_text(args[0]) if args else self.record
-            if not self.warnings and re.search("[\udc80-\udcff]", text):
-                self.warnings.append(
-                    f"awk: cmd. line:1: (FILENAME={self.filename} FNR={self.fnr}) warning: "
-                    "Invalid multibyte data detected. There may be a mismatch between your "
-                    "data and your locale\n"
-                )
             return float(len(text))
         if not args:
             raise NotModelled(f"awk {name}() without arguments")
-        text = to_text(args[0])
-        if name == "tolower":
-            return text.lower()
-        if name == "toupper":
-            return text.upper()
+        if name in ("tolower", "toupper"):  # gawk rebuilds the string: bad bytes become U+FFFD
+            text = re.sub("[\udc80-\udcff]", "\ufffd", text)
+            return text.lower() if name == "tolower" else text.upper()
         if name == "index":
             return float(text.find(to_text(args[1])) + 1) if len(args) > 1 else 0.0
         start = round(to_number(args[1])) if len(args) > 1 else 1

@@ -594,7 +594,7 @@ def _default_stat(ctx: CommandContext, name: str, st: StatResult) -> str:
 TOUCH = Spec(
     "touch",
     (
-        opt("a", "a"),
+        unmodelled("a"),
         opt("c", "c", "no-create"),
         unmodelled("d", "date", REQUIRED),
         unmodelled("f"),
@@ -614,8 +614,6 @@ def touch(ctx: CommandContext) -> int:
     parsed = parse(ctx, TOUCH)
     if not parsed.operands:
         raise try_help(ctx, TOUCH, "missing file operand")
-    if parsed.has("a"):
-        raise NotModelled("touch -a (the lab never updates atime alone)")
     no_create = parsed.has("c")
     status = 0
     for name in parsed.operands:
@@ -1160,10 +1158,14 @@ CHOWN = _chown_spec("chown", False)
 CHGRP = _chown_spec("chgrp", True)
 
 
-def _owner_text(ctx: CommandContext, uid: int, gid: int, group_only: bool) -> str:
+def _owner_text(ctx: CommandContext, uid: int, gid: int, *, user: bool, group: bool) -> str:
+    """coreutils chown-core.c user_group_str: only the parts the command line names."""
     users, groups = user_names(ctx), group_names(ctx)
-    group = groups.get(gid, str(gid))
-    return group if group_only else f"{users.get(uid, str(uid))}:{group}"
+    user_text = users.get(uid, str(uid))
+    group_text = groups.get(gid, str(gid))
+    if user and group:
+        return f"{user_text}:{group_text}"
+    return user_text if user else group_text
 
 
 def _chown_like(ctx: CommandContext, spec: Spec, *, group_only: bool) -> int:
@@ -1209,8 +1211,9 @@ def _chown_like(ctx: CommandContext, spec: Spec, *, group_only: bool) -> int:
                         )
                 status = 1
                 continue
-            old = _owner_text(ctx, before.st_uid, before.st_gid, group_only)
-            new = _owner_text(ctx, after.st_uid, after.st_gid, group_only)
+            shown = {"user": uid != -1, "group": gid != -1 or group_only}
+            old = _owner_text(ctx, before.st_uid, before.st_gid, **shown)
+            new = _owner_text(ctx, after.st_uid, after.st_gid, **shown)
             what = "group" if group_only else "ownership"
             if old != new and (verbose or changes):
                 ctx.out(f"changed {what} of {quoteaf(path)} from {old} to {new}\n")
@@ -1433,7 +1436,7 @@ def readlink(ctx: CommandContext) -> int:
     for key, _ in parsed.options:
         if key in "fem":
             mode = key
-    verbose = parsed.has("v") and not parsed.has("q")
+    verbose = [k for k, _ in parsed.options if k in ("v", "q")][-1:] == ["v"]  # last wins
     end = "" if parsed.has("n") and len(parsed.operands) == 1 else "\n"
     status = 0
     for name in parsed.operands:

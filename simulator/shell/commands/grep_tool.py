@@ -253,7 +253,8 @@ def _one_file(
 
     for index, line in enumerate(lines):
         if max_count is not None and count >= max_count:
-            if quiet or pending_after == 0 or (regex.search(line) is not None) != invert:
+            # grep -m: the trailing context of the last match is printed, matching or not
+            if quiet or pending_after == 0:
                 break
             if not emit(index, "-", line):
                 break

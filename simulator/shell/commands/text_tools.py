@@ -372,7 +372,11 @@ def wc(ctx: CommandContext) -> int:
         rows.append(
             ([counts[k] for k in wanted], "" if name == "-" and not parsed.operands else name)
         )
-    totals = [sum(r[0][i] for r in rows) for i in range(len(wanted))]
+    # wc.c: the total of -L is the longest line of all files, not a sum
+    totals = [
+        max((r[0][i] for r in rows), default=0) if key == "L" else sum(r[0][i] for r in rows)
+        for i, key in enumerate(wanted)
+    ]
     width = max(len(str(regular_total)), minimum)
     if len(names) == 1 and len(wanted) == 1:
         width = 1
@@ -688,8 +692,8 @@ def sort(ctx: CommandContext) -> int:
     def one(text: str, flags: set[str]) -> tuple[object, ...]:
         if "b" in flags:
             text = text.lstrip(" \t")
-        if "d" in flags:
-            text = "".join(c for c in text if c.isalnum() or c in " \t")
+        if "d" in flags:  # sort.c: byte-wise, only ASCII letters, digits and blanks count
+            text = "".join(c for c in text if (c.isascii() and c.isalnum()) or c in " \t")
         if "n" in flags:
             return (_numeric(text),)
         if "h" in flags:
@@ -733,9 +737,12 @@ def sort(ctx: CommandContext) -> int:
         for index in range(1, len(lines)):
             order = cmp_full(lines[index - 1], lines[index])
             if order > 0 or (parsed.has("u") and order == 0):
-                shown = lines[index].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 label = "-" if name == "-" else name
-                ctx.err(f"sort: {label}:{index + 1}: disorder: {shown}\n")
+                ctx.err(
+                    f"sort: {label}:{index + 1}: disorder: ".encode()
+                    + lines[index].encode("utf-8", "surrogateescape")
+                    + b"\n"
+                )
                 return 1
         return 0
     ordered = sorted(lines, key=functools.cmp_to_key(cmp_full))
