@@ -208,3 +208,39 @@ def test_options_beyond_the_corpus(
         host.run(setup)
     result = host.run(line)
     assert (result.output, result.status) == (output, status)
+
+
+@pytest.mark.parametrize(
+    ("line", "output", "status"),
+    [
+        ("id -un", "root\n", 0),
+        ("id -Gn qemu", "qemu kvm\n", 0),
+        ("id -g -r", "0\n", 0),
+        ("id -a -u", "0\n", 0),
+        ("id --context --user", 'id: cannot print "only" of more than one choice\n', 1),
+        ("id -n", "id: cannot print only names or real IDs in default format\n", 1),
+        ("id nosuch", "id: \u2018nosuch\u2019: no such user\n", 1),
+        (
+            "mknod /tmp/x x",
+            "mknod: missing operand after \u2018x\u2019\nSpecial files require major and minor "
+            "device numbers.\nTry 'mknod --help' for more information.\n",
+            1,
+        ),
+        (
+            "mknod /tmp/p p 1 2",
+            "mknod: extra operand \u20181\u2019\nFifos do not have major and minor device "
+            "numbers.\nTry 'mknod --help' for more information.\n",
+            1,
+        ),
+        (
+            "mknod /tmp/b b 99999999999 1",
+            "mknod: invalid major device number \u201899999999999\u2019\n",
+            1,
+        ),
+        ("mknod -m 600 /tmp/c c 1 3 && stat -c %a /tmp/c", "600\n", 0),
+    ],
+)
+def test_id_and_mknod(host: simulator.Host, line: str, output: str, status: int) -> None:
+    """Expected text checked against coreutils on a real host."""
+    result = host.run(line)
+    assert (result.output, result.status) == (output, status)

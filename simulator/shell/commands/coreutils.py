@@ -14,7 +14,13 @@ import attrs
 from simulator.errors import NotModelled
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import DeviceNumber, Kind
-from simulator.shell.accounts import group_names, lookup_group, lookup_user, user_names
+from simulator.shell.accounts import (
+    group_names,
+    lookup_group,
+    lookup_user,
+    user_groups,
+    user_names,
+)
 from simulator.shell.collation import collate_key
 from simulator.shell.commands.fileinfo import (
     blocks_512,
@@ -33,51 +39,13 @@ from simulator.shell.options import (
     opt,
     parse,
     quote,
+    quote_name,
     quoteaf,
     tool,
     try_help,
     unmodelled,
 )
-from simulator.shell.registry import CommandContext, command
-
-
-def _usage(ctx: CommandContext, message: str, status: int = 1) -> int:
-    ctx.err(f"{ctx.name}: {message}\nTry '{ctx.name} --help' for more information.\n")
-    return status
-
-
-def _split_options(
-    ctx: CommandContext, letters: str, with_value: str = ""
-) -> tuple[set[str], dict[str, str], list[str]] | None:
-    """GNU short options (combined, ``--`` ends them); None after printing a usage error."""
-    flags: set[str] = set()
-    values: dict[str, str] = {}
-    operands: list[str] = []
-    args = list(ctx.args)
-    while args:
-        arg = args.pop(0)
-        if arg == "--":
-            operands.extend(args)
-            break
-        if arg.startswith("-") and len(arg) > 1:
-            i = 1
-            while i < len(arg):
-                letter = arg[i]
-                if letter in with_value:
-                    value = arg[i + 1 :] or (args.pop(0) if args else None)
-                    if value is None:
-                        _usage(ctx, f"option requires an argument -- '{letter}'")
-                        return None
-                    values[letter] = value
-                    break
-                if letter not in letters:
-                    _usage(ctx, f"invalid option -- '{letter}'")
-                    return None
-                flags.add(letter)
-                i += 1
-            continue
-        operands.append(arg)
-    return flags, values, operands
+from simulator.shell.registry import CommandContext
 
 
 def _context(ctx: CommandContext, path: str, follow: bool = True) -> str:
@@ -1310,62 +1278,154 @@ def chmod(ctx: CommandContext) -> int:
     return status
 
 
-@command("mknod")
+MKNOD = Spec(
+    "mknod",
+    (
+        opt("m", "m", "mode", REQUIRED),
+        unmodelled("Z"),
+        unmodelled(long="context", arg=OPTIONAL),
+        unmodelled(long="help"),
+        unmodelled(long="version"),
+    ),
+)
+
+_MKNOD_KINDS = {"b": Kind.BLOCK, "c": Kind.CHAR, "u": Kind.CHAR, "p": Kind.FIFO}
+MAX_MAJOR, MAX_MINOR = (1 << 12) - 1, (1 << 20) - 1  # the kernel's dev_t: 12 + 20 bits
+
+
+@tool("mknod")
 def mknod(ctx: CommandContext) -> int:
-    parsed = _split_options(ctx, "", with_value="mZ")
-    if parsed is None:
-        return 1
-    _, values, operands = parsed
-    kinds = {"b": Kind.BLOCK, "c": Kind.CHAR, "u": Kind.CHAR, "p": Kind.FIFO}
-    if len(operands) < 2 or operands[1] not in kinds:
-        return _usage(ctx, "missing operand")
+    """coreutils mknod.c: NAME TYPE [MAJOR MINOR]."""
+    parsed = parse(ctx, MKNOD)
+    operands = parsed.operands
+    if not operands:
+        raise try_help(ctx, MKNOD, "missing operand")
+    if len(operands) == 1:
+        raise try_help(ctx, MKNOD, f"missing operand after {quote(operands[0])}")
     name, letter = operands[0], operands[1]
-    kind = kinds[letter]
+    # mknod.c: the operand count is checked first (2 for 'p', else 4), then the type
+    expected = 2 if letter.startswith("p") else 4
+    if len(operands) < expected:
+        raise try_help(
+            ctx,
+            MKNOD,
+            f"missing operand after {quote(operands[-1])}\n"
+            "Special files require major and minor device numbers.",
+        )
+    if len(operands) > expected:
+        why = "\nFifos do not have major and minor device numbers." if expected == 2 else ""
+        raise try_help(ctx, MKNOD, f"extra operand {quote(operands[expected])}{why}")
+    kind = _MKNOD_KINDS.get(letter)
+    if kind is None or len(letter) != 1:
+        raise try_help(ctx, MKNOD, f"invalid device type {quote(letter)}")
     rdev = None
     if kind.is_device:
-        if len(operands) != 4 or not operands[2].isdigit() or not operands[3].isdigit():
-            return _usage(
-                ctx,
-                "missing operand"
-                if len(operands) < 4
-                else f"invalid major device number '{operands[2]}'",
-            )
-        rdev = DeviceNumber(int(operands[2]), int(operands[3]))
-    mode = int(values["m"], 8) if "m" in values else 0o666
+        major_text, minor_text = operands[2], operands[3]
+        if not major_text.isdigit() or int(major_text) > MAX_MAJOR:
+            ctx.err(f"mknod: invalid major device number {quote(major_text)}\n")
+            return 1
+        if not minor_text.isdigit() or int(minor_text) > MAX_MINOR:
+            ctx.err(f"mknod: invalid minor device number {quote(minor_text)}\n")
+            return 1
+        rdev = DeviceNumber(int(major_text), int(minor_text))
+    mode_text = parsed.last("m")
+    mode = 0o666
+    if mode_text is not None:
+        parsed_mode = parse_mode(mode_text, 0o666, False, ctx.proc.umask)
+        if parsed_mode is None:
+            ctx.err(f"mknod: invalid mode {quote(mode_text)}\n")
+            return 1
+        mode = parsed_mode
     try:
         ctx.host.mknod(ctx.proc, name, kind, mode, rdev)
-        if "m" in values:
+        if mode_text is not None:
             ctx.host.chmod(ctx.proc, name, mode)
     except OSError as error:
-        ctx.err(f"mknod: {name}: {error.strerror}\n")
+        ctx.err(f"mknod: {quote_name(name)}: {error.strerror}\n")
         return 1
     return 0
 
 
-@command("id")
+ID = Spec(
+    "id",
+    (
+        opt("a", "a"),  # coreutils: "ignore, for compatibility with other versions"
+        opt("Z", "Z", "context"),
+        opt("g", "g", "group"),
+        opt("G", "G", "groups"),
+        opt("n", "n", "name"),
+        opt("r", "r", "real"),
+        opt("u", "u", "user"),
+        unmodelled("z", "zero"),
+        unmodelled(long="help"),
+        unmodelled(long="version"),
+    ),
+)
+
+
+@tool("id")
 def id_(ctx: CommandContext) -> int:
-    args = ctx.args
-    if args and args[0] == "-Z":
-        if len(args) > 1:
+    parsed = parse(ctx, ID)
+    keys = {k for k, _ in parsed.options}
+    if len(parsed.operands) > 1:
+        raise try_help(ctx, ID, f"extra operand {quote(parsed.operands[1])}")
+    users, groups = user_names(ctx), group_names(ctx)
+    if parsed.operands:
+        if "Z" in keys:
             ctx.err("id: cannot print security context when user specified\n")
             return 1
-        ctx.out(ctx.proc.context + "\n")
-        return 0
-    users, groups = user_names(ctx), group_names(ctx)
-    proc = ctx.proc
-    for flag, value in (("-u", proc.uid), ("-g", proc.gid)):
-        if args == [flag]:
-            ctx.out(f"{value}\n")
-            return 0
-    group_list = ",".join(
-        f"{g}({groups.get(g, g)})" for g in dict.fromkeys((proc.gid, *proc.groups))
-    )
-    ctx.out(
-        f"uid={proc.uid}({users.get(proc.uid, proc.uid)}) "
-        f"gid={proc.gid}({groups.get(proc.gid, proc.gid)}) "
-        f"groups={group_list} context={proc.context}\n"
-    )
+        who = parsed.operands[0]
+        uid_found = lookup_user(ctx, who)
+        if uid_found is None or uid_found not in users:
+            ctx.err(f"id: {quote(who)}: no such user\n")
+            return 1
+        uid = uid_found
+        name = users[uid]
+        passwd = {
+            int(row[2]): row
+            for row in (line.split(":") for line in _passwd_lines(ctx))
+            if len(row) > 3 and row[2].isdigit()
+        }
+        gid = int(passwd[uid][3]) if passwd[uid][3].isdigit() else uid
+        supplementary = tuple(user_groups(ctx, name))
+        context = None
+    else:
+        uid, gid, supplementary = ctx.proc.uid, ctx.proc.gid, ctx.proc.groups
+        context = ctx.proc.context
+    only = [k for k in ("u", "g", "G", "Z") if k in keys]
+    if len(only) > 1:
+        ctx.err('id: cannot print "only" of more than one choice\n')
+        return 1
+    if not only and keys & {"n", "r"}:
+        ctx.err("id: cannot print only names or real IDs in default format\n")
+        return 1
+    all_groups = list(dict.fromkeys((gid, *supplementary)))
+    names = "n" in keys
+    if only == ["Z"]:
+        ctx.out((context or "") + "\n")
+    elif only == ["u"]:
+        ctx.out((users.get(uid, str(uid)) if names else str(uid)) + "\n")
+    elif only == ["g"]:
+        ctx.out((groups.get(gid, str(gid)) if names else str(gid)) + "\n")
+    elif only == ["G"]:
+        ctx.out(" ".join(groups.get(g, str(g)) if names else str(g) for g in all_groups) + "\n")
+    else:
+        group_list = ",".join(f"{g}({groups.get(g, g)})" for g in all_groups)
+        line = (
+            f"uid={uid}({users.get(uid, uid)}) gid={gid}({groups.get(gid, gid)}) "
+            f"groups={group_list}"
+        )
+        if context is not None:
+            line += f" context={context}"
+        ctx.out(line + "\n")
     return 0
+
+
+def _passwd_lines(ctx: CommandContext) -> list[str]:
+    try:
+        return ctx.host.read_file(ctx.proc, "/etc/passwd").decode(errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 READLINK = Spec(
