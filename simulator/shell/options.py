@@ -9,6 +9,7 @@ has but the lab does not model stop the command with ``seclab: not modelled: TOO
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import attrs
@@ -53,6 +54,10 @@ class Spec:
     usage: str = ""
     permute: bool = True
     numeric_short: bool = False  # head/tail -5: digits form one option argument
+    # tools that print their whole usage text instead of "Try ... --help" (sed, gawk)
+    full_usage: str = ""
+    # gawk's own getopt: no message for an unknown option, letters unquoted
+    gawk_getopt: bool = False
 
     def short(self, letter: str) -> Opt | None:
         for o in self.options:
@@ -114,9 +119,13 @@ class Parsed:
 
 def try_help(ctx: CommandContext, spec: Spec, message: str = "") -> UsageError:
     """Print ``TOOL: message``, the tool's usage line and ``Try 'TOOL --help' ...``."""
+    if spec.gawk_getopt:
+        if message.startswith(("invalid option", "unrecognized option")):
+            message = ""
+        message = re.sub(r"-- '(.)'$", r"-- \1", message)
     text = f"{spec.tool}: {message}\n" if message else ""
     text += spec.usage
-    text += f"Try '{spec.tool} --help' for more information.\n"
+    text += spec.full_usage or f"Try '{spec.tool} --help' for more information.\n"
     ctx.err(text)
     return UsageError(spec.status)
 

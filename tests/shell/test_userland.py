@@ -244,3 +244,23 @@ def test_id_and_mknod(host: simulator.Host, line: str, output: str, status: int)
     """Expected text checked against coreutils on a real host."""
     result = host.run(line)
     assert (result.output, result.status) == (output, status)
+
+
+@pytest.mark.parametrize(
+    ("line", "first_line", "status"),
+    [
+        ("sed -k", "sed: invalid option -- 'k'", 1),
+        ("sed --frob", "sed: unrecognized option '--frob'", 1),
+        ("awk -k", "Usage: awk [POSIX or GNU style options] -f progfile [--] file ...", 1),
+        ("awk -v", "awk: option requires an argument -- v", 1),
+    ],
+)
+def test_sed_and_gawk_print_their_whole_usage(
+    host: simulator.Host, line: str, first_line: str, status: int
+) -> None:
+    """sed and gawk print their usage text after a bad option (checked on a real host)."""
+    result = host.run(line)
+    assert result.stderr.split("\n")[0] == first_line
+    assert result.stderr.count("Usage: ") >= 1
+    assert "--help' for more information" not in result.stderr
+    assert result.status == status

@@ -22,30 +22,6 @@ from simulator.shell.options import (
 from simulator.shell.posix_regex import RegexError, translate
 from simulator.shell.registry import CommandContext
 
-SED = Spec(
-    "sed",
-    (
-        opt("n", "n", "quiet"),
-        opt("n", "", "silent"),
-        opt("e", "e", "expression", REQUIRED),
-        opt("E", "E", "regexp-extended"),
-        opt("E", "r"),
-        opt("i", "i", "in-place", OPTIONAL),
-        unmodelled("f", "file", REQUIRED),
-        unmodelled(long="debug"),
-        unmodelled(long="follow-symlinks"),
-        unmodelled("l", "line-length", REQUIRED),
-        unmodelled(long="posix"),
-        unmodelled("s", "separate"),
-        unmodelled(long="sandbox"),
-        unmodelled("u", "unbuffered"),
-        unmodelled("z", "null-data"),
-        unmodelled(long="help"),
-        unmodelled(long="version"),
-    ),
-    status=1,
-)
-
 SED_USAGE = """\
 Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...
 
@@ -89,6 +65,32 @@ specified, then the standard input is read.
 GNU sed home page: <https://www.gnu.org/software/sed/>.
 General help using GNU software: <https://www.gnu.org/gethelp/>.
 """
+
+
+SED = Spec(
+    "sed",
+    (
+        opt("n", "n", "quiet"),
+        opt("n", "", "silent"),
+        opt("e", "e", "expression", REQUIRED),
+        opt("E", "E", "regexp-extended"),
+        opt("E", "r"),
+        opt("i", "i", "in-place", OPTIONAL),
+        unmodelled("f", "file", REQUIRED),
+        unmodelled(long="debug"),
+        unmodelled(long="follow-symlinks"),
+        unmodelled("l", "line-length", REQUIRED),
+        unmodelled(long="posix"),
+        unmodelled("s", "separate"),
+        unmodelled(long="sandbox"),
+        unmodelled("u", "unbuffered"),
+        unmodelled("z", "null-data"),
+        unmodelled(long="help"),
+        unmodelled(long="version"),
+    ),
+    status=1,
+    full_usage=SED_USAGE,
+)
 
 
 class SedError(Exception):
