@@ -264,3 +264,9 @@ def test_sed_and_gawk_print_their_whole_usage(
     assert result.stderr.count("Usage: ") >= 1
     assert "--help' for more information" not in result.stderr
     assert result.status == status
+
+
+def test_ls_long_classify_marks_the_link_target(host: simulator.Host) -> None:
+    """ls -lF: 'l -> dd/' (the target's indicator), checked with coreutils on a real host."""
+    host.run("mkdir /tmp/dd && ln -s /tmp/dd /tmp/l")
+    assert host.run("ls -lF /tmp/l").output.endswith(" /tmp/l -> /tmp/dd/\n")

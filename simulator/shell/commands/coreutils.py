@@ -128,6 +128,9 @@ def _print_long(ctx: CommandContext, entries: list[_Entry], flags: set[str]) -> 
             line += _indicator(e.st)
         if e.target is not None:
             line += f" -> {e.target}"
+            if "F" in flags:  # ls.c: the target gets the indicator of what it points to
+                with contextlib.suppress(OSError):
+                    line += _indicator(ctx.host.stat(ctx.proc, e.path))
         ctx.out(line + "\n")
 
 
