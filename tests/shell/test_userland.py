@@ -270,3 +270,20 @@ def test_ls_long_classify_marks_the_link_target(host: simulator.Host) -> None:
     """ls -lF: 'l -> dd/' (the target's indicator), checked with coreutils on a real host."""
     host.run("mkdir /tmp/dd && ln -s /tmp/dd /tmp/l")
     assert host.run("ls -lF /tmp/l").output.endswith(" /tmp/l -> /tmp/dd/\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "output", "status"),
+    [
+        ("awk 'BEGIN{print 1e400, 2^100000, -2^100001}'", "+inf +inf -inf\n", 0),
+        (
+            "echo abc | sed 's/\\(a\\)/\\2/'",
+            "sed: -e expression #1, char 11: invalid reference \\2 on `s' command's RHS\n",
+            1,
+        ),
+    ],
+)
+def test_sed_awk_edges(host: simulator.Host, line: str, output: str, status: int) -> None:
+    """Found by fuzzing sed and awk programs; expected text from sed 4.9 and gawk 5.2."""
+    result = host.run(line)
+    assert (result.output, result.status) == (output, status)

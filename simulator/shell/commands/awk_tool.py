@@ -140,12 +140,12 @@ def to_number(value: Value) -> float:
 
 
 def number_text(number: float) -> str:
+    if math.isnan(number):  # gawk 4.2.1+: a signed "+nan"/"+inf"
+        return "-nan" if math.copysign(1, number) < 0 else "+nan"
+    if math.isinf(number):
+        return "-inf" if number < 0 else "+inf"
     if number == int(number) and abs(number) < 1e16:
         return str(int(number))
-    if math.isnan(number):
-        return "-nan" if math.copysign(1, number) < 0 else "nan"
-    if math.isinf(number):
-        return "-inf" if number < 0 else "inf"
     return f"{number:.6g}"
 
 
@@ -704,7 +704,9 @@ def _arith(op: str, left: Value, right: Value) -> float:
     if op == "^":
         try:
             return float(a**b)
-        except (OverflowError, ZeroDivisionError) as error:
+        except OverflowError:
+            return math.inf if a > 0 or b % 2 == 0 else -math.inf
+        except (ZeroDivisionError, TypeError) as error:
             raise NotModelled("awk arithmetic out of range") from error
     if b == 0:
         raise NotModelled("awk division by zero")

@@ -255,6 +255,9 @@ class _Parser:
                     else:
                         raise self.fail("unknown option to `s'")
                 command.regex = self.compile(pattern, flags)
+                references = [int(d) for d in re.findall(r"\\(\d)", command.replacement)]
+                if references and max(references) > command.regex.groups:
+                    raise self.fail(f"invalid reference \\{max(references)} on `s' command's RHS")
             elif name == "y":
                 delim = self.take()
                 source = self.delimited(delim, "y")
