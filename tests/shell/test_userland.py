@@ -287,3 +287,29 @@ def test_sed_awk_edges(host: simulator.Host, line: str, output: str, status: int
     """Found by fuzzing sed and awk programs; expected text from sed 4.9 and gawk 5.2."""
     result = host.run(line)
     assert (result.output, result.status) == (output, status)
+
+
+@pytest.mark.parametrize(
+    ("line", "stderr"),
+    [
+        (
+            "head -c 99999999999999999999 /etc/hostname",
+            "head: invalid number of bytes: \u201899999999999999999999\u2019: "
+            "Value too large for defined data type\n",
+        ),
+        (
+            "tail -n 99999999999999999999 /etc/hostname",
+            "tail: invalid number of lines: \u201899999999999999999999\u2019: "
+            "Value too large for defined data type\n",
+        ),
+        (
+            "cut -c 99999999999999999999 /etc/hostname",
+            "cut: byte/character offset \u201899999999999999999999\u2019 is too large\n"
+            "Try 'cut --help' for more information.\n",
+        ),
+    ],
+)
+def test_numbers_too_large(host: simulator.Host, line: str, stderr: str) -> None:
+    """coreutils' overflow messages (checked on a real host)."""
+    result = host.run(line)
+    assert (result.stderr, result.status) == (stderr, 1)

@@ -655,8 +655,9 @@ class _Machine:
             return text.lower() if name == "tolower" else text.upper()
         if name == "index":
             return float(text.find(to_text(args[1])) + 1) if len(args) > 1 else 0.0
-        start = round(to_number(args[1])) if len(args) > 1 else 1
-        length = round(to_number(args[2])) if len(args) > 2 else len(text) + 1
+        bound = len(text) + 2  # positions beyond the string change nothing (and inf/nan)
+        start = _clamp(to_number(args[1]), bound) if len(args) > 1 else 1
+        length = _clamp(to_number(args[2]), 2 * bound) if len(args) > 2 else len(text) + 1
         first = max(start, 1)
         last = start + length  # exclusive, in 1-based positions
         return text[first - 1 : max(first - 1, last - 1)]
@@ -691,6 +692,13 @@ class _Machine:
     @staticmethod
     def _print_text(value: Value) -> str:
         return to_text(value)
+
+
+def _clamp(number: float, bound: int) -> int:
+    """round() a substr position into [-bound, bound]; nan counts as 0."""
+    if math.isnan(number):
+        return 0
+    return int(max(-bound, min(bound, round(number) if abs(number) < 1e18 else number)))
 
 
 def _arith(op: str, left: Value, right: Value) -> float:
@@ -748,6 +756,8 @@ def _printf(fmt: str, values: list[Value]) -> str:
             continue
         value = values[index] if index < len(values) else ""
         index += 1
+        if int(width or 0) > 1 << 20 or int(precision or 0) > 1 << 20:
+            raise NotModelled("awk printf width or precision above 1048576")
         spec = "%" + flags + width + ("." + precision if precision is not None else "")
         if conv in "diouxX":
             number = to_number(value)
@@ -757,7 +767,11 @@ def _printf(fmt: str, values: list[Value]) -> str:
         elif conv in "eEfFgG":
             out.append((spec + conv) % to_number(value))
         elif conv == "c":
-            text = to_text(value) if not isinstance(value, float) else chr(int(value))
+            if isinstance(value, float):
+                code = int(value) if math.isfinite(value) else 0
+                text = chr(code) if 0 <= code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
+            else:
+                text = to_text(value)
             out.append((spec + "s") % text[:1])
         else:
             out.append((spec + "s") % to_text(value))

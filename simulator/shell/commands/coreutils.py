@@ -476,10 +476,14 @@ def _stat_format(ctx: CommandContext, fmt: str, name: str, st: StatResult) -> tu
                 raise NotModelled("stat %m")
             value = values.get(code, "?")
         if width:
+            if int(width) > MAX_FIELD_WIDTH:
+                raise NotModelled(f"stat field width above {MAX_FIELD_WIDTH}")
             value = value.ljust(int(width)) if "-" in flags else value.rjust(int(width))
         out.append(value)
     return "".join(out), failed
 
+
+MAX_FIELD_WIDTH = 1 << 20
 
 _TYPE_BITS = {
     Kind.REGULAR: 0o100000,

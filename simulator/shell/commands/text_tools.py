@@ -164,6 +164,9 @@ _SUFFIXES = {
 }
 
 
+UINTMAX_MAX = (1 << 64) - 1
+
+
 def _count(text: str) -> int | None:
     """xstrtoumax with head/tail's suffixes; None when invalid."""
     match = re.fullmatch(r"(\d+)([A-Za-z]*)", text)
@@ -231,9 +234,15 @@ def _amount(
         if text[:1] in "+-":
             sign, text = text[0], text[1:]
         got = _count(text)
+        what = "lines" if unit == "n" else "bytes"
         if got is None:
-            what = "lines" if unit == "n" else "bytes"
             ctx.err(f"{spec.tool}: invalid number of {what}: {quote(value)}\n")
+            raise UsageError(1)
+        if got > UINTMAX_MAX:  # xdectoumax: EOVERFLOW
+            ctx.err(
+                f"{spec.tool}: invalid number of {what}: {quote(value)}: "
+                "Value too large for defined data type\n"
+            )
             raise UsageError(1)
         count = got
     return unit, sign, count
@@ -421,6 +430,10 @@ def _cut_ranges(ctx: CommandContext, text: str, fields: bool) -> list[tuple[int,
 
     what = "fields" if fields else "byte/character positions"
     bad_value = "field value" if fields else "byte/character position"
+    for number in re.findall(r"\d+", text):
+        if int(number) >= UINTMAX_MAX:  # set-fields.c: DECIMAL_DIGIT_ACCUMULATE overflow
+            what_number = "field number" if fields else "byte/character offset"
+            raise fail(f"{what_number} {quote(number)} is too large")
     ranges: list[tuple[int, int]] = []
     for item in text.replace(" ", ",").split(","):
         if item == "":
@@ -822,7 +835,7 @@ def uniq(ctx: CommandContext) -> int:
 
     def comparable(line: bytes) -> bytes:
         rest = line
-        for _ in range(skip_fields):
+        for _ in range(min(skip_fields, len(line) + 1)):
             rest = rest.lstrip(b" \t")
             match = re.match(rb"[^ \t]*", rest)
             rest = rest[match.end() if match else 0 :]
@@ -963,6 +976,8 @@ def _tr_expand(spec: str, *, second: bool, length: int = 0) -> tuple[list[int], 
                     out.append(b)
                     i += 1
                     continue
+                # what lies beyond set1's length is never used: no need to build it
+                count = min(count, length + 1)
                 out.extend([match.group(1)[0]] * (count or max(length - len(out), 0)))
                 i += match.end()
                 continue
