@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from simulator.kernel.inode import Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm
@@ -15,18 +17,48 @@ def selinux_lsm(host: Kernel) -> SelinuxLsm | None:
 
 
 def tree(
-    ctx: CommandContext, path: str, *, recursive: bool = True, skip: tuple[str, ...] = ()
+    ctx: CommandContext,
+    path: str,
+    *,
+    recursive: bool = True,
+    skip: tuple[str, ...] = (),
+    post_order: bool = False,
 ) -> list[str]:
-    """``path`` and, if ``recursive``, everything below it, depth first in name order,
-    without following symlinks and leaving out the subtrees named in ``skip``."""
-    out = [path]
-    if recursive:
+    """``path`` and, if ``recursive``, everything below it, depth first in name order.
+
+    Like fts with ``FTS_PHYSICAL`` (coreutils' default ``-P``): symbolic links inside the tree
+    are listed but never followed, so ``/proc/PID/root`` and a ``link -> /etc/shadow`` stay
+    links. Iterative, so a tree of any depth is walked without recursion. With ``post_order``
+    a directory comes after its contents (for ``rm -r``)."""
+    if not recursive:
+        return [path]
+    out: list[str] = []
+    # (path, expanded): a directory is pushed once to list it, once more to emit it after
+    stack: list[tuple[str, bool]] = [(path, False)]
+    while stack:
+        current, expanded = stack.pop()
+        if expanded:
+            out.append(current)
+            continue
+        is_dir = False
+        with contextlib.suppress(OSError):
+            is_dir = ctx.host.lstat(ctx.proc, current).kind is Kind.DIRECTORY
+        if not post_order:
+            out.append(current)
+        elif not is_dir:
+            out.append(current)
+            continue
+        else:
+            stack.append((current, True))
+        if not is_dir:
+            continue
         try:
-            if ctx.host.lstat(ctx.proc, path).kind is Kind.DIRECTORY:
-                for child in ctx.host.listdir(ctx.proc, path):
-                    child_path = path.rstrip("/") + "/" + child
-                    if child_path not in skip:
-                        out.extend(tree(ctx, child_path, skip=skip))
+            children = ctx.host.listdir(ctx.proc, current)
         except OSError:
-            pass
+            continue
+        base = current.rstrip("/") + "/" if current.rstrip("/") else "/"
+        for child in reversed(children):
+            child_path = base + child
+            if child_path not in skip:
+                stack.append((child_path, False))
     return out

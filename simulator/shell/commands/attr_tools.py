@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import re
 
+from simulator.errors import NotModelled
 from simulator.kernel import errno_table as errno
+from simulator.shell.host_views import tree
 from simulator.shell.registry import CommandContext, command
 
 GETFATTR_USAGE = (
@@ -62,7 +64,7 @@ def getfattr(ctx: CommandContext) -> int:
     args = list(ctx.args)
     name: str | None = None
     pattern = r"^user\."
-    dump = absolute = only_values = no_deref = False
+    dump = absolute = only_values = no_deref = recursive = False
     encoding: str | None = None
     paths: list[str] = []
     while args:
@@ -94,8 +96,10 @@ def getfattr(ctx: CommandContext) -> int:
                     dump = True
                 elif letter == "h":
                     no_deref = True
-                elif letter in "RLP":
-                    continue
+                elif letter == "R":
+                    recursive = True
+                elif letter in "LP":
+                    raise NotModelled(f"getfattr -{letter}")
                 else:
                     ctx.err(f"getfattr: invalid option -- '{letter}'\n{GETFATTR_USAGE}")
                     return 2
@@ -110,7 +114,9 @@ def getfattr(ctx: CommandContext) -> int:
         ctx.err(f'getfattr: invalid regular expression "{pattern}"\n')
         return 1
     status = 0
-    for path in paths:
+    warned = False  # attr: the warning is printed once per run of getfattr
+    walked = [p for operand in paths for p in tree(ctx, operand, recursive=recursive)]
+    for path in walked:
         shown = path if absolute else (path.lstrip("/") or ".")
         try:
             if name is not None:
@@ -134,9 +140,9 @@ def getfattr(ctx: CommandContext) -> int:
                 ctx.out(value)
                 continue
             if not printed:
-                if shown != path and not ctx.shell.vars.get("_getfattr_warned"):
+                if shown != path and not warned:
                     ctx.err("getfattr: Removing leading '/' from absolute path names\n")
-                    ctx.shell.vars["_getfattr_warned"] = "1"
+                    warned = True
                 ctx.out(f"# file: {_quote(shown)}\n")
                 printed = True
             if dump or name is not None:

@@ -31,8 +31,12 @@ HALF_YEAR = 31556952 // 2
 
 def mode_string(st: StatResult) -> str:
     """``filemodestring``: ``-rw-r--r--`` with s/S/t/T for the special bits."""
-    mode = st.mode
-    chars = [TYPE_CHARS[st.kind]]
+    return TYPE_CHARS[st.kind] + mode_string_bits(st.mode)
+
+
+def mode_string_bits(mode: int) -> str:
+    """The nine permission characters of a mode (``rw-r--r--``)."""
+    chars: list[str] = []
     for shift, special, letter in ((6, 0o4000, "s"), (3, 0o2000, "s"), (0, 0o1000, "t")):
         bits = (mode >> shift) & 7
         chars.append("r" if bits & 4 else "-")

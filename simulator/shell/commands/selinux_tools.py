@@ -173,11 +173,14 @@ def chcon(ctx: CommandContext) -> int:
         return 1
     status = 0
     for name in operands:
+        # coreutils chcon -R defaults to -P: links in the tree (and the operand itself) are
+        # relabelled as links, never followed (fts FTS_PHYSICAL, affect_symlink_referent=false)
+        follow = not no_deref and not recursive
         for path in tree(ctx, name, recursive=recursive):
             if verbose:
                 ctx.out(f"changing security context of '{path}'\n")
             try:
-                current = ctx.host.getfilecon(ctx.proc, path, follow=not no_deref)
+                current = ctx.host.getfilecon(ctx.proc, path, follow=follow)
             except OSError as error:
                 ctx.err(f"chcon: cannot access '{path}': {error.strerror}\n")
                 status = 1
@@ -191,7 +194,7 @@ def chcon(ctx: CommandContext) -> int:
                 status = 1
                 continue
             try:
-                ctx.host.setfilecon(ctx.proc, path, target, follow=not no_deref)
+                ctx.host.setfilecon(ctx.proc, path, target, follow=follow)
             except OSError as error:
                 ctx.err(
                     f"chcon: failed to change context of '{path}' to {_curly(target)}: "

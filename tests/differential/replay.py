@@ -1,0 +1,132 @@
+"""Replay the differential corpus against the lab: the fixtures are made in BASE of a fresh
+host (every file 0644, every directory 0755, as the recorder leaves them) and each case runs
+there. Cases that only read share one host; the others start from a snapshot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+import simulator
+from tests.differential.fixtures import DIRS, FILES, SYMLINKS
+
+CORPUS = Path(__file__).with_name("corpus.jsonl")
+BASE = "/tmp/seclab-differential/t"  # tools/record-differential uses the same
+READ_ONLY = frozenset(
+    [
+        "cat",
+        "grep",
+        "head",
+        "tail",
+        "wc",
+        "cut",
+        "sort",
+        "uniq",
+        "tr",
+        "sed",
+        "awk",
+        "ls",
+        "stat",
+        "readlink",
+        "realpath",
+        "find",
+        "xargs",
+        "uname",
+        "whoami",
+        "which",
+    ]
+)
+
+
+@attrs.frozen
+class Case:
+    cmd: str
+    stdout: str
+    stderr: str
+    status: int
+    reason: str = ""
+
+
+@attrs.frozen
+class Outcome:
+    case: Case
+    stdout: str
+    stderr: str
+    status: int
+
+    @property
+    def equal(self) -> bool:
+        c = self.case
+        return (self.stdout, self.stderr, self.status) == (c.stdout, c.stderr, c.status)
+
+    @property
+    def loud(self) -> bool:
+        return self.status == 3 and "seclab: not modelled: " in self.stderr
+
+
+def load() -> list[Case]:
+    cases = []
+    for line in CORPUS.read_text().splitlines():
+        e = json.loads(line)
+        cases.append(Case(e["cmd"], e["stdout"], e["stderr"], e["status"], e.get("reason", "")))
+    return cases
+
+
+def fixture_host() -> simulator.Host:
+    host = simulator.Host()
+    proc = host.shell
+    host.mkdir(proc, "/tmp/seclab-differential", 0o755)
+    host.mkdir(proc, BASE, 0o755)
+    for name in DIRS:
+        host.mkdir(proc, f"{BASE}/{name}", 0o755)
+    for name, data in FILES.items():
+        host.write_file(proc, f"{BASE}/{name}", data, mode=0o644)
+    for name, target in SYMLINKS.items():
+        host.symlink(proc, target, f"{BASE}/{name}")
+    return host
+
+
+def _mutates(cmd: str) -> bool:
+    words = cmd.replace("|", " ").replace("&&", " ").split()
+    if any(w in (">", ">>", "-o", "-i", "-exec") for w in words):
+        return True
+    firsts = [part.split()[0] for part in cmd.replace("&&", "|").split("|") if part.split()]
+    return any(f not in READ_ONLY for f in firsts) or (
+        words[0] == "uniq" and len([w for w in words if not w.startswith("-")]) > 2
+    )
+
+
+def replay(cases: list[Case]) -> Iterator[Outcome]:
+    shared = fixture_host()
+    snapshot = shared.snapshot()
+    session = shared.session
+    session.run(f"cd {BASE}")
+    for case in cases:
+        if _mutates(case.cmd):
+            host = simulator.Host.from_snapshot(snapshot)
+            shell = host.session
+            shell.run(f"cd {BASE}")
+        else:
+            shell = session
+        result = shell.run(case.cmd)
+        stdout = b"".join(d for s, d in result.chunks if s == 1).decode("utf-8", "surrogateescape")
+        stderr = b"".join(d for s, d in result.chunks if s == 2).decode("utf-8", "surrogateescape")
+        yield Outcome(case, stdout, stderr, result.status)
+
+
+if __name__ == "__main__":
+    import sys
+
+    outcomes = list(replay(load()))
+    equal = sum(o.equal for o in outcomes)
+    loud = sum(o.loud and not o.equal for o in outcomes)
+    print(f"{equal}/{len(outcomes)} equal ({100 * equal / len(outcomes):.1f}%), {loud} loud")
+    if "-v" in sys.argv:
+        for o in outcomes:
+            if not o.equal and not o.loud:
+                print("CMD", repr(o.case.cmd))
+                print("  want", repr(o.case.stdout[:300]), repr(o.case.stderr[:300]), o.case.status)
+                print("  got ", repr(o.stdout[:300]), repr(o.stderr[:300]), o.status)
