@@ -7,10 +7,11 @@ from __future__ import annotations
 OVERRIDES: dict[str, dict[str, object]] = {
     "which nosuchcmd": {
         "stdout": "",
-        "stderr": "/usr/bin/which: no nosuchcmd in (/usr/bin:/bin)\n",
+        "stderr": "/usr/bin/which: no nosuchcmd in "
+        "(/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/root/bin)\n",
         "status": 1,
-        "reason": "RHEL 9 has GNU which 2.21 (prints the PATH it searched); Debian's which is "
-        "a shell script that prints nothing",
+        "reason": "RHEL 9 has GNU which 2.21 (prints the PATH it searched: root's login PATH "
+        "on RHEL 9); Debian's which is a shell script that prints nothing",
     },
     "cat -E crlf": {
         "stdout": "one\r$\ntwo\r$\nthree\r$\n",

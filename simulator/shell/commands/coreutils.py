@@ -1303,6 +1303,21 @@ _MKNOD_KINDS = {"b": Kind.BLOCK, "c": Kind.CHAR, "u": Kind.CHAR, "p": Kind.FIFO}
 MAX_MAJOR, MAX_MINOR = (1 << 12) - 1, (1 << 20) - 1  # the kernel's dev_t: 12 + 20 bits
 
 
+_UINTMAX = re.compile(r"[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]{1,40}|0[0-7]{0,60}|[1-9][0-9]{0,40})")
+
+
+def _device_part(text: str) -> int | None:
+    """coreutils mknod: ``xstrtoumax(s, NULL, 0, ...)`` (decimal, 0octal, 0xhex, nothing
+    after it) into an ``unsigned int`` (``major_t``/``minor_t``); None when invalid."""
+    match = _UINTMAX.fullmatch(text)
+    if match is None:
+        return None
+    digits = match.group(1)
+    base = 16 if digits[:2] in ("0x", "0X") else 8 if digits.startswith("0") else 10
+    value = int(digits, base)
+    return value if value <= 0xFFFFFFFF else None
+
+
 @tool("mknod")
 def mknod(ctx: CommandContext) -> int:
     """coreutils mknod.c: NAME TYPE [MAJOR MINOR]."""
@@ -1331,13 +1346,17 @@ def mknod(ctx: CommandContext) -> int:
     rdev = None
     if kind.is_device:
         major_text, minor_text = operands[2], operands[3]
-        if not major_text.isdigit() or int(major_text) > MAX_MAJOR:
+        major, minor = _device_part(major_text), _device_part(minor_text)
+        if major is None:
             ctx.err(f"mknod: invalid major device number {quote(major_text)}\n")
             return 1
-        if not minor_text.isdigit() or int(minor_text) > MAX_MINOR:
+        if minor is None:
             ctx.err(f"mknod: invalid minor device number {quote(minor_text)}\n")
             return 1
-        rdev = DeviceNumber(int(major_text), int(minor_text))
+        if major > MAX_MAJOR or minor > MAX_MINOR:  # the kernel's dev_t: mknod(2) says EINVAL
+            ctx.err(f"mknod: {quote_name(name)}: Invalid argument\n")
+            return 1
+        rdev = DeviceNumber(major, minor)
     mode_text = parsed.last("m")
     mode = 0o666
     if mode_text is not None:
