@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import SnapshotError
+from simulator.errors import SeclabError, SnapshotError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 
 class Host:
-    """The default host (profile ``ol9``): files, devices, users, processes and SELinux."""
+    """A lab host built from a profile (``ol9`` by default, or ``ol8``): files, devices,
+    users, processes and SELinux."""
 
     def __init__(
         self,
@@ -56,6 +57,8 @@ class Host:
         """The whole host (kernel and userspace) as an immutable, comparable value."""
         state = dump_state(self.kernel)
         self.userspace.dump_into(state)
+        if self.profile.name != DEFAULT_PROFILE:  # the default's states keep their old keys
+            state["profile"] = self.profile.name
         return Snapshot.of(state)
 
     @classmethod
@@ -66,8 +69,12 @@ class Host:
             userspace = Userspace.take_from(data)
         except (AttributeError, TypeError, ValueError) as error:
             raise SnapshotError(f"state is incomplete or malformed: {error!r}") from None
+        try:
+            profile = get_profile(str(data.pop("profile", DEFAULT_PROFILE)))
+        except SeclabError as error:  # a profile the lab does not have
+            raise SnapshotError(f"state is incomplete or malformed: {error}") from None
         host = cls.__new__(cls)
-        host.profile = get_profile(DEFAULT_PROFILE)
+        host.profile = profile
         host.kernel = Kernel.from_snapshot(Snapshot.of(data))
         host.userspace = userspace
         host._shell = None

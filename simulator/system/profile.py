@@ -139,6 +139,15 @@ class Service:
 
 
 @attrs.frozen
+class SystemctlLayout:
+    """How ``systemctl status`` lays out a unit (systemd's ``print_status_info``)."""
+
+    label_width: int  # the field names are right-aligned to this width
+    preset: str  # "preset" (systemd >= 252) or "vendor preset" (older)
+    triggered_by: bool  # the TriggeredBy: line (systemd >= 245)
+
+
+@attrs.frozen
 class HostProfile:
     """One target: identity, versions, the installed system and its services."""
 
@@ -160,6 +169,12 @@ class HostProfile:
     runtime_dirs: tuple[RuntimeDir, ...]
     processes: tuple[BootProcess, ...]
     services: tuple[Service, ...]
+    daemon_socket: str  # the socket virsh connects to (its error names it)
+    systemctl: SystemctlLayout
+    stat_call: str  # coreutils' stat error names the call: "statx" (8.32+) or "stat"
+    # Commands whose output on this target differs from what the lab prints and is not
+    # modelled: they are refused (``seclab: not modelled: ... on NAME``), never guessed.
+    unmodelled_commands: tuple[str, ...] = ()
 
     def version(self, package: str) -> str:
         return next(p.version for p in self.packages if p.name == package)

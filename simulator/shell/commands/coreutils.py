@@ -276,7 +276,8 @@ def stat(ctx: CommandContext) -> int:
         try:
             st = ctx.host.stat(ctx.proc, name) if "L" in flags else ctx.host.lstat(ctx.proc, name)
         except OSError as error:
-            ctx.err(f"stat: cannot statx '{name}': {error.strerror}\n")
+            call = ctx.machine.profile.stat_call  # coreutils 8.32+: statx; 8.30: stat
+            ctx.err(f"stat: cannot {call} '{name}': {error.strerror}\n")
             status = 1
             continue
         if "c" in values:

@@ -509,7 +509,8 @@ def virsh(ctx: CommandContext) -> int:
         if not daemon.running:
             raise VirshError(
                 "failed to connect to the hypervisor",
-                "Failed to connect socket to '/var/run/libvirt/virtqemud-sock': Connection refused",
+                f"Failed to connect socket to '{ctx.machine.profile.daemon_socket}': "
+                "Connection refused",
             )
         daemon.notice_dead_processes()
         text = HANDLERS[name](ctx, daemon, values)

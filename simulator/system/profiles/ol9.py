@@ -12,6 +12,7 @@ from simulator.system.profile import (
     Package,
     RuntimeDir,
     Service,
+    SystemctlLayout,
     User,
 )
 from simulator.system.profile import system_context as _sys
@@ -318,4 +319,7 @@ PROFILE = HostProfile(
     runtime_dirs=RUNTIME_DIRS,
     processes=PROCESSES,
     services=SERVICES,
+    daemon_socket="/var/run/libvirt/virtqemud-sock",  # libvirt: remote_driver.c, virtqemud
+    systemctl=SystemctlLayout(label_width=12, preset="preset", triggered_by=True),  # systemd 252
+    stat_call="statx",  # coreutils 8.32
 )
