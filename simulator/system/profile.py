@@ -157,7 +157,8 @@ class HostProfile:
     host_ns_id: int
     kdevtmpfs_ns_id: int
     root_first_new_ino: int
-    ps_pid_width: int
+    ps_pid_width: int  # procps get_pid_digits: the digits of pid_max - 1
+    pid_max: int  # /proc/sys/kernel/pid_max
     packages: tuple[Package, ...]
     mounts: tuple[Mountpoint, ...]
     directories: tuple[tuple[str, str, int, str], ...]
@@ -172,6 +173,9 @@ class HostProfile:
     daemon_socket: str  # the socket virsh connects to (its error names it)
     systemctl: SystemctlLayout
     stat_call: str  # coreutils' stat error names the call: "statx" (8.32+) or "stat"
+    setenforce_failed: str  # libselinux setenforce.c's message; {error} is strerror(errno)
+    release: str  # "Oracle Linux 9": what the lab's help says it is
+    rhel: str  # "RHEL 9": whose tools' output it follows
     # Commands whose output on this target differs from what the lab prints and is not
     # modelled: they are refused (``seclab: not modelled: ... on NAME``), never guessed.
     unmodelled_commands: tuple[str, ...] = ()

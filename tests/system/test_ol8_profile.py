@@ -142,3 +142,33 @@ def test_a_domain_starts_under_virtd_t() -> None:
     assert host.run("virsh start vm").output == "Domain 'vm' started\n\n"
     label = host.run("ls -Z /var/lib/libvirt/images/vm.qcow2").output
     assert label.startswith("system_u:object_r:svirt_image_t:s0:c")
+
+
+def test_setenforce_failure_has_libselinux_2_9_text() -> None:
+    result = simulator.Host(profile="ol8").run("runuser -u user -- setenforce 0")
+    assert (result.output, result.status) == ("setenforce:  setenforce() failed\n", 2)
+
+
+def test_help_names_the_release_and_hints_only_at_modelled_commands() -> None:
+    from simulator.shell.commands.lab import HELP, help_text
+    from simulator.system.profiles import get_profile
+
+    assert help_text(get_profile("ol9")) == HELP
+    text = help_text(get_profile("ol8"))
+    assert "(Oracle Linux 8 with libvirt)" in text
+    assert "on RHEL 8." in text
+    assert "sealert" not in text
+
+
+@pytest.mark.parametrize("name", ["ol9", "ol8"])
+def test_ps_pid_width_is_the_digits_of_pid_max_minus_one(name: str) -> None:
+    from simulator.system.profiles import get_profile
+
+    profile = get_profile(name)  # procps proc/sysinfo.c get_pid_digits: rc--, count digits
+    assert profile.ps_pid_width == len(str(profile.pid_max - 1))
+
+
+def test_ps_refuses_pids_the_kernel_would_have_wrapped() -> None:
+    host = simulator.Host(profile="ol8")
+    host.kernel.counters.next_pid = 32768
+    assert host.run("ps").output == "seclab: not modelled: pids past pid_max (32768)\n"

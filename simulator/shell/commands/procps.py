@@ -542,6 +542,9 @@ def ps(ctx: CommandContext) -> int:
         start_time=now,
     )
     procs = [ctx.host.processes[p] for p in sorted(ctx.host.processes)] + [itself]
+    if itself.pid >= ctx.machine.profile.pid_max:
+        # The kernel's counter does not wrap at pid_max (kernel/pid.c alloc_pid would).
+        raise NotModelled(f"pids past pid_max ({ctx.machine.profile.pid_max})")
     rows = [
         Row(
             proc,

@@ -21,6 +21,8 @@ Built from the ``ol9`` tables; what differs is below, each with its source:
   (``"   Loaded: "``, ``" Main PID: "``), "vendor preset", and no ``TriggeredBy:`` line
   (added in systemd 245).
 * coreutils 8.30: ``stat`` reports ``cannot stat`` (``statx`` came in 8.32).
+* libselinux 2.9: a failed ``setenforce`` prints ``setenforce:  setenforce() failed`` (the
+  ``security_setenforce() failed:  STRERROR`` text came with libselinux 3.4).
 * The kernel is RHEL 8.10's, 4.18.0-553 (Red Hat Enterprise Linux 8.10 release notes,
   "distributed with the kernel version 4.18.0-553"); the walkthrough (written on OL8 hosts,
   its image ``OL8U10``) shows no host name or kernel, so the host is ``ol8-host``.
@@ -99,12 +101,17 @@ PROFILE = attrs.evolve(
     hostname=HOSTNAME,
     kernel_release=KERNEL_RELEASE,
     ps_pid_width=PID_WIDTH,
+    pid_max=32768,  # the kernel's PID_MAX_DEFAULT
     packages=PACKAGES,
     files=_files(),
     services=(ol9.SERVICES[0], LIBVIRTD),
     daemon_socket="/var/run/libvirt/libvirt-sock",
     systemctl=SystemctlLayout(label_width=10, preset="vendor preset", triggered_by=False),
     stat_call="stat",
+    release="Oracle Linux 8",
+    rhel="RHEL 8",
+    # libselinux 2.9 utils/setenforce.c: fprintf(stderr, "%s:  setenforce() failed\n", ...)
+    setenforce_failed="setenforce:  setenforce() failed\n",
     unmodelled_commands=UNMODELLED_COMMANDS,
 )
 assert isinstance(PROFILE, HostProfile)

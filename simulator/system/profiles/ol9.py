@@ -308,6 +308,7 @@ PROFILE = HostProfile(
     kdevtmpfs_ns_id=KDEVTMPFS_NS_ID,
     root_first_new_ino=XFS_FIRST_NEW_INO,
     ps_pid_width=PID_WIDTH,
+    pid_max=4194304,  # systemd's sysctl.d/50-pid-max.conf
     packages=PACKAGES,
     mounts=MOUNTS,
     directories=DIRECTORIES,
@@ -322,4 +323,7 @@ PROFILE = HostProfile(
     daemon_socket="/var/run/libvirt/virtqemud-sock",  # libvirt: remote_driver.c, virtqemud
     systemctl=SystemctlLayout(label_width=12, preset="preset", triggered_by=True),  # systemd 252
     stat_call="statx",  # coreutils 8.32
+    release="Oracle Linux 9",
+    rhel="RHEL 9",
+    setenforce_failed="setenforce:  security_setenforce() failed:  {error}\n",  # libselinux 3.4+
 )
