@@ -175,6 +175,9 @@ class HostProfile:
     stat_call: str  # coreutils' stat error names the call: "statx" (8.32+) or "stat"
     setenforce_failed: str  # libselinux setenforce.c's message; {error} is strerror(errno)
     release: str  # "Oracle Linux 9": what the lab's help says it is
+    # virGetVersion / virConnectGetVersion: major * 1,000,000 + minor * 1,000 + micro
+    libvirt_version_number: int
+    qemu_version_number: int
     rhel: str  # "RHEL 9": whose tools' output it follows
     # Commands whose output on this target differs from what the lab prints and is not
     # modelled: they are refused (``seclab: not modelled: ... on NAME``), never guessed.

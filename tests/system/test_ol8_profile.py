@@ -172,3 +172,26 @@ def test_ps_refuses_pids_the_kernel_would_have_wrapped() -> None:
     host = simulator.Host(profile="ol8")
     host.kernel.counters.next_pid = 32768
     assert host.run("ps").output == "seclab: not modelled: pids past pid_max (32768)\n"
+
+
+def test_handouts_show_the_profile_host_in_the_prompt(tmp_path: Path) -> None:
+    from simulator.scenario.render import to_html, to_markdown
+
+    result = run(load(_scenario(tmp_path, 'profile = "ol8"')))
+    assert "[root@ol8-host ~]# hostname" in to_markdown(result)
+    assert "[root@ol8-host ~]# hostname" in to_html(result)
+
+
+def test_libvirt_python_reports_the_profile_versions() -> None:
+    from simulator.bindings import patch_libvirt
+
+    for name, versions in (("ol9", (9_005_000, 8_000_000)), ("ol8", (8_000_000, 6_002_000))):
+        with patch_libvirt(simulator.Host(profile=name)) as libvirt:
+            conn = libvirt.open("qemu:///system")
+            assert (conn.getLibVersion(), conn.getVersion()) == versions
+            assert libvirt.getVersion() == versions[0]
+
+
+@pytest.mark.parametrize(("lab_profile", "name"), [("ol8", "ol8-host"), ("ol9", "ol9-host")])
+def test_the_lab_host_fixture_takes_a_profile(lab_host: simulator.Host, name: str) -> None:
+    assert lab_host.run("hostname").output == name + "\n"

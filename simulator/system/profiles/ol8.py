@@ -109,6 +109,8 @@ PROFILE = attrs.evolve(
     systemctl=SystemctlLayout(label_width=10, preset="vendor preset", triggered_by=False),
     stat_call="stat",
     release="Oracle Linux 8",
+    libvirt_version_number=8_000_000,  # the virt:rhel module of RHEL 8.6+: libvirt 8.0.0
+    qemu_version_number=6_002_000,  # and qemu-kvm 6.2.0
     rhel="RHEL 8",
     # libselinux 2.9 utils/setenforce.c: fprintf(stderr, "%s:  setenforce() failed\n", ...)
     setenforce_failed="setenforce:  setenforce() failed\n",
