@@ -121,6 +121,7 @@ class Host:
 
         if self._daemon is None:
             self._daemon = Daemon(self.kernel, self._libvirt_service.boot_pid, self.userspace)
+            self._daemon.machine_type = self.profile.machine_type
             if self._daemon.process is not None:
                 self._daemon.boot()
         if self._daemon.process is None:
@@ -139,6 +140,7 @@ class Host:
         if service.role == "libvirt":
             if self._daemon is None:
                 self._daemon = Daemon(self.kernel, proc.pid, self.userspace)
+                self._daemon.machine_type = self.profile.machine_type
             self._daemon.pid = proc.pid
             self._daemon.boot()
 

@@ -532,9 +532,10 @@ class virDomain(_Unmodelled):
         if flags & ~(VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE):
             _not_modelled(f"virDomain.XMLDesc flags {flags}")
         model = self._model()
+        machine = self._conn._calls.host.profile.machine_type
         if model.live is not None and not flags & VIR_DOMAIN_XML_INACTIVE:
-            return format_domain(model.live, domain_id=model.id)
-        return format_domain(model.definition, inactive=True)
+            return format_domain(model.live, domain_id=model.id, machine=machine)
+        return format_domain(model.definition, inactive=True, machine=machine)
 
     def create(self) -> int:
         return self.createWithFlags(0)

@@ -426,8 +426,15 @@ def _chardev_lines(chardev: Chardev) -> list[str]:
     return lines
 
 
+MACHINE_TYPE = "pc-q35-rhel9.2.0"  # the default host's (its profile's machine_type)
+
+
 def format_domain(
-    domain: DomainDef, *, domain_id: int | None = None, inactive: bool = False
+    domain: DomainDef,
+    *,
+    domain_id: int | None = None,
+    inactive: bool = False,
+    machine: str = MACHINE_TYPE,
 ) -> str:
     """``virDomainDefFormat`` for the modelled subset: 2-space indent, ``'`` quoting."""
     id_attr = f" id='{domain_id}'" if domain_id is not None and not inactive else ""
@@ -448,7 +455,7 @@ def format_domain(
     ]
     lines += [
         "  <os>",
-        "    <type arch='x86_64' machine='pc-q35-rhel9.2.0'>hvm</type>",
+        f"    <type arch='x86_64' machine='{machine}'>hvm</type>",
         *os_children,
         "  </os>",
     ]

@@ -17,7 +17,7 @@ import attrs
 
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
-from simulator.libvirt.domain_xml import Disk, DomainDef
+from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef
 
 RETRY_READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
 QEMU_LOG_MICROS_STEP = 104729  # host.md: qemu log lines' microseconds
@@ -99,7 +99,7 @@ def log_line(kernel: Kernel, text: str, number: int) -> str:
     return f"{stamp} qemu-kvm: {text}"
 
 
-def command_line(domain: DomainDef) -> tuple[str, ...]:
+def command_line(domain: DomainDef, machine: str = MACHINE_TYPE) -> tuple[str, ...]:
     """The qemu command line (deterministic; shortened where host.md allows)."""
     argv = [
         "/usr/libexec/qemu-kvm",
@@ -110,7 +110,7 @@ def command_line(domain: DomainDef) -> tuple[str, ...]:
         '{"qom-type":"secret","id":"masterKey0","format":"raw","file":'
         f'"/var/lib/libvirt/qemu/domain-{domain.name}/master-key.aes"}}',
         "-machine",
-        "pc-q35-rhel9.2.0,usb=off,dump-guest-core=off",
+        f"{machine},usb=off,dump-guest-core=off",
         "-accel",
         "kvm" if domain.virt_type == "kvm" else "tcg",
     ]

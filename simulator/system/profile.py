@@ -178,6 +178,7 @@ class HostProfile:
     # virGetVersion / virConnectGetVersion: major * 1,000,000 + minor * 1,000 + micro
     libvirt_version_number: int
     qemu_version_number: int
+    machine_type: str  # what libvirt resolves ``q35`` to with this qemu-kvm
     rhel: str  # "RHEL 9": whose tools' output it follows
     # Commands whose output on this target differs from what the lab prints and is not
     # modelled: they are refused (``seclab: not modelled: ... on NAME``), never guessed.

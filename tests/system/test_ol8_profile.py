@@ -195,3 +195,15 @@ def test_libvirt_python_reports_the_profile_versions() -> None:
 @pytest.mark.parametrize(("lab_profile", "name"), [("ol8", "ol8-host"), ("ol9", "ol9-host")])
 def test_the_lab_host_fixture_takes_a_profile(lab_host: simulator.Host, name: str) -> None:
     assert lab_host.run("hostname").output == name + "\n"
+
+
+def test_q35_is_rhel_8_6_machine_in_the_xml_and_on_qemus_command_line() -> None:
+    host = simulator.Host(profile="ol8")
+    host.run("touch /var/lib/libvirt/images/vm.qcow2")
+    host.run(f"cat > /root/vm.xml <<'EOF'\n{VM_XML}EOF")
+    host.run("virsh define /root/vm.xml")
+    host.run("virsh start vm")
+    assert "machine='pc-q35-rhel8.6.0'" in host.run("virsh dumpxml vm").output
+    assert "-machine pc-q35-rhel8.6.0,usb=off" in host.run("ps -ef").output
+    host.run("systemctl restart libvirtd")  # the restarted daemon keeps the host's qemu
+    assert "machine='pc-q35-rhel8.6.0'" in host.run("virsh dumpxml --inactive vm").output

@@ -23,6 +23,9 @@ Built from the ``ol9`` tables; what differs is below, each with its source:
 * coreutils 8.30: ``stat`` reports ``cannot stat`` (``statx`` came in 8.32).
 * libselinux 2.9: a failed ``setenforce`` prints ``setenforce:  setenforce() failed`` (the
   ``security_setenforce() failed:  STRERROR`` text came with libselinux 3.4).
+* qemu-kvm 6.2 (the virt:rhel module of RHEL 8.6+, with libvirt 8.0.0): ``q35`` is an alias
+  of ``pc-q35-rhel8.6.0`` (``qemu-kvm -machine help``), the machine in the domain XML and on
+  qemu's command line.
 * The kernel is RHEL 8.10's, 4.18.0-553 (Red Hat Enterprise Linux 8.10 release notes,
   "distributed with the kernel version 4.18.0-553"); the walkthrough (written on OL8 hosts,
   its image ``OL8U10``) shows no host name or kernel, so the host is ``ol8-host``.
@@ -111,6 +114,7 @@ PROFILE = attrs.evolve(
     release="Oracle Linux 8",
     libvirt_version_number=8_000_000,  # the virt:rhel module of RHEL 8.6+: libvirt 8.0.0
     qemu_version_number=6_002_000,  # and qemu-kvm 6.2.0
+    machine_type="pc-q35-rhel8.6.0",  # the newest q35 machine of RHEL 8's qemu-kvm 6.2
     rhel="RHEL 8",
     # libselinux 2.9 utils/setenforce.c: fprintf(stderr, "%s:  setenforce() failed\n", ...)
     setenforce_failed="setenforce:  setenforce() failed\n",

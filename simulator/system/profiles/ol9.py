@@ -326,6 +326,7 @@ PROFILE = HostProfile(
     release="Oracle Linux 9",
     libvirt_version_number=9_005_000,  # libvirt 9.5 of EL9 (the Python bindings' figure)
     qemu_version_number=8_000_000,  # qemu-kvm 8.0 of EL9.3
+    machine_type="pc-q35-rhel9.2.0",
     rhel="RHEL 9",
     setenforce_failed="setenforce:  security_setenforce() failed:  {error}\n",  # libselinux 3.4+
 )
