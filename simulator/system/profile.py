@@ -183,6 +183,8 @@ class HostProfile:
     # Commands whose output on this target differs from what the lab prints and is not
     # modelled: they are refused (``seclab: not modelled: ... on NAME``), never guessed.
     unmodelled_commands: tuple[str, ...] = ()
+    # Units installed but not run by the lab (their status is not modelled): refused.
+    unmodelled_units: tuple[str, ...] = ()
 
     def version(self, package: str) -> str:
         return next(p.version for p in self.packages if p.name == package)

@@ -107,6 +107,9 @@ def systemctl(ctx: CommandContext) -> int:
         )
         return 1
     verb, unit = ctx.args[0], ctx.args[1].removesuffix(".service")
+    profile = ctx.machine.profile
+    if ctx.args[1] in profile.unmodelled_units:
+        raise NotModelled(f"systemctl {verb} {ctx.args[1]} on {profile.name}")
     service = ctx.machine.profile.service(unit)
     if service is None:
         ctx.err(

@@ -119,5 +119,13 @@ PROFILE = attrs.evolve(
     # libselinux 2.9 utils/setenforce.c: fprintf(stderr, "%s:  setenforce() failed\n", ...)
     setenforce_failed="setenforce:  setenforce() failed\n",
     unmodelled_commands=UNMODELLED_COMMANDS,
+    # libvirt 8.0's packages also install the modular daemons' units, disabled on RHEL 8.
+    unmodelled_units=(
+        "virtqemud",
+        "virtqemud.service",
+        "virtqemud.socket",
+        "virtqemud-ro.socket",
+        "virtqemud-admin.socket",
+    ),
 )
 assert isinstance(PROFILE, HostProfile)
