@@ -158,6 +158,7 @@ class HostProfile:
     kdevtmpfs_ns_id: int
     root_first_new_ino: int
     ps_pid_width: int  # procps get_pid_digits: the digits of pid_max - 1
+    ps_memory: bool  # whether procps.PROGRAMS' VSZ/RSS figures were measured on this target
     pid_max: int  # /proc/sys/kernel/pid_max
     packages: tuple[Package, ...]
     mounts: tuple[Mountpoint, ...]

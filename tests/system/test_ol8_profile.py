@@ -211,3 +211,13 @@ def test_q35_is_rhel_8_6_machine_in_the_xml_and_on_qemus_command_line() -> None:
     assert "-machine pc-q35-rhel8.6.0,usb=off" in host.run("ps -ef").output
     host.run("systemctl restart libvirtd")  # the restarted daemon keeps the host's qemu
     assert "machine='pc-q35-rhel8.6.0'" in host.run("virsh dumpxml --inactive vm").output
+
+
+@pytest.mark.parametrize("command", ["ps aux", "ps -eo pid,vsz", "ps -o rss,comm"])
+def test_ps_memory_figures_are_refused_on_ol8(command: str) -> None:
+    result = simulator.Host(profile="ol8").run(command)
+    assert (result.output, result.status) == (
+        "seclab: not modelled: ps memory columns (VSZ, RSS, %MEM) on ol8\n",
+        3,
+    )
+    assert simulator.Host().run(command).status == 0

@@ -49,7 +49,7 @@ PROGRAMS: dict[str, Program] = {
     "/usr/lib/systemd/systemd": Program("Ss", 174_780, 17_836),
     "/usr/sbin/auditd": Program("S<sl", 92_120, 4_352),
     "/usr/sbin/virtqemud": Program("Ssl", 1_437_876, 42_592),
-    "/usr/sbin/libvirtd": Program("Ssl", 1_437_876, 42_592),  # virtqemud's (not measured on EL8)
+    "/usr/sbin/libvirtd": Program("Ssl", 0, 0),  # EL8 (profile ps_memory False: VSZ/RSS refused)
     "/usr/libexec/qemu-kvm": Program("Sl", 5_396_084, 1_109_532),
     "/usr/bin/bash": Program("Ss", 224_820, 5_632),
     "/usr/bin/ps": Program("R+", 225_652, 3_516),
@@ -433,6 +433,7 @@ def _take(ctx: CommandContext, req: Request, name: str, value: str) -> None:
 # procps ``ps/sortformat.c`` ``do_one_spec``: a CF_PIDMAX column is
 # ``max(get_pid_digits(), strlen(head))`` wide, the digits of the profile's pid_max - 1.
 PIDMAX_FORMATS = frozenset({"pid", "tgid", "ppid"})
+MEMORY_FORMATS = frozenset({"pmem", "%mem", "vsz", "rss"})  # PROGRAMS' figures
 
 
 def _columns(req: Request, pid_width: int = PID_WIDTH) -> list[tuple[str, Column]]:
@@ -556,7 +557,10 @@ def ps(ctx: CommandContext) -> int:
         for proc in procs
         if _selected(req, ctx, proc)
     ]
-    columns = _columns(req, ctx.machine.profile.ps_pid_width)
+    profile = ctx.machine.profile
+    columns = _columns(req, profile.ps_pid_width)
+    if not profile.ps_memory and any(key in MEMORY_FORMATS for key, _ in columns):
+        raise NotModelled(f"ps memory columns (VSZ, RSS, %MEM) on {profile.name}")
     for key, descending in reversed(req.sort):  # the first key is the most significant
         sort_key = FORMATS[key].sort
         assert sort_key is not None

@@ -308,6 +308,7 @@ PROFILE = HostProfile(
     kdevtmpfs_ns_id=KDEVTMPFS_NS_ID,
     root_first_new_ino=XFS_FIRST_NEW_INO,
     ps_pid_width=PID_WIDTH,
+    ps_memory=True,
     pid_max=4194304,  # systemd's sysctl.d/50-pid-max.conf
     packages=PACKAGES,
     mounts=MOUNTS,
