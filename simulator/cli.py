@@ -39,6 +39,12 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _add_profile(parser: argparse.ArgumentParser, what: str) -> None:
+    from simulator.system.profiles import PROFILES
+
+    parser.add_argument("--profile", choices=sorted(PROFILES), help=f"the host profile {what}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="seclab", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"seclab {__version__}")
@@ -61,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"stop a scenario after SECONDS (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
     )
+    _add_profile(run, "every scenario runs on (overrides scenario.toml)")
     render = commands.add_parser("render", help="turn scenarios into workshop handouts")
     render.add_argument("paths", nargs="+", metavar="SCENARIO")
     render.add_argument("--format", choices=("md", "html"), default="md")
@@ -73,11 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only put the scenario's files and settings in place; type the transcript yourself",
     )
+    _add_profile(shell, "of the host (default: the scenario's, or ol9)")
     state = commands.add_parser(
         "state", help="print the host's state as JSON (fresh, or as a scenario leaves it)"
     )
     state.add_argument("--seed", type=int, default=0, help="the seed of the random source")
     state.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    _add_profile(state, "of the host (default: the scenario's, or ol9)")
     return parser
 
 
@@ -182,6 +191,7 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         state=state,
         timeout=args.timeout or None,
+        profile=args.profile,
     )
     out = sys.stdout
     unwritten = written = 0
@@ -282,7 +292,9 @@ def _render(args: argparse.Namespace) -> int:
     return status
 
 
-def _host_after(path: str | None, seed: int = 0, *, setup_only: bool = False) -> Host | str:
+def _host_after(
+    path: str | None, seed: int = 0, *, setup_only: bool = False, profile: str | None = None
+) -> Host | str:
     """A fresh host, or the host as the scenario at ``path`` leaves it (or, with
     ``setup_only``, as it is before the transcript's first command); else the error."""
     from simulator.host import Host
@@ -291,11 +303,11 @@ def _host_after(path: str | None, seed: int = 0, *, setup_only: bool = False) ->
     from simulator.scenario.runner import load, run, setup
 
     if not path:
-        return Host(seed=seed)
+        return Host(seed=seed) if profile is None else Host(seed=seed, profile=profile)
     try:
         if setup_only:
-            return setup(load(path))
-        scenario_result = run(load(path), timeout=DEFAULT_TIMEOUT)
+            return setup(load(path, profile=profile))
+        scenario_result = run(load(path, profile=profile), timeout=DEFAULT_TIMEOUT)
     except ScenarioError as error:
         return str(error)
     except ScenarioTimeout:
@@ -306,7 +318,7 @@ def _host_after(path: str | None, seed: int = 0, *, setup_only: bool = False) ->
 
 
 def _state(args: argparse.Namespace) -> int:
-    host = _host_after(args.scenario, args.seed)
+    host = _host_after(args.scenario, args.seed, profile=args.profile)
     if isinstance(host, str):
         sys.stderr.write(f"seclab: {host}\n")
         return USAGE_ERROR
@@ -317,7 +329,7 @@ def _state(args: argparse.Namespace) -> int:
 def _shell(args: argparse.Namespace) -> int:
     from simulator.shell_repl import run_session
 
-    host = _host_after(args.scenario, args.seed, setup_only=args.setup_only)
+    host = _host_after(args.scenario, args.seed, setup_only=args.setup_only, profile=args.profile)
     if isinstance(host, str):
         sys.stderr.write(f"seclab: {host}\n")
         return USAGE_ERROR

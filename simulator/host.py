@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import InvalidArgument, SnapshotError
+from simulator.errors import InvalidArgument, SeclabError, SnapshotError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START, REBOOT_SECONDS
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 
 class Host:
-    """The default host (profile ``ol9``): files, devices, users, processes and SELinux."""
+    """A lab host built from a profile (``ol9`` by default, or ``ol8``): files, devices,
+    users, processes and SELinux."""
 
     def __init__(
         self,
@@ -59,6 +60,8 @@ class Host:
         """The whole host (kernel and userspace) as an immutable, comparable value."""
         state = dump_state(self.kernel)
         self.userspace.dump_into(state)
+        if self.profile.name != DEFAULT_PROFILE:  # the default's states keep their old keys
+            state["profile"] = self.profile.name
         return Snapshot.of(state)
 
     @classmethod
@@ -69,8 +72,12 @@ class Host:
             userspace = Userspace.take_from(data)
         except (AttributeError, TypeError, ValueError) as error:
             raise SnapshotError(f"saved state: {error}") from None
+        try:
+            profile = get_profile(str(data.pop("profile", DEFAULT_PROFILE)))
+        except SeclabError as error:  # a profile the lab does not have
+            raise SnapshotError(f"saved state: {error}") from None
         host = cls.__new__(cls)
-        host.profile = get_profile(DEFAULT_PROFILE)
+        host.profile = profile
         host.kernel = Kernel.from_snapshot(Snapshot.of(data))
         host.userspace = userspace
         for pid, what in ((1, "init"), (host.profile.login.pid, "the login shell")):
@@ -130,6 +137,7 @@ class Host:
         from simulator.libvirt.daemon import Daemon
 
         daemon = Daemon(self.kernel, pid, self.userspace)
+        daemon.machine_type = self.profile.machine_type
         daemon.shutdown_delays = self.guest_shutdown_delays
         if self._tick not in self.kernel.clock.listeners:
             self.kernel.clock.listeners.append(self._tick)

@@ -111,11 +111,18 @@ class ScenarioItem(pytest.Item):
 
 
 @pytest.fixture
-def lab_host() -> Host:
-    """A fresh default lab host (host.md)."""
+def lab_profile() -> str:
+    """The profile ``lab_host`` is built from: ``ol9``; override this fixture, or parametrize
+    it (``@pytest.mark.parametrize("lab_profile", ["ol8", "ol9"])``), for another."""
+    return "ol9"
+
+
+@pytest.fixture
+def lab_host(lab_profile: str) -> Host:
+    """A fresh lab host (host.md's default, or the ``lab_profile`` fixture's profile)."""
     from simulator.host import Host
 
-    return Host()
+    return Host(profile=lab_profile)
 
 
 @pytest.fixture

@@ -154,9 +154,9 @@ def run_session(
             continue
         lines = []
         if interactive and text.strip() == "help":
-            from simulator.shell.commands.lab import HELP
+            from simulator.shell.commands.lab import help_text
 
-            stdout.write(HELP + "Commands: " + " ".join(sorted(COMMANDS)) + "\n")
+            stdout.write(help_text(host.profile) + "Commands: " + " ".join(sorted(COMMANDS)) + "\n")
             continue
         try:
             _show(host, text, stdout, stderr)

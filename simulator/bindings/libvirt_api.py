@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from simulator.errors import NotModelled, SeclabError
 from simulator.libvirt.domain_xml import format_domain, parse_disk
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
+from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 
 if TYPE_CHECKING:
     from simulator.host import Host
@@ -94,9 +95,10 @@ VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = 16
 VIR_DOMAIN_UNDEFINE_TPM = 32
 VIR_DOMAIN_UNDEFINE_KEEP_TPM = 64
 
-# libvirt 9.5 on EL9: ``virGetVersion``/``getLibVersion`` give major * 1,000,000 + minor * 1,000.
-LIB_VERSION = 9_005_000
-QEMU_VERSION = 8_000_000  # qemu-kvm 8.0 of EL9.3 (``virConnectGetVersion``)
+# ``virGetVersion``/``getLibVersion`` give major * 1,000,000 + minor * 1,000: the host
+# profile's figures (libvirt 9.5 and qemu-kvm 8.0 on the default EL9 host).
+LIB_VERSION = get_profile(DEFAULT_PROFILE).libvirt_version_number
+QEMU_VERSION = get_profile(DEFAULT_PROFILE).qemu_version_number
 
 # What the lab's ``virsh dominfo`` shows for every domain (no guest memory or CPU model).
 DOMINFO_MEMORY_KIB = 1_048_576
@@ -245,7 +247,7 @@ def _connect(uri: str | None, *, readonly: bool) -> virConnect:
 
 
 def getVersion(name: str | None = None) -> int:
-    return LIB_VERSION
+    return _hosts[-1].profile.libvirt_version_number if _hosts else LIB_VERSION
 
 
 def __getattr__(name: str) -> Any:
@@ -323,10 +325,10 @@ class virConnect(_Unmodelled):
         return host.kernel.read_file(host.shell, "/etc/hostname").decode().strip()
 
     def getLibVersion(self) -> int:
-        return LIB_VERSION
+        return self._calls.host.profile.libvirt_version_number
 
     def getVersion(self) -> int:
-        return QEMU_VERSION
+        return self._calls.host.profile.qemu_version_number
 
     def getInfo(self) -> list[Any]:
         _not_modelled("virConnect.getInfo (host CPU and memory)")
@@ -530,9 +532,10 @@ class virDomain(_Unmodelled):
         if flags & ~(VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE):
             _not_modelled(f"virDomain.XMLDesc flags {flags}")
         model = self._model()
+        machine = self._conn._calls.host.profile.machine_type
         if model.live is not None and not flags & VIR_DOMAIN_XML_INACTIVE:
-            return format_domain(model.live, domain_id=model.id)
-        return format_domain(model.definition, inactive=True)
+            return format_domain(model.live, domain_id=model.id, machine=machine)
+        return format_domain(model.definition, inactive=True, machine=machine)
 
     def create(self) -> int:
         return self.createWithFlags(0)

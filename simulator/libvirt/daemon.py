@@ -24,6 +24,7 @@ from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt import namespace, security_util
 from simulator.libvirt.domain_xml import (
+    MACHINE_TYPE,
     Disk,
     DomainDef,
     add_disk,
@@ -179,6 +180,8 @@ class Daemon:
         self.last_refusal: StorageRefusal | None = None
         self.exits_seen = -1  # host.exits when dead processes were last looked for
         self.by_pid: dict[int, Domain] = {}  # running domains by qemu pid
+        # What ``q35`` resolves to with the host's qemu-kvm (the host profile sets it).
+        self.machine_type = MACHINE_TYPE
 
     def step(self, name: str) -> None:
         """A named point of an operation: if a fault waits here, the daemon dies now."""
@@ -366,7 +369,8 @@ class Daemon:
         if existing is not None and existing.definition.uuid != definition.uuid:
             definition.uuid = existing.definition.uuid
         self._write(
-            f"{DEFINITIONS}/{definition.name}.xml", format_domain(definition, inactive=True)
+            f"{DEFINITIONS}/{definition.name}.xml",
+            format_domain(definition, inactive=True, machine=self.machine_type),
         )
         if existing is not None:
             existing.definition = definition
@@ -458,7 +462,9 @@ class Daemon:
             daemon = self.ops().actor
             qemu = self.host.spawn(
                 comm="qemu-kvm",
-                argv=command_line(live, set_process_name=self.config.set_process_name),
+                argv=command_line(
+                    live, self.machine_type, set_process_name=self.config.set_process_name
+                ),
                 exe="/usr/libexec/qemu-kvm",
                 uid=0,
                 gid=0,
@@ -555,7 +561,7 @@ class Daemon:
         text = ET.tostring(root, encoding="unicode").replace("</domstatus>", "")
         if text.endswith("/>"):
             text = text[:-2] + ">"
-        body = format_domain(domain.live, domain_id=domain.id)
+        body = format_domain(domain.live, domain_id=domain.id, machine=self.machine_type)
         self._write(f"{STATUS}/{domain.name}.xml", f"{text}\n{body}</domstatus>\n")
 
     # -- stop (libvirt.md 6.2) --------------------------------------------------------------------
@@ -712,7 +718,8 @@ class Daemon:
         if config:
             add_disk(domain.definition, disk)
             self._write(
-                f"{DEFINITIONS}/{domain.name}.xml", format_domain(domain.definition, inactive=True)
+                f"{DEFINITIONS}/{domain.name}.xml",
+                format_domain(domain.definition, inactive=True, machine=self.machine_type),
             )
         return domain
 
@@ -779,7 +786,8 @@ class Daemon:
             disk = _find_disk(domain.definition, target)
             domain.definition.disks.remove(disk)
             self._write(
-                f"{DEFINITIONS}/{domain.name}.xml", format_domain(domain.definition, inactive=True)
+                f"{DEFINITIONS}/{domain.name}.xml",
+                format_domain(domain.definition, inactive=True, machine=self.machine_type),
             )
         return domain
 

@@ -593,8 +593,15 @@ def _memory_lines(memory: MemoryDevice) -> list[str]:
     ]
 
 
+MACHINE_TYPE = "pc-q35-rhel9.2.0"  # the default host's (its profile's machine_type)
+
+
 def format_domain(
-    domain: DomainDef, *, domain_id: int | None = None, inactive: bool = False
+    domain: DomainDef,
+    *,
+    domain_id: int | None = None,
+    inactive: bool = False,
+    machine: str = MACHINE_TYPE,
 ) -> str:
     """``virDomainDefFormat`` for the modelled subset: 2-space indent, ``'`` quoting."""
     id_attr = f" id='{domain_id}'" if domain_id is not None and not inactive else ""
@@ -617,7 +624,7 @@ def format_domain(
     os_children += _acpi_lines(domain.os)
     lines += [
         "  <os>",
-        "    <type arch='x86_64' machine='pc-q35-rhel9.2.0'>hvm</type>",
+        f"    <type arch='x86_64' machine='{machine}'>hvm</type>",
         *os_children,
         "  </os>",
     ]

@@ -18,7 +18,7 @@ from simulator.kernel import open_flags
 from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
-from simulator.libvirt.domain_xml import Disk, DomainDef
+from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef
 
 QEMU_LOG_MICROS_STEP = 104729  # host.md: qemu log lines' microseconds
 
@@ -123,7 +123,9 @@ def process_name(domain: DomainDef) -> str:
     return f"qemu:{domain.name}".encode()[: TASK_COMM_LEN - 1].decode(errors="ignore")
 
 
-def command_line(domain: DomainDef, *, set_process_name: bool = False) -> tuple[str, ...]:
+def command_line(
+    domain: DomainDef, machine: str = MACHINE_TYPE, *, set_process_name: bool = False
+) -> tuple[str, ...]:
     """The qemu command line (deterministic; shortened where host.md allows)."""
     # libvirt: qemuBuildNameCommandLine
     process = f",process=qemu:{domain.name}" if set_process_name else ""
@@ -136,7 +138,7 @@ def command_line(domain: DomainDef, *, set_process_name: bool = False) -> tuple[
         '{"qom-type":"secret","id":"masterKey0","format":"raw","file":'
         f'"/var/lib/libvirt/qemu/domain-{domain.name}/master-key.aes"}}',
         "-machine",
-        "pc-q35-rhel9.2.0,usb=off,dump-guest-core=off",
+        f"{machine},usb=off,dump-guest-core=off",
         "-accel",
         "kvm" if domain.virt_type == "kvm" else "tcg",
     ]

@@ -13,6 +13,7 @@ from simulator.errors import SeclabError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.inode import DeviceNumber
 from simulator.selinux.context import SecurityContext
+from simulator.system.profiles import DEFAULT_PROFILE, PROFILES
 
 KINDS = ("file", "dir", "block", "char", "symlink")
 LATEST = 253402300799  # 9999-12-31T23:59:59Z, the last time RFC 3339 can write
@@ -121,7 +122,7 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     tags = data.get("tags", [])
     if not all(isinstance(t, str) for t in tags):
         raise fail("scenario.toml: 'tags' must be a list of strings", "tags")
-    if data.get("profile", "ol9") != "ol9":
+    if data.get("profile", DEFAULT_PROFILE) not in PROFILES:
         raise fail(f"scenario.toml: unknown profile '{data['profile']}'", "profile")
     clock = data.get("clock", CLOCK_START)
     if isinstance(clock, str):
@@ -156,6 +157,7 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     return ScenarioConfig(
         seed=seed,
         tags=tuple(tags),
+        profile=data.get("profile", DEFAULT_PROFILE),
         clock=clock,
         boot_time=boot_time,
         enforcing=data.get("enforcing", True),

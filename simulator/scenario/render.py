@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import html
 
-from simulator.scenario.runner import ScenarioResult
+from simulator.scenario.runner import Scenario, ScenarioResult
 from simulator.shell.commands.policy_tools import explanations
+from simulator.system.profiles import get_profile
 
 CSS = """
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.4; }
@@ -24,6 +25,11 @@ def _session(result: ScenarioResult) -> list[tuple[str, list[str], int]]:
     return [(s.step.command, list(s.actual), s.status) for s in result.steps]
 
 
+def _hostname(scenario: Scenario) -> str:
+    """The prompt's host name: the scenario's profile's (``ol9-host`` by default)."""
+    return get_profile(scenario.config.profile).hostname
+
+
 def to_markdown(result: ScenarioResult) -> str:
     scenario = result.scenario
     assert scenario is not None
@@ -36,7 +42,7 @@ def to_markdown(result: ScenarioResult) -> str:
         out += [f"File `{entry.name}`:", "", "```", entry.data.rstrip("\n"), "```", ""]
     out += ["## Session", "", "```console"]
     for command, lines, status in _session(result):
-        prompt = "[root@ol9-host ~]# "
+        prompt = f"[root@{_hostname(scenario)} ~]# "
         out.append(prompt + command.replace("\n", "\n> "))
         out += lines
         if status:
@@ -71,7 +77,8 @@ def to_html(result: ScenarioResult) -> str:
         ]
     parts.append('<h2>Session</h2><pre class="session">')
     for command, lines, status in _session(result):
-        parts.append(f'<span class="cmd">[root@ol9-host ~]# {html.escape(command)}</span>')
+        prompt = f"[root@{_hostname(scenario)} ~]# "
+        parts.append(f'<span class="cmd">{prompt}{html.escape(command)}</span>')
         parts += [html.escape(line) for line in lines]
         if status:
             parts.append(html.escape(f"(exit status {status})"))

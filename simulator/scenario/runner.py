@@ -44,6 +44,7 @@ class Scenario:
     steps: tuple[Step, ...]
     files: tuple[txtar.Entry, ...]
     seed_override: int | None = None
+    profile_override: str | None = None  # ``seclab run --profile``
 
 
 @attrs.frozen
@@ -102,7 +103,9 @@ class ScenarioResult:
         return unified_diff(before, after, opcodes, names)
 
 
-def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scenario:
+def load(
+    path: str, text: str | None = None, *, seed: int | None = None, profile: str | None = None
+) -> Scenario:
     if text is None:
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -126,6 +129,8 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
     config = ScenarioConfig() if toml is None else parse_config(toml.data, path, toml.line + 1)
     if seed is not None:
         config = attrs.evolve(config, seed=seed)
+    if profile is not None:
+        config = attrs.evolve(config, profile=profile)
     try:
         steps = parse_transcript(transcript.data, transcript.line + 1)
     except TranscriptError as error:
@@ -156,6 +161,7 @@ def load(path: str, text: str | None = None, *, seed: int | None = None) -> Scen
         steps=tuple(steps),
         files=files,
         seed_override=seed,
+        profile_override=profile,
     )
 
 
@@ -166,7 +172,12 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
     seed, clock, mode and booleans."""
     config = scenario.config
     if state is None:
-        host = Host(seed=config.seed, clock=config.clock, boot_time=config.boot_time)
+        host = Host(
+            seed=config.seed,
+            clock=config.clock,
+            boot_time=config.boot_time,
+            profile=config.profile,
+        )
     else:
         try:
             host = Host.from_json(state)
@@ -174,6 +185,15 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             raise ScenarioError(scenario.path, 1, "cannot load state: nested too deeply") from None
         except Exception as error:  # a state file is user input: any failure is its error
             raise ScenarioError(scenario.path, 1, f"cannot load state: {error}") from None
+        wanted = config.profile
+        if host.profile.name != wanted and (
+            "profile" in config.explicit or scenario.profile_override is not None
+        ):
+            raise ScenarioError(
+                scenario.path,
+                1,
+                f"cannot load state: it is an {host.profile.name} host, not {wanted}",
+            )
     host.guest_shutdown_delays.update(config.guests)
     if is_selinux_enabled(host.kernel):
         if state is None or "enforcing" in config.explicit:
@@ -342,7 +362,7 @@ def setup(scenario: Scenario, state: str | None = None) -> Host:
 
 # Final states of ``from`` scenarios already run in this process, by file, text, seed and
 # starting state: a chain of N workshop steps runs each step once, not N times.
-_STATES: dict[tuple[str, str, int | None, str | None], str] = {}
+_STATES: dict[tuple[str, str, int | None, str | None, str | None], str] = {}
 
 
 def _state_from(
@@ -361,7 +381,7 @@ def _state_from(
     if len(chain) >= MAX_CHAIN:
         raise ScenarioError(scenario.path, line, f"'from' chain longer than {MAX_CHAIN}")
     try:
-        previous = load(str(target), seed=scenario.seed_override)
+        previous = load(str(target), seed=scenario.seed_override, profile=scenario.profile_override)
     except ScenarioError as error:
         raise ScenarioError(scenario.path, line, f"from: {error}") from None
     if previous.config.start_from is not None:
@@ -370,7 +390,7 @@ def _state_from(
         except ScenarioError as error:
             raise ScenarioError(scenario.path, line, f"from: {error}") from None
     digest = hashlib.sha256(state.encode()).hexdigest() if state is not None else None
-    key = (resolved, previous.text, scenario.seed_override, digest)
+    key = (resolved, previous.text, scenario.seed_override, digest, scenario.profile_override)
     if key not in _STATES:
         result = _run_on(previous, state, progress)
         if result.host is None:
@@ -387,9 +407,10 @@ def run_path(
     seed: int | None = None,
     state: str | None = None,
     timeout: float | None = None,
+    profile: str | None = None,
 ) -> ScenarioResult:
     try:
-        scenario = load(path, seed=seed)
+        scenario = load(path, seed=seed, profile=profile)
     except ScenarioError as error:
         return ScenarioResult(None, path, error=str(error))
     return run(scenario, state, timeout=timeout)

@@ -58,10 +58,11 @@ def run_one(
     keyword: str | None,
     state: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    profile: str | None = None,
 ) -> Report | None:
     started = time.perf_counter()
     try:
-        scenario = load(path, seed=seed)
+        scenario = load(path, seed=seed, profile=profile)
     except ScenarioError as error:
         if not selected(path, (), keyword):
             return None
@@ -95,6 +96,7 @@ def run_all(
     jobs: int = 1,
     state: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    profile: str | None = None,
 ) -> list[Report]:
     n = len(paths)
     if jobs > 1 and n > 1:
@@ -102,10 +104,18 @@ def run_all(
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             reports = list(
-                pool.map(run_one, paths, [seed] * n, [keyword] * n, [state] * n, [timeout] * n)
+                pool.map(
+                    run_one,
+                    paths,
+                    [seed] * n,
+                    [keyword] * n,
+                    [state] * n,
+                    [timeout] * n,
+                    [profile] * n,
+                )
             )
     else:
-        reports = [run_one(p, seed, keyword, state, timeout) for p in paths]
+        reports = [run_one(p, seed, keyword, state, timeout, profile) for p in paths]
     return [r for r in reports if r is not None]
 
 

@@ -93,6 +93,7 @@ FEDORA_FILE_CONTEXTS: tuple[tuple[str, str, str | None], ...] = (
     ("/usr/libexec/qemu-kvm", "--", _sys("qemu_exec_t")),
     ("/usr/bin/qemu-system-.*", "--", _sys("qemu_exec_t")),
     ("/usr/sbin/virtqemud", "--", _sys("virtqemud_exec_t")),
+    ("/usr/sbin/libvirtd", "--", _sys("virtd_exec_t")),  # virt.fc
     ("/usr/sbin/auditd", "--", _sys("auditd_exec_t")),
     ("/usr/lib/systemd/systemd", "--", _sys("init_exec_t")),
     ("/usr/bin/bash", "--", _sys("shell_exec_t")),

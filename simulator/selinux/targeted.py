@@ -44,7 +44,7 @@ root_t default_t etc_t passwd_file_t hostname_etc_t selinux_config_t default_con
 home_root_t admin_home_t user_home_dir_t user_home_t virt_home_t svirt_home_t
 tmp_t user_tmp_t svirt_tmp_t tmpfs_t var_t var_lib_t var_log_t var_run_t mnt_t usr_t bin_t lib_t
 auditd_log_t virt_var_lib_t virt_etc_t virt_etc_rw_t virt_log_t virt_cache_t virt_var_run_t
-qemu_var_run_t virt_image_t virt_content_t svirt_image_t qemu_exec_t virtqemud_exec_t
+qemu_var_run_t virt_image_t virt_content_t svirt_image_t qemu_exec_t virtqemud_exec_t virtd_exec_t
 auditd_exec_t init_exec_t shell_exec_t nfs_t cifs_t unlabeled_t device_t devpts_t
 hugetlbfs_t proc_t
 """

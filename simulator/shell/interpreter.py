@@ -151,7 +151,7 @@ class Shell:
             "USER": "root",
             "LOGNAME": "root",
             "SHELL": "/bin/bash",
-            "HOSTNAME": "ol9-host",
+            "HOSTNAME": "ol9-host" if machine is None else machine.profile.hostname,
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/root/bin",
             "PWD": proc.cwd,
         }
@@ -511,6 +511,9 @@ class Shell:
         context = CommandContext(argv, stdin, self.host, self.proc, self, sink)
         saved_stdin, self.stdin = self.stdin, stdin
         try:
+            if self.machine is not None and name in self.machine.profile.unmodelled_commands:
+                # What this target's version prints is not modelled: refused, never guessed.
+                raise NotModelled(f"{name} on {self.machine.profile.name}")
             return handler(context)
         except (ExitShell, ReturnFromFunction, LoopControl, AbortLine, StepLimit):
             raise

@@ -140,6 +140,15 @@ class Service:
 
 
 @attrs.frozen
+class SystemctlLayout:
+    """How ``systemctl status`` lays out a unit (systemd's ``print_status_info``)."""
+
+    label_width: int  # the field names are right-aligned to this width
+    preset: str  # "preset" (systemd >= 252) or "vendor preset" (older)
+    triggered_by: bool  # the TriggeredBy: line (systemd >= 245)
+
+
+@attrs.frozen
 class HostProfile:
     """One target: identity, versions, the installed system and its services."""
 
@@ -149,7 +158,9 @@ class HostProfile:
     host_ns_id: int
     kdevtmpfs_ns_id: int
     root_first_new_ino: int
-    ps_pid_width: int
+    ps_pid_width: int  # procps get_pid_digits: the digits of pid_max - 1
+    ps_memory: bool  # whether procps.PROGRAMS' VSZ/RSS figures were measured on this target
+    pid_max: int  # /proc/sys/kernel/pid_max
     packages: tuple[Package, ...]
     mounts: tuple[Mountpoint, ...]
     directories: tuple[tuple[str, str, int, str], ...]
@@ -161,6 +172,21 @@ class HostProfile:
     runtime_dirs: tuple[RuntimeDir, ...]
     processes: tuple[BootProcess, ...]
     services: tuple[Service, ...]
+    daemon_socket: str  # the socket virsh connects to (its error names it)
+    systemctl: SystemctlLayout
+    stat_call: str  # coreutils' stat error names the call: "statx" (8.32+) or "stat"
+    setenforce_failed: str  # libselinux setenforce.c's message; {error} is strerror(errno)
+    release: str  # "Oracle Linux 9": what the lab's help says it is
+    # virGetVersion / virConnectGetVersion: major * 1,000,000 + minor * 1,000 + micro
+    libvirt_version_number: int
+    qemu_version_number: int
+    machine_type: str  # what libvirt resolves ``q35`` to with this qemu-kvm
+    rhel: str  # "RHEL 9": whose tools' output it follows
+    # Commands whose output on this target differs from what the lab prints and is not
+    # modelled: they are refused (``seclab: not modelled: ... on NAME``), never guessed.
+    unmodelled_commands: tuple[str, ...] = ()
+    # Units installed but not run by the lab (their status is not modelled): refused.
+    unmodelled_units: tuple[str, ...] = ()
 
     def version(self, package: str) -> str:
         return next(p.version for p in self.packages if p.name == package)

@@ -518,7 +518,8 @@ def stat(ctx: CommandContext) -> int:
                 ctx.host.stat(ctx.proc, name) if parsed.has("L") else ctx.host.lstat(ctx.proc, name)
             )
         except OSError as error:
-            ctx.err(f"stat: cannot statx {quoteaf(name)}: {error.strerror}\n")
+            call = ctx.machine.profile.stat_call  # coreutils 8.32+: statx; 8.30: stat
+            ctx.err(f"stat: cannot {call} {quoteaf(name)}: {error.strerror}\n")
             status = 1
             continue
         if fmt is not None:

@@ -6,6 +6,7 @@ import time
 
 from simulator.errors import SeclabError
 from simulator.shell.registry import CommandContext, command
+from simulator.system.profile import HostProfile
 
 USAGE = """\
 usage: lab COMMAND [ARG]...
@@ -37,6 +38,14 @@ The lab's own commands:
 Type exit (or press Ctrl-D) to leave.
 """
 )
+
+
+def help_text(profile: HostProfile) -> str:
+    """HELP for the host's profile: its release, and no refused command among the hints."""
+    text = HELP.replace("Oracle Linux 9", profile.release).replace("RHEL 9", profile.rhel)
+    if "sealert" in profile.unmodelled_commands:
+        text = text.replace("; sealert -l ID", "")
+    return text
 
 
 def _fault(ctx: CommandContext, args: list[str]) -> int:

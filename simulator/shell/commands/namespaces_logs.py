@@ -72,6 +72,13 @@ def lsns(ctx: CommandContext) -> int:
     return 0
 
 
+def _libvirt_unit(ctx: CommandContext, args: list[str]) -> bool:
+    """``-u NAME``: the libvirt daemon's unit, by its name, NAME.service or an alias."""
+    service = ctx.machine.profile.service_for("libvirt")
+    names = {service.name, service.unit, *service.aliases}
+    return len(args) == 2 and args[0] == "-u" and args[1] in names
+
+
 @command("journalctl")
 def journalctl(ctx: CommandContext) -> int:
     """``journalctl -t setroubleshoot`` and ``-u virtqemud``; nothing else is modelled."""
@@ -80,15 +87,17 @@ def journalctl(ctx: CommandContext) -> int:
     args = ctx.args
     if args in (["-t", "setroubleshoot"], ["--identifier=setroubleshoot"]):
         lines = journal_lines(ctx)
-    elif args in (["-u", "virtqemud"], ["-u", "libvirtd"], ["-u", "virtqemud.service"]):
-        daemon = ctx.machine.libvirt
+    elif _libvirt_unit(ctx, args):
+        daemon, profile = ctx.machine.libvirt, ctx.machine.profile
+        name = profile.service_for("libvirt").name
         lines = [
-            f"{stamp(when)} ol9-host virtqemud[{daemon.pid}]: {level} : {text}"
+            f"{stamp(when)} {profile.hostname} {name}[{daemon.pid}]: {level} : {text}"
             for when, level, text in daemon.log.messages
         ]
     else:
         shown = " ".join(["journalctl", *args])
-        raise NotModelled(f"{shown} (the lab has -t setroubleshoot and -u virtqemud)")
+        unit = ctx.machine.profile.service_for("libvirt").name
+        raise NotModelled(f"{shown} (the lab has -t setroubleshoot and -u {unit})")
     # logs-show.c: a query that matches nothing prints "-- No entries --".
     ctx.out("".join(line + "\n" for line in lines) if lines else "-- No entries --\n")
     return 0

@@ -121,6 +121,9 @@ def systemctl(ctx: CommandContext) -> int:
         )
         return 1
     verb, unit = ctx.args[0], ctx.args[1].removesuffix(".service")
+    profile = ctx.machine.profile
+    if ctx.args[1] in profile.unmodelled_units:
+        raise NotModelled(f"systemctl {verb} {ctx.args[1]} on {profile.name}")
     service = ctx.machine.profile.service(unit)
     if service is None:
         ctx.err(
@@ -180,19 +183,24 @@ def _status(ctx: CommandContext, unit: Service) -> int:
     else:
         since = time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(main.start_time))
         active = f"active (running) since {since}; {_ago(ctx.host.clock.now - main.start_time)}"
+    # systemd systemctl.c print_status_info: the profile's systemd says how wide the field
+    # names are, what the preset is called and whether sockets show as TriggeredBy.
+    layout = ctx.machine.profile.systemctl
+    width = layout.label_width
     lines = [
         f"● {service}.service - {unit.description}",
-        f"     Loaded: loaded (/usr/lib/systemd/system/{service}.service; enabled; "
-        "preset: enabled)",
-        f"     Active: {active}",
+        f"{'Loaded:':>{width}} loaded (/usr/lib/systemd/system/{service}.service; enabled; "
+        f"{layout.preset}: enabled)",
+        f"{'Active:':>{width}} {active}",
     ]
-    lines += [
-        f"{'TriggeredBy:' if i == 0 else '':>12} ● {socket}"
-        for i, socket in enumerate(unit.sockets)
-    ]
-    lines += [f"{'Docs:' if i == 0 else '':>12} {doc}" for i, doc in enumerate(unit.docs)]
+    if layout.triggered_by:
+        lines += [
+            f"{'TriggeredBy:' if i == 0 else '':>{width}} ● {socket}"
+            for i, socket in enumerate(unit.sockets)
+        ]
+    lines += [f"{'Docs:' if i == 0 else '':>{width}} {doc}" for i, doc in enumerate(unit.docs)]
     if main is not None:
-        lines.append(f"   Main PID: {main.pid} ({main.comm})")
+        lines.append(f"{'Main PID:':>{width}} {main.pid} ({main.comm})")
     ctx.out("".join(line + "\n" for line in lines))
     return 0 if main is not None else 3
 

@@ -49,6 +49,7 @@ PROGRAMS: dict[str, Program] = {
     "/usr/lib/systemd/systemd": Program("Ss", 174_780, 17_836),
     "/usr/sbin/auditd": Program("S<sl", 92_120, 4_352),
     "/usr/sbin/virtqemud": Program("Ssl", 1_437_876, 42_592),
+    "/usr/sbin/libvirtd": Program("Ssl", 0, 0),  # EL8 (profile ps_memory False: VSZ/RSS refused)
     "/usr/libexec/qemu-kvm": Program("Sl", 5_396_084, 1_109_532),
     "/usr/bin/bash": Program("Ss", 224_820, 5_632),
     "/usr/bin/ps": Program("R+", 225_652, 3_516),
@@ -429,7 +430,13 @@ def _take(ctx: CommandContext, req: Request, name: str, value: str) -> None:
         req.commands = (req.commands or []) + [c[:15] for c in _list(value, name)]
 
 
-def _columns(req: Request) -> list[tuple[str, Column]]:
+# procps ``ps/sortformat.c`` ``do_one_spec``: a CF_PIDMAX column is
+# ``max(get_pid_digits(), strlen(head))`` wide, the digits of the profile's pid_max - 1.
+PIDMAX_FORMATS = frozenset({"pid", "tgid", "ppid"})
+MEMORY_FORMATS = frozenset({"pmem", "%mem", "vsz", "rss"})  # PROGRAMS' figures
+
+
+def _columns(req: Request, pid_width: int = PID_WIDTH) -> list[tuple[str, Column]]:
     """sortformat.c: an explicit -o list wins; then -f; BSD ``u``; BSD; the SysV default."""
     if req.impure_header:
         # format_parse(): after a non-POSIX option ("broken" off) a header ends at the next
@@ -454,6 +461,8 @@ def _columns(req: Request) -> list[tuple[str, Column]]:
     out = []
     for key, header in names:
         column = FORMATS[key]
+        if key in PIDMAX_FORMATS:
+            column = attrs.evolve(column, width=max(pid_width, len(column.header)))
         if header is not None:
             column = attrs.evolve(column, header=header, width=max(column.width, len(header)))
         out.append((key, column))
@@ -534,6 +543,9 @@ def ps(ctx: CommandContext) -> int:
         start_time=now,
     )
     procs = [ctx.host.processes[p] for p in sorted(ctx.host.processes)] + [itself]
+    if itself.pid >= ctx.machine.profile.pid_max:
+        # The kernel's counter does not wrap at pid_max (kernel/pid.c alloc_pid would).
+        raise NotModelled(f"pids past pid_max ({ctx.machine.profile.pid_max})")
     rows = [
         Row(
             proc,
@@ -545,7 +557,10 @@ def ps(ctx: CommandContext) -> int:
         for proc in procs
         if _selected(req, ctx, proc)
     ]
-    columns = _columns(req)
+    profile = ctx.machine.profile
+    columns = _columns(req, profile.ps_pid_width)
+    if not profile.ps_memory and any(key in MEMORY_FORMATS for key, _ in columns):
+        raise NotModelled(f"ps memory columns (VSZ, RSS, %MEM) on {profile.name}")
     for key, descending in reversed(req.sort):  # the first key is the most significant
         sort_key = FORMATS[key].sort
         assert sort_key is not None

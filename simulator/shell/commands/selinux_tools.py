@@ -39,7 +39,8 @@ def setenforce(ctx: CommandContext) -> int:
     try:
         security_setenforce(ctx.host, ctx.proc, words[ctx.args[0].lower()])
     except OSError as error:
-        ctx.err(f"setenforce:  security_setenforce() failed:  {errno.strerror(error.errno or 0)}\n")
+        failed = ctx.machine.profile.setenforce_failed  # its text is libselinux's version's
+        ctx.err(failed.format(error=errno.strerror(error.errno or 0)))
         return 2
     return 0
 

@@ -62,8 +62,9 @@ def journal_lines(ctx: CommandContext) -> list[str]:
     lines: list[str] = []
     for i, (local_id, event, avc, alert) in enumerate(_alerts(ctx)):
         del avc
+        host = ctx.machine.profile.hostname
         prefix = (
-            f"{stamp(event.seconds + SETROUBLESHOOT_DELAY)} {HOSTNAME} setroubleshoot[{4900 + i}]: "
+            f"{stamp(event.seconds + SETROUBLESHOOT_DELAY)} {host} setroubleshoot[{4900 + i}]: "
         )
         lines.append(
             f"{prefix}{alert.summary} For complete SELinux messages run: sealert -l {local_id}"

@@ -7,7 +7,6 @@ import time
 from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import ImageInfo
 from simulator.shell.registry import CommandContext, command
-from simulator.system.profiles.ol9 import HOSTNAME
 
 SIZE_SUFFIXES = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -240,7 +239,7 @@ def nsenter(ctx: CommandContext) -> int:
 
 @command("hostname")
 def hostname(ctx: CommandContext) -> int:
-    ctx.out(HOSTNAME + "\n")
+    ctx.out(ctx.machine.profile.hostname + "\n")
     return 0
 
 

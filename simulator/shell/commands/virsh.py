@@ -321,8 +321,8 @@ def _dominfo(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool])
 def _dumpxml(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
     domain = _domain(daemon, str(values["domain"]))
     if domain.live is not None and not values.get("inactive"):
-        return format_domain(domain.live, domain_id=domain.id)
-    return format_domain(domain.definition, inactive=True)
+        return format_domain(domain.live, domain_id=domain.id, machine=daemon.machine_type)
+    return format_domain(domain.definition, inactive=True, machine=daemon.machine_type)
 
 
 @handler("domblklist")
@@ -417,7 +417,7 @@ def _edit(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) ->
         raise NotModelled("virsh edit run from the editor of another virsh edit")
     if first not in COMMANDS:  # vi, the default, is interactive: no lab command
         raise NotModelled(f"virsh edit with the editor '{editor}' (set EDITOR to a lab command)")
-    before = format_domain(domain.definition, inactive=True)
+    before = format_domain(domain.definition, inactive=True, machine=daemon.machine_type)
     path = f"/tmp/virsh{abs(hash_text(domain.name + str(ctx.host.clock.now))) % 10**6:06d}.xml"
     try:
         node = parse_script(f"{editor} {path}")
@@ -548,7 +548,8 @@ def virsh(ctx: CommandContext) -> int:
         if not daemon.running:
             raise VirshError(
                 "failed to connect to the hypervisor",
-                "Failed to connect socket to '/var/run/libvirt/virtqemud-sock': Connection refused",
+                f"Failed to connect socket to '{ctx.machine.profile.daemon_socket}': "
+                "Connection refused",
             )
         daemon.notice_dead_processes()
         if daemon.process is None:  # it died handling that EOF: socket activation again

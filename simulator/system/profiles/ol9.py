@@ -12,6 +12,7 @@ from simulator.system.profile import (
     Package,
     RuntimeDir,
     Service,
+    SystemctlLayout,
     User,
 )
 from simulator.system.profile import system_context as _sys
@@ -310,6 +311,8 @@ PROFILE = HostProfile(
     kdevtmpfs_ns_id=KDEVTMPFS_NS_ID,
     root_first_new_ino=XFS_FIRST_NEW_INO,
     ps_pid_width=PID_WIDTH,
+    ps_memory=True,
+    pid_max=4194304,  # systemd's sysctl.d/50-pid-max.conf
     packages=PACKAGES,
     mounts=MOUNTS,
     directories=DIRECTORIES,
@@ -321,4 +324,13 @@ PROFILE = HostProfile(
     runtime_dirs=RUNTIME_DIRS,
     processes=PROCESSES,
     services=SERVICES,
+    daemon_socket="/var/run/libvirt/virtqemud-sock",  # libvirt: remote_driver.c, virtqemud
+    systemctl=SystemctlLayout(label_width=12, preset="preset", triggered_by=True),  # systemd 252
+    stat_call="statx",  # coreutils 8.32
+    release="Oracle Linux 9",
+    libvirt_version_number=9_005_000,  # libvirt 9.5 of EL9 (the Python bindings' figure)
+    qemu_version_number=8_000_000,  # qemu-kvm 8.0 of EL9.3
+    machine_type="pc-q35-rhel9.2.0",
+    rhel="RHEL 9",
+    setenforce_failed="setenforce:  security_setenforce() failed:  {error}\n",  # libselinux 3.4+
 )
