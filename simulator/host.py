@@ -23,6 +23,7 @@ from simulator.system.userspace import Userspace
 
 if TYPE_CHECKING:
     from simulator.libvirt.daemon import Daemon
+    from simulator.network import Network
     from simulator.shell.interpreter import Result, Shell
 
 
@@ -43,6 +44,7 @@ class Host:
         install(self.kernel, self.profile)
         self._shell: Shell | None = None
         self._daemon: Daemon | None = None
+        self.network: Network | None = None  # the scenario's other hosts, for ``ssh``
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names the host does not have: those are the kernel's.
@@ -72,6 +74,7 @@ class Host:
         host.userspace = userspace
         host._shell = None
         host._daemon = None
+        host.network = None
         return host
 
     @classmethod

@@ -12,6 +12,7 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.inode import DeviceNumber
+from simulator.network import MAX_HOSTS, valid_hostname
 from simulator.selinux.context import SecurityContext
 
 KINDS = ("file", "dir", "block", "char", "symlink")
@@ -56,6 +57,7 @@ class ScenarioConfig:
     files: tuple[tuple[str, FileSpec], ...] = ()
     start_from: str | None = None  # ``from``: the scenario whose final host this one starts on
     start_from_line: int = 0
+    hosts: tuple[str, ...] = ()  # ``hosts``: several hosts, the transcript on the first
     explicit: frozenset[str] = frozenset()  # the top-level keys the file sets
     lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False)  # boolean -> line
 
@@ -73,6 +75,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "booleans": dict,
     "files": dict,
     "from": str,
+    "hosts": list,
 }
 FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "owner": str,
@@ -147,8 +150,16 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     start_from = data.get("from")
     if start_from is not None and (not start_from or "\0" in start_from):
         raise fail("scenario.toml: 'from' must name a scenario file", "from")
+    hosts = data.get("hosts", [])
+    if not all(isinstance(h, str) and valid_hostname(h) for h in hosts):
+        raise fail("scenario.toml: 'hosts' must be a list of host names", "hosts")
+    if "hosts" in data and (len(set(hosts)) != len(hosts) or not 1 < len(hosts) <= MAX_HOSTS):
+        raise fail(f"scenario.toml: 'hosts' must name 2 to {MAX_HOSTS} different hosts", "hosts")
+    if hosts and "from" in data:
+        raise fail("scenario.toml: not modelled: 'from' with several 'hosts'", "from")
     return ScenarioConfig(
         seed=seed,
+        hosts=tuple(hosts),
         tags=tuple(tags),
         clock=clock,
         boot_time=boot_time,

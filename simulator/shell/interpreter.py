@@ -150,7 +150,7 @@ class Shell:
             "USER": "root",
             "LOGNAME": "root",
             "SHELL": "/bin/bash",
-            "HOSTNAME": "ol9-host",
+            "HOSTNAME": machine.profile.hostname if machine is not None else "ol9-host",
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/root/bin",
             "PWD": proc.cwd,
         }

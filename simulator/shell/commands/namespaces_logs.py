@@ -82,8 +82,9 @@ def journalctl(ctx: CommandContext) -> int:
         lines = journal_lines(ctx)
     elif args in (["-u", "virtqemud"], ["-u", "libvirtd"], ["-u", "virtqemud.service"]):
         daemon = ctx.machine.libvirt
+        hostname = ctx.machine.profile.hostname
         lines = [
-            f"{stamp(when)} ol9-host virtqemud[{daemon.pid}]: {level} : {text}"
+            f"{stamp(when)} {hostname} virtqemud[{daemon.pid}]: {level} : {text}"
             for when, level, text in daemon.log.messages
         ]
     else:

@@ -6,7 +6,6 @@ import time
 
 from simulator.kernel.inode import ImageInfo
 from simulator.shell.registry import CommandContext, command
-from simulator.system.profiles.ol9 import HOSTNAME
 
 SIZE_SUFFIXES = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -231,7 +230,7 @@ def nsenter(ctx: CommandContext) -> int:
 
 @command("hostname")
 def hostname(ctx: CommandContext) -> int:
-    ctx.out(HOSTNAME + "\n")
+    ctx.out(ctx.machine.profile.hostname + "\n")
     return 0
 
 
