@@ -18,6 +18,7 @@ import attrs
 
 from simulator.host import Host
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
+from simulator.nfs import NfsService
 from simulator.system.profile import HostProfile
 from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 
@@ -68,6 +69,9 @@ class Network:
             )
             host.network = self
             self.hosts[name] = host
+        self.nfs = NfsService(self)
+        for host in self.hosts.values():
+            host.kernel.nfs_exports = self.nfs
 
     @property
     def first(self) -> Host:

@@ -6,6 +6,7 @@ import time
 
 from simulator.errors import NotModelled
 from simulator.kernel.calls_process import SIGKILL, SIGTERM
+from simulator.shell.commands.nfs_tools import nfs_server_unit
 from simulator.shell.registry import CommandContext, command
 from simulator.system.profile import Service
 
@@ -107,6 +108,9 @@ def systemctl(ctx: CommandContext) -> int:
         )
         return 1
     verb, unit = ctx.args[0], ctx.args[1].removesuffix(".service")
+    nfs_unit = nfs_server_unit(ctx, verb, unit)  # several hosts: the NFS server's unit
+    if nfs_unit is not None:
+        return nfs_unit
     service = ctx.machine.profile.service(unit)
     if service is None:
         ctx.err(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from simulator.errors import NotModelled
-from simulator.shell.registry import CommandContext, command
+from simulator.shell.registry import STDERR, CommandContext, command
 
 if TYPE_CHECKING:
     from simulator.shell.interpreter import Shell
@@ -57,7 +57,10 @@ def ssh(ctx: CommandContext) -> int:
     if len(args) == 1:
         raise NotModelled("an interactive ssh session (give the command: ssh HOST COMMAND)")
     assert network is not None
-    return _remote(ctx, peer, network, " ".join(args[1:]))
+    line = " ".join(args[1:])
+    if "\n" in line:
+        raise NotModelled("a remote command of several lines (bash -c's line numbers)")
+    return _remote(ctx, peer, network, line)
 
 
 def _remote(ctx: CommandContext, peer: _Peer, network: _Network, line: str) -> int:
@@ -75,7 +78,17 @@ def _remote(ctx: CommandContext, peer: _Peer, network: _Network, line: str) -> i
         result = remote.run(line)
     finally:
         proc.cwd = saved_cwd
-    ctx.chunks.extend(result.chunks)
+    ctx.chunks.extend((stream, _as_bash_c(stream, data)) for stream, data in result.chunks)
     # The peer's clock moved on with the command; so does everyone's (one virtual clock).
     network.sync_clocks()
     return result.status
+
+
+def _as_bash_c(stream: int, data: bytes) -> bytes:
+    """The lab's login shell words its messages as ``-bash: ...``; ``bash -c`` (not
+    interactive) says where: ``bash: line 1: ...``, ``bash: -c: line 1: syntax error``."""
+    if stream != STDERR or not data.startswith(b"-bash: "):
+        return data
+    rest = data[len(b"-bash: ") :]
+    where = b"-c: line 1: " if rest.startswith(b"syntax error") else b"line 1: "
+    return b"bash: " + where + rest
