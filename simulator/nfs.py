@@ -168,8 +168,14 @@ class NfsService:
 
     def mount_export(self, client: KernelBase, source: str, options: tuple[str, ...]) -> Filesystem:
         """The client's filesystem for ``SERVER:/PATH``; NfsMountFailed as mount.nfs says."""
+        context = None
         for option in options:
-            if option not in CLIENT_OPTIONS:
+            if option.startswith("context="):
+                context = option.removeprefix("context=").strip('"')
+                if not client.security.valid_label(context.encode()):
+                    # mount(2) EINVAL: nfs_mount's message for a bad option.
+                    raise NfsMountFailed("an incorrect mount option was specified")
+            elif option not in CLIENT_OPTIONS:
                 raise NotModelled(f"NFS mount option {option!r}")
         server_name, colon, path = source.partition(":")
         if not colon or not path.startswith("/"):
@@ -195,6 +201,10 @@ class NfsService:
         server_fs = server.kernel.fs_at(location)
         for fs in client.filesystems.values():
             if isinstance(fs, NfsClientFilesystem) and fs.source == source:
+                if fs.mount_context != context:
+                    if any(m.fs_id == fs.fs_id for m in client.mounts.values()):
+                        raise NotModelled("one export mounted twice with other context= options")
+                    fs.__dict__["context"] = context
                 fs.features = attrs.evolve(fs.features, root_squash=export.root_squash)
                 return fs
         fs = client_view(
@@ -204,6 +214,7 @@ class NfsService:
             source=source,
             dev=client.anon_dev("nfs"),
             root_squash=export.root_squash,
+            context=context,
         )
         client.filesystems[fs.fs_id] = fs
         return fs

@@ -27,6 +27,12 @@ class NfsClientFilesystem(Filesystem):
         server: Filesystem = self.__dict__["server"]
         return server.allocate(kind, uid, gid, mode, now, ino=ino)
 
+    @property
+    def mount_context(self) -> str | None:
+        """``mount -o context=CONTEXT``: the one label every file of the mount reads as."""
+        context: str | None = self.__dict__.get("context")
+        return context
+
 
 def client_view(
     server: Filesystem,
@@ -36,6 +42,7 @@ def client_view(
     source: str,
     dev: DeviceNumber,
     root_squash: bool,
+    context: str | None = None,
 ) -> NfsClientFilesystem:
     """The filesystem a client mounts for ``SERVER:/PATH`` (rooted at the export's inode)."""
     features: Features = attrs.evolve(features_for("nfs"), root_squash=root_squash)
@@ -51,4 +58,5 @@ def client_view(
         inodes=server.inodes,
     )
     fs.__dict__["server"] = server
+    fs.__dict__["context"] = context
     return fs
