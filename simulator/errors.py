@@ -25,3 +25,7 @@ class SnapshotError(SeclabError):
 
 class NotModelled(SeclabError):
     """The lab does not model this (AppArmor, network disks, ...)."""
+
+
+class NfsMountFailed(SeclabError):
+    """mount.nfs could not mount an export (its message, without ``mount.nfs: ``)."""

@@ -23,6 +23,7 @@ from simulator.system.userspace import Userspace
 
 if TYPE_CHECKING:
     from simulator.libvirt.daemon import Daemon
+    from simulator.network import Network
     from simulator.shell.interpreter import Result, Shell
 
 
@@ -47,6 +48,7 @@ class Host:
         # Guests' answer to the ACPI power button, by domain name: seconds until they power
         # off, or None for a guest that ignores it (scenario.toml ``[guests.NAME]``).
         self.guest_shutdown_delays: dict[str, int | None] = {}
+        self.network: Network | None = None  # the scenario's other hosts, for ``ssh``
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names the host does not have: those are the kernel's.
@@ -86,6 +88,7 @@ class Host:
         host._shell = None
         host._daemon = None
         host.guest_shutdown_delays = {}
+        host.network = None
         return host
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from typing import Protocol
 
 import attrs
 
@@ -19,7 +20,18 @@ from simulator.kernel.security import Syscall
 MOUNTABLE_TYPES = ("tmpfs", "nfs")
 
 
+class NfsExports(Protocol):
+    """The network's NFS servers, as a client kernel reaches them (several hosts only)."""
+
+    def mount_export(
+        self, client: KernelBase, source: str, options: tuple[str, ...]
+    ) -> Filesystem: ...
+
+
 class MountCalls(KernelBase):
+    # Set on a host of a network: ``mount -t nfs SERVER:/PATH`` reaches the server host.
+    nfs_exports: NfsExports | None = None
+
     @syscall_entry
     def mount(
         self,
@@ -47,6 +59,9 @@ class MountCalls(KernelBase):
             fs = self.fs_at(src)
             return self.attach(at, fs, src.ino, ("bind", *options))
         assert fstype is not None
+        if fstype == "nfs" and self.nfs_exports is not None:
+            fs = self.nfs_exports.mount_export(self, source, options)
+            return self.attach(at, fs, fs.root_ino, options)
         owner, mode = _root_of(fstype, options)
         if fstype == "nfs":
             fs = self._nfs_export(source, owner, mode)

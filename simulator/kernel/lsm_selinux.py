@@ -30,7 +30,11 @@ UNLABELED = "system_u:object_r:unlabeled_t:s0"
 
 
 def _genfs_label(fs: Filesystem) -> str | None:
-    """genfscon: filesystems without label xattrs report one context for every inode."""
+    """genfscon: filesystems without label xattrs report one context for every inode;
+    a ``context=`` mount (an NFS client's, :mod:`simulator.kernel.nfs_client`) its own."""
+    mount_context: str | None = getattr(fs, "mount_context", None)
+    if mount_context is not None:
+        return mount_context
     if fs.features.xattrs and not fs.features.genfs_labels:
         return None
     return genfs_context(fs.fstype)

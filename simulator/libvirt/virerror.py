@@ -23,6 +23,7 @@ class ErrorCode(enum.Enum):
     CONF_SYNTAX = "configuration file syntax error: "
     NO_NAME = "missing name information"
     SYSTEM_ERROR = ""
+    MIGRATE_UNSAFE = "Unsafe migration: "
 
 
 class LibvirtError(SeclabError):

@@ -12,6 +12,7 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.inode import DeviceNumber
+from simulator.network import MAX_HOSTS, valid_hostname
 from simulator.selinux.context import SecurityContext
 from simulator.system.profiles import DEFAULT_PROFILE, PROFILES
 
@@ -57,6 +58,7 @@ class ScenarioConfig:
     files: tuple[tuple[str, FileSpec], ...] = ()
     start_from: str | None = None  # ``from``: the scenario whose final host this one starts on
     start_from_line: int = 0
+    hosts: tuple[str, ...] = ()  # ``hosts``: several hosts, the transcript on the first
     explicit: frozenset[str] = frozenset()  # the top-level keys the file sets
     lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False)  # boolean -> line
     # [guests.NAME]: seconds from system_powerdown until the guest powers off (None: never).
@@ -77,6 +79,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "files": dict,
     "from": str,
     "guests": dict,
+    "hosts": list,
 }
 GUEST_KEYS: dict[str, type] = {"shutdown_delay": int, "acpi": bool}
 MAX_SHUTDOWN_DELAY = 86400
@@ -154,8 +157,16 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
     if start_from is not None and (not start_from or "\0" in start_from):
         raise fail("scenario.toml: 'from' must name a scenario file", "from")
     guests = [(name, _guest(spec, name, fail)) for name, spec in data.get("guests", {}).items()]
+    hosts = data.get("hosts", [])
+    if not all(isinstance(h, str) and valid_hostname(h) for h in hosts):
+        raise fail("scenario.toml: 'hosts' must be a list of host names", "hosts")
+    if "hosts" in data and (len(set(hosts)) != len(hosts) or not 1 < len(hosts) <= MAX_HOSTS):
+        raise fail(f"scenario.toml: 'hosts' must name 2 to {MAX_HOSTS} different hosts", "hosts")
+    if hosts and "from" in data:
+        raise fail("scenario.toml: not modelled: 'from' with several 'hosts'", "from")
     return ScenarioConfig(
         seed=seed,
+        hosts=tuple(hosts),
         tags=tuple(tags),
         profile=data.get("profile", DEFAULT_PROFILE),
         clock=clock,

@@ -15,6 +15,7 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.host import Host
 from simulator.kernel.inode import ImageInfo, Kind
+from simulator.network import Network
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
@@ -169,8 +170,11 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
     """The default host (or a saved state) with the scenario's settings and files in place.
 
     On a saved state only the settings the file names are applied: a state carries its own
-    seed, clock, mode and booleans."""
+    seed, clock, mode and booleans. With ``hosts`` the scenario's hosts are built on one
+    network and the first is returned (its ``network`` reaches the others)."""
     config = scenario.config
+    if config.hosts:
+        return _build_network(scenario, state).first
     if state is None:
         host = Host(
             seed=config.seed,
@@ -194,6 +198,51 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
                 1,
                 f"cannot load state: it is an {host.profile.name} host, not {wanted}",
             )
+    _configure(scenario, host, state, scenario.files, config.files)
+    return host
+
+
+def _build_network(scenario: Scenario, state: str | None) -> Network:
+    config = scenario.config
+    if state is not None or config.start_from is not None:
+        line = config.start_from_line or 1
+        raise ScenarioError(scenario.path, line, "not modelled: a saved state of several hosts")
+    network = Network(
+        config.hosts, seed=config.seed, clock=config.clock, boot_time=config.boot_time
+    )
+    entries: dict[str, list[txtar.Entry]] = {name: [] for name in config.hosts}
+    specs: dict[str, list[tuple[str, FileSpec]]] = {name: [] for name in config.hosts}
+    first = config.hosts[0]
+    for entry in scenario.files:
+        name, path = _split_host(scenario, entry.name, entry.line, first)
+        entries[name].append(attrs.evolve(entry, name=path))
+    for spec_path, spec in config.files:
+        name, path = _split_host(scenario, spec_path, spec.line or 1, first)
+        specs[name].append((path, spec))
+    for name, host in network.hosts.items():
+        _configure(scenario, host, None, tuple(entries[name]), tuple(specs[name]))
+    return network
+
+
+def _split_host(scenario: Scenario, name: str, line: int, first: str) -> tuple[str, str]:
+    """``kvm2:/etc/libvirt/qemu.conf`` -> ("kvm2", "/etc/libvirt/qemu.conf"); no prefix:
+    the first host."""
+    prefix, colon, path = name.partition(":")
+    if not colon or "/" in prefix:
+        return first, name
+    if prefix not in scenario.config.hosts:
+        raise ScenarioError(scenario.path, line, f"{name}: no host '{prefix}' in 'hosts'")
+    return prefix, path
+
+
+def _configure(
+    scenario: Scenario,
+    host: Host,
+    state: str | None,
+    files: tuple[txtar.Entry, ...],
+    file_specs: tuple[tuple[str, FileSpec], ...],
+) -> None:
+    config = scenario.config
     host.guest_shutdown_delays.update(config.guests)
     if is_selinux_enabled(host.kernel):
         if state is None or "enforcing" in config.explicit:
@@ -205,8 +254,8 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             except SeclabError as error:
                 line = config.line_of(name)
                 raise ScenarioError(scenario.path, line, f"scenario.toml: {error}") from None
-    specs = dict(config.files)
-    entries = {_host_path(e.name): e for e in scenario.files}
+    specs = dict(file_specs)
+    entries = {_host_path(e.name): e for e in files}
     for target in sorted(set(entries) | {_host_path(p) for p in specs}):
         entry = entries.get(target)
         spec = specs.get(target) or specs.get(entry.name if entry else "") or FileSpec()
@@ -220,7 +269,6 @@ def build_host(scenario: Scenario, state: str | None = None) -> Host:
             raise ScenarioError(
                 scenario.path, spec.line or 1, f"scenario.toml: {target}: {error}"
             ) from None
-    return host
 
 
 class _UnknownName(Exception):
@@ -345,6 +393,8 @@ def _run_on(scenario: Scenario, state: str | None, progress: _Progress) -> Scena
         except Exception as error:  # a model bug: this scenario's error, not the run's end
             problem = f"internal error in the lab ({type(error).__name__})"
             return ScenarioResult(scenario, path, error=f"{path}:{step.line}: {problem}")
+        if host.network is not None:
+            host.network.sync_clocks()
         actual = tuple(txtar.lines(outcome.output))
         results.append(StepResult(step, actual, outcome.status))
     return ScenarioResult(scenario, path, tuple(results), host=host)

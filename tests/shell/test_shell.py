@@ -89,7 +89,10 @@ def test_text_tools(host: simulator.Host) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("virsh migrate vm qemu+ssh://other/system", "virsh migrate"),
+        (
+            "virsh migrate vm qemu+ssh://other/system",
+            "virsh migrate on a single host (scenario.toml: hosts = [...])",
+        ),
         ("virsh snapshot-create-as vm s1", "virsh snapshot-create-as"),
         ("virsh define net.xml", "disk type 'network'"),
     ],

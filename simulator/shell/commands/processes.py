@@ -7,6 +7,7 @@ import time
 from simulator.errors import NotModelled
 from simulator.kernel.calls_process import SIGKILL, SIGTERM
 from simulator.kernel.process import Process
+from simulator.shell.commands.nfs_tools import nfs_server_unit
 from simulator.shell.registry import CommandContext, command
 from simulator.system.profile import Service
 
@@ -124,6 +125,9 @@ def systemctl(ctx: CommandContext) -> int:
     profile = ctx.machine.profile
     if ctx.args[1] in profile.unmodelled_units:
         raise NotModelled(f"systemctl {verb} {ctx.args[1]} on {profile.name}")
+    nfs_unit = nfs_server_unit(ctx, verb, unit)  # several hosts: the NFS server's unit
+    if nfs_unit is not None:
+        return nfs_unit
     service = ctx.machine.profile.service(unit)
     if service is None:
         ctx.err(

@@ -137,8 +137,19 @@ def _fields_text(kind: str, body: str, event: AuditEvent) -> str:
     return " ".join(out)
 
 
+def _hostname(ctx: CommandContext) -> str:
+    """The host's name (``ol9-host``, or its name among a scenario's ``hosts``)."""
+    machine = ctx.shell.machine
+    return machine.profile.hostname if machine is not None else HOSTNAME
+
+
 def format_details(
-    local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert, host: str = HOSTNAME
+    local_id: str,
+    event: AuditEvent,
+    avc: AvcRecord,
+    alert: Alert,
+    host: str = HOSTNAME,
+    hostname: str = HOSTNAME,
 ) -> str:
     """signature.py ``format_details()``: Additional Information, then the event's records
     as setroubleshootd keeps them (avc_audit.py ``feed`` keeps AVC and SYSCALL, not
@@ -161,8 +172,8 @@ def format_details(
         ("Selinux Enabled", "True"),
         ("Policy Type", "targeted"),
         ("Enforcing Mode", "Permissive" if avc.permissive else "Enforcing"),
-        ("Host Name", HOSTNAME),
-        ("Platform", f"Linux {HOSTNAME} {KERNEL_RELEASE} {KERNEL_VERSION} x86_64 x86_64"),
+        ("Host Name", hostname),
+        ("Platform", f"Linux {hostname} {KERNEL_RELEASE} {KERNEL_VERSION} x86_64 x86_64"),
         ("Alert Count", "1"),
         ("First Seen", _full_date(event.seconds)),
         ("Last Seen", _full_date(event.seconds)),
@@ -183,10 +194,15 @@ def format_details(
 
 
 def report(
-    local_id: str, event: AuditEvent, avc: AvcRecord, alert: Alert, host: str = HOSTNAME
+    local_id: str,
+    event: AuditEvent,
+    avc: AvcRecord,
+    alert: Alert,
+    host: str = HOSTNAME,
+    hostname: str = HOSTNAME,
 ) -> str:
     """What sealert prints of one alert: ``print format_text()``, ``print format_details()``."""
-    details = format_details(local_id, event, avc, alert, host)
+    details = format_details(local_id, event, avc, alert, host, hostname)
     return format_text(alert) + "\n" + details + "\n"
 
 
@@ -200,7 +216,8 @@ def sealert(ctx: CommandContext) -> int:
             ctx.out("Error\n")
             ctx.err(f"query_alerts error (1003): id ({wanted}) not found\n")
             return 3
-        ctx.out("".join(report(*alert) for alert in found))
+        name = _hostname(ctx)
+        ctx.out("".join(report(*alert, host=name, hostname=name) for alert in found))
         return 0
     if len(args) == 2 and args[0] in ("-a", "--analyze"):
         return _analyze(ctx, args[1])
@@ -224,5 +241,6 @@ def _analyze(ctx: CommandContext, path: str) -> int:
     ctx.out(f"\nfound {len(alerts)} alerts in {path}\n")
     for alert in alerts:
         # A log file's records carry no node=, so the signature's host is unknown.
-        ctx.out("-" * 80 + "\n\n" + report(*alert, host="<Unknown>"))
+        text = report(*alert, host="<Unknown>", hostname=_hostname(ctx))
+        ctx.out("-" * 80 + "\n\n" + text)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from simulator.errors import NfsMountFailed
 from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import ImageInfo
 from simulator.shell.registry import CommandContext, command
@@ -149,6 +150,9 @@ def mount(ctx: CommandContext) -> int:
     source, target = operands
     try:
         ctx.host.mount(ctx.proc, source, target, fstype, options, bind=bind)
+    except NfsMountFailed as error:
+        ctx.err(f"mount.nfs: {error}\n")
+        return 32
     except OSError as error:
         ctx.err(f"mount: {target}: {error.strerror}.\n")
         return 32

@@ -19,7 +19,6 @@ from simulator.shell.syntax import ShellSyntaxError, parse_script
 # instead of pretending to be unknown.
 UNMODELLED_COMMANDS = frozenset(
     {
-        "migrate",
         "save",
         "restore",
         "managedsave",
