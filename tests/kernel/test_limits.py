@@ -25,6 +25,8 @@ def host() -> simulator.Host:
         ("mknod /tmp/d b 08 1", "mknod: invalid major device number '08'\n"),
         ("mknod /tmp/d b 4096 1", "mknod: /tmp/d: Invalid argument\n"),
         ("mknod /tmp/d c 1 1048576", "mknod: /tmp/d: Invalid argument\n"),
+        ("mknod -m -p /tmp/a p", "mknod: invalid mode\n"),
+        ("mknod -m 4755 /tmp/a p", "mknod: mode must specify only file permission bits\n"),
         ("chown 4294967295 /tmp", "chown: invalid user: '4294967295'\n"),
         ("chown 0:4294967296 /tmp", "chown: invalid group: '0:4294967296'\n"),
         ("chown +\u00b2:+0 /tmp", "chown: invalid user: '+\u00b2:+0'\n"),

@@ -711,7 +711,19 @@ def mknod(ctx: CommandContext) -> int:
                 ctx.err(f"mknod: invalid {which} device number '{text}'\n")
                 return 1
         rdev = DeviceNumber(numbers[0] or 0, numbers[1] or 0)
-    mode = int(values["m"], 8) if "m" in values else 0o666
+    mode = 0o666
+    if "m" in values:  # coreutils mknod.c: mode_compile, then mode_adjust of 0666
+        spec = values["m"]
+        octal = spec.isascii() and spec.isdigit() and "8" not in spec and "9" not in spec
+        compiled = int(spec, 8) if octal and len(spec) <= 5 else None
+        found = compiled if octal else _symbolic_mode(spec, 0o666, False)
+        if found is None or found > 0o7777:
+            ctx.err("mknod: invalid mode\n")
+            return 1
+        if found & ~0o777:
+            ctx.err("mknod: mode must specify only file permission bits\n")
+            return 1
+        mode = found
     try:
         ctx.host.mknod(ctx.proc, name, kind, mode, rdev)
         if "m" in values:
