@@ -30,8 +30,15 @@ def _check_seconds(seconds: object) -> None:
 class Clock:
     """Seconds since the epoch; only commands, ``sleep`` and ``reboot`` move it."""
 
-    now: int = CLOCK_START
-    boot_time: int = BOOT_TIME
+    now: int = attrs.field(default=CLOCK_START)
+    boot_time: int = attrs.field(default=BOOT_TIME)
+
+    @now.validator
+    @boot_time.validator
+    def _in_range(self, attribute: attrs.Attribute[int], value: object) -> None:
+        # Every time the lab prints lies in 1970..9999 (see CLOCK_MAX).
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= CLOCK_MAX:
+            raise InvalidArgument(f"clock {attribute.name} {value!r} is not in 0..{CLOCK_MAX}")
 
     def check_advance(self, seconds: int) -> None:
         """Refuse (before anything changes) a move past :data:`CLOCK_MAX` or backwards."""
