@@ -31,8 +31,16 @@ def _check_seconds(seconds: object) -> None:
 class Clock:
     """Seconds since the epoch; only commands, ``sleep`` and ``reboot`` move it."""
 
-    now: int = CLOCK_START
-    boot_time: int = BOOT_TIME
+    now: int = attrs.field(default=CLOCK_START)
+    boot_time: int = attrs.field(default=BOOT_TIME)
+
+    @now.validator
+    @boot_time.validator
+    def _in_range(self, attribute: attrs.Attribute[int], value: object) -> None:
+        # Every time the lab prints lies in 1970..9999 (see CLOCK_MAX).
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= CLOCK_MAX:
+            raise InvalidArgument(f"clock {attribute.name} {value!r} is not in 0..{CLOCK_MAX}")
+
     # Called after the clock moved (timers of the layers above: a guest powering off).
     # Not state: whoever registers a listener registers it again on a restored host.
     listeners: list[Callable[[], None]] = attrs.field(

@@ -167,8 +167,9 @@ LEGITIMATE_PARTIAL_EFFECTS = (
     PartialEffect(
         "audit records",
         "the kernel audits denied and failed system calls (AVC, SYSCALL success=no): a failed "
-        "command leaves its records in the audit log, as auditd keeps them on a host.",
-        ("host:audit*", "host:counters:audit_events"),
+        "command leaves its records in the audit log, as auditd keeps them on a host (and "
+        "auditd appends them to /var/log/audit/audit.log, simulator/system/auditd.py).",
+        ("host:audit*", "host:counters:audit_events", "file:*:/var/log/audit/audit.log:*"),
     ),
     PartialEffect(
         "file descriptors and access times",
@@ -196,6 +197,15 @@ LEGITIMATE_PARTIAL_EFFECTS = (
         "start (qemuProcessLaunch: qemuDomainLogContextNew).",
         ("host:counters:qemu_log_lines", "file:dm-0:/var/log/libvirt/qemu/*"),
         lambda line: "virsh" in line,
+    ),
+    PartialEffect(
+        "read-only and shareable disks keep their labels",
+        "a failed start runs qemuProcessStop, whose restore skips read-only and shared images "
+        "(virSecuritySELinuxRestoreImageLabelInt, virSecurityDACRestoreImageLabelInt: other "
+        "domains may still use them), so the label and owner libvirt gave them stay; remembered "
+        "trusted.libvirt.* xattrs are still checked (they are not in this list).",
+        ("file:*:uid", "file:*:gid", "file:*:xattrs:security.selinux"),
+        lambda line: re.match(r"virsh (start|create)\b", line) is not None,
     ),
     PartialEffect(
         "directory times",
@@ -245,19 +255,10 @@ class OpenFinding:
     keys: tuple[str, ...] = ("*",)  # fnmatch patterns every unexplained change matches
 
 
-OPEN_FINDINGS = (
-    OpenFinding(
-        "item 6: virsh create whose start fails is an internal error (KeyError)",
-        r"virsh create",
-        r"internal error in virsh: KeyError",
-    ),
-    OpenFinding(
-        "items 2, 3: a failed virsh start/create keeps its MCS pair or half its start",
-        r"virsh (start|create)",
-        r"",
-        ("mcs:*", "domain:*", "processes:*", "namespaces:*", "mounts:*", "file:*", "fs:*"),
-    ),
-)
+# Defects of other items found by the campaign, counted instead of failing while their fix
+# was pending. Items 2, 3 and 6 (a failed start keeping its MCS pair, virsh create's
+# KeyError) were fixed by the libvirt round-2 work, so the campaign now guards them.
+OPEN_FINDINGS: tuple[OpenFinding, ...] = ()
 FINDINGS: Counter[str] = Counter()
 FINDING_EXAMPLES: dict[str, str] = {}
 

@@ -58,3 +58,11 @@ def test_the_clock_runs_to_the_end_of_9999_and_everything_still_prints() -> None
     assert sorted(host.processes) == processes
     assert "clock 9999-12-31T23:59:59Z" in host.run("lab state").output
     assert json.loads(host.run("lab state --json").output)["clock"]["now"] == CLOCK_MAX
+
+
+@pytest.mark.parametrize("clock", [CLOCK_MAX + 1, -1, "1749031080", 1.5])
+def test_a_host_clock_out_of_range_is_refused(clock: object) -> None:
+    from simulator.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match=r"is not in 0\.\.253402300799"):
+        simulator.Host(clock=clock)  # type: ignore[arg-type]

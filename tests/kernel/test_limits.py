@@ -31,6 +31,8 @@ def host() -> simulator.Host:
         ("mknod /tmp/d b 08 1", "mknod: invalid major device number \u201808\u2019\n"),
         ("mknod /tmp/d b 4096 1", "mknod: /tmp/d: Invalid argument\n"),
         ("mknod /tmp/d c 1 1048576", "mknod: /tmp/d: Invalid argument\n"),
+        ("mknod -m -p /tmp/a p", "mknod: invalid mode\n"),
+        ("mknod -m 4755 /tmp/a p", "mknod: mode must specify only file permission bits\n"),
         ("chown 4294967295 /tmp", "chown: invalid user: \u20184294967295\u2019\n"),
         ("chown 0:4294967296 /tmp", "chown: invalid group: \u20180:4294967296\u2019\n"),
         ("chown +\u00b2:+0 /tmp", "chown: invalid user: \u2018+\u00b2:+0\u2019\n"),

@@ -1362,8 +1362,11 @@ def mknod(ctx: CommandContext) -> int:
     mode = 0o666
     if mode_text is not None:
         parsed_mode = parse_mode(mode_text, 0o666, False, ctx.proc.umask)
-        if parsed_mode is None:
-            ctx.err(f"mknod: invalid mode {quote(mode_text)}\n")
+        if parsed_mode is None:  # coreutils mknod.c: die (..., _("invalid mode")), no operand
+            ctx.err("mknod: invalid mode\n")
+            return 1
+        if parsed_mode & ~0o777:
+            ctx.err("mknod: mode must specify only file permission bits\n")
             return 1
         mode = parsed_mode
     try:
