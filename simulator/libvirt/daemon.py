@@ -20,6 +20,7 @@ import attrs
 from simulator.errors import NotModelled, SeclabError
 from simulator.kernel import errno_table
 from simulator.kernel.calls_files import OpenFile
+from simulator.kernel.inode import SELINUX_XATTR
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt import namespace, security_util
@@ -47,7 +48,7 @@ from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
-from simulator.system import accounts
+from simulator.system import accounts, libselinux
 from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 from simulator.system.userspace import Userspace
 
@@ -176,6 +177,8 @@ class Daemon:
         # The files each qemu holds open for its guest's disk I/O, by pid and target: qemu's
         # state, so it outlives a daemon restart (the new daemon reconnects to the same qemu).
         self.qemu_files: dict[int, dict[str, OpenFile]] = {}
+        # Guest disk accesses last granted silently, by qemu pid and target: see _guest_io.
+        self.io_granted: dict[int, dict[str, tuple[object, ...]]] = {}
         # The last start the DAC pre-check refused (for lab explain).
         self.last_refusal: StorageRefusal | None = None
         self.exits_seen = -1  # host.exits when dead processes were last looked for
@@ -608,16 +611,36 @@ class Daemon:
             handle = self.qemu_files.get(qemu.pid, {}).get(disk.target)
             if handle is None:
                 continue
+            # An access granted silently stays granted while neither the decisions (policy,
+            # booleans, mode) nor the file's label change: asking again would change nothing.
+            key = self._io_question(qemu, handle)
+            granted = self.io_granted.setdefault(qemu.pid, {})
+            if key is not None and granted.get(disk.target) == key:
+                continue
+            events = len(self.host.audit.events)
             try:
                 self.host.file_io(qemu, handle, write=False)
                 if handle.writable:
                     self.host.file_io(qemu, handle, write=True)
+                if key is not None and len(self.host.audit.events) == events:
+                    granted[disk.target] = key
             except OSError:
                 if disk.error_policy in ("stop", "enospace"):
                     domain.disk_errors[disk.target] = "unspecified error"
                     domain.paused = True
                     domain.reason = "I/O error"
                     return
+
+    def _io_question(self, qemu: Process, handle: OpenFile) -> tuple[object, ...] | None:
+        """What a guest's read or write of ``handle`` is decided on: qemu's context, the
+        decision generation and the file's label."""
+        fs = self.host.fs_at(handle.location)
+        inode = fs.inodes.get(handle.location.ino)
+        if inode is None:
+            return None
+        label = inode.xattrs.get(SELINUX_XATTR)
+        generation = libselinux.decision_generation(self.host)
+        return (qemu.context, generation, fs.fs_id, handle.location.ino, label)
 
     def suspend(self, key: str) -> Domain:
         """``qemuDomainSuspend``: the vCPUs stop (no I/O); paused (user)."""
@@ -668,6 +691,7 @@ class Daemon:
                     self._remove_image_metadata(ops, live)
             self.manager.release_label(live)
         self.qemu_files.pop(domain.pid or -1, None)
+        self.io_granted.pop(domain.pid or -1, None)
         domain.live = None
         if domain.pid is not None:
             self.by_pid.pop(domain.pid, None)

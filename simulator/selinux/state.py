@@ -33,6 +33,9 @@ class SelinuxState:
     access_vectors: AccessVectorCache = attrs.field(
         factory=AccessVectorCache, init=False, eq=False, repr=False
     )
+    # Bumped at every flush: a decision taken at one generation holds until the next
+    # (for callers that skip re-asking an unchanged question, such as running guests' I/O).
+    generation: int = attrs.field(default=0, init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         defaults = {name: b.default for name, b in sorted(self.policy.booleans.items())}
@@ -64,6 +67,7 @@ class SelinuxState:
         """``avc_ss_reset``: what was decided under the old policy, booleans or mode goes."""
         self.verdict_cache.clear()
         self.access_vectors.clear()
+        self.generation += 1
 
     def to_dict(self) -> dict[str, Any]:
         return {

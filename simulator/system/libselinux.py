@@ -82,3 +82,11 @@ def matchpathcon(kernel: Kernel, path: str, tclass: str | None = None) -> Securi
     """libselinux ``matchpathcon``/``selabel_lookup``: the default context of ``path``."""
     state = selinux_state(kernel)
     return None if state is None else state.file_contexts.default_context(path, tclass)
+
+
+def decision_generation(kernel: Kernel) -> tuple[int, int]:
+    """Which policy, booleans and mode decisions are taken under: equal values mean every
+    access decided under one is decided the same under the other (``avc_ss_reset`` bumps
+    it); (0, 0) without SELinux."""
+    state = selinux_state(kernel)
+    return (0, 0) if state is None else (id(state), state.generation)

@@ -1,0 +1,71 @@
+"""Running guests' disk I/O skips re-asking an access granted under the same decisions and
+label (Daemon._guest_io): nobody can see the difference. Every libvirt, walkthrough and
+fault scenario gives the same output, audit trail and final state with the skip as without
+it, and a relabel or a boolean change under a running guest is still denied at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.host import Host
+from simulator.kernel.snapshot import dump_state
+from simulator.libvirt.daemon import Daemon
+from simulator.scenario.runner import load, run
+
+ROOT = Path(__file__).resolve().parents[2]
+LIBRARY = sorted(
+    str(p.relative_to(ROOT))
+    for folder in ("libvirt", "walkthrough", "faults")
+    for p in (ROOT / "scenarios" / folder).glob("*.txtar")
+)
+IMAGE = "/var/lib/libvirt/images/vm.img"
+XML = f"""<domain type='kvm'><name>vm</name><devices>
+<disk type='file' device='disk'><driver name='qemu' type='raw'/>
+<source file='{IMAGE}'/><target dev='vda' bus='virtio'/></disk></devices></domain>"""
+
+
+def _observed(path: str) -> tuple[object, ...]:
+    result = run(load(str(ROOT / path)))
+    steps = [(s.status, s.actual) for s in result.steps]
+    state = None if result.host is None else json.dumps(dump_state(result.host), sort_keys=True)
+    return result.error, steps, state
+
+
+@pytest.mark.parametrize("path", LIBRARY)
+def test_the_library_is_the_same_without_the_skip(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skipping = _observed(path)
+    monkeypatch.setattr(Daemon, "_io_question", lambda self, qemu, handle: None)
+    assert _observed(path) == skipping
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["chcon -t virt_image_t " + IMAGE, "setsebool virt_use_nfs 0; setenforce 0; setenforce 1"],
+)
+def test_a_change_under_a_running_guest_is_asked_again(change: str) -> None:
+    host = Host()
+    host.write_file(host.shell, IMAGE, b"")
+    host.write_file(host.shell, "/root/vm.xml", XML.encode())
+    assert host.run("virsh define vm.xml && virsh start vm && sleep 2").status == 0
+    asked = []
+    original = Daemon._guest_io
+
+    def spy(self: Daemon, domain: object) -> None:
+        before = len(self.host.audit.events)
+        original(self, domain)  # type: ignore[arg-type]
+        asked.append(len(self.host.audit.events) - before)
+
+    Daemon._guest_io = spy  # type: ignore[method-assign]
+    try:
+        host.run(change)
+        host.run("sleep 1")
+    finally:
+        Daemon._guest_io = original  # type: ignore[method-assign]
+    if change.startswith("chcon"):
+        assert sum(asked) > 0  # the relabel is denied at the guest's next read and write
+    assert host.libvirt.lookup("vm").active
