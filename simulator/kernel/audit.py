@@ -162,11 +162,19 @@ class AuditLog:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AuditLog:
+        events = [_event_from_dict(e) for e in data["events"]]
+        written = data.get("written", 0)
+        # how many events auditd has written: a count within the log (load_state turns a
+        # ValueError into the saved state's error)
+        if isinstance(written, bool) or not isinstance(written, int):
+            raise ValueError(f"audit.written: expected a count, found {written!r}")
+        if not 0 <= written <= len(events):
+            raise ValueError(f"audit.written: {written} is not in 0..{len(events)}")
         return cls(
-            events=[_event_from_dict(e) for e in data["events"]],
+            events=events,
             kernel_log=list(data["kernel_log"]),
             daemon_pid=data["daemon_pid"],
-            written=data.get("written", 0),
+            written=written,
         )
 
 

@@ -76,3 +76,18 @@ def test_unreadable_json_is_one_clear_error(text: str, message: str) -> None:
 def test_a_good_state_still_loads_and_runs() -> None:
     host = simulator.Host.from_json(json.dumps(_state()))
     assert host.run("virsh list --all; ls / >/dev/null").status == 0
+
+
+@pytest.mark.parametrize("written", ["x", -1, 10**6, True])
+def test_auditd_progress_must_be_a_count_within_the_log(written: object) -> None:
+    """Found by the campaign: ``audit.written`` (auditd's progress, simulator/system/auditd.py)
+    that is not a count crashed the next command's log flush instead of failing the load."""
+    import json
+
+    from simulator import Host
+    from simulator.errors import SnapshotError
+
+    data = json.loads(Host().snapshot().to_json())
+    data["audit"]["written"] = written
+    with pytest.raises(SnapshotError, match="the audit or security section is malformed"):
+        Host.from_json(json.dumps(data))
