@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from simulator.errors import SeclabError
 from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.selinux.context import SecurityContext
+from simulator.selinux.file_contexts import restorecon_target
 from simulator.system import libselinux
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ def restorecon(
             raise OSError(_errno.ELOOP, _os.strerror(_errno.ELOOP))
         current_path = pending.pop()
         info = kernel.lstat(proc, current_path)
-        default = lsm.selinux.file_contexts.default_context(current_path, info.kind.selinux_class)
+        default = libselinux.matchpathcon(kernel, current_path, info.kind.selinux_class)
         if default is not None:
             _restore_one(host, lsm, current_path, default, force=force)
         if recursive and info.kind.selinux_class == "dir":
@@ -286,12 +287,8 @@ def _restore_one(
         )
     except (OSError, SeclabError):
         current = None
-    target = default
-    if current is not None and not force:
-        if current.type in lsm.selinux.policy.customizable:
-            return
-        target = current.with_type(default.type)
-    if current is None or target != current:
+    target = restorecon_target(current, default, lsm.selinux.policy.customizable, force=force)
+    if target is not None and target != current:
         host.kernel.setfilecon(proc, path, str(target), follow=False)
 
 

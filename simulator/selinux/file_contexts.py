@@ -225,3 +225,21 @@ class FileContexts:
         if len(kept) == len(self.local):
             raise InvalidArgument(f"File context for {regex} is not defined")
         return attrs.evolve(self, local=kept)
+
+
+def restorecon_target(
+    current: SecurityContext | None,
+    default: SecurityContext,
+    customizable: frozenset[str],
+    *,
+    force: bool,
+) -> SecurityContext | None:
+    """The context restorecon sets on a file whose ``file_contexts`` entry is ``default``
+    (libselinux selinux_restorecon.c ``restorecon_sb``): without force only the type
+    changes, and a customizable type is kept (None); with force the whole entry. An
+    unlabelled file gets the entry whatever force says."""
+    if current is None or force:
+        return default
+    if current.type in customizable:
+        return None
+    return current.with_type(default.type)

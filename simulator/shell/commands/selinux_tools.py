@@ -6,6 +6,7 @@ from __future__ import annotations
 from simulator.errors import NotModelled, SeclabError
 from simulator.kernel import errno_table as errno
 from simulator.selinux.context import MlsRange, SecurityContext
+from simulator.selinux.file_contexts import restorecon_target
 from simulator.shell.host_views import selinux_lsm, tree
 from simulator.shell.registry import CommandContext, command
 from simulator.system.libselinux import security_setenforce, selinux_getenforcemode
@@ -254,13 +255,13 @@ def restorecon(ctx: CommandContext) -> int:
                 )
             except (OSError, SeclabError):
                 current = None
-            target = default
-            if current is not None and "F" not in flags:
-                if current.type in state.policy.customizable:
-                    if "v" in flags and current.type != default.type:
-                        ctx.out(f"{path} not reset as customized by admin to {default}\n")
-                    continue
-                target = current.with_type(default.type)
+            target = restorecon_target(
+                current, default, state.policy.customizable, force="F" in flags
+            )
+            if target is None:  # a customizable type, kept
+                if "v" in flags and current is not None and current.type != default.type:
+                    ctx.out(f"{path} not reset as customized by admin to {default}\n")
+                continue
             if current is not None and target == current:
                 continue
             if "v" in flags:
