@@ -468,11 +468,7 @@ class _Parser:
                 continue
             if char == "'":
                 flush()
-                end = self.text.find("'", self.pos + 1)
-                if end < 0:
-                    raise Incomplete.matching("'")
-                parts.append(Lit(self.text[self.pos + 1 : end], True))
-                self.advance(end + 1 - self.pos)
+                parts.append(self._single_quoted())
                 continue
             if char == '"':
                 flush()
@@ -578,6 +574,15 @@ class _Parser:
                 continue
             out.append(char)
             self.advance()
+
+    def _single_quoted(self) -> Lit:
+        """``'...'``: everything up to the next quote, literally (bash: no escapes inside)."""
+        end = self.text.find("'", self.pos + 1)
+        if end < 0:
+            raise Incomplete.matching("'")
+        text = self.text[self.pos + 1 : end]
+        self.advance(end + 1 - self.pos)
+        return Lit(text, True)
 
     def _double_quoted(self) -> list[Part]:
         parts: list[Part] = []
@@ -842,11 +847,7 @@ class _Parser:
                 continue
             if char == "'":
                 flush()
-                end = self.text.find("'", self.pos + 1)
-                if end < 0:
-                    raise Incomplete.matching("'")
-                parts.append(Lit(self.text[self.pos + 1 : end], True))
-                self.advance(end + 1 - self.pos)
+                parts.append(self._single_quoted())
                 continue
             if char == '"':
                 flush()
