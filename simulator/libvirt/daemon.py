@@ -23,7 +23,7 @@ from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.inode import SELINUX_XATTR
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
-from simulator.libvirt import namespace, security_util
+from simulator.libvirt import qemu_namespace, security_util
 from simulator.libvirt.domain_xml import (
     MACHINE_TYPE,
     Disk,
@@ -527,14 +527,14 @@ class Daemon:
         selinux = live.seclabel("selinux")
         imagelabel = selinux.imagelabel if selinux is not None else None
         preserved = f"{STATUS}/{self.next_id}-{live.name}.dev"
-        namespace.unshare_dev(self.host, qemu, preserved, imagelabel)
+        qemu_namespace.unshare_dev(self.host, qemu, preserved, imagelabel)
         host_view = self.ops().actor
         paths = list(self.config.cgroup_device_acl)
         for disk in live.disks:
             paths.extend(s.path for s in disk_chain(self.ops(), disk) if s.path)
         paths.extend(c.path for c in live.chardevs if c.path and c.mode != "bind")
-        namespace.mknod_paths(
-            self.host, host_view, qemu, namespace.dev_paths(self.host, host_view, paths)
+        qemu_namespace.mknod_paths(
+            self.host, host_view, qemu, qemu_namespace.dev_paths(self.host, host_view, paths)
         )
         return self.ops(qemu.ns_id)
 
@@ -758,11 +758,11 @@ class Daemon:
             if domain.namespaces:
                 host_view = self.ops().actor
                 paths = [s.path for s in disk_chain(self.ops(), disk) if s.path]
-                namespace.mknod_paths(
+                qemu_namespace.mknod_paths(
                     self.host,
                     host_view,
                     ops.actor,
-                    namespace.dev_paths(self.host, host_view, paths),
+                    qemu_namespace.dev_paths(self.host, host_view, paths),
                 )
             self.manager.set_image_label(ops, domain.live, disk.target, lock=domain.remember_owner)
         except Exception as error:
