@@ -28,8 +28,10 @@ import copy
 
 from simulator.errors import NotModelled
 from simulator.libvirt import security_util
-from simulator.libvirt.daemon import STATUS, Daemon, Domain
+from simulator.libvirt.domain_status import status_path
 from simulator.libvirt.domain_xml import DomainDef, format_domain
+from simulator.libvirt.qemu_driver import Daemon
+from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
 
@@ -139,9 +141,10 @@ def stop_migrated(daemon: Daemon, domain: Domain) -> None:
                         f"(disk target {disk.target})"
                     )
     manager.release_label(live)
+    daemon.guests.stopped(domain)
     domain.live = None
     domain.pid = domain.id = None
     with contextlib.suppress(OSError):
-        daemon.host.unlink(daemon.ops().actor, f"{STATUS}/{domain.name}.xml")
+        daemon.host.unlink(daemon.ops().actor, status_path(domain.name))
     if not domain.persistent:
         daemon.domains.pop(domain.name, None)

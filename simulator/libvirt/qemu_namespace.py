@@ -5,13 +5,21 @@ holding copies of the device nodes the domain uses, everything else shared with 
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
 from simulator.kernel import errno_table as errno
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
+from simulator.libvirt.domain_status import STATUS
+from simulator.libvirt.domain_xml import Disk, DomainDef
+from simulator.libvirt.host_access import HostAccess
+from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.virerror import system_error
+
+if TYPE_CHECKING:
+    from simulator.libvirt.qemu_driver import Daemon
 
 DEV_SUBMOUNTS = ("/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/hugepages")
 MAX_HOPS = 40
@@ -154,3 +162,31 @@ def _make_parents(kernel: Kernel, child: Process, directory: str) -> None:
         except OSError as error:
             if error.errno != errno.EEXIST:
                 raise system_error(error.errno or 0, f"Unable to create {path}") from None
+
+
+def build_namespace(driver: Daemon, qemu: Process, live: DomainDef) -> HostAccess:
+    """In the forked child: a private ``/dev`` holding the nodes of qemu.conf's
+    ``cgroup_device_acl``, of every disk chain and of the character devices. Returns the
+    daemon's access from inside the new namespace."""
+    # libvirt: qemuDomainUnshareNamespace + qemuDomainBuildNamespace
+    # (qemuNamespacePrepareDisk, qemuNamespacePrepareChardev, qemuNamespaceMknodPaths)
+    host = driver.host
+    selinux = live.seclabel("selinux")
+    imagelabel = selinux.imagelabel if selinux is not None else None
+    preserved = f"{STATUS}/{driver.next_id}-{live.name}.dev"
+    unshare_dev(host, qemu, preserved, imagelabel)
+    host_view = driver.ops().actor
+    paths = list(driver.config.cgroup_device_acl)
+    for disk in live.disks:
+        paths.extend(s.path for s in disk_chain(driver.ops(), disk) if s.path)
+    paths.extend(c.path for c in live.chardevs if c.path and c.mode != "bind")
+    mknod_paths(host, host_view, qemu, dev_paths(host, host_view, paths))
+    return driver.ops(qemu.ns_id)
+
+
+def setup_disk(driver: Daemon, ops: HostAccess, disk: Disk) -> None:
+    """A hot-plugged disk's ``/dev`` nodes, made in the running domain's namespace."""
+    # libvirt: qemuDomainNamespaceSetupDisk -> qemuNamespaceMknodPaths
+    host_view = driver.ops().actor
+    paths = [s.path for s in disk_chain(driver.ops(), disk) if s.path]
+    mknod_paths(driver.host, host_view, ops.actor, dev_paths(driver.host, host_view, paths))

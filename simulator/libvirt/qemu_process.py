@@ -1,24 +1,40 @@
-"""The qemu process as far as labels matter: it opens its disks through its own mount
-namespace, as uid ``qemu`` with its SELinux context, and reports failures as qemu does.
+"""The qemu process (``src/qemu/qemu_process.c``): started in libvirt's phases (prepare the
+domain, prepare the host, launch, finish), stopped, and reconnected to by a restarted daemon.
 
-The file layer opens read-only (``auto-read-only``); the format layer then needs it
-read-write unless the disk is read-only. Which layer fails decides the ``-blockdev`` text in
-qemu's log line.
+qemu itself, as far as labels matter: it opens its disks through its own mount namespace,
+as uid ``qemu`` with its SELinux context, and reports failures as qemu does. The file layer
+opens read-only (``auto-read-only``); the format layer then needs it read-write unless the
+disk is read-only. Which layer fails decides the ``-blockdev`` text in qemu's log line.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 import time
+from typing import TYPE_CHECKING
 
 import attrs
 
+from simulator.errors import NotModelled, SeclabError
 from simulator.kernel import errno_table as errno
 from simulator.kernel import open_flags
 from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
+from simulator.libvirt import qemu_namespace, security_util
+from simulator.libvirt.domain_status import format_status, parse_status, status_path
 from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef
+from simulator.libvirt.host_access import HostAccess
+from simulator.libvirt.security_dac import parse_ids
+from simulator.libvirt.storage import disk_chain
+from simulator.libvirt.virdomainobjlist import Domain
+from simulator.libvirt.virerror import DaemonCrashed, ErrorCode, LibvirtError, system_error
+from simulator.system import accounts
+
+if TYPE_CHECKING:
+    from simulator.libvirt.qemu_driver import Daemon
 
 QEMU_LOG_MICROS_STEP = 104729  # host.md: qemu log lines' microseconds
 
@@ -146,3 +162,303 @@ def command_line(
         if disk.src.path is not None:
             argv += ["-blockdev", _storage_arg(disk.src.path, node_index(domain, disk))]
     return tuple(argv)
+
+
+# -- start -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class StorageRefusal:
+    """A start refused by ``virStorageSourceReportBrokenChain``: who could not reach what."""
+
+    domain: str
+    path: str
+    uid: int
+    gid: int
+    groups: tuple[int, ...]
+
+
+@attrs.define
+class _Launch:
+    """How far a start got: the forked qemu, and whether every label was set."""
+
+    qemu: Process | None = None
+    labelled: bool = False
+
+
+def start(driver: Daemon, domain: Domain) -> None:
+    """Start qemu for ``domain``; on a failure the host is left as libvirt leaves it."""
+    # libvirt: qemuProcessStart
+    assert driver.manager is not None
+    live = copy.deepcopy(domain.definition)
+    # libvirt: qemuProcessInit (the live definition; priv->rememberOwner, priv->namespaces)
+    domain.live = live
+    domain.remember_owner = driver.config.remember_owner
+    domain.namespaces = driver.config.mount_namespace
+    job = _Launch()
+    try:
+        prepare_domain(driver, live)
+        prepare_host(driver, live)
+        launch(driver, domain, live, job)
+    except DaemonCrashed:
+        # The daemon died mid-start: qemu, waiting on its handshake, goes with it, and
+        # nothing is restored.
+        if job.qemu is not None and job.qemu.pid in driver.host.processes:
+            driver.host.exit(job.qemu.pid)
+        raise
+    except Exception as error:
+        # qemuProcessStart's "stop:" label: qemuProcessStop, with
+        # VIR_QEMU_PROCESS_STOP_NO_RELABEL unless every label was set. Whatever failed,
+        # the host is left as libvirt leaves it, and the caller gets libvirt's error.
+        stop(driver, domain, relabel=job.labelled, reason="failed")
+        raise as_libvirt_error(error, "failed to start qemu") from None
+    finish(driver, domain)
+
+
+def prepare_domain(driver: Daemon, live: DomainDef) -> None:
+    """The domain's labels: the MCS pair is allocated and the process and image labels
+    generated (``qemuSecurityGenLabel``)."""
+    # libvirt: qemuProcessPrepareDomain
+    assert driver.manager is not None
+    driver.manager.gen_label(live)
+
+
+def qemu_ids(driver: Daemon) -> tuple[int, int, tuple[int, ...]]:
+    """qemu.conf's ``user`` and ``group`` as ids, and the user's groups."""
+    # libvirt: virQEMUDriverConfigLoadSecurityEntry (virParseOwnershipIds), virGetGroupList
+    ops = driver.ops()
+    uid, gid = parse_ids(ops, f"{driver.config.user}:{driver.config.group}")
+    # virGetGroupList: the user's groups from the group database (getgrouplist).
+    groups = accounts.groups_with_member(ops.read_text(accounts.GROUP_PATH), driver.config.user)
+    return uid, gid, (gid, *groups)
+
+
+def prepare_host(driver: Daemon, live: DomainDef) -> None:
+    """The qemu user must reach every image of every disk chain."""
+    # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage ->
+    # virStorageSourceReportBrokenChain
+    uid, gid, groups = qemu_ids(driver)
+    probe = attrs.evolve(driver.ops().actor, uid=uid, gid=gid, groups=groups)
+    for disk in live.disks:
+        for src in disk_chain(driver.ops(), disk):
+            if src.path is None:
+                continue
+            try:
+                driver.host.stat(probe, src.path)
+            except OSError as error:
+                driver.last_refusal = StorageRefusal(live.name, src.path, uid, gid, groups)
+                raise system_error(
+                    error.errno or 0,
+                    f"Cannot access storage file '{src.path}' (as uid:{uid}, gid:{gid})",
+                ) from None
+
+
+def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> None:
+    """Fork qemu; the child builds its namespace and waits while the daemon labels
+    everything; then it execs qemu, which opens its disks."""
+    # libvirt: qemuProcessLaunch
+    assert driver.manager is not None
+    host = driver.host
+    # libvirt: virCommandRunAsync (the fork; the child runs qemuProcessHook)
+    qemu = host.spawn(
+        comm="qemu-kvm",
+        argv=command_line(
+            live, driver.machine_type, set_process_name=driver.config.set_process_name
+        ),
+        exe="/usr/libexec/qemu-kvm",
+        uid=0,
+        gid=0,
+        context=driver.ops().actor.context,
+        ppid=1,
+    )
+    job.qemu = qemu
+    driver.launched[qemu.pid] = copy.deepcopy(live)
+    domain.pid = qemu.pid
+    driver.by_pid[qemu.pid] = domain
+    domain.id = driver.next_id
+    ops = driver.ops()
+    if domain.namespaces:
+        ops = qemu_namespace.build_namespace(driver, qemu, live)
+    driver.step("namespace-built")
+    # libvirt: qemuSecuritySetAllLabel (in the parent, while the child waits)
+    driver.manager.set_all_label(
+        ops, live, lock=domain.remember_owner, after_driver=driver.after_driver
+    )
+    job.labelled = True
+    exec_qemu(driver, qemu, live)
+    wait_for_monitor(driver, qemu, live)
+
+
+def exec_qemu(driver: Daemon, qemu: Process, live: DomainDef) -> None:
+    """The child execs qemu with the process label and the qemu user's ids."""
+    # libvirt: qemuSecuritySetChildProcessLabel (virSecurityDACSetChildProcessLabel,
+    # virSecuritySELinuxSetChildProcessLabel), then virExec's execve
+    uid, gid, groups = qemu_ids(driver)
+    dac = live.seclabel("dac")
+    if dac is not None and dac.label and parse_ids(driver.ops(), dac.label) != (uid, gid):
+        uid, gid = parse_ids(driver.ops(), dac.label)
+        groups = (gid,)
+    qemu.uid, qemu.gid, qemu.groups = uid, gid, groups
+    if driver.config.set_process_name:
+        qemu.comm = process_name(live)
+    selinux = live.seclabel("selinux")
+    if selinux is not None and selinux.label:
+        qemu.context = selinux.label
+
+
+def wait_for_monitor(driver: Daemon, qemu: Process, live: DomainDef) -> None:
+    """qemu opens every disk; one it cannot open makes it exit, and libvirt reports qemu's
+    last log line."""
+    # libvirt: qemuProcessWaitForMonitor (qemuProcessReportLogError)
+    for disk in live.disks:
+        failure, handle = open_disk_for_io(driver.host, qemu, disk, node_index(live, disk))
+        if handle is not None:
+            driver.guests.opened(qemu.pid, disk.target, handle)
+        if failure is not None:
+            raise LibvirtError(
+                ErrorCode.INTERNAL_ERROR,
+                "process exited while connecting to monitor: "
+                + log_line(driver.host, failure.message(), driver.userspace.next_qemu_log_line()),
+            )
+
+
+def finish(driver: Daemon, domain: Domain) -> None:
+    """The domain runs: its id is taken, its state is running (booted), its status saved."""
+    # libvirt: qemuProcessFinishStartup (virDomainObjSetState, virDomainObjSave)
+    driver.next_id += 1
+    domain.reason = "booted"
+    driver.guests.started(domain)
+    write_status(driver, domain)
+
+
+def write_status(driver: Daemon, domain: Domain) -> None:
+    # libvirt: virDomainObjSave
+    driver.write(status_path(domain.name), format_status(domain, driver.machine_type))
+
+
+# -- stop --------------------------------------------------------------------------------------
+
+
+def stop(driver: Daemon, domain: Domain, *, relabel: bool, reason: str = "unknown") -> None:
+    """Kill qemu, restore labels in the host namespace, wipe the remembered xattrs of every
+    image of every disk chain, release the MCS pair."""
+    # libvirt: qemuProcessStop
+    host = driver.host
+    live = domain.live
+    if domain.pid is not None and domain.pid in host.processes:
+        host.exit(domain.pid)
+    if domain.pid is not None and domain.pid not in host.audited_pids:
+        driver.launched.pop(domain.pid, None)
+    if live is not None and driver.manager is not None:
+        ops = driver.ops()
+        if relabel:
+            driver.manager.restore_all_label(ops, live, lock=domain.remember_owner)
+            driver.step("before-xattr-wipe")
+            if domain.remember_owner:
+                remove_image_metadata(driver, ops, live)
+        driver.manager.release_label(live)
+    driver.guests.stopped(domain)
+    domain.live = None
+    if domain.pid is not None:
+        driver.by_pid.pop(domain.pid, None)
+    domain.pid = domain.id = None
+    domain.shutdown_at = None
+    domain.reason = reason
+    domain.paused = False
+    domain.disk_errors = {}
+    with contextlib.suppress(OSError):
+        host.unlink(driver.ops().actor, status_path(domain.name))
+    if not domain.persistent:
+        driver.domains.pop(domain.name, None)
+
+
+def remove_image_metadata(driver: Daemon, ops: HostAccess, live: DomainDef) -> None:
+    """Both drivers, every chain element."""
+    # libvirt: qemuBlockRemoveImageMetadata
+    drivers = ["selinux", "dac"] if driver.config.dynamic_ownership else ["selinux"]
+    for disk in live.disks:
+        for src in disk_chain(ops, disk):
+            if src.path is None:
+                continue
+            for name in drivers:
+                try:
+                    security_util.move_remembered_label(ops, name, src.path, None)
+                except LibvirtError:
+                    ops.warn(
+                        f"Unable to remove disk metadata on vm {live.name} from {src.path} "
+                        f"(disk target {disk.target})"
+                    )
+
+
+def handle_monitor_eof(driver: Daemon, domain: Domain) -> None:
+    """qemu died (``kill -9``): the monitor's end of file stops the domain as crashed. The
+    daemon handles it on its own, not in a client's call: if it dies there (a fault step),
+    no client sees an error."""
+    # libvirt: qemuProcessHandleMonitorEOF -> qemuProcessStop
+    with contextlib.suppress(DaemonCrashed):
+        stop(driver, domain, relabel=True, reason="crashed")
+
+
+# -- reconnect ---------------------------------------------------------------------------------
+
+
+def reconnect(driver: Daemon, path: str) -> None:
+    """A restarted daemon takes a running domain back from its status file: its labels are
+    checked and its MCS pair reserved; a domain whose qemu is gone is stopped."""
+    # libvirt: virDomainObjListLoadAllConfigs (status) -> qemuProcessReconnect
+    host = driver.host
+    try:
+        status = parse_status(host.read_file(driver.ops().actor, path).decode(errors="replace"))
+    except (SeclabError, OSError) as error:
+        driver.error(f"Failed to load status file {path}: {log_text(error)}")
+        return
+    live = status.live
+    domain = driver.domains.get(live.name) or Domain(copy.deepcopy(live), persistent=False)
+    domain.live = live
+    domain.pid = status.pid
+    driver.by_pid[status.pid] = domain
+    domain.id = status.id or None
+    domain.remember_owner = status.remember_owner
+    domain.namespaces = status.namespaces
+    domain.reason = status.reason
+    driver.next_id = max(driver.next_id, (domain.id or 0) + 1)
+    driver.domains[live.name] = domain
+    qemu = host.processes.get(status.pid)
+    if qemu is None:
+        stop(driver, domain, relabel=True, reason="crashed")  # the process is gone
+        return
+    driver.guests.started(domain)
+    assert driver.manager is not None
+    try:
+        # libvirt: qemuSecurityCheckAllLabel
+        driver.manager.check_all_label(live)
+    except LibvirtError as error:
+        driver.error(str(error))
+    try:
+        # libvirt: qemuSecurityReserveLabel
+        driver.manager.reserve_label(live, qemu.context)
+    except LibvirtError as error:
+        driver.error(str(error))
+        stop(driver, domain, relabel=True, reason="failed")
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+def as_libvirt_error(error: Exception, what: str) -> Exception:
+    """The error a failed operation reports: libvirt's own, a system error, or the model's
+    refusal as an internal error. Anything else is a bug of the lab and is raised as is."""
+    if isinstance(error, LibvirtError):
+        return error
+    if isinstance(error, OSError):
+        return system_error(error.errno or 0, what)
+    if isinstance(error, SeclabError):
+        return LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
+    return error
+
+
+def log_text(error: Exception) -> str:
+    """An error as the daemon's log line gives it."""
+    if isinstance(error, NotModelled):
+        return f"seclab: not modelled: {error}"
+    return error.strerror or "" if isinstance(error, OSError) else str(error)

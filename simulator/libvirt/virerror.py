@@ -43,3 +43,13 @@ class LibvirtError(SeclabError):
 def system_error(code: int, message: str) -> LibvirtError:
     """``virReportSystemError``: the message, then ``: <strerror(errno)>``."""
     return LibvirtError(ErrorCode.SYSTEM_ERROR, f"{message}: {errno_table.strerror(code)}")
+
+
+class DaemonCrashed(LibvirtError):
+    """The daemon died in the middle of an operation (a fault step): no cleanup ran. The
+    client sees its connection close (``virNetSocketReadWire``'s end of file)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            ErrorCode.SYSTEM_ERROR, "End of file while reading data: Input/output error"
+        )

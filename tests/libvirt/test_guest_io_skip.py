@@ -1,5 +1,5 @@
 """Running guests' disk I/O skips re-asking an access granted under the same decisions and
-label (Daemon._guest_io): nobody can see the difference. Every libvirt, walkthrough and
+label (GuestActivity.guest_io): nobody can see the difference. Every libvirt, walkthrough and
 fault scenario gives the same output, audit trail and final state with the skip as without
 it, and a relabel or a boolean change under a running guest is still denied at once."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from simulator.host import Host
 from simulator.kernel.snapshot import dump_state
-from simulator.libvirt.daemon import Daemon
+from simulator.libvirt.guest_activity import GuestActivity
 from simulator.scenario.runner import load, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ def test_the_library_is_the_same_without_the_skip(
     path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     skipping = _observed(path)
-    monkeypatch.setattr(Daemon, "_io_question", lambda self, qemu, handle: None)
+    monkeypatch.setattr(GuestActivity, "io_question", lambda self, qemu, handle: None)
     assert _observed(path) == skipping
 
 
@@ -53,19 +53,19 @@ def test_a_change_under_a_running_guest_is_asked_again(change: str) -> None:
     host.write_file(host.shell, "/root/vm.xml", XML.encode())
     assert host.run("virsh define vm.xml && virsh start vm && sleep 2").status == 0
     asked = []
-    original = Daemon._guest_io
+    original = GuestActivity.guest_io
 
-    def spy(self: Daemon, domain: object) -> None:
-        before = len(self.host.audit.events)
+    def spy(self: GuestActivity, domain: object) -> None:
+        before = len(self.driver.host.audit.events)
         original(self, domain)  # type: ignore[arg-type]
-        asked.append(len(self.host.audit.events) - before)
+        asked.append(len(self.driver.host.audit.events) - before)
 
-    Daemon._guest_io = spy  # type: ignore[method-assign]
+    GuestActivity.guest_io = spy  # type: ignore[method-assign]
     try:
         host.run(change)
         host.run("sleep 1")
     finally:
-        Daemon._guest_io = original  # type: ignore[method-assign]
+        GuestActivity.guest_io = original  # type: ignore[method-assign]
     if change.startswith("chcon"):
         assert sum(asked) > 0  # the relabel is denied at the guest's next read and write
     assert host.libvirt.lookup("vm").active
