@@ -27,29 +27,27 @@ class Status:
 
     live: DomainDef
     pid: int
-    id: int
+    id: int | None
     reason: str
     remember_owner: bool
     namespaces: bool
 
 
 def format_status(domain: Domain, machine: str) -> str:
-    """The status file's text."""
+    """The status file's text: ``<domstatus>`` with the driver's private data, then the live
+    definition, each indented two spaces."""
     # libvirt: virDomainObjFormat
     assert domain.live is not None
-    root = ET.Element(
-        "domstatus", state="running", reason="booted", pid=str(domain.pid), id=str(domain.id)
-    )
-    # libvirt: qemuDomainObjPrivateXMLFormat
-    if domain.remember_owner:
-        ET.SubElement(root, "rememberOwner")
+    lines = [f"<domstatus state='running' reason='booted' pid='{domain.pid}'>"]
+    # libvirt: qemuDomainObjPrivateXMLFormat (namespaces come before rememberOwner)
     if domain.namespaces:
-        ET.SubElement(ET.SubElement(root, "namespaces"), "mount")
-    text = ET.tostring(root, encoding="unicode").replace("</domstatus>", "")
-    if text.endswith("/>"):
-        text = text[:-2] + ">"
+        lines += ["  <namespaces>", "    <mount/>", "  </namespaces>"]
+    if domain.remember_owner:
+        lines.append("  <rememberOwner/>")
     body = format_domain(domain.live, domain_id=domain.id, machine=machine)
-    return f"{text}\n{body}</domstatus>\n"
+    lines += ["  " + line for line in body.splitlines()]
+    lines.append("</domstatus>")
+    return "\n".join(lines) + "\n"
 
 
 def parse_status(text: str) -> Status:
@@ -61,15 +59,20 @@ def parse_status(text: str) -> Status:
             ErrorCode.XML_ERROR, f"expecting root element of 'domstatus', not '{root.tag}'"
         )
     inner = root.find("domain")
-    live = domain_from_element(root if inner is None else inner, live=True)
-    pid = _status_number(root, "pid", "invalid pid")
-    domain_id = _status_number(root, "id", "invalid domain id")
+    if inner is None:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, "no domain config")
+    live = domain_from_element(inner, live=True)
+    pid = _status_number(root, "pid")
+    if pid is None:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, "invalid pid")
+    # virDomainDefParseIDs: an id that does not parse is -1 (no id), not an error
+    domain_id = _status_number(inner, "id")
     # virDomainObjParseXML: the state reason the previous daemon recorded
     reason = root.get("reason", "")
     return Status(
         live=live,
         pid=pid,
-        id=domain_id,
+        id=domain_id or None,
         reason=reason if reason in ("booted", "unpaused") else "unknown",
         # libvirt: qemuDomainObjPrivateXMLParse
         remember_owner=root.find("rememberOwner") is not None,
@@ -77,9 +80,10 @@ def parse_status(text: str) -> Status:
     )
 
 
-def _status_number(root: ET.Element, name: str, error: str) -> int:
-    """``virDomainObjParseXML``'s ``virXPathLong("string(./@pid)")`` and friends."""
-    text = root.get(name, "0").strip()
+def _status_number(element: ET.Element, name: str) -> int | None:
+    """``virXPathLong("string(./@pid)")`` and friends: a missing attribute is 0; None when
+    it is not a number."""
+    text = element.get(name, "0").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 10:
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, error)
+        return None
     return int(text)

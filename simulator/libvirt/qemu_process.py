@@ -417,7 +417,7 @@ def reconnect(driver: Daemon, path: str) -> None:
     domain.live = live
     domain.pid = status.pid
     driver.by_pid[status.pid] = domain
-    domain.id = status.id or None
+    domain.id = status.id
     domain.remember_owner = status.remember_owner
     domain.namespaces = status.namespaces
     domain.reason = status.reason

@@ -1,0 +1,63 @@
+"""The status file ``/run/libvirt/qemu/NAME.xml`` is libvirt's ``domstatus`` XML
+(virDomainObjFormat, qemuDomainObjPrivateXMLFormat), and a restarted daemon reads it back."""
+
+from __future__ import annotations
+
+import simulator
+from simulator.libvirt.domain_status import format_status, parse_status
+from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
+
+
+def _running() -> tuple[simulator.Host, str]:
+    host = simulator.Host()
+    host.write_file(host.shell, f"{IMAGES}/a.qcow2", b"")
+    daemon = host.libvirt
+    daemon.start(daemon.define(domain_xml("a", disk_xml(f"{IMAGES}/a.qcow2"))))
+    text = host.read_file(host.shell, "/run/libvirt/qemu/a.xml").decode()
+    return host, text
+
+
+def test_the_status_file_is_libvirts_domstatus() -> None:
+    host, text = _running()
+    pid = host.libvirt.lookup("a").pid
+    lines = text.splitlines()
+    assert lines[:6] == [
+        f"<domstatus state='running' reason='booted' pid='{pid}'>",
+        "  <namespaces>",
+        "    <mount/>",
+        "  </namespaces>",
+        "  <rememberOwner/>",
+        "  <domain type='kvm' id='1'>",
+    ]
+    assert lines[-2:] == ["  </domain>", "</domstatus>"]
+    assert all(line.startswith("  ") for line in lines[1:-1])
+
+
+def test_a_status_file_reads_back_as_written() -> None:
+    host, text = _running()
+    domain = host.libvirt.lookup("a")
+    status = parse_status(text)
+    assert (status.pid, status.id, status.reason) == (domain.pid, 1, "booted")
+    assert (status.remember_owner, status.namespaces) == (True, True)
+    assert status.live.name == "a"
+    assert domain.live is not None
+    assert [(s.model, s.label) for s in status.live.seclabels] == [
+        (s.model, s.label) for s in domain.live.seclabels
+    ]
+    assert format_status(domain, host.libvirt.machine_type) == text
+
+
+def test_a_status_file_of_the_first_layout_still_reconnects() -> None:
+    """Saved states may hold the lab's earlier status files (``id`` on ``<domstatus>``)."""
+    host, text = _running()
+    domain = host.libvirt.lookup("a")
+    body = text.split("\n", 5)[5].removesuffix("</domstatus>\n")
+    old = (
+        f'<domstatus state="running" reason="booted" pid="{domain.pid}" id="1">'
+        "<rememberOwner /><namespaces><mount /></namespaces>\n" + body + "</domstatus>\n"
+    )
+    host.write_file(host.shell, "/run/libvirt/qemu/a.xml", old.encode())
+    host.restart_libvirt()
+    again = host.libvirt.lookup("a")
+    assert (again.active, again.pid, again.id) == (True, domain.pid, 1)
+    assert (again.remember_owner, again.namespaces) == (True, True)
