@@ -21,7 +21,8 @@ def format_ids(uid: int, gid: int) -> str:
 
 
 def _lookup(ops: HostAccess, database: str, name: str) -> int | None:
-    """``virGetUserID``/``virGetGroupID``: ``getpwnam_r``/``getgrnam_r`` on the database."""
+    """``virGetUserID``/``virGetGroupID``: ``getpwnam_r``/``getgrnam_r`` on the database
+    (glibc's ``nss_files``, :mod:`simulator.system.accounts`)."""
     return accounts.id_of(ops.read_text(database), name)
 
 
@@ -31,7 +32,7 @@ MAX_ID = 0xFFFFFFFF  # uid_t and gid_t are 32-bit unsigned
 def _parse_id(ops: HostAccess, value: str, database: str) -> int:
     """``virGetUserID``/``virGetGroupID``: a name first unless it starts with ``+``, then
     ``virStrToLong_ui`` of the rest, which must fit ``uid_t``."""
-    kind = "user" if database == "/etc/passwd" else "group"
+    kind = "user" if database == accounts.PASSWD_PATH else "group"
     if value.startswith("+"):
         value = value[1:]
     else:
@@ -47,7 +48,10 @@ def _parse_id(ops: HostAccess, value: str, database: str) -> int:
 def parse_ids(ops: HostAccess, text: str) -> tuple[int, int]:
     """``virParseOwnershipIds``: ``user:group`` as names or ``+uid``/``+gid``."""
     user, _, group = text.partition(":")
-    return _parse_id(ops, user, "/etc/passwd"), _parse_id(ops, group or user, "/etc/group")
+    return (
+        _parse_id(ops, user, accounts.PASSWD_PATH),
+        _parse_id(ops, group or user, accounts.GROUP_PATH),
+    )
 
 
 def _unsigned_int(text: str) -> int | None:

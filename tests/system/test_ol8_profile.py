@@ -80,6 +80,7 @@ def test_virsh_names_libvirtd_socket_when_the_daemon_is_gone() -> None:
 def test_host_name_journal_and_stat_follow_the_profile(ol8: simulator.Host) -> None:
     assert ol8.run("hostname").output == "ol8-host\n"
     assert ol8.run("echo $HOSTNAME").output == "ol8-host\n"
+    assert ol8.run("uname -nr").output == "ol8-host 4.18.0-553.el8_10.x86_64\n"
     assert ol8.run("stat /nosuch").output == (
         "stat: cannot stat '/nosuch': No such file or directory\n"
     )

@@ -4,29 +4,31 @@ common subset), and rpm (not modelled)."""
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 
 import attrs
 
 from simulator.errors import NotModelled
-from simulator.kernel.default_host import HOSTNAME, KERNEL_RELEASE
 from simulator.kernel.inode import Kind
 from simulator.shell.accounts import user_names
 from simulator.shell.host_views import tree
 from simulator.shell.options import Spec, opt, parse, quote, tool, try_help, unmodelled
 from simulator.shell.registry import COMMANDS, CommandContext
+from simulator.system.profile import HostProfile
+from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 
 # -- uname ---------------------------------------------------------------------------------------
 
 # The host profile's kernel (the same strings sealert prints as "Platform").
-UNAME_FIELDS = (
-    ("s", "kernel-name", "Linux"),
-    ("n", "nodename", HOSTNAME),
-    ("r", "kernel-release", KERNEL_RELEASE),
-    ("v", "kernel-version", "#2 SMP"),
-    ("m", "machine", "x86_64"),
-    ("p", "processor", "x86_64"),
-    ("i", "hardware-platform", "x86_64"),
-    ("o", "operating-system", "GNU/Linux"),
+UNAME_FIELDS: tuple[tuple[str, str, Callable[[HostProfile], str]], ...] = (
+    ("s", "kernel-name", lambda _profile: "Linux"),
+    ("n", "nodename", lambda profile: profile.hostname),
+    ("r", "kernel-release", lambda profile: profile.kernel_release),
+    ("v", "kernel-version", lambda _profile: "#2 SMP"),
+    ("m", "machine", lambda _profile: "x86_64"),
+    ("p", "processor", lambda _profile: "x86_64"),
+    ("i", "hardware-platform", lambda _profile: "x86_64"),
+    ("o", "operating-system", lambda _profile: "GNU/Linux"),
 )
 
 UNAME = Spec(
@@ -49,7 +51,10 @@ def uname(ctx: CommandContext) -> int:
     if "a" in keys:
         keys = {short for short, _, _ in UNAME_FIELDS}
     keys = keys or {"s"}
-    ctx.out(" ".join(value for short, _, value in UNAME_FIELDS if short in keys) + "\n")
+    machine = ctx.shell.machine  # a shell on a bare kernel runs on the default profile
+    profile = get_profile(DEFAULT_PROFILE) if machine is None else machine.profile
+    fields = (value(profile) for short, _, value in UNAME_FIELDS if short in keys)
+    ctx.out(" ".join(fields) + "\n")
     return 0
 
 

@@ -14,7 +14,8 @@ from simulator.selinux.context import SecurityContext
 from simulator.selinux.setroubleshoot import Alert, Denial, analyse, plugin_header
 from simulator.shell.host_views import selinux_lsm
 from simulator.shell.registry import CommandContext, command
-from simulator.system.profiles.ol9 import HOSTNAME, KERNEL_RELEASE
+from simulator.system.profile import HostProfile
+from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 
 POLICY_RPM = "selinux-policy-targeted-38.1.23-1.el9.noarch"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -137,10 +138,11 @@ def _fields_text(kind: str, body: str, event: AuditEvent) -> str:
     return " ".join(out)
 
 
-def _hostname(ctx: CommandContext) -> str:
-    """The host's name (``ol9-host``, or its name among a scenario's ``hosts``)."""
+def _profile(ctx: CommandContext) -> HostProfile:
+    """The host's profile (its name is ``ol9-host``, or its name among a scenario's
+    ``hosts``); a shell on a bare kernel runs on the default profile."""
     machine = ctx.shell.machine
-    return machine.profile.hostname if machine is not None else HOSTNAME
+    return machine.profile if machine is not None else get_profile(DEFAULT_PROFILE)
 
 
 def format_details(
@@ -148,14 +150,16 @@ def format_details(
     event: AuditEvent,
     avc: AvcRecord,
     alert: Alert,
-    host: str = HOSTNAME,
-    hostname: str = HOSTNAME,
+    profile: HostProfile,
+    host: str | None = None,
 ) -> str:
     """signature.py ``format_details()``: Additional Information, then the event's records
     as setroubleshootd keeps them (avc_audit.py ``feed`` keeps AVC and SYSCALL, not
     PROCTITLE), then the hash. ``audit2allow`` is never appended: the code tests
     ``os.path.exist`` (sic), which raises, and the ``except`` skips it."""
     del alert
+    hostname = profile.hostname
+    host = hostname if host is None else host
     target = avc.path or avc.name or "Unknown"
     rows = [
         ("Source Context", avc.scontext),
@@ -173,7 +177,7 @@ def format_details(
         ("Policy Type", "targeted"),
         ("Enforcing Mode", "Permissive" if avc.permissive else "Enforcing"),
         ("Host Name", hostname),
-        ("Platform", f"Linux {hostname} {KERNEL_RELEASE} {KERNEL_VERSION} x86_64 x86_64"),
+        ("Platform", f"Linux {hostname} {profile.kernel_release} {KERNEL_VERSION} x86_64 x86_64"),
         ("Alert Count", "1"),
         ("First Seen", _full_date(event.seconds)),
         ("Last Seen", _full_date(event.seconds)),
@@ -198,11 +202,12 @@ def report(
     event: AuditEvent,
     avc: AvcRecord,
     alert: Alert,
-    host: str = HOSTNAME,
-    hostname: str = HOSTNAME,
+    profile: HostProfile,
+    host: str | None = None,
 ) -> str:
-    """What sealert prints of one alert: ``print format_text()``, ``print format_details()``."""
-    details = format_details(local_id, event, avc, alert, host, hostname)
+    """What sealert prints of one alert: ``print format_text()``, ``print format_details()``;
+    ``host`` is the signature's host (the profile's hostname unless given)."""
+    details = format_details(local_id, event, avc, alert, profile, host)
     return format_text(alert) + "\n" + details + "\n"
 
 
@@ -216,8 +221,8 @@ def sealert(ctx: CommandContext) -> int:
             ctx.out("Error\n")
             ctx.err(f"query_alerts error (1003): id ({wanted}) not found\n")
             return 3
-        name = _hostname(ctx)
-        ctx.out("".join(report(*alert, host=name, hostname=name) for alert in found))
+        profile = _profile(ctx)
+        ctx.out("".join(report(*alert, profile=profile) for alert in found))
         return 0
     if len(args) == 2 and args[0] in ("-a", "--analyze"):
         return _analyze(ctx, args[1])
@@ -241,6 +246,6 @@ def _analyze(ctx: CommandContext, path: str) -> int:
     ctx.out(f"\nfound {len(alerts)} alerts in {path}\n")
     for alert in alerts:
         # A log file's records carry no node=, so the signature's host is unknown.
-        text = report(*alert, host="<Unknown>", hostname=_hostname(ctx))
+        text = report(*alert, profile=_profile(ctx), host="<Unknown>")
         ctx.out("-" * 80 + "\n\n" + text)
     return 0
