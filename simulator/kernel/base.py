@@ -39,6 +39,7 @@ from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule,
 
 MAX_SYMLINK_HOPS = 40
 EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
+RELABELS_REMEMBERED = 256  # the last inodes relabelled, for watchers of open files
 
 
 PATH_MAX = 4096  # linux/limits.h, the terminating NUL included (fs/namei.c getname)
@@ -150,6 +151,11 @@ class KernelBase:
         self.exits = 0
         self.exited_pids: deque[int] = deque(maxlen=EXITS_REMEMBERED)
         self.audited_pids: set[int] = set()
+        # How many times a file's SELinux label was set, and the last (filesystem, inode)
+        # pairs, as fsnotify's IN_ATTRIB reports them: a watcher of open files compares the
+        # count to know which of them to recheck, without looking at every file it holds.
+        self.relabels = 0
+        self.relabeled: deque[tuple[int, int]] = deque(maxlen=RELABELS_REMEMBERED)
         # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
         self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
 

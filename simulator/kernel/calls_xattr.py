@@ -123,6 +123,10 @@ class XattrCalls(KernelBase):
             raise os_error(errno.ENODATA, path)
         inode.xattrs[name] = stored
         inode.ctime = self.clock.now
+        if name == SELINUX_XATTR:
+            # fsnotify_xattr (IN_ATTRIB): watchers learn which inode changed
+            self.relabels += 1
+            self.relabeled.append((fs.fs_id, inode.ino))
 
     def _may_relabel(
         self,

@@ -45,7 +45,7 @@ def attach_disk(driver: Daemon, domain: Domain, disk: Disk) -> None:
     # libvirt: qemuBlockStorageSourceChainAttach (QEMU's blockdev-add)
     failure, handle = open_disk_for_io(driver.host, qemu, disk, node_index(domain.live, disk))
     if handle is not None:
-        driver.guests.opened(qemu.pid, disk.target, handle)
+        driver.guests.opened(domain, disk.target, handle)
     if failure is not None:
         # libvirt: qemuDomainStorageSourceAccessRevoke -> qemuSecurityRestoreImageLabel
         driver.manager.restore_image_label(

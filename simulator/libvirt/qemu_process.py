@@ -286,7 +286,7 @@ def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> Non
     )
     job.labelled = True
     exec_qemu(driver, qemu, live)
-    wait_for_monitor(driver, qemu, live)
+    wait_for_monitor(driver, domain, qemu, live)
 
 
 def exec_qemu(driver: Daemon, qemu: Process, live: DomainDef) -> None:
@@ -306,14 +306,14 @@ def exec_qemu(driver: Daemon, qemu: Process, live: DomainDef) -> None:
         qemu.context = selinux.label
 
 
-def wait_for_monitor(driver: Daemon, qemu: Process, live: DomainDef) -> None:
+def wait_for_monitor(driver: Daemon, domain: Domain, qemu: Process, live: DomainDef) -> None:
     """qemu opens every disk; one it cannot open makes it exit, and libvirt reports qemu's
     last log line."""
     # libvirt: qemuProcessWaitForMonitor (qemuProcessReportLogError)
     for disk in live.disks:
         failure, handle = open_disk_for_io(driver.host, qemu, disk, node_index(live, disk))
         if handle is not None:
-            driver.guests.opened(qemu.pid, disk.target, handle)
+            driver.guests.opened(domain, disk.target, handle)
         if failure is not None:
             raise LibvirtError(
                 ErrorCode.INTERNAL_ERROR,
