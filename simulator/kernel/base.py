@@ -9,7 +9,6 @@ link" into that process's mount namespace, as on Linux.
 from __future__ import annotations
 
 import functools
-import operator
 import random
 from collections import deque
 from collections.abc import Callable
@@ -151,6 +150,9 @@ class KernelBase:
         self.exits = 0
         self.exited_pids: deque[int] = deque(maxlen=EXITS_REMEMBERED)
         self.audited_pids: set[int] = set()
+        # The pids in each mount namespace (task->nsproxy->mnt_ns, kept as state): a namespace
+        # is released, or a mount found busy, without looking at every process.
+        self.ns_users: dict[int, set[int]] = {}
         # How many times a file's SELinux label was set, and the last (filesystem, inode)
         # pairs, as fsnotify's IN_ATTRIB reports them: a watcher of open files compares the
         # count to know which of them to recheck, without looking at every file it holds.
@@ -289,9 +291,26 @@ class KernelBase:
         if fs_id not in self.fs_mount_count:
             del self.filesystems[fs_id]
 
+    def recount_namespace_users(self) -> None:
+        """Derive the pids of each namespace from the process table (after a snapshot)."""
+        self.ns_users = {}
+        for proc in self.processes.values():
+            self.ns_users.setdefault(proc.ns_id, set()).add(proc.pid)
+
+    def move_to_namespace(self, proc: Process, ns_id: int) -> None:
+        """``proc`` now lives in mount namespace ``ns_id`` (unshare, setns)."""
+        if self.processes.get(proc.pid) is proc:
+            users = self.ns_users.get(proc.ns_id)
+            if users is not None:
+                users.discard(proc.pid)
+                if not users:
+                    del self.ns_users[proc.ns_id]
+            self.ns_users.setdefault(ns_id, set()).add(proc.pid)
+        proc.ns_id = ns_id
+
     def release_namespace(self, ns_id: int) -> None:
         """Drop a namespace no process uses any more, and filesystems only it mounted."""
-        if ns_id in map(_NS_ID, self.processes.values()):
+        if self.ns_users.get(ns_id):
             return
         ns = self.namespaces.pop(ns_id)
         self.mount_tops.pop(ns_id, None)
@@ -619,7 +638,6 @@ def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
     return tuple(perms)
 
 
-_NS_ID = operator.attrgetter("ns_id")
 _DIR_CLASS = Kind.DIRECTORY.selinux_class
 _SEARCH = ("search",)
 _PERMS_FOR_MASK = {

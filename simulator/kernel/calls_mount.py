@@ -119,9 +119,8 @@ class MountCalls(KernelBase):
     def _mount_in_use(self, ns_id: int, mountpoint: str) -> bool:
         """linux: do_umount -> propagate_mount_busy: a process of the namespace has its working
         directory or a file it keeps open at or below the mount point (compared as paths)."""
-        for other in self.processes.values():
-            if other.ns_id != ns_id:
-                continue
+        for pid in self.ns_users.get(ns_id, ()):
+            other = self.processes[pid]
             for path in (other.cwd, *other.open_files):
                 path = posixpath.normpath(path)
                 if path == mountpoint or path.startswith(mountpoint.rstrip("/") + "/"):
@@ -172,7 +171,7 @@ class MountCalls(KernelBase):
                 mount.options,
             )
             self.add_mount(copy)
-        proc.ns_id = new.ns_id
+        self.move_to_namespace(proc, new.ns_id)
         return new
 
 

@@ -63,6 +63,7 @@ class ProcessCalls(KernelBase):
             start_time=self.clock.now,
         )
         self.processes[pid] = proc
+        self.ns_users.setdefault(ns_id, set()).add(pid)
         self._add_proc_entries(proc)
         return proc
 
@@ -70,6 +71,11 @@ class ProcessCalls(KernelBase):
         """The process ends; a mount namespace nobody uses any more goes with it."""
         proc = self.process(pid)
         del self.processes[pid]
+        users = self.ns_users.get(proc.ns_id)
+        if users is not None:
+            users.discard(pid)
+            if not users:
+                del self.ns_users[proc.ns_id]
         self.exits += 1
         self.exited_pids.append(pid)
         self._remove_proc_entries(pid)

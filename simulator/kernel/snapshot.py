@@ -231,6 +231,7 @@ def _load(kernel: KernelBase, data: dict[str, Any]) -> None:
             }
         )
         kernel.processes[proc.pid] = proc
+    kernel.recount_namespace_users()
     kernel.faults.faults = [Fault(**f) for f in data["faults"]]
     kernel.audit = AuditLog.from_dict(data["audit"])
     security = data["security"]

@@ -230,14 +230,14 @@ def nsenter(ctx: CommandContext) -> int:
     if not args:
         args = ["/bin/bash"]
     saved = ctx.proc.ns_id
-    if mount_ns:
-        ctx.proc.ns_id = ctx.host.processes[pid].ns_id
+    if mount_ns:  # setns(2)
+        ctx.host.move_to_namespace(ctx.proc, ctx.host.processes[pid].ns_id)
     try:
         local: list[tuple[int, bytes]] = []
         status = ctx.shell.run_command(args, ctx.stdin, local)
         ctx.chunks.extend(local)
     finally:
-        ctx.proc.ns_id = saved
+        ctx.host.move_to_namespace(ctx.proc, saved)
     return status
 
 
