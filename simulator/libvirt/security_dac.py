@@ -113,6 +113,8 @@ class DacDriver:
         return src.seclabel(NAME) or top.seclabel(NAME)
 
     def set_all_label(self, ops: HostAccess, domain: DomainDef) -> list[Item]:
+        """``virSecurityDACSetAllLabel``: disk chains, memory backends, chardevs, then the
+        nvram, kernel, initrd, dtb and SLIC table, as items the transaction chowns."""
         if not self._active(domain):
             return []
         ids = format_ids(*self._image_ids(ops, domain))
@@ -139,6 +141,8 @@ class DacDriver:
         return items
 
     def image_items(self, ops: HostAccess, domain: DomainDef, target: str) -> list[Item]:
+        """``virSecurityDACSetImageLabelInternal`` over the disk's chain: only the top of a
+        writable, unshared disk has its owner remembered."""
         disk = domain.disk(target)
         if not self._active(domain) or disk is None or disk.src.path is None:
             return []
@@ -154,6 +158,8 @@ class DacDriver:
         return items
 
     def restore_all_label(self, ops: HostAccess, domain: DomainDef) -> list[Item]:
+        """``virSecurityDACRestoreAllLabel``: the same files, back to their remembered (or
+        root's) owner."""
         if not self._active(domain):
             return []
         items: list[Item] = []
@@ -180,6 +186,8 @@ class DacDriver:
         return items
 
     def restore_image_items(self, domain: DomainDef, target: str) -> list[Item]:
+        """``virSecurityDACRestoreImageLabelInt``: the top image only, and neither a
+        read-only nor a shareable one."""
         disk = domain.disk(target)
         if not self._active(domain) or disk is None or disk.src.path is None:
             return []
