@@ -248,19 +248,18 @@ class Daemon:
         self.exits_seen = exits
         recent = self.host.exited_pids
         if seen >= 0 and exits - seen <= len(recent):
+            # The domains whose qemu is among the exits since the last look.
             dead = [self.by_pid.get(pid) for pid in list(recent)[len(recent) - (exits - seen) :]]
-            hit = [d for d in dead if d is not None and self.domains.get(d.name) is d]
-            if not hit:
-                return
-            if len(hit) == 1 and hit[0].active and hit[0].pid not in self.host.processes:
-                qemu_process.handle_monitor_eof(self, hit[0])
-                return
-        for domain in list(self.domains.values()):
+            candidates = [d for d in dead if d is not None and self.domains.get(d.name) is d]
+        else:
+            candidates = list(self.domains.values())  # first look, or too many exits
+        unique = {id(d): d for d in candidates}.values()
+        for domain in sorted(unique, key=lambda d: self.domains.order(d.name)):
             if domain.active and domain.pid not in self.host.processes:
                 try:
-                    qemu_process.stop(self, domain, relabel=True, reason="crashed")
+                    qemu_process.handle_monitor_eof(self, domain)
                 except DaemonCrashed:
-                    return
+                    return  # handled by the daemon alone: no client sees it
 
     # -- lookups ----------------------------------------------------------------------------------
 

@@ -391,12 +391,9 @@ def remove_image_metadata(driver: Daemon, ops: HostAccess, live: DomainDef) -> N
 
 
 def handle_monitor_eof(driver: Daemon, domain: Domain) -> None:
-    """qemu died (``kill -9``): the monitor's end of file stops the domain as crashed. The
-    daemon handles it on its own, not in a client's call: if it dies there (a fault step),
-    no client sees an error."""
+    """qemu died (``kill -9``): the monitor's end of file stops the domain as crashed."""
     # libvirt: qemuProcessHandleMonitorEOF -> qemuProcessStop
-    with contextlib.suppress(DaemonCrashed):
-        stop(driver, domain, relabel=True, reason="crashed")
+    stop(driver, domain, relabel=True, reason="crashed")
 
 
 # -- reconnect ---------------------------------------------------------------------------------
