@@ -143,6 +143,7 @@ def stop_migrated(daemon: Daemon, domain: Domain) -> None:
     manager.release_label(live)
     daemon.guests.stopped(domain)
     domain.live = None
+    daemon.domains.forget_id(domain.id)
     domain.pid = domain.id = None
     with contextlib.suppress(OSError):
         daemon.host.unlink(daemon.ops().actor, status_path(domain.name))

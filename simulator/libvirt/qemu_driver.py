@@ -268,18 +268,16 @@ class Daemon:
         """By id, then UUID, then name (``virshLookupDomainInternal``: ``virDomainLookupByID``,
         ``virDomainLookupByUUIDString``, ``virDomainLookupByName``)."""
         if key.isdigit():
-            number = int(key)
-            for domain in self.domains.values():
-                if domain.id == number:
-                    return domain
+            by_id = self.domains.find_by_id(int(key))
+            if by_id is not None:
+                return by_id
         if not _UUID_CHARS.issuperset(key):
             # Not a UUID: only a name can match, and ``domains`` is keyed by name.
             found = self.domains.get(key)
-            if found is not None:
-                return found
-        for domain in self.domains.values():
-            if domain.definition.uuid == key or domain.name == key:
-                return domain
+        else:
+            found = self.domains.find_by_uuid_or_name(key)
+        if found is not None:
+            return found
         raise LibvirtError(ErrorCode.NO_DOMAIN, f"no domain with matching name '{key}'")
 
     def sorted_domains(self) -> list[Domain]:

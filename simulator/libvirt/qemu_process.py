@@ -276,6 +276,7 @@ def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> Non
     domain.pid = qemu.pid
     driver.by_pid[qemu.pid] = domain
     domain.id = driver.next_id
+    driver.domains.note_id(domain)
     ops = driver.ops()
     if domain.namespaces:
         ops = qemu_namespace.build_namespace(driver, qemu, live)
@@ -361,6 +362,7 @@ def stop(driver: Daemon, domain: Domain, *, relabel: bool, reason: str = "unknow
     domain.live = None
     if domain.pid is not None:
         driver.by_pid.pop(domain.pid, None)
+    driver.domains.forget_id(domain.id)
     domain.pid = domain.id = None
     domain.shutdown_at = None
     domain.reason = reason
@@ -419,7 +421,7 @@ def reconnect(driver: Daemon, path: str) -> None:
     domain.namespaces = status.namespaces
     domain.reason = status.reason
     driver.next_id = max(driver.next_id, (domain.id or 0) + 1)
-    driver.domains[live.name] = domain
+    driver.domains[live.name] = domain  # (notes the id too)
     qemu = host.processes.get(status.pid)
     if qemu is None:
         stop(driver, domain, relabel=True, reason="crashed")  # the process is gone

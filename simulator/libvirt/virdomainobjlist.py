@@ -58,12 +58,70 @@ class DomainObjList(dict[str, Domain]):
         super().__init__()
         self._counter = itertools.count()
         self._order: dict[str, int] = {}
+        # objs (by UUID) and the running domains' ids: hints, checked against the domain
+        # they name before they are believed.
+        self._by_uuid: dict[str, set[str]] = {}
+        self._by_id: dict[int, str] = {}
 
     def __setitem__(self, name: str, domain: Domain) -> None:
         # libvirt: virDomainObjListAddObjLocked (a name already there keeps its place)
         if name not in self:
             self._order[name] = next(self._counter)
         super().__setitem__(name, domain)
+        self._by_uuid.setdefault(domain.definition.uuid, set()).add(name)
+        self.note_id(domain)
+
+    def __delitem__(self, name: str) -> None:
+        # libvirt: virDomainObjListRemoveLocked
+        domain = self[name]
+        super().__delitem__(name)
+        self._forget(name, domain)
+
+    def pop(self, name: str, default: Domain | None = None) -> Domain | None:  # type: ignore[override]
+        domain = super().pop(name, None)
+        if domain is None:
+            return default
+        self._forget(name, domain)
+        return domain
+
+    def _forget(self, name: str, domain: Domain) -> None:
+        self._order.pop(name, None)
+        names = self._by_uuid.get(domain.definition.uuid)
+        if names is not None:
+            names.discard(name)
+            if not names:
+                del self._by_uuid[domain.definition.uuid]
+
+    def note_id(self, domain: Domain) -> None:
+        """``domain`` runs with an id (``vm->def->id``), or stopped and has none."""
+        if domain.id is not None:
+            self._by_id[domain.id] = domain.name
+
+    def forget_id(self, number: int | None) -> None:
+        if number is not None:
+            self._by_id.pop(number, None)
+
+    def find_by_id(self, number: int) -> Domain | None:
+        """The running domain with id ``number``."""
+        # libvirt: virDomainObjListFindByID
+        name = self._by_id.get(number)
+        found = None if name is None else self.get(name)
+        if found is not None and found.id == number:
+            return found
+        return next((d for d in self.values() if d.id == number), None)
+
+    def find_by_uuid_or_name(self, key: str) -> Domain | None:
+        """The first domain (in the list's order) whose UUID or name is ``key``."""
+        # libvirt: virDomainObjListFindByUUID, virDomainObjListFindByName
+        named = self.get(key)
+        matches = [] if named is None else [named]
+        for name in self._by_uuid.get(key, ()):
+            domain = self.get(name)
+            if domain is not None and domain.definition.uuid == key:
+                matches.append(domain)
+        if matches:
+            return min(matches, key=lambda d: self._order[d.name])
+        return next((d for d in self.values() if d.definition.uuid == key), None)
 
     def setdefault(self, name: str, default: Domain) -> Domain:
         if name not in self:
