@@ -190,14 +190,12 @@ def start(driver: Daemon, domain: Domain) -> None:
     """Start qemu for ``domain``; on a failure the host is left as libvirt leaves it."""
     # libvirt: qemuProcessStart
     assert driver.manager is not None
+    # libvirt: qemuProcessInit (virDomainObjSetDefTransient: the live definition)
     live = copy.deepcopy(domain.definition)
-    # libvirt: qemuProcessInit (the live definition; priv->rememberOwner, priv->namespaces)
     domain.live = live
-    domain.remember_owner = driver.config.remember_owner
-    domain.namespaces = driver.config.mount_namespace
     job = _Launch()
     try:
-        prepare_domain(driver, live)
+        prepare_domain(driver, domain, live)
         prepare_host(driver, live)
         launch(driver, domain, live, job)
     except DaemonCrashed:
@@ -215,11 +213,13 @@ def start(driver: Daemon, domain: Domain) -> None:
     finish(driver, domain)
 
 
-def prepare_domain(driver: Daemon, live: DomainDef) -> None:
+def prepare_domain(driver: Daemon, domain: Domain, live: DomainDef) -> None:
     """The domain's labels: the MCS pair is allocated and the process and image labels
-    generated (``qemuSecurityGenLabel``)."""
+    generated (``qemuSecurityGenLabel``); whether owners are remembered is qemu.conf's
+    ``remember_owner`` of now, kept for the domain's life (``priv->rememberOwner``)."""
     # libvirt: qemuProcessPrepareDomain
     assert driver.manager is not None
+    domain.remember_owner = driver.config.remember_owner
     driver.manager.gen_label(live)
 
 
@@ -236,7 +236,7 @@ def qemu_ids(driver: Daemon) -> tuple[int, int, tuple[int, ...]]:
 def prepare_host(driver: Daemon, live: DomainDef) -> None:
     """The qemu user must reach every image of every disk chain."""
     # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage ->
-    # virStorageSourceReportBrokenChain
+    # qemuDomainDetermineDiskChain -> virStorageSourceReportBrokenChain
     uid, gid, groups = qemu_ids(driver)
     probe = attrs.evolve(driver.ops().actor, uid=uid, gid=gid, groups=groups)
     for disk in live.disks:
@@ -259,6 +259,8 @@ def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> Non
     # libvirt: qemuProcessLaunch
     assert driver.manager is not None
     host = driver.host
+    # libvirt: qemuProcessEnableDomainNamespaces (qemu.conf's namespaces)
+    domain.namespaces = driver.config.mount_namespace
     # libvirt: virCommandRunAsync (the fork; the child runs qemuProcessHook)
     qemu = host.spawn(
         comm="qemu-kvm",
