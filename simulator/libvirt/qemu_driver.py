@@ -167,7 +167,7 @@ class Daemon:
         self.log.messages.append((self.host.clock.now, "error", text))
 
     def write(self, path: str, text: str) -> None:
-        """A definition or status file, written whole (``virFileRewriteStr``)."""
+        """A definition or status file, written whole (``virXMLSaveFile`` -> ``virFileRewrite``)."""
         try:
             self.host.write_file(self.ops().actor, path, text.encode(), mode=0o600)
         except OSError as error:
