@@ -38,6 +38,7 @@ from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
 
 MAX_SYMLINK_HOPS = 40
+WALK_CACHE_SIZE = 4096  # cached path walks kept before the cache starts afresh
 EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
 
 
@@ -103,6 +104,11 @@ def syscall_entry(
     return entry
 
 
+# What a cached walk is filed under: namespace, path, follow, allow_missing, uid, gid,
+# groups and SELinux context of the caller.
+_WalkKey = tuple[int, str, bool, bool, int, int, tuple[int, ...], str]
+
+
 @attrs.frozen
 class Resolved:
     """The outcome of a path walk.
@@ -120,6 +126,9 @@ class Resolved:
 
 class KernelBase:
     """State shared by every system call: filesystems, mounts, processes, clock, faults."""
+
+    # Tests switch the walk cache off to show it changes nothing but the time taken.
+    walk_cache_enabled = True
 
     def __init__(
         self, *, seed: int = 0, clock: int = CLOCK_START, boot_time: int = BOOT_TIME
@@ -152,6 +161,17 @@ class KernelBase:
         self.audited_pids: set[int] = set()
         # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
         self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
+        # Path walks the security module granted silently, with what they depend on.
+        self.walk_cache: dict[
+            _WalkKey,
+            tuple[
+                Resolved,
+                dict[tuple[int, int], Mount],
+                SecurityModule,
+                int,
+                tuple[tuple[Filesystem, int], ...],
+            ],
+        ] = {}
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -262,6 +282,7 @@ class KernelBase:
     def recount_mounts(self) -> None:
         """Derive the mount bookkeeping from the mount table (after a snapshot is loaded)."""
         self.fs_mount_count, self.root_pins, self.mount_tops = {}, {}, {}
+        self.walk_cache.clear()
         for mount in self.mounts.values():
             _bump(self.fs_mount_count, mount.fs_id, 1)
             _bump(self.root_pins, (mount.fs_id, mount.root_ino), 1)
@@ -498,7 +519,56 @@ class KernelBase:
         """Resolve ``path`` for ``proc``; raise OSError as the kernel would.
 
         With ``allow_missing`` a missing last component is not an error (for creates).
+
+        Like the dentry cache, an absolute walk that the security module granted silently
+        all the way is remembered, keyed by everything its answer depends on (namespace,
+        path, flags, the caller's ids and context) and checked on reuse against what can
+        change it: the namespace's mount table, the security module's decisions, and the
+        generation of every filesystem it went through. A walk that audited, or that went
+        through ``/proc/PID/root`` or NFS (whose files another host changes), is not kept.
         """
+        if self.walk_cache_enabled and path[:1] == "/":
+            key = (
+                proc.ns_id,
+                path,
+                follow,
+                allow_missing,
+                proc.uid,
+                proc.gid,
+                proc.groups,
+                proc.context,
+            )
+            hit = self.walk_cache.get(key)
+            if hit is not None:
+                resolved, tops, security, decisions, through = hit
+                if (
+                    self.mount_tops.get(proc.ns_id) is tops
+                    and self.security is security
+                    and security.generation == decisions
+                ):
+                    for fs, generation in through:
+                        if fs.generation != generation:
+                            break
+                    else:
+                        return resolved
+            return self._walk(proc, path, syscall, follow, allow_missing, key)
+        return self._walk(proc, path, syscall, follow, allow_missing, None)
+
+    def forget_walks(self) -> None:
+        """Forget every cached walk: for builders that change inodes behind the calls."""
+        self.walk_cache.clear()
+
+    def _walk(
+        self,
+        proc: Process,
+        path: str,
+        syscall: Syscall,
+        follow: bool,
+        allow_missing: bool,
+        key: _WalkKey | None,
+    ) -> Resolved:
+        """The walk itself (``path_lookupat``); remembered under ``key`` if that is given
+        and every check on the way was a silent grant."""
         if not path:
             raise os_error(errno.ENOENT, path)
         check_path(path)
@@ -516,11 +586,18 @@ class KernelBase:
         mounts, filesystems = self.mounts, self.filesystems
         cred = proc.credentials
         allows = self.security.allows
+        security, decisions = self.security, self.security.generation
         tops = self._tops_at(cur)
+        through: dict[Filesystem, int] = {}
         while pending:
             part = pending.popleft()
             is_last = not pending
             fs = filesystems[mounts[cur.mount_id].fs_id]
+            if key is not None:
+                if fs.fstype == "nfs":
+                    key = None  # another host changes these files
+                else:
+                    through.setdefault(fs, fs.generation)
             directory = fs.inodes[cur.ino]
             if directory.kind is not Kind.DIRECTORY:
                 raise os_error(errno.ENOTDIR, path)
@@ -532,6 +609,8 @@ class KernelBase:
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                 self.lsm_check(proc, cur, _SEARCH, syscall, name=cur_name)
+                if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                    key = None  # a denial (audited or not) is never remembered
             if part in (".", ".."):
                 if part == "..":
                     cur = self._dotdot(cur, root)
@@ -544,7 +623,10 @@ class KernelBase:
             child_ino = None if entries is None else entries.get(part)
             if child_ino is None:
                 if is_last and allow_missing:
-                    return Resolved(None, cur, part, _join([*names, part]))
+                    resolved = Resolved(None, cur, part, _join([*names, part]))
+                    if key is not None:
+                        self._remember(key, resolved, tops, security, decisions, through)
+                    return resolved
                 raise os_error(errno.ENOENT, path)
             loc = Location(cur.mount_id, child_ino)
             if (cur.mount_id, child_ino) in tops:
@@ -555,6 +637,7 @@ class KernelBase:
                 if hops > MAX_SYMLINK_HOPS:
                     raise os_error(errno.ELOOP, path)
                 if child.magic_root_pid is not None:
+                    key = None  # into another namespace, as long as that process lives
                     cur = self._magic_root(proc, child.magic_root_pid, path)
                     tops = self._tops_at(cur)
                     names, cur_name = [], "/"
@@ -573,7 +656,24 @@ class KernelBase:
             names.append(part)
         if must_be_dir and not self.inode_at(cur).is_dir():
             raise os_error(errno.ENOTDIR, path)
-        return Resolved(cur, parent, last_name, _join(names))
+        resolved = Resolved(cur, parent, last_name, _join(names))
+        if key is not None:
+            self._remember(key, resolved, tops, security, decisions, through)
+        return resolved
+
+    def _remember(
+        self,
+        key: _WalkKey,
+        resolved: Resolved,
+        tops: dict[tuple[int, int], Mount],
+        security: SecurityModule,
+        decisions: int,
+        through: dict[Filesystem, int],
+    ) -> None:
+        cache = self.walk_cache
+        if len(cache) >= WALK_CACHE_SIZE:
+            cache.clear()  # bounded, like the dcache under memory pressure
+        cache[key] = (resolved, tops, security, decisions, tuple(through.items()))
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""

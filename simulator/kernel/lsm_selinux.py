@@ -76,6 +76,11 @@ class SelinuxLsm:
         self.permissive_grants: set[tuple[str, str, str, str]] = set()
         self.last_decision: Decision | None = None
 
+    @property
+    def generation(self) -> int:
+        """Bumped at every AVC flush (policy load, boolean, mode) and state load."""
+        return self.selinux.generation
+
     # -- what the kernel asks -------------------------------------------------------------
 
     def check(self, request: AccessRequest) -> CheckResult:
@@ -215,5 +220,7 @@ class SelinuxLsm:
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
-        self.selinux = SelinuxState.from_dict(state["selinux"])
+        loaded = SelinuxState.from_dict(state["selinux"])
+        loaded.generation += self.selinux.generation + 1  # never an earlier generation again
+        self.selinux = loaded
         self.permissive_grants = {(a, b, c, d) for a, b, c, d in state["permissive_grants"]}

@@ -114,6 +114,11 @@ class SecurityModule(Protocol):
 
     name: str
 
+    @property
+    def generation(self) -> int:
+        """Changes whenever a decision may have changed (policy, booleans, mode), so a
+        caller that remembers a silent grant knows when to ask again."""
+
     def check(self, request: AccessRequest) -> CheckResult:
         """Decide; the kernel audits ``avc`` and fails with EACCES when ``enforced``."""
 
@@ -154,6 +159,7 @@ class NoSecurity:
     """No LSM: every access the DAC allows is allowed, and nothing is labelled."""
 
     name = "none"
+    generation = 0
 
     def check(self, request: AccessRequest) -> CheckResult:
         return ALLOWED
