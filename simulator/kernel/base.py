@@ -104,9 +104,9 @@ def syscall_entry(
     return entry
 
 
-# What a cached walk is filed under: namespace, path, follow, allow_missing, uid, gid,
-# groups and SELinux context of the caller.
-_WalkKey = tuple[int, str, bool, bool, int, int, tuple[int, ...], str]
+# What a cached walk is filed under: namespace, path, and the caller's uid, gid, groups
+# and SELinux context.
+_WalkKey = tuple[int, str, int, int, tuple[int, ...], str]
 
 
 @attrs.frozen
@@ -170,6 +170,7 @@ class KernelBase:
                 SecurityModule,
                 int,
                 tuple[tuple[Filesystem, int], ...],
+                bool | None,
             ],
         ] = {}
 
@@ -522,34 +523,30 @@ class KernelBase:
 
         Like the dentry cache, an absolute walk that the security module granted silently
         all the way is remembered, keyed by everything its answer depends on (namespace,
-        path, flags, the caller's ids and context) and checked on reuse against what can
-        change it: the namespace's mount table, the security module's decisions, and the
-        generation of every filesystem it went through. A walk that audited, or that went
+        path, the caller's ids and context) and checked on reuse against what can change
+        it: the namespace's mount table, the security module's decisions, and the
+        generation of every filesystem it went through. A missing last name is remembered
+        too (a negative dentry: ENOENT, or where a create goes). ``follow`` is part of the
+        answer only when the last name was a symlink. A walk that audited, or that went
         through ``/proc/PID/root`` or NFS (whose files another host changes), is not kept.
         """
         if self.walk_cache_enabled and path[:1] == "/":
-            key = (
-                proc.ns_id,
-                path,
-                follow,
-                allow_missing,
-                proc.uid,
-                proc.gid,
-                proc.groups,
-                proc.context,
-            )
+            key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
             hit = self.walk_cache.get(key)
             if hit is not None:
-                resolved, tops, security, decisions, through = hit
+                resolved, tops, security, decisions, through, followed = hit
                 if (
                     self.mount_tops.get(proc.ns_id) is tops
                     and self.security is security
                     and security.generation == decisions
+                    and (followed is None or followed is follow)
                 ):
                     for fs, generation in through:
                         if fs.generation != generation:
                             break
                     else:
+                        if resolved.location is None and not allow_missing:
+                            raise os_error(errno.ENOENT, path)
                         return resolved
             return self._walk(proc, path, syscall, follow, allow_missing, key)
         return self._walk(proc, path, syscall, follow, allow_missing, None)
@@ -589,6 +586,7 @@ class KernelBase:
         security, decisions = self.security, self.security.generation
         tops = self._tops_at(cur)
         through: dict[Filesystem, int] = {}
+        followed: bool | None = None  # set when the answer depends on ``follow``
         while pending:
             part = pending.popleft()
             is_last = not pending
@@ -622,16 +620,20 @@ class KernelBase:
             entries = directory.entries
             child_ino = None if entries is None else entries.get(part)
             if child_ino is None:
-                if is_last and allow_missing:
-                    resolved = Resolved(None, cur, part, _join([*names, part]))
-                    if key is not None:
-                        self._remember(key, resolved, tops, security, decisions, through)
-                    return resolved
-                raise os_error(errno.ENOENT, path)
+                if not is_last:
+                    raise os_error(errno.ENOENT, path)
+                resolved = Resolved(None, cur, part, _join([*names, part]))
+                if key is not None:
+                    self._remember(key, resolved, (tops, security, decisions, through, followed))
+                if not allow_missing:
+                    raise os_error(errno.ENOENT, path)
+                return resolved
             loc = Location(cur.mount_id, child_ino)
             if (cur.mount_id, child_ino) in tops:
                 loc = self.cross_mounts(loc)
             child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
+            if is_last and child.kind is Kind.SYMLINK:
+                followed = follow
             if child.kind is Kind.SYMLINK and (not is_last or follow or must_be_dir):
                 hops += 1
                 if hops > MAX_SYMLINK_HOPS:
@@ -658,22 +660,22 @@ class KernelBase:
             raise os_error(errno.ENOTDIR, path)
         resolved = Resolved(cur, parent, last_name, _join(names))
         if key is not None:
-            self._remember(key, resolved, tops, security, decisions, through)
+            self._remember(key, resolved, (tops, security, decisions, through, followed))
         return resolved
 
     def _remember(
         self,
         key: _WalkKey,
         resolved: Resolved,
-        tops: dict[tuple[int, int], Mount],
-        security: SecurityModule,
-        decisions: int,
-        through: dict[Filesystem, int],
+        depends: tuple[
+            dict[tuple[int, int], Mount], SecurityModule, int, dict[Filesystem, int], bool | None
+        ],
     ) -> None:
         cache = self.walk_cache
         if len(cache) >= WALK_CACHE_SIZE:
             cache.clear()  # bounded, like the dcache under memory pressure
-        cache[key] = (resolved, tops, security, decisions, tuple(through.items()))
+        tops, security, decisions, through, followed = depends
+        cache[key] = (resolved, tops, security, decisions, tuple(through.items()), followed)
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""

@@ -113,8 +113,11 @@ def _apply(host: simulator.Host, who: dict[str, Process], op: tuple[Any, ...]) -
     return result
 
 
-def _observe(ops: list[tuple[Any, ...]], *, cached: bool) -> tuple[object, ...]:
+def _observe(
+    ops: list[tuple[Any, ...]], *, cached: bool, then: Callable[[], object] = lambda: None
+) -> tuple[object, ...]:
     host, who = _new_host(cached=cached)
+    then()
     outcomes = [_apply(host, who, op) for op in ops]
     state = json.dumps(dump_state(host.kernel), sort_keys=True)
     return outcomes, state
@@ -225,8 +228,13 @@ def test_a_cache_that_misses_a_change_is_caught(
 ) -> None:
     """The checks above can fail: with one invalidation broken they see a stale walk."""
     owner, attribute = breakage
-    monkeypatch.setattr(owner, attribute, lambda self: None)
-    assert _observe(CHANGES[change], cached=True) != _observe(CHANGES[change], cached=False)
+    expected = _observe(CHANGES[change], cached=False)
+    stale = _observe(
+        CHANGES[change],
+        cached=True,
+        then=lambda: monkeypatch.setattr(owner, attribute, lambda self: None),
+    )
+    assert stale != expected
 
 
 def test_walks_through_proc_root_and_audited_walks_are_not_kept() -> None:
