@@ -52,6 +52,8 @@ def check_text(text: str) -> None:
     before any Python text can reach a user."""
     if "\0" in text:
         raise InvalidArgument(f"{text!r} contains a NUL byte (C strings end there)")
+    if text.isascii():
+        return  # no surrogate in ASCII
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -62,6 +64,8 @@ def check_path(path: str) -> None:
     """``getname`` and lookup limits: PATH_MAX for the whole, NAME_MAX for each name."""
     check_text(path)
     raw = path.encode("utf-8")
+    if len(raw) <= NAME_MAX:
+        return  # no name in it can be too long
     if len(raw) >= PATH_MAX:
         raise os_error(errno.ENAMETOOLONG, path)
     if any(len(name) > NAME_MAX for name in raw.split(b"/")):
@@ -86,10 +90,14 @@ def syscall_entry(
     def entry(self: K, proc: Process, /, *args: P.args, **kwargs: P.kwargs) -> R:
         if self.audit_pending is not None:
             return call(self, proc, *args, **kwargs)
-        for arg in (*args, *kwargs.values()):
+        for arg in args:
             if isinstance(arg, str):
                 check_text(arg)
-        self.audit_pending = []
+        for arg in kwargs.values():
+            if isinstance(arg, str):
+                check_text(arg)
+        pending: list[tuple[Syscall, AvcRecord]] = []
+        self.audit_pending = pending
         try:
             result = call(self, proc, *args, **kwargs)
         except OSError as error:
@@ -98,7 +106,10 @@ def syscall_entry(
         except BaseException:
             self.audit_pending = None
             raise
-        self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+        if pending:
+            self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+        else:
+            self.audit_pending = None  # nothing to audit: no event
         return result
 
     return entry
@@ -465,6 +476,8 @@ class KernelBase:
         return event
 
     def take_fault(self, syscall: str, proc: Process, path: str, loc: Location | None) -> None:
+        if not self.faults.faults:
+            return  # no fault injected: nothing to match
         target = None
         if loc is not None:
             target = (self.mounts[loc.mount_id].fs_id, loc.ino)

@@ -122,7 +122,9 @@ class ImageInfo:
     virtual_size: int = 0
 
 
-@attrs.define(eq=False)
+# The mode is checked when an inode is made (a saved state loaded); the calls that change
+# it check the new mode first, so attribute writes skip the converter (a hot path).
+@attrs.define(eq=False, on_setattr=attrs.setters.NO_OP)
 class Inode:
     """One inode of one filesystem. Identity is (filesystem, number)."""
 

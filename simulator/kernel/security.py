@@ -6,6 +6,7 @@ The kernel calls it after its own DAC checks, as Linux calls the LSM after
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 
 import attrs
@@ -70,12 +71,18 @@ class Syscall:
 
     @classmethod
     def of(cls, name: str, *args: int) -> Syscall:
-        padded = (*args, 0, 0, 0, 0)[:4]
-        return cls(name, (padded[0], padded[1], padded[2], padded[3]))
+        return _syscall(name, *args)
 
     @property
     def number(self) -> int:
         return SYSCALL_NUMBERS.get(self.name, 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _syscall(name: str, *args: int) -> Syscall:
+    """One shared, frozen value per call and arguments (a call repeats on the same path)."""
+    padded = (*args, 0, 0, 0, 0)[:4]
+    return Syscall(name, (padded[0], padded[1], padded[2], padded[3]))
 
 
 @attrs.frozen

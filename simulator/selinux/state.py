@@ -26,6 +26,12 @@ class SelinuxState:
     verdict_cache: dict[tuple[str, str, str, str], Any] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+    # Requests the security server granted, by what a decision depends on: the two types,
+    # the class, the permissions and the MCS relations the constraints test. Lets an AVC
+    # miss for a new pair of MCS categories skip recomputing a grant; emptied with the rest.
+    grant_cache: dict[tuple[object, ...], bool] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
     # The kernel's access vector cache (``security/selinux/avc.c``): decisions by (source
     # context, target label, class, permissions), filled by the security module. Derived
     # from the policy, the booleans and the mode, so every change to those flushes it
@@ -66,6 +72,7 @@ class SelinuxState:
     def flush_caches(self) -> None:
         """``avc_ss_reset``: what was decided under the old policy, booleans or mode goes."""
         self.verdict_cache.clear()
+        self.grant_cache.clear()
         self.access_vectors.clear()
         self.generation += 1
 

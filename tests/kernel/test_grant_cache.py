@@ -1,0 +1,88 @@
+"""The security server's grant cache (``SelinuxState.grant_cache``): an AVC miss for a new
+pair of contexts reuses a grant made for another pair with the same types, class,
+permissions and MCS relations. That is only right if a decision depends on the contexts
+through nothing else, which is what these properties check."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.kernel.lsm_selinux import SelinuxLsm
+from simulator.selinux.context import SecurityContext
+from simulator.selinux.decision import decide, evaluate
+from simulator.selinux.rules import Expression
+from simulator.selinux.state import SelinuxState
+
+SUBJECTS = ["svirt_t", "svirt_tcg_t", "virtd_t", "unconfined_t"]
+TARGETS = ["svirt_image_t", "virt_image_t", "var_t", "admin_home_t", "nfs_t", "device_t"]
+REQUESTS = [
+    ("file", ("read", "write", "open", "getattr")),
+    ("file", ("getattr",)),
+    ("dir", ("search",)),
+    ("dir", ("add_name", "write")),
+    ("chr_file", ("read", "write", "open")),
+    ("blk_file", ("getattr",)),
+]
+ROLE = {"svirt_t": "system_r", "svirt_tcg_t": "system_r", "virtd_t": "system_r"}
+
+cats_st = st.frozensets(st.integers(0, 5), max_size=3)
+
+
+def _level(low: frozenset[int], high: frozenset[int] | None) -> str:
+    def one(cats: frozenset[int]) -> str:
+        return "s0" + (":" + ",".join(f"c{c}" for c in sorted(cats)) if cats else "")
+
+    return one(low) if high is None else f"{one(low)}-{one(low | high)}"
+
+
+def _subject(type_: str, low: frozenset[int], high: frozenset[int] | None) -> SecurityContext:
+    role = ROLE.get(type_, "unconfined_r")
+    return SecurityContext.parse(f"system_u:{role}:{type_}:{_level(low, high)}")
+
+
+def _target(type_: str, low: frozenset[int], high: frozenset[int] | None) -> SecurityContext:
+    return SecurityContext.parse(f"system_u:object_r:{type_}:{_level(low, high)}")
+
+
+def _key(s: SecurityContext, t: SecurityContext, request: tuple[str, tuple[str, ...]]) -> object:
+    return (s.type, t.type, *request, *[evaluate(e, s, t) for e in Expression])
+
+
+level_st = st.tuples(cats_st, st.none() | cats_st)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(SUBJECTS),
+    st.sampled_from(TARGETS),
+    st.sampled_from(REQUESTS),
+    level_st,
+    level_st,
+    level_st,
+    level_st,
+)
+def test_pairs_with_the_same_key_get_the_same_grant(
+    stype: str,
+    ttype: str,
+    request: tuple[str, tuple[str, ...]],
+    s1: tuple[frozenset[int], frozenset[int] | None],
+    t1: tuple[frozenset[int], frozenset[int] | None],
+    s2: tuple[frozenset[int], frozenset[int] | None],
+    t2: tuple[frozenset[int], frozenset[int] | None],
+) -> None:
+    state = SelinuxState()
+    first = (_subject(stype, *s1), _target(ttype, *t1))
+    second = (_subject(stype, *s2), _target(ttype, *t2))
+    if _key(*first, request) != _key(*second, request):
+        return
+    one = decide(state, *first, *request)
+    two = decide(state, *second, *request)
+    assert bool(one.denied) == bool(two.denied)
+
+
+def test_the_grant_cache_is_emptied_with_the_avc() -> None:
+    lsm = SelinuxLsm()
+    lsm.selinux.grant_cache[("a",)] = True
+    lsm.setenforce(False)
+    assert not lsm.selinux.grant_cache
