@@ -136,11 +136,20 @@ class SelinuxLsm:
     ) -> bool:
         """``avc_has_perm_noaudit`` hitting the cache with every permission granted."""
         target: bytes | str | None = new_label
-        if target is None:  # _target_key, inlined: this runs for every path component
-            target = _genfs_label(fs)
-            if target is None:
+        if target is None:  # _target_key, inlined: this runs for every check
+            features = fs.features
+            if features.xattrs and not features.genfs_labels:
                 target = inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
-        return self.selinux.access_vectors.get((process.context, target, tclass, perms)) is _GRANTED
+            else:
+                target = _genfs_label(fs)
+                if target is None:
+                    target = inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
+        key = (process.context, target, tclass, perms)
+        vectors = self.selinux.access_vectors
+        entry = vectors.young.get(key)  # AccessVectorCache.get, its common case inlined
+        if entry is None:
+            entry = vectors.get(key)
+        return entry is _GRANTED
 
     def _compute(self, request: AccessRequest) -> _Denial | object:
         """``avc_compute_av``: ask the security server, on a cache miss."""
