@@ -101,7 +101,10 @@ def syscall_entry(
         try:
             result = call(self, proc, *args, **kwargs)
         except OSError as error:
-            self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
+            if pending:
+                self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
+            else:
+                self.audit_pending = None
             raise
         except BaseException:
             self.audit_pending = None

@@ -20,10 +20,10 @@ from simulator.kernel.inode import SELINUX_XATTR, Inode, Kind
 from simulator.kernel.process import Process
 from simulator.kernel.security import ALLOWED, AccessRequest, CheckResult
 from simulator.selinux.context import SecurityContext
-from simulator.selinux.decision import Decision, decide, evaluate
+from simulator.selinux.decision import Decision, decide
 from simulator.selinux.genfs import genfs_context, new_root_context
 from simulator.selinux.labeling import new_object_context
-from simulator.selinux.rules import Expression, TeRule
+from simulator.selinux.rules import TeRule
 from simulator.selinux.state import SelinuxState
 
 UNLABELED = "system_u:object_r:unlabeled_t:s0"
@@ -158,13 +158,17 @@ class SelinuxLsm:
         if request.new_label is not None:
             target = self.context_of(request.new_label)
         # The decision depends on the contexts only through their types and the relations
-        # of their levels the MCS constraints test (context_struct_compute_av).
+        # of their levels the MCS constraints test (context_struct_compute_av): every
+        # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
+        # "l2 eq h2".
+        high = target.high
         grant_key = (
             subject.type,
             target.type,
             request.tclass,
             request.perms,
-            *[evaluate(expression, subject, target) for expression in Expression],
+            subject.high.dominates(high),
+            target.low == high,
         )
         grants = self.selinux.grant_cache
         if grant_key in grants:

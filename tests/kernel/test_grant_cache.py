@@ -46,7 +46,24 @@ def _target(type_: str, low: frozenset[int], high: frozenset[int] | None) -> Sec
 
 
 def _key(s: SecurityContext, t: SecurityContext, request: tuple[str, tuple[str, ...]]) -> object:
-    return (s.type, t.type, *request, *[evaluate(e, s, t) for e in Expression])
+    """The grant cache's key (SelinuxLsm._compute)."""
+    return (s.type, t.type, *request, s.high.dominates(t.high), t.low == t.high)
+
+
+def test_every_constraint_expression_is_a_function_of_the_two_relations_in_the_key() -> None:
+    """A new kind of constraint expression needs a new part in the grant cache's key."""
+    assert set(Expression) == {
+        Expression.H1_DOM_H2,
+        Expression.H1_DOM_H2_AND_L2_EQ_H2,
+        Expression.L2_EQ_H2,
+    }
+    for s, t in [("s0:c1", "s0:c1,c2"), ("s0:c1,c2", "s0:c1"), ("s0:c1", "s0-s0:c1")]:
+        subject = SecurityContext.parse(f"system_u:system_r:svirt_t:{s}")
+        target = SecurityContext.parse(f"system_u:object_r:var_t:{t}")
+        dom, eq = subject.high.dominates(target.high), target.low == target.high
+        assert evaluate(Expression.H1_DOM_H2, subject, target) == dom
+        assert evaluate(Expression.H1_DOM_H2_AND_L2_EQ_H2, subject, target) == (dom and eq)
+        assert evaluate(Expression.L2_EQ_H2, subject, target) == eq
 
 
 level_st = st.tuples(cats_st, st.none() | cats_st)
