@@ -44,6 +44,7 @@ def _genfs_label(fs: Filesystem) -> str | None:
 
 
 UNLABELED_RAW = UNLABELED.encode()
+NEW_LABELS_KEPT = 4096  # remembered labels of new files (SelinuxState.new_labels)
 
 
 _GRANTED = object()  # a cached decision that grants every requested permission
@@ -201,12 +202,21 @@ class SelinuxLsm:
         self, process: Process, parent: Inode, kind: Kind, name: str
     ) -> bytes | None:
         del name
-        subject = SecurityContext.parse(process.context)
-        parent_context = self.context_of(parent.xattrs.get(SELINUX_XATTR, UNLABELED.encode()))
-        context = new_object_context(
-            self.selinux.policy, subject, parent_context, kind.selinux_class
-        )
-        return str(context).encode() + b"\0"
+        parent_label = parent.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
+        key = (process.context, parent_label, kind.selinux_class)
+        labels = self.selinux.new_labels
+        label = labels.get(key)
+        if label is None:
+            subject = SecurityContext.parse(process.context)
+            parent_context = self.context_of(parent_label)
+            context = new_object_context(
+                self.selinux.policy, subject, parent_context, kind.selinux_class
+            )
+            label = str(context).encode() + b"\0"
+            if len(labels) >= NEW_LABELS_KEPT:
+                labels.clear()  # bounded: every domain's process has a context of its own
+            labels[key] = label
+        return label
 
     def getsecurity(self, fs: Filesystem, inode: Inode) -> bytes | None:
         genfs = _genfs_label(fs)

@@ -32,6 +32,11 @@ class SelinuxState:
     grant_cache: dict[tuple[object, ...], bool] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+    # New files' labels by (creator's context, parent's label, class): derived from the
+    # policy's type transitions and contexts, so emptied with the rest.
+    new_labels: dict[tuple[str, bytes, str], bytes] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
     # The kernel's access vector cache (``security/selinux/avc.c``): decisions by (source
     # context, target label, class, permissions), filled by the security module. Derived
     # from the policy, the booleans and the mode, so every change to those flushes it
@@ -73,6 +78,7 @@ class SelinuxState:
         """``avc_ss_reset``: what was decided under the old policy, booleans or mode goes."""
         self.verdict_cache.clear()
         self.grant_cache.clear()
+        self.new_labels.clear()
         self.access_vectors.clear()
         self.generation += 1
 

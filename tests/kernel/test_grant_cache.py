@@ -1,4 +1,4 @@
-"""The security server's grant cache (``SelinuxState.grant_cache``): an AVC miss for a new
+"""The security server's caches: the grant cache (``SelinuxState.grant_cache``): an AVC miss for a new
 pair of contexts reuses a grant made for another pair with the same types, class,
 permissions and MCS relations. That is only right if a decision depends on the contexts
 through nothing else, which is what these properties check."""
@@ -8,7 +8,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator.kernel.inode import Inode, Kind
 from simulator.kernel.lsm_selinux import SelinuxLsm
+from simulator.kernel.process import Process
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.decision import decide, evaluate
 from simulator.selinux.rules import Expression
@@ -103,3 +105,41 @@ def test_the_grant_cache_is_emptied_with_the_avc() -> None:
     lsm.selinux.grant_cache[("a",)] = True
     lsm.setenforce(False)
     assert not lsm.selinux.grant_cache
+
+
+PROCESSES = [
+    "system_u:system_r:virtd_t:s0-s0:c0.c1023",
+    "system_u:system_r:svirt_t:s0:c1,c2",
+    "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023",
+    "system_u:system_r:init_t:s0",
+]
+PARENTS = [
+    b"system_u:object_r:var_run_t:s0\0",
+    b"system_u:object_r:qemu_var_run_t:s0\0",
+    b"system_u:object_r:tmp_t:s0\0",
+    b"system_u:object_r:svirt_image_t:s0:c1,c2\0",
+    b"not a context\0",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(PROCESSES),
+            st.sampled_from(PARENTS),
+            st.sampled_from(list(Kind)),
+        ),
+        max_size=12,
+    )
+)
+def test_remembered_labels_of_new_files_are_the_labels_computed_afresh(
+    creations: list[tuple[str, bytes, Kind]],
+) -> None:
+    remembering = SelinuxLsm()
+    for context, parent_label, kind in creations:
+        process = Process(1, 0, "p", ("p",), "/p", 0, 0, (), context, 1)
+        parent = Inode(ino=2, kind=Kind.DIRECTORY, uid=0, gid=0, mode=0o755)
+        parent.xattrs[b"security.selinux"] = parent_label
+        fresh = SelinuxLsm().label_new_inode(process, parent, kind, "f")
+        assert remembering.label_new_inode(process, parent, kind, "f") == fresh
