@@ -598,6 +598,7 @@ class KernelBase:
         hops = 0
         mounts, filesystems = self.mounts, self.filesystems
         cred = proc.credentials
+        is_root = cred.is_root
         allows = self.security.allows
         security, decisions = self.security, self.security.generation
         tops = self._tops_at(cur)
@@ -607,17 +608,17 @@ class KernelBase:
             part = pending.popleft()
             is_last = not pending
             fs = filesystems[mounts[cur.mount_id].fs_id]
-            if key is not None:
+            if key is not None and fs not in through:
                 if fs.fstype == "nfs":
                     key = None  # another host changes these files
                 else:
-                    through.setdefault(fs, fs.generation)
+                    through[fs] = fs.generation
             directory = fs.inodes[cur.ino]
-            if directory.kind is not Kind.DIRECTORY:
+            if directory.kind is not _DIRECTORY:
                 raise os_error(errno.ENOTDIR, path)
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
-            if (not cred.is_root or fs.features.root_squash) and not dac_allows(
+            if (not is_root or fs.features.root_squash) and not dac_allows(
                 effective_credentials(cred, fs), directory, MAY_EXEC
             ):
                 raise os_error(errno.EACCES)
@@ -647,10 +648,13 @@ class KernelBase:
             loc = Location(cur.mount_id, child_ino)
             if (cur.mount_id, child_ino) in tops:
                 loc = self.cross_mounts(loc)
-            child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
-            if is_last and child.kind is Kind.SYMLINK:
+                child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
+            else:
+                child = fs.inodes[child_ino]
+            is_link = child.kind is _SYMLINK
+            if is_last and is_link:
                 followed = follow
-            if child.kind is Kind.SYMLINK and (not is_last or follow or must_be_dir):
+            if is_link and (not is_last or follow or must_be_dir):
                 hops += 1
                 if hops > MAX_SYMLINK_HOPS:
                     raise os_error(errno.ELOOP, path)
@@ -733,6 +737,7 @@ def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
 
 _NS_ID = operator.attrgetter("ns_id")
 _DIR_CLASS = Kind.DIRECTORY.selinux_class
+_DIRECTORY, _SYMLINK = Kind.DIRECTORY, Kind.SYMLINK
 _SEARCH = ("search",)
 _PERMS_FOR_MASK = {
     (mask, is_dir, append): _perms_for(mask, is_dir, append)
