@@ -62,12 +62,12 @@ class Syscall:
     @classmethod
     def at(cls, name: str, path: str, *rest: int) -> Syscall:
         """A ``*at()`` call relative to the cwd: ``a0=AT_FDCWD a1=<path pointer> ...``."""
-        return cls.of(name, AT_FDCWD, user_pointer(path), *rest)
+        return _syscall_on(name, path, True, *rest)
 
     @classmethod
     def on(cls, name: str, path: str, *rest: int) -> Syscall:
         """A call whose first argument is a path."""
-        return cls.of(name, user_pointer(path), *rest)
+        return _syscall_on(name, path, False, *rest)
 
     @classmethod
     def of(cls, name: str, *args: int) -> Syscall:
@@ -76,6 +76,14 @@ class Syscall:
     @property
     def number(self) -> int:
         return SYSCALL_NUMBERS.get(self.name, 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _syscall_on(name: str, path: str, relative: bool, *rest: int) -> Syscall:
+    """:meth:`Syscall.at` and :meth:`Syscall.on`, one shared value per call and arguments."""
+    if relative:
+        return _syscall(name, AT_FDCWD, user_pointer(path), *rest)
+    return _syscall(name, user_pointer(path), *rest)
 
 
 @functools.lru_cache(maxsize=1024)
