@@ -44,7 +44,7 @@ def _genfs_label(fs: Filesystem) -> str | None:
 
 
 UNLABELED_RAW = UNLABELED.encode()
-NEW_LABELS_KEPT = 4096  # remembered labels of new files (SelinuxState.new_labels)
+NEW_LABELS_KEPT = 4096  # remembered labels (SelinuxState.new_labels, .contexts)
 
 
 _GRANTED = object()  # a cached decision that grants every requested permission
@@ -190,6 +190,16 @@ class SelinuxLsm:
 
     def context_of(self, raw: bytes) -> SecurityContext:
         """A label as the policy sees it: anything invalid maps to unlabeled_t."""
+        contexts = self.selinux.contexts
+        context = contexts.get(raw)
+        if context is None:
+            context = self._context_of(raw)
+            if len(contexts) >= NEW_LABELS_KEPT:
+                contexts.clear()  # bounded: every domain's images have a label of their own
+            contexts[raw] = context
+        return context
+
+    def _context_of(self, raw: bytes) -> SecurityContext:
         try:
             context = SecurityContext.parse(raw.rstrip(b"\0").decode())
         except (ContextError, UnicodeDecodeError):

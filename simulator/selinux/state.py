@@ -8,6 +8,7 @@ import attrs
 
 from simulator.errors import InvalidArgument
 from simulator.selinux.avc import AccessVectorCache
+from simulator.selinux.context import SecurityContext
 from simulator.selinux.file_contexts import FileContexts, FileContextSpec
 from simulator.selinux.policy import Policy
 from simulator.selinux.rules import RuleKind, TeRule
@@ -35,6 +36,11 @@ class SelinuxState:
     # New files' labels by (creator's context, parent's label, class): derived from the
     # policy's type transitions and contexts, so emptied with the rest.
     new_labels: dict[tuple[str, bytes, str], bytes] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    # Labels as the policy sees them (raw xattr value -> context, unlabeled_t when invalid):
+    # derived from the policy's users, roles and types, so emptied with the rest.
+    contexts: dict[bytes, SecurityContext] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
     # The kernel's access vector cache (``security/selinux/avc.c``): decisions by (source
@@ -79,6 +85,7 @@ class SelinuxState:
         self.verdict_cache.clear()
         self.grant_cache.clear()
         self.new_labels.clear()
+        self.contexts.clear()
         self.access_vectors.clear()
         self.generation += 1
 

@@ -143,3 +143,14 @@ def test_remembered_labels_of_new_files_are_the_labels_computed_afresh(
         parent.xattrs[b"security.selinux"] = parent_label
         fresh = SelinuxLsm().label_new_inode(process, parent, kind, "f")
         assert remembering.label_new_inode(process, parent, kind, "f") == fresh
+
+
+@given(st.lists(st.sampled_from([*PARENTS, b"system_u:object_r:no_such_t:s0\0", b"\xff\0"])))
+def test_remembered_contexts_of_labels_are_the_contexts_computed_afresh(
+    labels: list[bytes],
+) -> None:
+    remembering = SelinuxLsm()
+    for raw in labels:
+        assert remembering.context_of(raw) == SelinuxLsm().context_of(raw)
+    remembering.set_boolean("virt_use_nfs", True)
+    assert not remembering.selinux.contexts
