@@ -9,6 +9,7 @@ otherwise the kernel prints them to its own log.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from typing import Any
 
@@ -28,6 +29,7 @@ def untrusted(value: str | bytes) -> str:
     return '"' + data.decode() + '"'
 
 
+@functools.lru_cache(maxsize=1024)
 def user_pointer(text: str) -> int:
     """A stable stand-in for the user-space address of a path argument."""
     return 0x560000000000 | (zlib.crc32(text.encode()) << 4)

@@ -37,6 +37,7 @@ from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
 
 MAX_SYMLINK_HOPS = 40
+WALK_CACHE_SIZE = 4096  # cached path walks kept before the cache starts afresh
 EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
 RELABELS_REMEMBERED = 256  # the last inodes relabelled, for watchers of open files
 
@@ -51,6 +52,8 @@ def check_text(text: str) -> None:
     before any Python text can reach a user."""
     if "\0" in text:
         raise InvalidArgument(f"{text!r} contains a NUL byte (C strings end there)")
+    if text.isascii():
+        return  # no surrogate in ASCII
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -61,6 +64,8 @@ def check_path(path: str) -> None:
     """``getname`` and lookup limits: PATH_MAX for the whole, NAME_MAX for each name."""
     check_text(path)
     raw = path.encode("utf-8")
+    if len(raw) <= NAME_MAX:
+        return  # no name in it can be too long
     if len(raw) >= PATH_MAX:
         raise os_error(errno.ENAMETOOLONG, path)
     if any(len(name) > NAME_MAX for name in raw.split(b"/")):
@@ -85,22 +90,37 @@ def syscall_entry(
     def entry(self: K, proc: Process, /, *args: P.args, **kwargs: P.kwargs) -> R:
         if self.audit_pending is not None:
             return call(self, proc, *args, **kwargs)
-        for arg in (*args, *kwargs.values()):
+        for arg in args:
             if isinstance(arg, str):
                 check_text(arg)
-        self.audit_pending = []
+        for arg in kwargs.values():
+            if isinstance(arg, str):
+                check_text(arg)
+        pending: list[tuple[Syscall, AvcRecord]] = []
+        self.audit_pending = pending
         try:
             result = call(self, proc, *args, **kwargs)
         except OSError as error:
-            self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
+            if pending:
+                self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
+            else:
+                self.audit_pending = None
             raise
         except BaseException:
             self.audit_pending = None
             raise
-        self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+        if pending:
+            self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+        else:
+            self.audit_pending = None  # nothing to audit: no event
         return result
 
     return entry
+
+
+# What a cached walk is filed under: namespace, path, and the caller's uid, gid, groups
+# and SELinux context.
+_WalkKey = tuple[int, str, int, int, tuple[int, ...], str]
 
 
 @attrs.frozen
@@ -120,6 +140,9 @@ class Resolved:
 
 class KernelBase:
     """State shared by every system call: filesystems, mounts, processes, clock, faults."""
+
+    # Tests switch the walk cache off to show it changes nothing but the time taken.
+    walk_cache_enabled = True
 
     def __init__(
         self, *, seed: int = 0, clock: int = CLOCK_START, boot_time: int = BOOT_TIME
@@ -160,6 +183,18 @@ class KernelBase:
         self.relabeled: deque[tuple[int, int]] = deque(maxlen=RELABELS_REMEMBERED)
         # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
         self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
+        # Path walks the security module granted silently, with what they depend on.
+        self.walk_cache: dict[
+            _WalkKey,
+            tuple[
+                Resolved,
+                dict[tuple[int, int], Mount],
+                SecurityModule,
+                int,
+                tuple[tuple[Filesystem, int], ...],
+                bool | None,
+            ],
+        ] = {}
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -270,6 +305,7 @@ class KernelBase:
     def recount_mounts(self) -> None:
         """Derive the mount bookkeeping from the mount table (after a snapshot is loaded)."""
         self.fs_mount_count, self.root_pins, self.mount_tops = {}, {}, {}
+        self.walk_cache.clear()
         for mount in self.mounts.values():
             _bump(self.fs_mount_count, mount.fs_id, 1)
             _bump(self.root_pins, (mount.fs_id, mount.root_ino), 1)
@@ -468,6 +504,8 @@ class KernelBase:
         return event
 
     def take_fault(self, syscall: str, proc: Process, path: str, loc: Location | None) -> None:
+        if not self.faults.faults:
+            return  # no fault injected: nothing to match
         target = None
         if loc is not None:
             target = (self.mounts[loc.mount_id].fs_id, loc.ino)
@@ -523,7 +561,52 @@ class KernelBase:
         """Resolve ``path`` for ``proc``; raise OSError as the kernel would.
 
         With ``allow_missing`` a missing last component is not an error (for creates).
+
+        Like the dentry cache, an absolute walk that the security module granted silently
+        all the way is remembered, keyed by everything its answer depends on (namespace,
+        path, the caller's ids and context) and checked on reuse against what can change
+        it: the namespace's mount table, the security module's decisions, and the
+        generation of every filesystem it went through. A missing last name is remembered
+        too (a negative dentry: ENOENT, or where a create goes). ``follow`` is part of the
+        answer only when the last name was a symlink. A walk that audited, or that went
+        through ``/proc/PID/root`` or NFS (whose files another host changes), is not kept.
         """
+        if self.walk_cache_enabled and path[:1] == "/":
+            key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
+            hit = self.walk_cache.get(key)
+            if hit is not None:
+                resolved, tops, security, decisions, through, followed = hit
+                if (
+                    self.mount_tops.get(proc.ns_id) is tops
+                    and self.security is security
+                    and security.generation == decisions
+                    and (followed is None or followed is follow)
+                ):
+                    for fs, generation in through:
+                        if fs.generation != generation:
+                            break
+                    else:
+                        if resolved.location is None and not allow_missing:
+                            raise os_error(errno.ENOENT, path)
+                        return resolved
+            return self._walk(proc, path, syscall, follow, allow_missing, key)
+        return self._walk(proc, path, syscall, follow, allow_missing, None)
+
+    def forget_walks(self) -> None:
+        """Forget every cached walk: for builders that change inodes behind the calls."""
+        self.walk_cache.clear()
+
+    def _walk(
+        self,
+        proc: Process,
+        path: str,
+        syscall: Syscall,
+        follow: bool,
+        allow_missing: bool,
+        key: _WalkKey | None,
+    ) -> Resolved:
+        """The walk itself (``path_lookupat``); remembered under ``key`` if that is given
+        and every check on the way was a silent grant."""
         if not path:
             raise os_error(errno.ENOENT, path)
         check_path(path)
@@ -540,23 +623,34 @@ class KernelBase:
         hops = 0
         mounts, filesystems = self.mounts, self.filesystems
         cred = proc.credentials
+        is_root = cred.is_root
         allows = self.security.allows
+        security, decisions = self.security, self.security.generation
         tops = self._tops_at(cur)
+        through: dict[Filesystem, int] = {}
+        followed: bool | None = None  # set when the answer depends on ``follow``
         while pending:
             part = pending.popleft()
             is_last = not pending
             fs = filesystems[mounts[cur.mount_id].fs_id]
+            if key is not None and fs not in through:
+                if fs.fstype == "nfs":
+                    key = None  # another host changes these files
+                else:
+                    through[fs] = fs.generation
             directory = fs.inodes[cur.ino]
-            if directory.kind is not Kind.DIRECTORY:
+            if directory.kind is not _DIRECTORY:
                 raise os_error(errno.ENOTDIR, path)
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
-            if (not cred.is_root or fs.features.root_squash) and not dac_allows(
+            if (not is_root or fs.features.root_squash) and not dac_allows(
                 effective_credentials(cred, fs), directory, MAY_EXEC
             ):
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                 self.lsm_check(proc, cur, _SEARCH, syscall, name=cur_name)
+                if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                    key = None  # a denial (audited or not) is never remembered
             if part in (".", ".."):
                 if part == "..":
                     cur = self._dotdot(cur, root)
@@ -568,18 +662,29 @@ class KernelBase:
             entries = directory.entries
             child_ino = None if entries is None else entries.get(part)
             if child_ino is None:
-                if is_last and allow_missing:
-                    return Resolved(None, cur, part, _join([*names, part]))
-                raise os_error(errno.ENOENT, path)
+                if not is_last:
+                    raise os_error(errno.ENOENT, path)
+                resolved = Resolved(None, cur, part, _join([*names, part]))
+                if key is not None:
+                    self._remember(key, resolved, (tops, security, decisions, through, followed))
+                if not allow_missing:
+                    raise os_error(errno.ENOENT, path)
+                return resolved
             loc = Location(cur.mount_id, child_ino)
             if (cur.mount_id, child_ino) in tops:
                 loc = self.cross_mounts(loc)
-            child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
-            if child.kind is Kind.SYMLINK and (not is_last or follow or must_be_dir):
+                child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
+            else:
+                child = fs.inodes[child_ino]
+            is_link = child.kind is _SYMLINK
+            if is_last and is_link:
+                followed = follow
+            if is_link and (not is_last or follow or must_be_dir):
                 hops += 1
                 if hops > MAX_SYMLINK_HOPS:
                     raise os_error(errno.ELOOP, path)
                 if child.magic_root_pid is not None:
+                    key = None  # into another namespace, as long as that process lives
                     cur = self._magic_root(proc, child.magic_root_pid, path)
                     tops = self._tops_at(cur)
                     names, cur_name = [], "/"
@@ -598,7 +703,24 @@ class KernelBase:
             names.append(part)
         if must_be_dir and not self.inode_at(cur).is_dir():
             raise os_error(errno.ENOTDIR, path)
-        return Resolved(cur, parent, last_name, _join(names))
+        resolved = Resolved(cur, parent, last_name, _join(names))
+        if key is not None:
+            self._remember(key, resolved, (tops, security, decisions, through, followed))
+        return resolved
+
+    def _remember(
+        self,
+        key: _WalkKey,
+        resolved: Resolved,
+        depends: tuple[
+            dict[tuple[int, int], Mount], SecurityModule, int, dict[Filesystem, int], bool | None
+        ],
+    ) -> None:
+        cache = self.walk_cache
+        if len(cache) >= WALK_CACHE_SIZE:
+            cache.clear()  # bounded, like the dcache under memory pressure
+        tops, security, decisions, through, followed = depends
+        cache[key] = (resolved, tops, security, decisions, tuple(through.items()), followed)
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""
@@ -639,6 +761,7 @@ def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
 
 
 _DIR_CLASS = Kind.DIRECTORY.selinux_class
+_DIRECTORY, _SYMLINK = Kind.DIRECTORY, Kind.SYMLINK
 _SEARCH = ("search",)
 _PERMS_FOR_MASK = {
     (mask, is_dir, append): _perms_for(mask, is_dir, append)

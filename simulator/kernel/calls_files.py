@@ -117,6 +117,7 @@ class FileCalls(KernelBase):
             directory.nlink += 1
         assert directory.entries is not None
         directory.entries[name] = inode.ino
+        fs.names_changed()
         directory.mtime = directory.ctime = self.clock.now
         return Location(parent_loc.mount_id, inode.ino)
 
@@ -190,6 +191,7 @@ class FileCalls(KernelBase):
         directory = fs.inodes[parent.ino]
         assert directory.entries is not None
         ino = directory.entries.pop(name)
+        fs.names_changed()
         inode = fs.inodes.pop(ino)
         if inode.is_dir():
             directory.nlink -= 1
@@ -390,6 +392,7 @@ class FileCalls(KernelBase):
         directory = self.inode_at(resolved.parent)
         assert directory.entries is not None
         directory.entries[resolved.name] = inode.ino
+        self.fs_at(resolved.parent).names_changed()
         inode.nlink += 1
         inode.ctime = directory.mtime = self.clock.now
 
@@ -449,6 +452,7 @@ class FileCalls(KernelBase):
         inode = fs.inodes[loc.ino]
         assert directory.entries is not None and name is not None
         del directory.entries[name]
+        fs.names_changed()
         directory.mtime = directory.ctime = self.clock.now
         if inode.is_dir():
             directory.nlink -= 1
@@ -495,6 +499,7 @@ class FileCalls(KernelBase):
         assert src_dir.entries is not None and dst_dir.entries is not None
         del src_dir.entries[src.name]
         dst_dir.entries[dst.name] = moving.ino
+        self.fs_at(src.parent).names_changed()
         if moving.is_dir() and src_dir is not dst_dir:
             moving.parent = dst_dir.ino
             src_dir.nlink -= 1
@@ -549,6 +554,8 @@ class FileCalls(KernelBase):
             inode.uid = uid
         if gid != -1:
             inode.gid = gid
+        if inode.kind is Kind.DIRECTORY:
+            fs.names_changed()  # who may search it changed
         if not inode.is_dir() and inode.kind is not Kind.SYMLINK:
             # setattr_should_drop_suidgid(): a chown drops set-user-ID and set-group-ID.
             inode.mode &= ~0o4000
@@ -568,6 +575,8 @@ class FileCalls(KernelBase):
             raise os_error(errno.EPERM, path)
         self.lsm_check(proc, loc, ("setattr",), syscall, name=resolved.name)
         inode.mode = mode
+        if inode.kind is Kind.DIRECTORY:
+            fs.names_changed()  # who may search it changed
         inode.ctime = self.clock.now
 
     @syscall_entry

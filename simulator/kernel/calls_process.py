@@ -115,6 +115,7 @@ class ProcessCalls(KernelBase):
         directory.entries["root"] = link.ino
         root.entries[str(proc.pid)] = directory.ino
         root.nlink += 1
+        fs.names_changed()
 
     def _remove_proc_entries(self, pid: int) -> None:
         if self.proc_fs_id is None:
@@ -125,6 +126,7 @@ class ProcessCalls(KernelBase):
         ino = root.entries.pop(str(pid), None)
         if ino is None:
             return
+        fs.names_changed()
         directory = fs.inodes.pop(ino)
         assert directory.entries is not None
         for child in directory.entries.values():

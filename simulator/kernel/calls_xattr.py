@@ -13,7 +13,7 @@ from simulator.kernel.base import KernelBase, syscall_entry
 from simulator.kernel.dac import MAY_READ, MAY_WRITE, owner_or_capable
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
-from simulator.kernel.inode import SELINUX_XATTR, Inode
+from simulator.kernel.inode import SELINUX_XATTR, Inode, Kind
 from simulator.kernel.mounts import Location
 from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
@@ -122,6 +122,8 @@ class XattrCalls(KernelBase):
         if flags & XATTR_REPLACE and not exists:
             raise os_error(errno.ENODATA, path)
         inode.xattrs[name] = stored
+        if inode.kind is Kind.DIRECTORY:
+            fs.names_changed()  # a new label: who may search it changed
         inode.ctime = self.clock.now
         if name == SELINUX_XATTR:
             # fsnotify_xattr (IN_ATTRIB): watchers learn which inode changed
@@ -170,6 +172,8 @@ class XattrCalls(KernelBase):
         if name not in inode.xattrs:
             raise os_error(errno.ENODATA, path)
         del inode.xattrs[name]
+        if inode.kind is Kind.DIRECTORY:
+            fs.names_changed()
         inode.ctime = self.clock.now
 
     # -- libselinux-style helpers (getfilecon/setfilecon): contexts without the NUL ----------

@@ -63,6 +63,14 @@ class Filesystem:
     next_ino: int
     root_ino: int = 0
     inodes: dict[int, Inode] = attrs.field(factory=dict, repr=False)
+    # Bumped by every change a path walk depends on: a name added, removed or moved, a
+    # directory's owner, mode or label. Walks cached through this filesystem hold until
+    # then (``KernelBase.walk``); not state, so snapshots leave it out.
+    generation: int = attrs.field(default=0, init=False, repr=False)
+
+    def names_changed(self) -> None:
+        """A name, or a directory's owner, mode or label, changed (``d_invalidate``)."""
+        self.generation += 1
 
     def allocate(
         self, kind: Kind, uid: int, gid: int, mode: int, now: int, *, ino: int | None = None

@@ -27,13 +27,15 @@ class Kind(enum.Enum):
     FIFO = "fifo"
     SOCKET = "socket"
 
+    # By value, not by member: an enum member's hash is Python code, a string's is not, and
+    # these are read on every permission check.
     @property
     def format_bits(self) -> int:
-        return _FORMAT_BITS[self]
+        return _FORMAT_BITS_BY_VALUE[self._value_]
 
     @property
     def selinux_class(self) -> str:
-        return _SELINUX_CLASS[self]
+        return _SELINUX_CLASS_BY_VALUE[self._value_]
 
     @property
     def is_device(self) -> bool:
@@ -59,6 +61,8 @@ _SELINUX_CLASS = {
     Kind.FIFO: "fifo_file",
     Kind.SOCKET: "sock_file",
 }
+_FORMAT_BITS_BY_VALUE: dict[str, int] = {k.value: bits for k, bits in _FORMAT_BITS.items()}
+_SELINUX_CLASS_BY_VALUE: dict[str, str] = {k.value: c for k, c in _SELINUX_CLASS.items()}
 
 
 def check_mode(mode: int) -> int:
@@ -122,7 +126,9 @@ class ImageInfo:
     virtual_size: int = 0
 
 
-@attrs.define(eq=False)
+# The mode is checked when an inode is made (a saved state loaded); the calls that change
+# it check the new mode first, so attribute writes skip the converter (a hot path).
+@attrs.define(eq=False, on_setattr=attrs.setters.NO_OP)
 class Inode:
     """One inode of one filesystem. Identity is (filesystem, number)."""
 

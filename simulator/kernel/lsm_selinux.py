@@ -32,6 +32,9 @@ UNLABELED = "system_u:object_r:unlabeled_t:s0"
 def _genfs_label(fs: Filesystem) -> str | None:
     """genfscon: filesystems without label xattrs report one context for every inode;
     a ``context=`` mount (an NFS client's, :mod:`simulator.kernel.nfs_client`) its own."""
+    features = fs.features
+    if features.xattrs and not features.genfs_labels:
+        return None  # labels in xattrs (a context= mount is NFS, which has genfs labels)
     mount_context: str | None = getattr(fs, "mount_context", None)
     if mount_context is not None:
         return mount_context
@@ -41,6 +44,7 @@ def _genfs_label(fs: Filesystem) -> str | None:
 
 
 UNLABELED_RAW = UNLABELED.encode()
+NEW_LABELS_KEPT = 4096  # remembered labels (SelinuxState.new_labels, .contexts)
 
 
 _GRANTED = object()  # a cached decision that grants every requested permission
@@ -75,6 +79,11 @@ class SelinuxLsm:
         self.selinux = SelinuxState()
         self.permissive_grants: set[tuple[str, str, str, str]] = set()
         self.last_decision: Decision | None = None
+
+    @property
+    def generation(self) -> int:
+        """Bumped at every AVC flush (policy load, boolean, mode) and state load."""
+        return self.selinux.generation
 
     # -- what the kernel asks -------------------------------------------------------------
 
@@ -128,11 +137,20 @@ class SelinuxLsm:
     ) -> bool:
         """``avc_has_perm_noaudit`` hitting the cache with every permission granted."""
         target: bytes | str | None = new_label
-        if target is None:  # _target_key, inlined: this runs for every path component
-            target = _genfs_label(fs)
-            if target is None:
+        if target is None:  # _target_key, inlined: this runs for every check
+            features = fs.features
+            if features.xattrs and not features.genfs_labels:
                 target = inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
-        return self.selinux.access_vectors.get((process.context, target, tclass, perms)) is _GRANTED
+            else:
+                target = _genfs_label(fs)
+                if target is None:
+                    target = inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
+        key = (process.context, target, tclass, perms)
+        vectors = self.selinux.access_vectors
+        entry = vectors.young.get(key)  # AccessVectorCache.get, its common case inlined
+        if entry is None:
+            entry = vectors.get(key)
+        return entry is _GRANTED
 
     def _compute(self, request: AccessRequest) -> _Denial | object:
         """``avc_compute_av``: ask the security server, on a cache miss."""
@@ -140,9 +158,26 @@ class SelinuxLsm:
         target = self.object_context(request.fs, request.inode)
         if request.new_label is not None:
             target = self.context_of(request.new_label)
+        # The decision depends on the contexts only through their types and the relations
+        # of their levels the MCS constraints test (context_struct_compute_av): every
+        # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
+        # "l2 eq h2".
+        high = target.high
+        grant_key = (
+            subject.type,
+            target.type,
+            request.tclass,
+            request.perms,
+            subject.high.dominates(high),
+            target.low == high,
+        )
+        grants = self.selinux.grant_cache
+        if grant_key in grants:
+            return _GRANTED
         decision = decide(self.selinux, subject, target, request.tclass, request.perms)
         denied = decision.denied
         if not denied:
+            grants[grant_key] = True
             return _GRANTED
         return _Denial(decision, str(subject), str(target), denied, decision.audited)
 
@@ -155,6 +190,16 @@ class SelinuxLsm:
 
     def context_of(self, raw: bytes) -> SecurityContext:
         """A label as the policy sees it: anything invalid maps to unlabeled_t."""
+        contexts = self.selinux.contexts
+        context = contexts.get(raw)
+        if context is None:
+            context = self._context_of(raw)
+            if len(contexts) >= NEW_LABELS_KEPT:
+                contexts.clear()  # bounded: every domain's images have a label of their own
+            contexts[raw] = context
+        return context
+
+    def _context_of(self, raw: bytes) -> SecurityContext:
         try:
             context = SecurityContext.parse(raw.rstrip(b"\0").decode())
         except (ContextError, UnicodeDecodeError):
@@ -167,12 +212,21 @@ class SelinuxLsm:
         self, process: Process, parent: Inode, kind: Kind, name: str
     ) -> bytes | None:
         del name
-        subject = SecurityContext.parse(process.context)
-        parent_context = self.context_of(parent.xattrs.get(SELINUX_XATTR, UNLABELED.encode()))
-        context = new_object_context(
-            self.selinux.policy, subject, parent_context, kind.selinux_class
-        )
-        return str(context).encode() + b"\0"
+        parent_label = parent.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
+        key = (process.context, parent_label, kind.selinux_class)
+        labels = self.selinux.new_labels
+        label = labels.get(key)
+        if label is None:
+            subject = SecurityContext.parse(process.context)
+            parent_context = self.context_of(parent_label)
+            context = new_object_context(
+                self.selinux.policy, subject, parent_context, kind.selinux_class
+            )
+            label = str(context).encode() + b"\0"
+            if len(labels) >= NEW_LABELS_KEPT:
+                labels.clear()  # bounded: every domain's process has a context of its own
+            labels[key] = label
+        return label
 
     def getsecurity(self, fs: Filesystem, inode: Inode) -> bytes | None:
         genfs = _genfs_label(fs)
@@ -215,5 +269,7 @@ class SelinuxLsm:
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
-        self.selinux = SelinuxState.from_dict(state["selinux"])
+        loaded = SelinuxState.from_dict(state["selinux"])
+        loaded.generation += self.selinux.generation + 1  # never an earlier generation again
+        self.selinux = loaded
         self.permissive_grants = {(a, b, c, d) for a, b, c, d in state["permissive_grants"]}

@@ -27,6 +27,12 @@ class NfsClientFilesystem(Filesystem):
         server: Filesystem = self.__dict__["server"]
         return server.allocate(kind, uid, gid, mode, now, ino=ino)
 
+    def names_changed(self) -> None:
+        """The server's table changed: walks cached on the server see it too."""
+        self.generation += 1
+        server: Filesystem = self.__dict__["server"]
+        server.names_changed()
+
     @property
     def mount_context(self) -> str | None:
         """``mount -o context=CONTEXT``: the one label every file of the mount reads as."""

@@ -6,6 +6,7 @@ The kernel calls it after its own DAC checks, as Linux calls the LSM after
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 
 import attrs
@@ -61,21 +62,35 @@ class Syscall:
     @classmethod
     def at(cls, name: str, path: str, *rest: int) -> Syscall:
         """A ``*at()`` call relative to the cwd: ``a0=AT_FDCWD a1=<path pointer> ...``."""
-        return cls.of(name, AT_FDCWD, user_pointer(path), *rest)
+        return _syscall_on(name, path, True, *rest)
 
     @classmethod
     def on(cls, name: str, path: str, *rest: int) -> Syscall:
         """A call whose first argument is a path."""
-        return cls.of(name, user_pointer(path), *rest)
+        return _syscall_on(name, path, False, *rest)
 
     @classmethod
     def of(cls, name: str, *args: int) -> Syscall:
-        padded = (*args, 0, 0, 0, 0)[:4]
-        return cls(name, (padded[0], padded[1], padded[2], padded[3]))
+        return _syscall(name, *args)
 
     @property
     def number(self) -> int:
         return SYSCALL_NUMBERS.get(self.name, 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _syscall_on(name: str, path: str, relative: bool, *rest: int) -> Syscall:
+    """:meth:`Syscall.at` and :meth:`Syscall.on`, one shared value per call and arguments."""
+    if relative:
+        return _syscall(name, AT_FDCWD, user_pointer(path), *rest)
+    return _syscall(name, user_pointer(path), *rest)
+
+
+@functools.lru_cache(maxsize=1024)
+def _syscall(name: str, *args: int) -> Syscall:
+    """One shared, frozen value per call and arguments (a call repeats on the same path)."""
+    padded = (*args, 0, 0, 0, 0)[:4]
+    return Syscall(name, (padded[0], padded[1], padded[2], padded[3]))
 
 
 @attrs.frozen
@@ -113,6 +128,11 @@ class SecurityModule(Protocol):
     """What the kernel asks of a security module."""
 
     name: str
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever a decision may have changed (policy, booleans, mode), so a
+        caller that remembers a silent grant knows when to ask again."""
 
     def check(self, request: AccessRequest) -> CheckResult:
         """Decide; the kernel audits ``avc`` and fails with EACCES when ``enforced``."""
@@ -154,6 +174,7 @@ class NoSecurity:
     """No LSM: every access the DAC allows is allowed, and nothing is labelled."""
 
     name = "none"
+    generation = 0
 
     def check(self, request: AccessRequest) -> CheckResult:
         return ALLOWED

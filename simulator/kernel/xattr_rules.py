@@ -23,20 +23,19 @@ class Namespace(enum.Enum):
     USER = b"user."
 
 
-_PREFIXES = tuple((namespace.value, namespace) for namespace in Namespace)
-
-
 def check_name(name: bytes) -> None:
     """``setxattr()``/``getxattr()`` reject empty and over-long names with ERANGE."""
     if not name or len(name) > XATTR_NAME_MAX:
         raise os_error(errno.ERANGE)
 
 
+_BY_PREFIX = {namespace.value: namespace for namespace in Namespace}
+# Every prefix is one word and its dot, so the text up to the first dot picks the namespace.
+assert all(prefix.count(b".") == 1 and prefix.endswith(b".") for prefix in _BY_PREFIX)
+
+
 def namespace_of(name: bytes) -> Namespace | None:
-    for prefix, namespace in _PREFIXES:
-        if name.startswith(prefix):
-            return namespace
-    return None
+    return _BY_PREFIX.get(name[: name.find(b".") + 1])
 
 
 def resolve_handler(name: bytes) -> Namespace:

@@ -7,6 +7,10 @@ libvirt's warnings go to the daemon's log, so ``lab trace`` and ``journalctl`` c
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
+from collections.abc import Iterator
+
 import attrs
 
 from simulator.kernel import errno_table as errno
@@ -33,11 +37,52 @@ class TraceEvent:
         return f"{self.function}: {self.path}: {self.change}"
 
 
+# Changes ``lab trace`` keeps, as a rotated log keeps its last lines: a host that starts
+# and stops domains for ever holds a bounded trace (docs/deviations.md).
+TRACE_KEPT = 10_000
+
+
+class TraceLog:
+    """libvirt's changes, oldest first: the last :data:`TRACE_KEPT` of them. Positions count
+    every change ever made, so ``lab trace --since N`` means the same after a rotation."""
+
+    def __init__(self, kept: int = TRACE_KEPT) -> None:
+        self._events: deque[TraceEvent] = deque(maxlen=kept)
+        self.dropped = 0  # changes rotated out, oldest first
+
+    def append(self, event: TraceEvent) -> None:
+        if len(self._events) == self._events.maxlen:
+            self.dropped += 1
+        self._events.append(event)
+
+    def clear(self) -> None:
+        self.dropped += len(self._events)
+        self._events.clear()
+
+    def __len__(self) -> int:
+        """How many changes were ever made (the position the next one gets)."""
+        return self.dropped + len(self._events)
+
+    def __iter__(self) -> Iterator[TraceEvent]:
+        return iter(self._events)
+
+    def since(self, position: int) -> list[TraceEvent]:
+        """The kept changes at ``position`` and after."""
+        skip = max(0, position - self.dropped)
+        return list(itertools.islice(self._events, skip, None))
+
+    def __getitem__(self, positions: slice) -> list[TraceEvent]:
+        """``trace[N:]``: :meth:`since` (only open-ended slices from a position)."""
+        if positions.stop is not None or positions.step is not None:
+            raise TypeError("a trace is read from a position on: trace[N:]")
+        return self.since(positions.start or 0)
+
+
 @attrs.define
 class DaemonLog:
     """What the daemon wrote: changes (for ``lab trace``) and log lines (for the journal)."""
 
-    trace: list[TraceEvent] = attrs.field(factory=list)
+    trace: TraceLog = attrs.field(factory=TraceLog)
     messages: list[tuple[int, str, str]] = attrs.field(factory=list)  # (time, level, text)
 
 

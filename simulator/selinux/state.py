@@ -8,6 +8,7 @@ import attrs
 
 from simulator.errors import InvalidArgument
 from simulator.selinux.avc import AccessVectorCache
+from simulator.selinux.context import SecurityContext
 from simulator.selinux.file_contexts import FileContexts, FileContextSpec
 from simulator.selinux.policy import Policy
 from simulator.selinux.rules import RuleKind, TeRule
@@ -24,6 +25,22 @@ class SelinuxState:
     # Type-enforcement verdicts by (source type, target type, class, permission): derived
     # from the policy and the booleans, so every change to those empties it.
     verdict_cache: dict[tuple[str, str, str, str], Any] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    # Requests the security server granted, by what a decision depends on: the two types,
+    # the class, the permissions and the MCS relations the constraints test. Lets an AVC
+    # miss for a new pair of MCS categories skip recomputing a grant; emptied with the rest.
+    grant_cache: dict[tuple[object, ...], bool] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    # New files' labels by (creator's context, parent's label, class): derived from the
+    # policy's type transitions and contexts, so emptied with the rest.
+    new_labels: dict[tuple[str, bytes, str], bytes] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    # Labels as the policy sees them (raw xattr value -> context, unlabeled_t when invalid):
+    # derived from the policy's users, roles and types, so emptied with the rest.
+    contexts: dict[bytes, SecurityContext] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
     # The kernel's access vector cache (``security/selinux/avc.c``): decisions by (source
@@ -66,6 +83,9 @@ class SelinuxState:
     def flush_caches(self) -> None:
         """``avc_ss_reset``: what was decided under the old policy, booleans or mode goes."""
         self.verdict_cache.clear()
+        self.grant_cache.clear()
+        self.new_labels.clear()
+        self.contexts.clear()
         self.access_vectors.clear()
         self.generation += 1
 

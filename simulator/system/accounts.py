@@ -7,6 +7,8 @@ are skipped, and the first line that matches wins (``getpwnam``, ``getgrnam``,
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 PASSWD_PATH = "/etc/passwd"
@@ -30,27 +32,34 @@ class Entry:
 
 
 def entries(text: str) -> list[Entry]:
+    return list(_parsed(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> tuple[Entry, ...]:
+    """The usable lines, parsed once per distinct file content (libvirt reads both files
+    on every start)."""
     found = []
     for line in text.splitlines():
         fields = tuple(line.split(":"))
         if len(fields) >= 3 and fields[2].isascii() and fields[2].isdigit():
             found.append(Entry(fields[0], int(fields[2]), fields))
-    return found
+    return tuple(found)
 
 
 def id_of(text: str, name: str) -> int | None:
     """``getpwnam``/``getgrnam``: the id of the first line named ``name``."""
-    return next((e.id for e in entries(text) if e.name == name), None)
+    return next((e.id for e in _parsed(text) if e.name == name), None)
 
 
 def names_by_id(text: str) -> dict[int, str]:
     """``getpwuid``/``getgrgid`` for every id: the first line with that id names it."""
     names: dict[int, str] = {}
-    for entry in entries(text):
+    for entry in _parsed(text):
         names.setdefault(entry.id, entry.name)
     return names
 
 
 def groups_with_member(group_text: str, user: str) -> list[int]:
     """``getgrouplist`` without the primary group: groups that list ``user`` as a member."""
-    return [e.id for e in entries(group_text) if user in e.members]
+    return [e.id for e in _parsed(group_text) if user in e.members]

@@ -87,6 +87,7 @@ def empty_tmpfs(kernel: Kernel, profile: HostProfile) -> None:
         root = fs.root
         fs.inodes = {root.ino: root}
         root.entries = {}
+        fs.names_changed()
         root.nlink = 2
         root.mtime = root.ctime = root.atime = kernel.clock.boot_time
         fs.next_ino = spec.first_ino

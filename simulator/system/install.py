@@ -52,6 +52,7 @@ class Builder:
             directory.nlink += 1
         assert directory.entries is not None
         directory.entries[name] = inode.ino
+        fs.names_changed()
         return inode
 
 
