@@ -3,7 +3,8 @@ and returns an exit status. Tool families register themselves from their own mod
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
@@ -117,7 +118,59 @@ class CommandContext:
 
 
 Handler = Callable[[CommandContext], int]
-COMMANDS: dict[str, Handler] = {}
+
+
+class CommandTable(Mapping[str, Handler]):
+    """Command name -> handler. Every name of a tool family is known from the start (the
+    table of :mod:`simulator.shell.commands`); the family's module is imported the first
+    time one of its names is looked up, so a session only loads the tools it runs."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+        self._modules: dict[str, str] | None = None  # name -> module that registers it
+
+    def _index(self) -> dict[str, str]:
+        if self._modules is None:
+            from simulator.shell.commands import FAMILIES
+
+            package = FAMILIES_PACKAGE
+            self._modules = {
+                name: f"{package}.{module}" for module, names in FAMILIES.items() for name in names
+            }
+        return self._modules
+
+    def register(self, name: str, handler: Handler) -> None:
+        self._handlers[name] = handler
+
+    def registered(self, name: str) -> bool:
+        """Whether a module has registered ``name`` already (loads nothing)."""
+        return name in self._handlers
+
+    def __getitem__(self, name: str) -> Handler:
+        handler = self._handlers.get(name)
+        if handler is not None:
+            return handler
+        module = self._index().get(name)
+        if module is None:
+            raise KeyError(name)
+        importlib.import_module(module)
+        return self._handlers[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._handlers or name in self._index()
+
+    def __iter__(self) -> Iterator[str]:
+        index = self._index()
+        yield from index
+        yield from (name for name in self._handlers if name not in index)
+
+    def __len__(self) -> int:
+        index = self._index()
+        return len(index) + sum(1 for name in self._handlers if name not in index)
+
+
+FAMILIES_PACKAGE = "simulator.shell.commands"
+COMMANDS = CommandTable()
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -125,7 +178,7 @@ def command(*names: str) -> Callable[[Handler], Handler]:
 
     def register(handler: Handler) -> Handler:
         for name in names:
-            COMMANDS[name] = handler
+            COMMANDS.register(name, handler)
         return handler
 
     return register

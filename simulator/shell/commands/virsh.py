@@ -577,3 +577,7 @@ def virsh(ctx: CommandContext) -> int:
     if not quiet:
         ctx.out("\n")  # vshCommandRun: vshPrintExtra(ctl, "\n")
     return 0
+
+
+# ``virsh migrate`` lives in its own module, which adds itself to HANDLERS: load it with virsh.
+import simulator.shell.commands.virsh_migrate  # noqa: E402, F401
