@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -109,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.err
         return 130
     except Exception as error:  # a bug: one line, unless --debug
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         else:
             sys.stderr.write(f"seclab: internal error: {error!r} (use --debug for details)\n")

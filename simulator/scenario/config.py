@@ -12,7 +12,6 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.inode import DeviceNumber
-from simulator.network import MAX_HOSTS, valid_hostname
 from simulator.selinux.context import SecurityContext
 from simulator.system.profiles import DEFAULT_PROFILE, PROFILES
 
@@ -158,10 +157,15 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         raise fail("scenario.toml: 'from' must name a scenario file", "from")
     guests = [(name, _guest(spec, name, fail)) for name, spec in data.get("guests", {}).items()]
     hosts = data.get("hosts", [])
-    if not all(isinstance(h, str) and valid_hostname(h) for h in hosts):
-        raise fail("scenario.toml: 'hosts' must be a list of host names", "hosts")
-    if "hosts" in data and (len(set(hosts)) != len(hosts) or not 1 < len(hosts) <= MAX_HOSTS):
-        raise fail(f"scenario.toml: 'hosts' must name 2 to {MAX_HOSTS} different hosts", "hosts")
+    if "hosts" in data:  # only a scenario of several hosts loads the network's model
+        from simulator.network import MAX_HOSTS, valid_hostname
+
+        if not all(isinstance(h, str) and valid_hostname(h) for h in hosts):
+            raise fail("scenario.toml: 'hosts' must be a list of host names", "hosts")
+        if len(set(hosts)) != len(hosts) or not 1 < len(hosts) <= MAX_HOSTS:
+            raise fail(
+                f"scenario.toml: 'hosts' must name 2 to {MAX_HOSTS} different hosts", "hosts"
+            )
     if hosts and "from" in data:
         raise fail("scenario.toml: not modelled: 'from' with several 'hosts'", "from")
     return ScenarioConfig(

@@ -6,16 +6,15 @@ which :mod:`simulator.cli` does). Everything else happens on the lab host.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from simulator.errors import SeclabError
 from simulator.host import Host
 from simulator.kernel.inode import ImageInfo, Kind
-from simulator.network import Network
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
@@ -30,6 +29,9 @@ from simulator.scenario.transcript import (
 from simulator.shell.syntax import ShellSyntaxError, parse_script
 from simulator.system import accounts
 from simulator.system.libselinux import is_selinux_enabled, security_setenforce, set_boolean
+
+if TYPE_CHECKING:
+    from simulator.network import Network
 
 SPECIAL_ENTRIES = ("scenario.toml", "transcript")
 MAX_CHAIN = 64  # scenarios in one ``from`` chain
@@ -207,6 +209,8 @@ def _build_network(scenario: Scenario, state: str | None) -> Network:
     if state is not None or config.start_from is not None:
         line = config.start_from_line or 1
         raise ScenarioError(scenario.path, line, "not modelled: a saved state of several hosts")
+    from simulator.network import Network  # only a scenario of several hosts loads it
+
     network = Network(
         config.hosts, seed=config.seed, clock=config.clock, boot_time=config.boot_time
     )
@@ -439,6 +443,8 @@ def _state_from(
             state = _state_from(previous, state, progress, (*chain, here))
         except ScenarioError as error:
             raise ScenarioError(scenario.path, line, f"from: {error}") from None
+    import hashlib  # only a ``from`` chain needs it
+
     digest = hashlib.sha256(state.encode()).hexdigest() if state is not None else None
     key = (resolved, previous.text, scenario.seed_override, digest, scenario.profile_override)
     if key not in _STATES:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -143,6 +142,8 @@ def _xml_text(text: str) -> str:
 def junit_xml(reports: list[Report]) -> str:
     """A JUnit XML report (the schema Jenkins and GitLab read), with an XML declaration,
     a ``time`` on the suite and on each case, and a final newline."""
+    import xml.etree.ElementTree as ET  # only --junit-xml needs it
+
     suite = ET.Element(
         "testsuite",
         name="seclab",

@@ -11,7 +11,6 @@ against what the modules register).
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 # module of this package -> the command names it registers
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -129,6 +128,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 
 def module_names() -> list[str]:
     """Every module of this package, in sorted order."""
+    import pkgutil
+
     return sorted(m.name for m in pkgutil.iter_modules(__path__))
 
 
