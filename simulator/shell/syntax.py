@@ -1420,12 +1420,32 @@ def step_bound(text: str) -> int:
     return STEPS_PER_CHAR * (len(text) + 2) + 100
 
 
+# The trees of the last lines parsed, by their text: a line checked when a scenario loads,
+# or by the REPL for a continuation, and then run, or a line typed again, is parsed once.
+# A tree is a value (frozen nodes; a here-document's body is filled in while parsing and
+# never after), and parsing depends on nothing but the text, so a kept tree is the tree.
+PARSED_LINES = 256
+PARSED_LINE_CHARS = 4096  # longer texts are parsed every time, not kept
+_PARSED: dict[str, Parsed] = {}
+
+
 def parse(text: str) -> Parsed:
     """A command line as bash reads it: lines ending in a newline (one is added)."""
-    if not text.endswith("\n"):
-        text += "\n"
-    budget = Budget(step_bound(text))
-    parser = _Parser(text, budget)
+    kept = _PARSED.get(text)
+    if kept is not None:
+        return kept
+    parsed = _parse(text)
+    if len(text) <= PARSED_LINE_CHARS:
+        if len(_PARSED) >= PARSED_LINES:
+            del _PARSED[next(iter(_PARSED))]  # the oldest
+        _PARSED[text] = parsed
+    return parsed
+
+
+def _parse(text: str) -> Parsed:
+    line = text if text.endswith("\n") else text + "\n"
+    budget = Budget(step_bound(line))
+    parser = _Parser(line, budget)
     node = parser.parse_all()
     return Parsed(
         node, tuple(parser.warnings), parser.has_background, budget.steps, parser.heredoc_open
