@@ -130,12 +130,12 @@ def summary(reports: list[Report]) -> str:
 
 # Characters XML 1.0 cannot carry at all (control characters other than tab and newlines,
 # surrogates, U+FFFE/U+FFFF): written as Python escapes so the report stays well-formed.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"  # compiled by re on first use
 
 
 def _xml_text(text: str) -> str:
-    return _NOT_XML.sub(
-        lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text
+    return re.sub(
+        _NOT_XML, lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text
     )
 
 
