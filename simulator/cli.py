@@ -6,12 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from simulator.__about__ import __version__
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from simulator.host import Host
 
 USAGE_ERROR = 2
@@ -119,9 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.err
 
 def _inaccessible(paths: list[str]) -> str | None:
     """Why one of the given scenario paths cannot be used, or None."""
+    from simulator.scenario.paths import pure_path
+
     for path in paths:
         try:
-            Path(path).stat()
+            os.stat(pure_path(path))  # noqa: PTH116 - Path(path).stat() without pathlib
         except FileNotFoundError:
             return f"no such file or directory: {path}"
         except (OSError, ValueError) as error:
@@ -132,6 +135,8 @@ def _inaccessible(paths: list[str]) -> str | None:
 
 def _unwritable(path: str) -> str | None:
     """Why a report cannot be written to ``path`` (checked before running), or None."""
+    from pathlib import Path
+
     try:
         return _why_unwritable(Path(path))
     except OSError as error:
@@ -153,6 +158,8 @@ def _why_unwritable(target: Path) -> str | None:
 
 def _read_state(path: str) -> str:
     """A saved state's text; raises ``ValueError`` with one line saying why not."""
+    from pathlib import Path
+
     try:
         return Path(path).read_text(encoding="utf-8")
     except OSError as error:
@@ -216,6 +223,8 @@ def _run(args: argparse.Namespace) -> int:
         )
     out.flush()
     if args.junit_xml:
+        from pathlib import Path
+
         try:
             Path(args.junit_xml).write_text(junit_xml(reports), encoding="utf-8")
         except OSError as error:
@@ -235,6 +244,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _update(path: str, text: str, lines: tuple[int, ...]) -> bool:
     """``--update``: write the new expected output and say what was written."""
+    from pathlib import Path
+
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as error:
@@ -249,6 +260,8 @@ def _update(path: str, text: str, lines: tuple[int, ...]) -> bool:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from simulator.scenario.render import to_html, to_markdown
     from simulator.scenario.runner import run_path
     from simulator.scenario.suite import discover

@@ -7,7 +7,6 @@ which :mod:`simulator.cli` does). Everything else happens on the lab host.
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -19,6 +18,7 @@ from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
 from simulator.scenario.diff import replacement_opcodes, unified_diff
+from simulator.scenario.paths import pure_path
 from simulator.scenario.transcript import (
     Step,
     TranscriptError,
@@ -106,12 +106,20 @@ class ScenarioResult:
         return unified_diff(before, after, opcodes, names)
 
 
+def _stem(path: str) -> str:
+    from pathlib import Path  # only a scenario without a title needs it
+
+    return Path(path).stem
+
+
 def load(
     path: str, text: str | None = None, *, seed: int | None = None, profile: str | None = None
 ) -> Scenario:
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            # Path(path).read_text, without loading pathlib
+            with open(pure_path(path), encoding="utf-8") as file:  # noqa: PTH123
+                text = file.read()
         except OSError as error:
             raise ScenarioError(path, 1, f"cannot read scenario: {error.strerror}") from None
         except UnicodeDecodeError as error:
@@ -158,7 +166,7 @@ def load(
     return Scenario(
         path=path,
         text=text,
-        title=lines[0] if lines else Path(path).stem,
+        title=lines[0] if lines else _stem(path),
         description="\n".join(lines[1:]).strip(),
         config=config,
         steps=tuple(steps),
@@ -426,6 +434,8 @@ def _state_from(
     config = scenario.config
     assert config.start_from is not None
     line = config.start_from_line
+    from pathlib import Path  # only a ``from`` chain needs it
+
     here = str(Path(scenario.path).resolve())
     target = Path(scenario.path).parent / config.start_from
     resolved = str(target.resolve())

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 import attrs
 
 from simulator.scenario.config import ScenarioError
 from simulator.scenario.deadline import DEFAULT_TIMEOUT
+from simulator.scenario.paths import is_dir, pure_path
 from simulator.scenario.runner import ScenarioResult, load, run
 
 
@@ -33,11 +33,13 @@ def discover(paths: Iterable[str]) -> list[str]:
     """Every ``*.txtar`` under the given files and folders, in sorted path order."""
     found: set[str] = set()
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found.update(str(p) for p in path.rglob("*.txtar"))
+        path = pure_path(given)
+        if is_dir(path):
+            from pathlib import Path  # only a folder needs the walk
+
+            found.update(str(p) for p in Path(path).rglob("*.txtar"))
         else:
-            found.add(str(path))
+            found.add(path)
     return sorted(found)
 
 
