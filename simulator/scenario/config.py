@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
 import re
-import tomllib
 from typing import Any
 
 import attrs
@@ -95,6 +93,9 @@ FILE_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
+    import datetime  # a scenario without scenario.toml loads neither (tomllib needs datetime)
+    import tomllib
+
     def fail(message: str, key: str | None = None) -> ScenarioError:
         line = first_line
         if key is not None:
