@@ -9,15 +9,14 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from simulator.kernel.kernel import Kernel
-from simulator.kernel.process import Process
-from simulator.kernel.snapshot import Snapshot
-from simulator.libvirt.daemon import Daemon
-from simulator.system.profile import HostProfile
-from simulator.system.userspace import Userspace
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: a session loads libvirt's model when virsh first runs
+    from simulator.kernel.kernel import Kernel
+    from simulator.kernel.process import Process
+    from simulator.kernel.snapshot import Snapshot
+    from simulator.libvirt.daemon import Daemon
     from simulator.shell.interpreter import Shell
+    from simulator.system.profile import HostProfile
+    from simulator.system.userspace import Userspace
 
 
 class Machine(Protocol):
