@@ -122,11 +122,16 @@ Handler = Callable[[CommandContext], int]
 class CommandTable(Mapping[str, Handler]):
     """Command name -> handler. Every name of a tool family is known from the start (the
     table of :mod:`simulator.shell.commands`); the family's module is imported the first
-    time one of its names is looked up, so a session only loads the tools it runs."""
+    time one of its names is looked up, so a session only loads the tools it runs.
+
+    The table only makes a lookup cheap, never decides it: a name it does not list (a
+    command not found, or one a new module registers before the table names it) loads
+    every family once and is answered from what they register."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self._modules: dict[str, str] | None = None  # name -> module that registers it
+        self._all_loaded = False
 
     def _index(self) -> dict[str, str]:
         if self._modules is None:
@@ -138,6 +143,13 @@ class CommandTable(Mapping[str, Handler]):
             }
         return self._modules
 
+    def _load_all(self) -> None:
+        if not self._all_loaded:
+            self._all_loaded = True
+            from simulator.shell.commands import load_all
+
+            load_all()
+
     def register(self, name: str, handler: Handler) -> None:
         self._handlers[name] = handler
 
@@ -147,25 +159,31 @@ class CommandTable(Mapping[str, Handler]):
 
     def __getitem__(self, name: str) -> Handler:
         handler = self._handlers.get(name)
-        if handler is not None:
-            return handler
-        module = self._index().get(name)
-        if module is None:
+        if handler is None:
+            module = self._index().get(name)
+            if module is not None:
+                importlib.import_module(module)
+                handler = self._handlers.get(name)
+            if handler is None:
+                self._load_all()
+                handler = self._handlers.get(name)
+        if handler is None:
             raise KeyError(name)
-        importlib.import_module(module)
-        return self._handlers[name]
+        return handler
 
     def __contains__(self, name: object) -> bool:
-        return name in self._handlers or name in self._index()
+        if name in self._handlers or name in self._index():
+            return True
+        self._load_all()
+        return name in self._handlers
 
     def __iter__(self) -> Iterator[str]:
-        index = self._index()
-        yield from index
-        yield from (name for name in self._handlers if name not in index)
+        self._load_all()
+        return iter(list(self._handlers))
 
     def __len__(self) -> int:
-        index = self._index()
-        return len(index) + sum(1 for name in self._handlers if name not in index)
+        self._load_all()
+        return len(self._handlers)
 
 
 FAMILIES_PACKAGE = "simulator.shell.commands"
