@@ -80,8 +80,24 @@ def test_ls_asks_for_a_label_only_when_it_prints_one() -> None:
     for line in ("ls /root/f", "ls -i /root/f", "ls -s /root/f", "ls -F /root/f", "ls -d /root"):
         _run(host, line)
     assert _run(host, "lab fault list") == "getxattr /root/f EIO (remaining 1)\n"
-    assert _run(host, "ls -l /root/f").startswith("-rw-r--r-- 1 root")  # asked: no '.'
+    asked = _run(host, "ls -l /root/f")  # asked: the error, and no '.'
+    assert asked.startswith("ls: /root/f: Input/output error\n-rw-r--r-- 1 root")
     assert _run(host, "lab fault list") == ""
     _run(host, "lab fault add getxattr /root/f EIO")
-    assert _run(host, "ls -Z /root/f") == "? " + listed
+    assert _run(host, "ls -Z /root/f") == "ls: /root/f: Input/output error\n? " + listed
     assert _run(host, "ls -Z /root/f") == "unconfined_u:object_r:admin_home_t:s0 " + listed
+
+
+def test_ls_reports_a_label_it_cannot_read_and_lists_the_file() -> None:
+    """ls.c gobble_file: ENOTSUP/ENODATA is '?' quietly, any other error is reported with
+    the name ls.c attach gives the file, and ls still lists it with status 0."""
+    host = simulator.Host()
+    _run(host, "mkdir /root/d; touch /root/d/f; cd /root")
+    _run(host, "lab fault add getxattr /root/d/f EIO")
+    result = host.run("ls -l d")
+    assert result.output.startswith("ls: d/f: Input/output error\ntotal 0\n-rw-r--r-- 1 root")
+    assert result.status == 0
+    _run(host, "lab fault add getxattr /root/d/f EACCES; cd /root/d")
+    assert host.run("ls -Z .").output == "ls: f: Permission denied\n? f\n"
+    _run(host, "lab fault add getxattr /root/d/f ENODATA")
+    assert host.run("ls -Z /root/d/f").output == "? /root/d/f\n"

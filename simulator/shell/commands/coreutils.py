@@ -68,7 +68,9 @@ class _Entry:
     target: str | None
 
 
-def _entry(ctx: CommandContext, name: str, path: str, st: StatResult, keys: set[str]) -> _Entry:
+def _entry(
+    ctx: CommandContext, name: str, path: str, st: StatResult, keys: set[str], shown: str
+) -> _Entry:
     target = None
     if st.kind is Kind.SYMLINK:
         try:
@@ -77,8 +79,23 @@ def _entry(ctx: CommandContext, name: str, path: str, st: StatResult, keys: set[
             target = None
     # coreutils: ls.c gobble_file asks for the label only for the long format (its mode
     # string ends in '.' when there is one) or -Z; other listings make no getxattr call.
-    context = _context(ctx, path, follow=False) if keys & {"l", "Z"} else "?"
+    context = "?"
+    if keys & {"l", "Z"}:
+        try:
+            context = ctx.host.getfilecon(ctx.proc, path, follow=False)
+        except OSError as error:
+            # a filesystem without labels is '?' quietly; any other failure is reported
+            # (error (0, errno, "%s", quotearg_colon (absolute_name))) and the file listed
+            if error.errno not in (errno.ENOTSUP, errno.ENODATA):
+                ctx.err(f"ls: {shown}: {error.strerror}\n")
     return _Entry(name, path, st, context, target)
+
+
+def _attach(dirname: str, name: str) -> str:
+    """coreutils: ls.c attach, how ls names a file of a directory it lists."""
+    if dirname == ".":
+        return name
+    return dirname + ("" if dirname.endswith("/") else "/") + name
 
 
 def _print_long(ctx: CommandContext, entries: list[_Entry], flags: set[str]) -> None:
@@ -309,7 +326,7 @@ def ls(ctx: CommandContext) -> int:
                     ctx.err(f"ls: cannot access {quoteaf(name)}: {error.strerror}\n")
                     status = 2
                     continue
-        entry = _entry(ctx, name, name, st, keys)
+        entry = _entry(ctx, name, name, st, keys, name)
         if st.kind is Kind.DIRECTORY and "d" not in keys:
             dirs.append(entry)
         else:
@@ -345,7 +362,7 @@ def ls(ctx: CommandContext) -> int:
                 ctx.err(f"ls: cannot access {quoteaf(child_path)}: {error.strerror}\n")
                 status = 1
                 continue
-            entries.append(_entry(ctx, child, child_path, st, keys))
+            entries.append(_entry(ctx, child, child_path, st, keys, _attach(name, child)))
         entries = _sorted_entries(entries, keys)
         if long or "s" in keys:
             total = sum(blocks_512(e.st) for e in entries)
