@@ -66,3 +66,14 @@ def test_only_a_bounded_number_of_lines_is_kept(parses: list[str]) -> None:
         syntax.parse(f"echo {n}")
     syntax.parse("echo " + "x" * syntax.PARSED_LINE_CHARS)
     assert len(syntax._PARSED) == syntax.PARSED_LINES
+
+
+def test_a_run_of_plain_characters_is_one_step_with_the_same_meaning() -> None:
+    """The lexer takes a run of plain word characters at once; what follows the run (an
+    extglob's '(', a tilde after '=', an expansion) still means what it means in bash."""
+    for line in ("echo ab?(x)", "echo file*(y)", "ls long-name+(z)"):
+        with pytest.raises(syntax.SyntaxNotModelled):
+            syntax.parse(line)
+    host = simulator.Host()
+    out = host.run("x=abc~; y=/a/b:~/c; echo $x $y plain-word_with.dots ab'c'd e\\ f $HOME")
+    assert out.output == "abc~ /a/b:/root/c plain-word_with.dots abcd e f /root\n"
