@@ -864,6 +864,16 @@ class Shell:
     def expand(self, word: Word, sink: Chunks) -> list[str]:
         """Fields of a word: brace expansion, expansions, splitting of unquoted results,
         pathname expansion (bash: expand_word_list_internal)."""
+        if len(word.parts) == 1:  # one unquoted literal with no brace or glob: itself
+            part = word.parts[0]
+            if (
+                isinstance(part, Lit)
+                and not part.quoted
+                and "{" not in part.text
+                and not patterns.GLOB_CHARS.intersection(part.text)
+            ):
+                self.tick()
+                return [part.text]
         out: list[str] = []
         for variant in _brace_expand(word):
             self.tick()
