@@ -67,3 +67,28 @@ def test_a_run_does_not_load_shutil() -> None:
         check=True,
     )
     assert done.stdout.splitlines()[-1] == "False"
+
+
+def test_only_seclab_itself_freezes_its_startup_objects(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """main() without arguments is the seclab process: it may gc.freeze what it loaded; a
+    caller's main([...]) leaves the caller's garbage collector alone."""
+    import gc
+
+    before = gc.get_freeze_count()
+    assert cli.main(["run", str(ROOT / "scenarios/libvirt/dynamic-start-and-shutdown.txtar")]) == 0
+    assert gc.get_freeze_count() == before
+    capsys.readouterr()
+    code = (
+        "import gc, sys\n"
+        "from simulator.cli import main\n"
+        "sys.argv = ['seclab', 'run', sys.argv[1]]\n"
+        "status = main()\n"
+        "print(status, gc.get_freeze_count() > 0)\n"
+    )
+    scenario = "scenarios/libvirt/dynamic-start-and-shutdown.txtar"
+    done = subprocess.run(
+        [sys.executable, "-c", code, scenario], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "0 True"
