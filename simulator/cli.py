@@ -222,7 +222,10 @@ def _run(args: argparse.Namespace, *, settle: bool = False) -> int:
     from simulator.scenario.suite import discover, junit_xml, run_all, summary
 
     if settle:
-        import simulator.shell.interpreter  # noqa: F401 - every transcript runs in it
+        # What scenarios run on: the shell, and virsh with libvirt's daemon (nearly every
+        # scenario talks to it), loaded before the collector is settled.
+        import simulator.shell.commands.virsh
+        import simulator.shell.interpreter  # noqa: F401
 
         _settle()
 
