@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -128,15 +129,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: RET503 - parser.error exits
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+def main(argv: Sequence[str] | None = None) -> int:
+    program = argv is None  # this process is seclab: it may tune its garbage collector
+    if program:
+        gc.disable()  # while the lab's modules load; see _settle
+    try:
+        parser = build_parser()
+        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+        if program and args.command != "run":
+            _settle()
+        return _dispatch(parser, args, settle=program)
+    finally:
+        if program and not gc.isenabled():
+            gc.enable()
+
+
+def _dispatch(  # noqa: RET503 - parser.error exits
+    parser: argparse.ArgumentParser, args: argparse.Namespace, *, settle: bool
+) -> int:
     try:
         if args.command is None:
             parser.print_help()
             return 0
         if args.command == "run":
-            return _run(args, settle=argv is None)
+            return _run(args, settle=settle)
         if args.command == "shell":
             return _shell(args)
         if args.command == "render":
@@ -207,13 +223,13 @@ def _read_state(path: str) -> str:
 
 
 def _settle() -> None:
-    """Take every object alive now, mostly the modules just loaded, out of the cyclic garbage
-    collector's generations (``gc.freeze``): they live as long as the process, and each
-    collection while scenarios run would walk them again (about a tenth of a one-scenario
-    run). The lab has no finalizers, so when the collector runs changes no output."""
-    import gc
-
+    """Take every object alive now, mostly the modules just loaded (with the collector off:
+    none of them is garbage), out of the cyclic garbage collector's generations
+    (``gc.freeze``), then turn it on: they live as long as the process, and each collection
+    while scenarios run would walk them again (about a tenth of a one-scenario run). The lab
+    has no finalizers, so when the collector runs changes no output."""
     gc.freeze()
+    gc.enable()
 
 
 def _run(args: argparse.Namespace, *, settle: bool = False) -> int:
