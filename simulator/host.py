@@ -112,7 +112,6 @@ class Host:
     def session(self) -> Shell:
         """The interactive shell session typed commands run in."""
         if self._shell is None:
-            import simulator.shell.commands  # noqa: F401 - registers the commands
             from simulator.shell.interpreter import Shell
 
             self._shell = Shell(self.kernel, self.shell, self)

@@ -65,10 +65,11 @@ def patch_os(host: Host, pid: int | None = None) -> Iterator[None]:
     # The lab itself must keep the real os: load every part a call may reach, then leave
     # all of seclab's modules out of the patching (pyfakefs matches skip names by prefix of
     # the skip name, so each module is named).
-    import simulator.libvirt.daemon
-    import simulator.shell.commands  # noqa: F401
+    import simulator.libvirt.daemon  # noqa: F401
     from simulator.bindings.os_api import LabPathModule, lab_modules
+    from simulator.shell.commands import load_all
 
+    load_all()
     skipped = sorted(m for m in sys.modules if m == "simulator" or m.startswith("simulator."))
     proc = host.shell if pid is None else host.process(pid)
     fakes: dict[str, Any] = {

@@ -670,7 +670,7 @@ class _AccountsModule:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
-    def _entries(self) -> list[accounts.Entry]:
+    def _entries(self) -> tuple[accounts.Entry, ...]:
         fake_os = self.os_class()
         data = fake_os._call(fake_os.host.read_file, self.database)
         return accounts.entries(data.decode("utf-8", "surrogateescape"))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
 import re
-import tomllib
 from typing import Any
 
 import attrs
@@ -12,7 +10,6 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.inode import DeviceNumber
-from simulator.network import MAX_HOSTS, valid_hostname
 from simulator.selinux.context import SecurityContext
 from simulator.system.profiles import DEFAULT_PROFILE, PROFILES
 
@@ -96,6 +93,9 @@ FILE_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
+    import datetime  # a scenario without scenario.toml loads neither (tomllib needs datetime)
+    import tomllib
+
     def fail(message: str, key: str | None = None) -> ScenarioError:
         line = first_line
         if key is not None:
@@ -158,10 +158,15 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         raise fail("scenario.toml: 'from' must name a scenario file", "from")
     guests = [(name, _guest(spec, name, fail)) for name, spec in data.get("guests", {}).items()]
     hosts = data.get("hosts", [])
-    if not all(isinstance(h, str) and valid_hostname(h) for h in hosts):
-        raise fail("scenario.toml: 'hosts' must be a list of host names", "hosts")
-    if "hosts" in data and (len(set(hosts)) != len(hosts) or not 1 < len(hosts) <= MAX_HOSTS):
-        raise fail(f"scenario.toml: 'hosts' must name 2 to {MAX_HOSTS} different hosts", "hosts")
+    if "hosts" in data:  # only a scenario of several hosts loads the network's model
+        from simulator.network import MAX_HOSTS, valid_hostname
+
+        if not all(isinstance(h, str) and valid_hostname(h) for h in hosts):
+            raise fail("scenario.toml: 'hosts' must be a list of host names", "hosts")
+        if len(set(hosts)) != len(hosts) or not 1 < len(hosts) <= MAX_HOSTS:
+            raise fail(
+                f"scenario.toml: 'hosts' must name 2 to {MAX_HOSTS} different hosts", "hosts"
+            )
     if hosts and "from" in data:
         raise fail("scenario.toml: not modelled: 'from' with several 'hosts'", "from")
     return ScenarioConfig(

@@ -6,20 +6,19 @@ which :mod:`simulator.cli` does). Everything else happens on the lab host.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from simulator.errors import SeclabError
 from simulator.host import Host
 from simulator.kernel.inode import ImageInfo, Kind
-from simulator.network import Network
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
 from simulator.scenario.diff import replacement_opcodes, unified_diff
+from simulator.scenario.paths import pure_path
 from simulator.scenario.transcript import (
     Step,
     TranscriptError,
@@ -30,6 +29,9 @@ from simulator.scenario.transcript import (
 from simulator.shell.syntax import ShellSyntaxError, parse_script
 from simulator.system import accounts
 from simulator.system.libselinux import is_selinux_enabled, security_setenforce, set_boolean
+
+if TYPE_CHECKING:
+    from simulator.network import Network
 
 SPECIAL_ENTRIES = ("scenario.toml", "transcript")
 MAX_CHAIN = 64  # scenarios in one ``from`` chain
@@ -104,12 +106,20 @@ class ScenarioResult:
         return unified_diff(before, after, opcodes, names)
 
 
+def _stem(path: str) -> str:
+    from pathlib import Path  # only a scenario without a title needs it
+
+    return Path(path).stem
+
+
 def load(
     path: str, text: str | None = None, *, seed: int | None = None, profile: str | None = None
 ) -> Scenario:
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            # Path(path).read_text, without loading pathlib
+            with open(pure_path(path), encoding="utf-8") as file:  # noqa: PTH123
+                text = file.read()
         except OSError as error:
             raise ScenarioError(path, 1, f"cannot read scenario: {error.strerror}") from None
         except UnicodeDecodeError as error:
@@ -156,7 +166,7 @@ def load(
     return Scenario(
         path=path,
         text=text,
-        title=lines[0] if lines else Path(path).stem,
+        title=lines[0] if lines else _stem(path),
         description="\n".join(lines[1:]).strip(),
         config=config,
         steps=tuple(steps),
@@ -207,6 +217,8 @@ def _build_network(scenario: Scenario, state: str | None) -> Network:
     if state is not None or config.start_from is not None:
         line = config.start_from_line or 1
         raise ScenarioError(scenario.path, line, "not modelled: a saved state of several hosts")
+    from simulator.network import Network  # only a scenario of several hosts loads it
+
     network = Network(
         config.hosts, seed=config.seed, clock=config.clock, boot_time=config.boot_time
     )
@@ -422,6 +434,8 @@ def _state_from(
     config = scenario.config
     assert config.start_from is not None
     line = config.start_from_line
+    from pathlib import Path  # only a ``from`` chain needs it
+
     here = str(Path(scenario.path).resolve())
     target = Path(scenario.path).parent / config.start_from
     resolved = str(target.resolve())
@@ -439,6 +453,8 @@ def _state_from(
             state = _state_from(previous, state, progress, (*chain, here))
         except ScenarioError as error:
             raise ScenarioError(scenario.path, line, f"from: {error}") from None
+    import hashlib  # only a ``from`` chain needs it
+
     digest = hashlib.sha256(state.encode()).hexdigest() if state is not None else None
     key = (resolved, previous.text, scenario.seed_override, digest, scenario.profile_override)
     if key not in _STATES:

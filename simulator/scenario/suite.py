@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from pathlib import Path
 
 import attrs
 
 from simulator.scenario.config import ScenarioError
 from simulator.scenario.deadline import DEFAULT_TIMEOUT
+from simulator.scenario.paths import is_dir, pure_path
 from simulator.scenario.runner import ScenarioResult, load, run
 
 
@@ -34,11 +33,13 @@ def discover(paths: Iterable[str]) -> list[str]:
     """Every ``*.txtar`` under the given files and folders, in sorted path order."""
     found: set[str] = set()
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found.update(str(p) for p in path.rglob("*.txtar"))
+        path = pure_path(given)
+        if is_dir(path):
+            from pathlib import Path  # only a folder needs the walk
+
+            found.update(str(p) for p in Path(path).rglob("*.txtar"))
         else:
-            found.add(str(path))
+            found.add(path)
     return sorted(found)
 
 
@@ -131,18 +132,20 @@ def summary(reports: list[Report]) -> str:
 
 # Characters XML 1.0 cannot carry at all (control characters other than tab and newlines,
 # surrogates, U+FFFE/U+FFFF): written as Python escapes so the report stays well-formed.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"  # compiled by re on first use
 
 
 def _xml_text(text: str) -> str:
-    return _NOT_XML.sub(
-        lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text
+    return re.sub(
+        _NOT_XML, lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text
     )
 
 
 def junit_xml(reports: list[Report]) -> str:
     """A JUnit XML report (the schema Jenkins and GitLab read), with an XML declaration,
     a ``time`` on the suite and on each case, and a final newline."""
+    import xml.etree.ElementTree as ET  # only --junit-xml needs it
+
     suite = ET.Element(
         "testsuite",
         name="seclab",

@@ -35,6 +35,11 @@ def _numeric_id(text: str) -> int | None:
     return value if value <= ID_MAX else None
 
 
+def user_entry(ctx: CommandContext, uid: int) -> accounts.Entry | None:
+    """``getpwuid``: the first passwd line with that uid."""
+    return accounts.entry_with_id(_text(ctx, PASSWD_PATH), uid)
+
+
 def lookup_user(ctx: CommandContext, name: str) -> int | None:
     """A user name (getpwnam first), else a number in range; None when neither."""
     found = accounts.id_of(_text(ctx, PASSWD_PATH), name)

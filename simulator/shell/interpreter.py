@@ -48,7 +48,7 @@ from simulator.shell.syntax import (
     Word,
     parse,
 )
-from simulator.system import auditd
+from simulator.system import accounts, auditd
 
 NOT_MODELLED_STATUS = 3  # spec README, fidelity rule 4
 INTERNAL_ERROR_STATUS = 70
@@ -832,14 +832,14 @@ class Shell:
         if user in ("+", "-"):
             return self.vars.get("PWD" if user == "+" else "OLDPWD", "~" + user)
         try:
-            data = self.host.read_file(self.proc, "/etc/passwd").decode(errors="replace")
+            data = self.host.read_file(self.proc, accounts.PASSWD_PATH).decode(errors="replace")
         except OSError:
             return "~" + user
-        for line in data.splitlines():
-            fields = line.split(":")
-            if len(fields) >= 6 and fields[0] == user:
-                return fields[5]
-        return "~" + user
+        entry = accounts.entry_named(data, user)  # bash: tilde_expand_word, getpwnam
+        if entry is None:
+            return "~" + user
+        # glibc: nss_files parses a line's missing fields as empty; bash glues pw_dir on
+        return entry.fields[5] if len(entry.fields) > 5 else ""
 
     def expand_single(self, word: Word, sink: Chunks) -> str:
         """An expansion without field splitting or globbing (assignments, here-documents)."""
@@ -864,6 +864,16 @@ class Shell:
     def expand(self, word: Word, sink: Chunks) -> list[str]:
         """Fields of a word: brace expansion, expansions, splitting of unquoted results,
         pathname expansion (bash: expand_word_list_internal)."""
+        if len(word.parts) == 1:  # one unquoted literal with no brace or glob: itself
+            part = word.parts[0]
+            if (
+                isinstance(part, Lit)
+                and not part.quoted
+                and "{" not in part.text
+                and not patterns.GLOB_CHARS.intersection(part.text)
+            ):
+                self.tick()
+                return [part.text]
         out: list[str] = []
         for variant in _brace_expand(word):
             self.tick()

@@ -92,6 +92,7 @@ def tool(*names: str) -> Callable[[Handler], Handler]:
 
         run.__name__ = handler.__name__
         run.__doc__ = handler.__doc__
+        run.__module__ = handler.__module__
         command(*names)(run)
         return handler
 

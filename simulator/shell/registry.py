@@ -3,20 +3,20 @@ and returns an exit status. Tool families register themselves from their own mod
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from simulator.kernel.kernel import Kernel
-from simulator.kernel.process import Process
-from simulator.kernel.snapshot import Snapshot
-from simulator.libvirt.daemon import Daemon
-from simulator.system.profile import HostProfile
-from simulator.system.userspace import Userspace
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: a session loads libvirt's model when virsh first runs
+    from simulator.kernel.kernel import Kernel
+    from simulator.kernel.process import Process
+    from simulator.kernel.snapshot import Snapshot
+    from simulator.libvirt.daemon import Daemon
     from simulator.shell.interpreter import Shell
+    from simulator.system.profile import HostProfile
+    from simulator.system.userspace import Userspace
 
 
 class Machine(Protocol):
@@ -117,7 +117,77 @@ class CommandContext:
 
 
 Handler = Callable[[CommandContext], int]
-COMMANDS: dict[str, Handler] = {}
+
+
+class CommandTable(Mapping[str, Handler]):
+    """Command name -> handler. Every name of a tool family is known from the start (the
+    table of :mod:`simulator.shell.commands`); the family's module is imported the first
+    time one of its names is looked up, so a session only loads the tools it runs.
+
+    The table only makes a lookup cheap, never decides it: a name it does not list (a
+    command not found, or one a new module registers before the table names it) loads
+    every family once and is answered from what they register."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+        self._modules: dict[str, str] | None = None  # name -> module that registers it
+        self._all_loaded = False
+
+    def _index(self) -> dict[str, str]:
+        if self._modules is None:
+            from simulator.shell.commands import FAMILIES
+
+            package = FAMILIES_PACKAGE
+            self._modules = {
+                name: f"{package}.{module}" for module, names in FAMILIES.items() for name in names
+            }
+        return self._modules
+
+    def _load_all(self) -> None:
+        if not self._all_loaded:
+            self._all_loaded = True
+            from simulator.shell.commands import load_all
+
+            load_all()
+
+    def register(self, name: str, handler: Handler) -> None:
+        self._handlers[name] = handler
+
+    def registered(self, name: str) -> bool:
+        """Whether a module has registered ``name`` already (loads nothing)."""
+        return name in self._handlers
+
+    def __getitem__(self, name: str) -> Handler:
+        handler = self._handlers.get(name)
+        if handler is None:
+            module = self._index().get(name)
+            if module is not None:
+                importlib.import_module(module)
+                handler = self._handlers.get(name)
+            if handler is None:
+                self._load_all()
+                handler = self._handlers.get(name)
+        if handler is None:
+            raise KeyError(name)
+        return handler
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._handlers or name in self._index():
+            return True
+        self._load_all()
+        return name in self._handlers
+
+    def __iter__(self) -> Iterator[str]:
+        self._load_all()
+        return iter(list(self._handlers))
+
+    def __len__(self) -> int:
+        self._load_all()
+        return len(self._handlers)
+
+
+FAMILIES_PACKAGE = "simulator.shell.commands"
+COMMANDS = CommandTable()
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -125,7 +195,7 @@ def command(*names: str) -> Callable[[Handler], Handler]:
 
     def register(handler: Handler) -> Handler:
         for name in names:
-            COMMANDS[name] = handler
+            COMMANDS.register(name, handler)
         return handler
 
     return register

@@ -10,6 +10,8 @@ that itself must consume input, so the count is bounded by the input's length.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from simulator.errors import SeclabError
@@ -151,6 +153,10 @@ REDIRECT_OPS = ("<<<", "<<-", "&>>", "<<", ">>", ">&", "<&", "<>", ">|", "&>", "
 CONTROL_OPS = (";;&", ";;", ";&", "&&", "||", "|&", ";", "&", "|", "(", ")", "\n")
 SPECIAL_PARAMS = "?$#@*!-0123456789"
 WORD_BREAK = " \t\n;&|<>()"
+_OP_START = frozenset(op[0] for op in REDIRECT_OPS + CONTROL_OPS)
+# a run of word characters with no meaning of their own (none of WORD_BREAK, quotes,
+# expansions, escapes, history or tilde): the lexer takes such a run in one step
+_PLAIN_RUN = re.compile(r"[^ \t\n;&|<>()~!\\'\"$`]+")
 DIGITS = "0123456789"
 
 
@@ -407,6 +413,9 @@ class _Parser:
                 fd = int(self.text[self.pos : end])
                 self.advance(end - self.pos)
                 char = self.char()
+        if char not in _OP_START:
+            word = self._word()
+            return Token("word", self.text_of(word), word)
         if self.text.startswith(("<(", ">("), self.pos):
             raise SyntaxNotModelled("process substitution")
         for op in REDIRECT_OPS + CONTROL_OPS:
@@ -449,9 +458,14 @@ class _Parser:
                         parts.append(tilde)
                         continue
             if char == "" or char in WORD_BREAK:
-                if char == "(" and buf and buf[-1] in "?*+@!":
+                if char == "(" and buf and buf[-1][-1] in "?*+@!":
                     raise SyntaxNotModelled("extended glob patterns (extglob)")
                 break
+            plain = _PLAIN_RUN.match(self.text, self.pos)
+            if plain is not None:
+                buf.append(plain.group())
+                self.advance(plain.end() - self.pos)
+                continue
             if char == "!":
                 self._history_expansion()
             if char == "\\":
@@ -1420,12 +1434,32 @@ def step_bound(text: str) -> int:
     return STEPS_PER_CHAR * (len(text) + 2) + 100
 
 
+# The trees of the last lines parsed, by their text: a line checked when a scenario loads,
+# or by the REPL for a continuation, and then run, or a line typed again, is parsed once.
+# A tree is a value (frozen nodes; a here-document's body is filled in while parsing and
+# never after), and parsing depends on nothing but the text, so a kept tree is the tree.
+PARSED_LINES = 256
+PARSED_LINE_CHARS = 4096  # longer texts are parsed every time, not kept
+_PARSED: dict[str, Parsed] = {}
+
+
 def parse(text: str) -> Parsed:
     """A command line as bash reads it: lines ending in a newline (one is added)."""
-    if not text.endswith("\n"):
-        text += "\n"
-    budget = Budget(step_bound(text))
-    parser = _Parser(text, budget)
+    kept = _PARSED.get(text)
+    if kept is not None:
+        return kept
+    parsed = _parse(text)
+    if len(text) <= PARSED_LINE_CHARS:
+        if len(_PARSED) >= PARSED_LINES:
+            del _PARSED[next(iter(_PARSED))]  # the oldest
+        _PARSED[text] = parsed
+    return parsed
+
+
+def _parse(text: str) -> Parsed:
+    line = text if text.endswith("\n") else text + "\n"
+    budget = Budget(step_bound(line))
+    parser = _Parser(line, budget)
     node = parser.parse_all()
     return Parsed(
         node, tuple(parser.warnings), parser.has_background, budget.steps, parser.heredoc_open

@@ -7,8 +7,6 @@ are skipped, and the first line that matches wins (``getpwnam``, ``getgrnam``,
 
 from __future__ import annotations
 
-import functools
-
 import attrs
 
 PASSWD_PATH = "/etc/passwd"
@@ -31,35 +29,67 @@ class Entry:
         return tuple(self.fields[3].split(","))
 
 
-def entries(text: str) -> list[Entry]:
-    return list(_parsed(text))
+# The last few databases parsed, by their text (a host has two; a scenario may write more).
+# The text is the key, so a file changed in any way (written, renamed over, truncated) is
+# parsed afresh and never answered from an older parse; the file is still read, through
+# the kernel, by every lookup, as glibc's files backend opens it for every call.
+CACHED_TEXTS = 8
 
 
-@functools.lru_cache(maxsize=16)
-def _parsed(text: str) -> tuple[Entry, ...]:
-    """The usable lines, parsed once per distinct file content (libvirt reads both files
-    on every start)."""
+# (every entry, the first line of each name, the first line of each id)
+_Parsed = tuple[tuple[Entry, ...], dict[str, Entry], dict[int, Entry]]
+
+
+_PARSED: dict[str, _Parsed] = {}
+
+
+def _parse(text: str) -> _Parsed:
+    parsed = _PARSED.get(text)
+    if parsed is not None:
+        return parsed
     found = []
+    by_name: dict[str, Entry] = {}
+    by_id: dict[int, Entry] = {}
     for line in text.splitlines():
         fields = tuple(line.split(":"))
         if len(fields) >= 3 and fields[2].isascii() and fields[2].isdigit():
-            found.append(Entry(fields[0], int(fields[2]), fields))
-    return tuple(found)
+            entry = Entry(fields[0], int(fields[2]), fields)
+            found.append(entry)
+            by_name.setdefault(entry.name, entry)
+            by_id.setdefault(entry.id, entry)
+    parsed = (tuple(found), by_name, by_id)
+    if len(_PARSED) >= CACHED_TEXTS:
+        del _PARSED[next(iter(_PARSED))]  # the oldest
+    _PARSED[text] = parsed
+    return parsed
+
+
+def entries(text: str) -> tuple[Entry, ...]:
+    """Every usable line, in the file's order."""
+    return _parse(text)[0]
+
+
+def entry_named(text: str, name: str) -> Entry | None:
+    """``getpwnam``/``getgrnam``: the first line named ``name``."""
+    return _parse(text)[1].get(name)
+
+
+def entry_with_id(text: str, value: int) -> Entry | None:
+    """``getpwuid``/``getgrgid``: the first line with that id."""
+    return _parse(text)[2].get(value)
 
 
 def id_of(text: str, name: str) -> int | None:
     """``getpwnam``/``getgrnam``: the id of the first line named ``name``."""
-    return next((e.id for e in _parsed(text) if e.name == name), None)
+    entry = entry_named(text, name)
+    return None if entry is None else entry.id
 
 
 def names_by_id(text: str) -> dict[int, str]:
     """``getpwuid``/``getgrgid`` for every id: the first line with that id names it."""
-    names: dict[int, str] = {}
-    for entry in _parsed(text):
-        names.setdefault(entry.id, entry.name)
-    return names
+    return {value: entry.name for value, entry in _parse(text)[2].items()}
 
 
 def groups_with_member(group_text: str, user: str) -> list[int]:
     """``getgrouplist`` without the primary group: groups that list ``user`` as a member."""
-    return [e.id for e in _parsed(group_text) if user in e.members]
+    return [e.id for e in entries(group_text) if user in e.members]

@@ -92,7 +92,8 @@ def test_a_scenario_does_no_real_io() -> None:
 import sys
 from simulator.scenario.runner import load, run
 scenario = load(sys.argv[1])
-import simulator.shell.commands
+from simulator.shell.commands import load_all
+load_all()
 armed = []
 def hook(event, args):
     if not armed:

@@ -916,5 +916,5 @@ def _not_modelled_builtin(ctx: CommandContext) -> int:
 
 
 for _name in sorted(BUILTINS - {"kill"}):
-    if _name not in COMMANDS:
+    if not COMMANDS.registered(_name):
         command(_name)(_not_modelled_builtin)

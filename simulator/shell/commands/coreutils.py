@@ -18,6 +18,7 @@ from simulator.shell.accounts import (
     group_names,
     lookup_group,
     lookup_user,
+    user_entry,
     user_groups,
     user_names,
 )
@@ -67,14 +68,34 @@ class _Entry:
     target: str | None
 
 
-def _entry(ctx: CommandContext, name: str, path: str, st: StatResult) -> _Entry:
+def _entry(
+    ctx: CommandContext, name: str, path: str, st: StatResult, keys: set[str], shown: str
+) -> _Entry:
     target = None
     if st.kind is Kind.SYMLINK:
         try:
             target = ctx.host.readlink(ctx.proc, path)
         except OSError:
             target = None
-    return _Entry(name, path, st, _context(ctx, path, follow=False), target)
+    # coreutils: ls.c gobble_file asks for the label only for the long format (its mode
+    # string ends in '.' when there is one) or -Z; other listings make no getxattr call.
+    context = "?"
+    if keys & {"l", "Z"}:
+        try:
+            context = ctx.host.getfilecon(ctx.proc, path, follow=False)
+        except OSError as error:
+            # a filesystem without labels is '?' quietly; any other failure is reported
+            # (error (0, errno, "%s", quotearg_colon (absolute_name))) and the file listed
+            if error.errno not in (errno.ENOTSUP, errno.ENODATA):
+                ctx.err(f"ls: {shown}: {error.strerror}\n")
+    return _Entry(name, path, st, context, target)
+
+
+def _attach(dirname: str, name: str) -> str:
+    """coreutils: ls.c attach, how ls names a file of a directory it lists."""
+    if dirname == ".":
+        return name
+    return dirname + ("" if dirname.endswith("/") else "/") + name
 
 
 def _print_long(ctx: CommandContext, entries: list[_Entry], flags: set[str]) -> None:
@@ -305,7 +326,7 @@ def ls(ctx: CommandContext) -> int:
                     ctx.err(f"ls: cannot access {quoteaf(name)}: {error.strerror}\n")
                     status = 2
                     continue
-        entry = _entry(ctx, name, name, st)
+        entry = _entry(ctx, name, name, st, keys, name)
         if st.kind is Kind.DIRECTORY and "d" not in keys:
             dirs.append(entry)
         else:
@@ -341,7 +362,7 @@ def ls(ctx: CommandContext) -> int:
                 ctx.err(f"ls: cannot access {quoteaf(child_path)}: {error.strerror}\n")
                 status = 1
                 continue
-            entries.append(_entry(ctx, child, child_path, st))
+            entries.append(_entry(ctx, child, child_path, st, keys, _attach(name, child)))
         entries = _sorted_entries(entries, keys)
         if long or "s" in keys:
             total = sum(blocks_512(e.st) for e in entries)
@@ -1414,12 +1435,10 @@ def id_(ctx: CommandContext) -> int:
             return 1
         uid = uid_found
         name = users[uid]
-        passwd = {
-            int(row[2]): row
-            for row in (line.split(":") for line in _passwd_lines(ctx))
-            if len(row) > 3 and row[2].isdigit()
-        }
-        gid = int(passwd[uid][3]) if passwd[uid][3].isdigit() else uid
+        # coreutils: id.c, getpwuid(uid) after parse_user_spec: the first line with the uid
+        entry = user_entry(ctx, uid)
+        fields = entry.fields if entry is not None else ()
+        gid = int(fields[3]) if len(fields) > 3 and fields[3].isdigit() else uid
         supplementary = tuple(user_groups(ctx, name))
         context = None
     else:
@@ -1452,13 +1471,6 @@ def id_(ctx: CommandContext) -> int:
             line += f" context={context}"
         ctx.out(line + "\n")
     return 0
-
-
-def _passwd_lines(ctx: CommandContext) -> list[str]:
-    try:
-        return ctx.host.read_file(ctx.proc, "/etc/passwd").decode(errors="replace").splitlines()
-    except OSError:
-        return []
 
 
 READLINK = Spec(

@@ -12,15 +12,13 @@ import re
 
 # coreutils: sleep.c apply_suffix.
 SUFFIXES = {"": 1, "s": 1, "m": 60, "h": 60 * 60, "d": 60 * 60 * 24}
-_STRTOD = re.compile(
-    r"""[ \t\n\v\f\r]*(?P<number>[+-]?(?:
+# compiled on first use (re keeps it), not when the shell starts
+_STRTOD = r"""[ \t\n\v\f\r]*(?P<number>[+-]?(?:
         0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?
         | (?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
         | [iI][nN][fF](?:[iI][nN][iI][tT][yY])?
         | [nN][aA][nN](?:\([0-9A-Za-z_]*\))?
-    ))""",
-    re.VERBOSE,
-)
+    ))"""
 
 
 def _strtod(text: str) -> float:
@@ -39,7 +37,7 @@ def _strtod(text: str) -> float:
 
 def interval_seconds(operand: str) -> float:
     """The seconds one operand asks for; ``ValueError`` when sleep calls it invalid."""
-    match = _STRTOD.match(operand)
+    match = re.match(_STRTOD, operand, re.VERBOSE)
     if match is None:
         raise ValueError(operand)
     suffix = operand[match.end() :]

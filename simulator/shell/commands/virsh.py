@@ -3,6 +3,7 @@ options, calls the daemon, and prints what libvirt prints, then the closing empt
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import attrs
@@ -185,6 +186,8 @@ def _flags(values: dict[str, str | bool], active: bool) -> tuple[bool, bool]:
 
 Handler = Callable[[CommandContext, Daemon, dict[str, str | bool]], str]
 HANDLERS: dict[str, Handler] = {}
+# virsh commands in modules of their own, loaded the first time one runs
+LATE_HANDLERS = {"migrate": "simulator.shell.commands.virsh_migrate"}
 
 
 def handler(name: str) -> Callable[[Handler], Handler]:
@@ -536,6 +539,8 @@ def virsh(ctx: CommandContext) -> int:
     name, rest = args[0], args[1:]
     if name in UNMODELLED_COMMANDS:
         raise NotModelled(f"virsh {name}")
+    if name not in HANDLERS and name in LATE_HANDLERS:
+        importlib.import_module(LATE_HANDLERS[name])  # it adds itself to SPECS and HANDLERS
     if name not in HANDLERS:
         ctx.err(f"error: unknown command: '{name}'\n")
         return 1
