@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid as uuid_module
 import xml.etree.ElementTree as ET  # DTDs are refused before expat sees the text
+from typing import TypeVar
 
 import attrs
 
@@ -146,6 +147,44 @@ class DomainDef:
 
     def disk(self, target: str) -> Disk | None:
         return next((d for d in self.disks if d.target == target), None)
+
+
+def copy_definition(definition: DomainDef) -> DomainDef:
+    """A copy sharing nothing mutable with ``definition``: what ``copy.deepcopy`` gives,
+    without its memo and reflection. Frozen values (images, device labels, memory
+    devices) are shared; each mutable part is copied field by field."""
+    # libvirt: virDomainObjSetDefTransient (virDomainDefCopy of the persistent definition)
+    return DomainDef(
+        definition.virt_type,
+        definition.name,
+        definition.uuid,
+        _copy_fields(definition.os),
+        [_copy_fields(disk) for disk in definition.disks],
+        [_copy_fields(chardev) for chardev in definition.chardevs],
+        [_copy_fields(seclabel) for seclabel in definition.seclabels],
+        list(definition.memories),
+    )
+
+
+def copy_disk(disk: Disk) -> Disk:
+    """A disk sharing nothing mutable with ``disk`` (its images are frozen values)."""
+    return _copy_fields(disk)
+
+
+_T = TypeVar("_T", OsDef, Disk, Chardev, SecLabel)
+
+
+def _copy_fields(value: _T) -> _T:
+    """A copy of a mutable part whose every field holds an immutable value."""
+    cls = type(value)
+    return cls(*[getattr(value, name) for name in _FIELD_NAMES[cls]])
+
+
+# The field names of each mutable part, in ``__init__`` order.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(field.name for field in attrs.fields(cls))
+    for cls in (OsDef, Disk, Chardev, SecLabel)
+}
 
 
 def parse_xml(text: str) -> ET.Element:
