@@ -722,6 +722,39 @@ class KernelBase:
         tops, security, decisions, through, followed = depends
         cache[key] = (resolved, tops, security, decisions, tuple(through.items()), followed)
 
+    def instantiate(self, proc: Process, path: str, missing: Resolved, created: Location) -> None:
+        """``d_instantiate``: the negative walk of ``path`` that a create just used becomes
+        the positive walk of the name it made, instead of being walked afresh next time.
+
+        Only when that negative walk is the one cached, and nothing a walk depends on has
+        changed since but the one name added (the parent filesystem's generation one
+        higher): the same directories granted the same searches, and the new name is a
+        fresh inode, neither a symlink nor a mountpoint (so ``follow`` plays no part)."""
+        if not self.walk_cache_enabled or path[:1] != "/" or path[-1:] == "/":
+            return
+        key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
+        hit = self.walk_cache.get(key)
+        if hit is None or hit[0] is not missing or missing.parent is None:
+            return
+        _, tops, security, decisions, through, followed = hit
+        if (
+            followed is not None
+            or self.mount_tops.get(proc.ns_id) is not tops
+            or self.security is not security
+            or security.generation != decisions
+            or self.fs_at(created).inodes[created.ino].kind is _SYMLINK
+        ):
+            return
+        changed = self.fs_at(missing.parent)
+        now: list[tuple[Filesystem, int]] = []
+        for fs, generation in through:
+            expected = generation + 1 if fs is changed else generation
+            if fs.generation != expected:
+                return
+            now.append((fs, fs.generation))
+        resolved = Resolved(created, missing.parent, missing.name, missing.path)
+        self.walk_cache[key] = (resolved, tops, security, decisions, tuple(now), None)
+
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""
         target = self.processes.get(pid)

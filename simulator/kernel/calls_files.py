@@ -339,6 +339,7 @@ class FileCalls(KernelBase):
         resolved = self._new_name(proc, path.rstrip("/") or "/", syscall)
         loc = self._create(proc, resolved, Kind.DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
         self._finish_create(proc, resolved, loc, syscall)
+        self.instantiate(proc, path.rstrip("/") or "/", resolved, loc)
 
     @syscall_entry
     def mknod(
@@ -364,6 +365,7 @@ class FileCalls(KernelBase):
             raise os_error(errno.EPERM, path)
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
         self._finish_create(proc, resolved, loc, syscall)
+        self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
     def symlink(self, proc: Process, target: str, path: str) -> None:
