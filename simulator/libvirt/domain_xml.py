@@ -491,6 +491,8 @@ def add_disk(domain: DomainDef, disk: Disk) -> None:
 
 
 _ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
+# A character _q changes: one it escapes, or a control character it drops.
+_CHANGED_BY_Q = re.compile("[<>&\"'\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _q(value: str) -> str:
@@ -500,6 +502,8 @@ def _q(value: str) -> str:
     return are dropped silently; everything else is copied as is (so a newline in an
     attribute comes back as a space, by XML's attribute-value normalization, as in libvirt).
     """
+    if _CHANGED_BY_Q.search(value) is None:
+        return value  # the common case: nothing to escape or drop
     return "".join(_ESCAPES.get(char, char) for char in value if char >= " " or char in "\t\n\r")
 
 
