@@ -31,7 +31,7 @@ from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effe
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.faults import Fault, FaultRegistry
 from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
-from simulator.kernel.inode import DeviceNumber, Inode, Kind
+from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, DeviceNumber, Inode, Kind
 from simulator.kernel.mounts import Location, Mount, MountNamespace
 from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
@@ -91,11 +91,13 @@ def syscall_entry(
         if self.audit_pending is not None:
             return call(self, proc, *args, **kwargs)
         for arg in args:
-            if isinstance(arg, str):
+            # check_text's common case (ASCII, no NUL) inlined: this runs for every call
+            if isinstance(arg, str) and ("\0" in arg or not arg.isascii()):
                 check_text(arg)
-        for arg in kwargs.values():
-            if isinstance(arg, str):
-                check_text(arg)
+        if kwargs:
+            for arg in kwargs.values():
+                if isinstance(arg, str):
+                    check_text(arg)
         pending: list[tuple[Syscall, AvcRecord]] = []
         self.audit_pending = pending
         try:
@@ -214,7 +216,10 @@ class KernelBase:
         return self.mounts[self.namespaces[ns_id].root_mount_id].root
 
     def credentials_on(self, proc: Process, fs: Filesystem) -> Credentials:
-        return effective_credentials(proc.credentials, fs)
+        cred = proc.credentials
+        if fs.features.root_squash:  # effective_credentials, its common case inlined
+            return effective_credentials(cred, fs)
+        return cred
 
     # -- building blocks for the host builder and mount() ----------------------------------
 
@@ -416,7 +421,7 @@ class KernelBase:
         if not dac_allows(self.credentials_on(proc, fs), inode, mask):
             raise os_error(errno.EACCES)
         perms = _PERMS_FOR_MASK[mask, inode.kind is Kind.DIRECTORY, append]
-        tclass = inode.kind.selinux_class
+        tclass = SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, None):
             return
         self.lsm_check(proc, loc, perms, syscall, name=name)
@@ -435,7 +440,7 @@ class KernelBase:
     ) -> None:
         fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
-        tclass = tclass or inode.kind.selinux_class
+        tclass = tclass or SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, new_label):
             return  # the AVC grants it all: nothing to audit
         result = self.security.check(

@@ -252,7 +252,9 @@ class FileCalls(KernelBase):
     @syscall_entry
     def stat(self, proc: Process, path: str, *, follow: bool = True) -> StatResult:
         syscall = Syscall.at("newfstatat", path, 0x7FFC0000, 0 if follow else 0x100)
-        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
+        resolved = self.walk(proc, path, syscall, follow=follow)
+        loc = resolved.location
+        assert loc is not None
         self.take_fault("stat", proc, resolved.path, loc)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=resolved.path)
         return self.stat_location(loc)
