@@ -7,10 +7,12 @@ happen. Errors carry libvirt's texts; elements the lab does not model are ignore
 
 from __future__ import annotations
 
+import operator
 import re
 import uuid as uuid_module
 import xml.etree.ElementTree as ET  # DTDs are refused before expat sees the text
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import attrs
 
@@ -177,12 +179,12 @@ _T = TypeVar("_T", OsDef, Disk, Chardev, SecLabel)
 def _copy_fields(value: _T) -> _T:
     """A copy of a mutable part whose every field holds an immutable value."""
     cls = type(value)
-    return cls(*[getattr(value, name) for name in _FIELD_NAMES[cls]])
+    return cls(*_FIELDS_OF[cls](value))
 
 
-# The field names of each mutable part, in ``__init__`` order.
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(field.name for field in attrs.fields(cls))
+# Each mutable part's fields as one tuple, in ``__init__`` order (every part has several).
+_FIELDS_OF: dict[type, Callable[[object], tuple[Any, ...]]] = {
+    cls: operator.attrgetter(*(field.name for field in attrs.fields(cls)))
     for cls in (OsDef, Disk, Chardev, SecLabel)
 }
 
