@@ -31,7 +31,7 @@ from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effe
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.faults import Fault, FaultRegistry
 from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
-from simulator.kernel.inode import DeviceNumber, Inode, Kind
+from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, DeviceNumber, Inode, Kind
 from simulator.kernel.mounts import Location, Mount, MountNamespace
 from simulator.kernel.process import Credentials, Process
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
@@ -91,11 +91,13 @@ def syscall_entry(
         if self.audit_pending is not None:
             return call(self, proc, *args, **kwargs)
         for arg in args:
-            if isinstance(arg, str):
+            # check_text's common case (ASCII, no NUL) inlined: this runs for every call
+            if isinstance(arg, str) and ("\0" in arg or not arg.isascii()):
                 check_text(arg)
-        for arg in kwargs.values():
-            if isinstance(arg, str):
-                check_text(arg)
+        if kwargs:
+            for arg in kwargs.values():
+                if isinstance(arg, str):
+                    check_text(arg)
         pending: list[tuple[Syscall, AvcRecord]] = []
         self.audit_pending = pending
         try:
@@ -214,7 +216,10 @@ class KernelBase:
         return self.mounts[self.namespaces[ns_id].root_mount_id].root
 
     def credentials_on(self, proc: Process, fs: Filesystem) -> Credentials:
-        return effective_credentials(proc.credentials, fs)
+        cred = proc.credentials
+        if fs.features.root_squash:  # effective_credentials, its common case inlined
+            return effective_credentials(cred, fs)
+        return cred
 
     # -- building blocks for the host builder and mount() ----------------------------------
 
@@ -416,7 +421,7 @@ class KernelBase:
         if not dac_allows(self.credentials_on(proc, fs), inode, mask):
             raise os_error(errno.EACCES)
         perms = _PERMS_FOR_MASK[mask, inode.kind is Kind.DIRECTORY, append]
-        tclass = inode.kind.selinux_class
+        tclass = SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, None):
             return
         self.lsm_check(proc, loc, perms, syscall, name=name)
@@ -435,7 +440,7 @@ class KernelBase:
     ) -> None:
         fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
-        tclass = tclass or inode.kind.selinux_class
+        tclass = tclass or SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, new_label):
             return  # the AVC grants it all: nothing to audit
         result = self.security.check(
@@ -721,6 +726,39 @@ class KernelBase:
             cache.clear()  # bounded, like the dcache under memory pressure
         tops, security, decisions, through, followed = depends
         cache[key] = (resolved, tops, security, decisions, tuple(through.items()), followed)
+
+    def instantiate(self, proc: Process, path: str, missing: Resolved, created: Location) -> None:
+        """``d_instantiate``: the negative walk of ``path`` that a create just used becomes
+        the positive walk of the name it made, instead of being walked afresh next time.
+
+        Only when that negative walk is the one cached, and nothing a walk depends on has
+        changed since but the one name added (the parent filesystem's generation one
+        higher): the same directories granted the same searches, and the new name is a
+        fresh inode, neither a symlink nor a mountpoint (so ``follow`` plays no part)."""
+        if not self.walk_cache_enabled or path[:1] != "/" or path[-1:] == "/":
+            return
+        key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
+        hit = self.walk_cache.get(key)
+        if hit is None or hit[0] is not missing or missing.parent is None:
+            return
+        _, tops, security, decisions, through, followed = hit
+        if (
+            followed is not None
+            or self.mount_tops.get(proc.ns_id) is not tops
+            or self.security is not security
+            or security.generation != decisions
+            or self.fs_at(created).inodes[created.ino].kind is _SYMLINK
+        ):
+            return
+        changed = self.fs_at(missing.parent)
+        now: list[tuple[Filesystem, int]] = []
+        for fs, generation in through:
+            expected = generation + 1 if fs is changed else generation
+            if fs.generation != expected:
+                return
+            now.append((fs, fs.generation))
+        resolved = Resolved(created, missing.parent, missing.name, missing.path)
+        self.walk_cache[key] = (resolved, tops, security, decisions, tuple(now), None)
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""

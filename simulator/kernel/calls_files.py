@@ -252,7 +252,9 @@ class FileCalls(KernelBase):
     @syscall_entry
     def stat(self, proc: Process, path: str, *, follow: bool = True) -> StatResult:
         syscall = Syscall.at("newfstatat", path, 0x7FFC0000, 0 if follow else 0x100)
-        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
+        resolved = self.walk(proc, path, syscall, follow=follow)
+        loc = resolved.location
+        assert loc is not None
         self.take_fault("stat", proc, resolved.path, loc)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=resolved.path)
         return self.stat_location(loc)
@@ -339,6 +341,7 @@ class FileCalls(KernelBase):
         resolved = self._new_name(proc, path.rstrip("/") or "/", syscall)
         loc = self._create(proc, resolved, Kind.DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
         self._finish_create(proc, resolved, loc, syscall)
+        self.instantiate(proc, path.rstrip("/") or "/", resolved, loc)
 
     @syscall_entry
     def mknod(
@@ -364,6 +367,7 @@ class FileCalls(KernelBase):
             raise os_error(errno.EPERM, path)
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
         self._finish_create(proc, resolved, loc, syscall)
+        self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
     def symlink(self, proc: Process, target: str, path: str) -> None:

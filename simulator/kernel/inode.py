@@ -63,6 +63,9 @@ _SELINUX_CLASS = {
 }
 _FORMAT_BITS_BY_VALUE: dict[str, int] = {k.value: bits for k, bits in _FORMAT_BITS.items()}
 _SELINUX_CLASS_BY_VALUE: dict[str, str] = {k.value: c for k, c in _SELINUX_CLASS.items()}
+# The SELinux class of a kind, by the kind's value: for the permission checks that read it
+# without the property call.
+SELINUX_CLASS_BY_KIND_VALUE = _SELINUX_CLASS_BY_VALUE
 
 
 def check_mode(mode: int) -> int:

@@ -7,9 +7,12 @@ happen. Errors carry libvirt's texts; elements the lab does not model are ignore
 
 from __future__ import annotations
 
+import operator
 import re
 import uuid as uuid_module
 import xml.etree.ElementTree as ET  # DTDs are refused before expat sees the text
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import attrs
 
@@ -146,6 +149,44 @@ class DomainDef:
 
     def disk(self, target: str) -> Disk | None:
         return next((d for d in self.disks if d.target == target), None)
+
+
+def copy_definition(definition: DomainDef) -> DomainDef:
+    """A copy sharing nothing mutable with ``definition``: what ``copy.deepcopy`` gives,
+    without its memo and reflection. Frozen values (images, device labels, memory
+    devices) are shared; each mutable part is copied field by field."""
+    # libvirt: virDomainObjSetDefTransient (virDomainDefCopy of the persistent definition)
+    return DomainDef(
+        definition.virt_type,
+        definition.name,
+        definition.uuid,
+        _copy_fields(definition.os),
+        [_copy_fields(disk) for disk in definition.disks],
+        [_copy_fields(chardev) for chardev in definition.chardevs],
+        [_copy_fields(seclabel) for seclabel in definition.seclabels],
+        list(definition.memories),
+    )
+
+
+def copy_disk(disk: Disk) -> Disk:
+    """A disk sharing nothing mutable with ``disk`` (its images are frozen values)."""
+    return _copy_fields(disk)
+
+
+_T = TypeVar("_T", OsDef, Disk, Chardev, SecLabel)
+
+
+def _copy_fields(value: _T) -> _T:
+    """A copy of a mutable part whose every field holds an immutable value."""
+    cls = type(value)
+    return cls(*_FIELDS_OF[cls](value))
+
+
+# Each mutable part's fields as one tuple, in ``__init__`` order (every part has several).
+_FIELDS_OF: dict[type, Callable[[object], tuple[Any, ...]]] = {
+    cls: operator.attrgetter(*(field.name for field in attrs.fields(cls)))
+    for cls in (OsDef, Disk, Chardev, SecLabel)
+}
 
 
 def parse_xml(text: str) -> ET.Element:
@@ -452,6 +493,8 @@ def add_disk(domain: DomainDef, disk: Disk) -> None:
 
 
 _ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
+# A character _q changes: one it escapes, or a control character it drops.
+_CHANGED_BY_Q = re.compile("[<>&\"'\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _q(value: str) -> str:
@@ -461,6 +504,8 @@ def _q(value: str) -> str:
     return are dropped silently; everything else is copied as is (so a newline in an
     attribute comes back as a space, by XML's attribute-value normalization, as in libvirt).
     """
+    if _CHANGED_BY_Q.search(value) is None:
+        return value  # the common case: nothing to escape or drop
     return "".join(_ESCAPES.get(char, char) for char in value if char >= " " or char in "\t\n\r")
 
 

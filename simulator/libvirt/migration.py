@@ -24,12 +24,11 @@ it (src/qemu/qemu_migration.c):
 from __future__ import annotations
 
 import contextlib
-import copy
 
 from simulator.errors import NotModelled
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_status import status_path
-from simulator.libvirt.domain_xml import DomainDef, format_domain
+from simulator.libvirt.domain_xml import DomainDef, copy_definition, format_domain
 from simulator.libvirt.qemu_driver import Daemon
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
@@ -51,7 +50,7 @@ def check_safe(source: Daemon, live: DomainDef) -> None:
 
 def migratable(live: DomainDef) -> DomainDef:
     """The XML the destination gets: no generated dynamic labels, no implicit seclabels."""
-    definition = copy.deepcopy(live)
+    definition = copy_definition(live)
     definition.seclabels[:] = [s for s in definition.seclabels if not s.implicit]
     for seclabel in definition.seclabels:
         if seclabel.type == "dynamic" and seclabel.baselabel is None:

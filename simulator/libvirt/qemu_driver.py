@@ -12,7 +12,6 @@ per-domain ``/dev`` :mod:`simulator.libvirt.qemu_namespace`.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
@@ -27,6 +26,7 @@ from simulator.libvirt.domain_xml import (
     Disk,
     DomainDef,
     add_disk,
+    copy_disk,
     format_domain,
     parse_domain,
 )
@@ -428,7 +428,7 @@ class Daemon:
                     ErrorCode.OPERATION_INVALID, f"target {disk.target} already exists"
                 )
         if live:
-            qemu_hotplug.attach_disk(self, domain, copy.deepcopy(disk))
+            qemu_hotplug.attach_disk(self, domain, copy_disk(disk))
         if config:
             add_disk(domain.definition, disk)
             self._save_definition(domain.definition)

@@ -10,7 +10,6 @@ disk is read-only. Which layer fails decides the ``-blockdev`` text in qemu's lo
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import time
 from typing import TYPE_CHECKING
@@ -25,7 +24,7 @@ from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt import qemu_namespace, security_util
 from simulator.libvirt.domain_status import format_status, parse_status, status_path
-from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef
+from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef, copy_definition
 from simulator.libvirt.host_access import HostAccess
 from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.storage import disk_chain
@@ -191,7 +190,7 @@ def start(driver: Daemon, domain: Domain) -> None:
     # libvirt: qemuProcessStart
     assert driver.manager is not None
     # libvirt: qemuProcessInit (virDomainObjSetDefTransient: the live definition)
-    live = copy.deepcopy(domain.definition)
+    live = copy_definition(domain.definition)
     domain.live = live
     job = _Launch()
     try:
@@ -274,7 +273,7 @@ def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> Non
         ppid=1,
     )
     job.qemu = qemu
-    driver.launched[qemu.pid] = copy.deepcopy(live)
+    driver.launched[qemu.pid] = copy_definition(live)
     domain.pid = qemu.pid
     driver.by_pid[qemu.pid] = domain
     domain.id = driver.next_id
@@ -414,7 +413,7 @@ def reconnect(driver: Daemon, path: str) -> None:
         driver.error(f"Failed to load status file {path}: {log_text(error)}")
         return
     live = status.live
-    domain = driver.domains.get(live.name) or Domain(copy.deepcopy(live), persistent=False)
+    domain = driver.domains.get(live.name) or Domain(copy_definition(live), persistent=False)
     domain.live = live
     domain.pid = status.pid
     driver.by_pid[status.pid] = domain

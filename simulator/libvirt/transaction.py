@@ -59,7 +59,12 @@ def run(
 ) -> None:
     """``TransactionRun``: lock, apply in order, roll back in reverse on the first failure."""
     locked = lockable_paths(ops, [i.path for i in items if i.remember]) if lock else set()
-    effective = [attrs.evolve(i, remember=i.remember and i.path in locked) for i in items]
+    # An item whose path could not be locked is applied without remembering (frozen items
+    # are shared as they are otherwise).
+    effective = [
+        i if not i.remember or i.path in locked else Item(i.path, i.label, False, i.restore)
+        for i in items
+    ]
     for index, item in enumerate(effective):
         try:
             if item.restore:

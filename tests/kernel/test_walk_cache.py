@@ -18,7 +18,7 @@ import simulator
 from simulator.errors import SeclabError
 from simulator.kernel.base import KernelBase
 from simulator.kernel.filesystem import Filesystem
-from simulator.kernel.inode import Kind
+from simulator.kernel.inode import DeviceNumber, Kind
 from simulator.kernel.process import Process
 from simulator.kernel.snapshot import dump_state
 from simulator.scenario.runner import load, run
@@ -39,6 +39,7 @@ op_st = st.one_of(
     st.tuples(st.just("stat"), st.sampled_from(WHO), path_st, st.booleans()),
     st.tuples(st.just("mkdir"), st.sampled_from(WHO), path_st),
     st.tuples(st.just("create"), st.sampled_from(WHO), path_st),
+    st.tuples(st.just("mknod"), st.sampled_from(WHO), path_st),
     st.tuples(st.just("unlink"), st.sampled_from(WHO), path_st),
     st.tuples(st.just("rmdir"), st.sampled_from(WHO), path_st),
     st.tuples(st.just("rename"), st.sampled_from(WHO), path_st, path_st),
@@ -88,6 +89,7 @@ def _apply(host: simulator.Host, who: dict[str, Process], op: tuple[Any, ...]) -
         "stat": lambda: kernel.stat(who[args[0]], args[1], follow=args[2]),
         "mkdir": lambda: kernel.mkdir(who[args[0]], args[1]),
         "create": lambda: kernel.write_file(who[args[0]], args[1], b"x"),
+        "mknod": lambda: kernel.mknod(who[args[0]], args[1], Kind.CHAR, 0o666, DeviceNumber(1, 3)),
         "unlink": lambda: kernel.unlink(who[args[0]], args[1]),
         "rmdir": lambda: kernel.rmdir(who[args[0]], args[1]),
         "rename": lambda: kernel.rename(who[args[0]], args[1], args[2]),
