@@ -9,8 +9,8 @@ from functools import partial
 from typing import Any
 
 import simulator
-from simulator.libvirt.daemon import Daemon
 from simulator.libvirt.domain_xml import parse_disk
+from simulator.libvirt.qemu_driver import Daemon
 from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
 
 DOMAINS = 1000

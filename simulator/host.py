@@ -22,7 +22,7 @@ from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 from simulator.system.userspace import Userspace
 
 if TYPE_CHECKING:
-    from simulator.libvirt.daemon import Daemon
+    from simulator.libvirt.qemu_driver import Daemon
     from simulator.network import Network
     from simulator.shell.interpreter import Result, Shell
 
@@ -136,7 +136,7 @@ class Host:
         return self._daemon
 
     def _new_daemon(self, pid: int) -> Daemon:
-        from simulator.libvirt.daemon import Daemon
+        from simulator.libvirt.qemu_driver import Daemon
 
         daemon = Daemon(self.kernel, pid, self.userspace)
         daemon.machine_type = self.profile.machine_type
@@ -173,7 +173,7 @@ class Host:
 
     def add_step_fault(self, name: str) -> None:
         """``lab fault add step NAME``: the daemon dies when it next reaches ``name``."""
-        from simulator.libvirt.daemon import STEPS
+        from simulator.libvirt.qemu_driver import STEPS
         from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
         if name not in STEPS:

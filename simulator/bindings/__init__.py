@@ -65,7 +65,7 @@ def patch_os(host: Host, pid: int | None = None) -> Iterator[None]:
     # The lab itself must keep the real os: load every part a call may reach, then leave
     # all of seclab's modules out of the patching (pyfakefs matches skip names by prefix of
     # the skip name, so each module is named).
-    import simulator.libvirt.daemon  # noqa: F401
+    import simulator.libvirt.qemu_driver  # noqa: F401
     from simulator.bindings.os_api import LabPathModule, lab_modules
     from simulator.shell.commands import load_all
 

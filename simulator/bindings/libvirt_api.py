@@ -20,7 +20,8 @@ from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 
 if TYPE_CHECKING:
     from simulator.host import Host
-    from simulator.libvirt.daemon import Daemon, Domain
+    from simulator.libvirt.qemu_driver import Daemon
+    from simulator.libvirt.virdomainobjlist import Domain
 
 # -- constants (include/libvirt/virterror.h, libvirt-domain.h, libvirt-host.h) -----------------
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # types only: a session loads libvirt's model when virsh firs
     from simulator.kernel.kernel import Kernel
     from simulator.kernel.process import Process
     from simulator.kernel.snapshot import Snapshot
-    from simulator.libvirt.daemon import Daemon
+    from simulator.libvirt.qemu_driver import Daemon
     from simulator.shell.interpreter import Shell
     from simulator.system.profile import HostProfile
     from simulator.system.userspace import Userspace

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import simulator
-from simulator.libvirt.daemon import Daemon
 from simulator.libvirt.domain_xml import format_domain, parse_disk
+from simulator.libvirt.qemu_driver import Daemon
 from simulator.libvirt.qemu_process import node_index, open_disk
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 from simulator.selinux.context import SecurityContext

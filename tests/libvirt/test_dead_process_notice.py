@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import simulator
-from simulator.libvirt.daemon import Daemon
+from simulator.libvirt.qemu_driver import Daemon
 from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
 
 

@@ -7,7 +7,7 @@ import contextlib
 from hypothesis import HealthCheck, settings
 
 import simulator
-from simulator.libvirt.daemon import Daemon
+from simulator.libvirt.qemu_driver import Daemon
 from simulator.testing.lifecycle import DomainLifecycle
 from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
 

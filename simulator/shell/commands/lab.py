@@ -60,12 +60,12 @@ def _fault(ctx: CommandContext, args: list[str]) -> int:
         ctx.machine.userspace.crash_steps.clear()
         return 0
     if args == ["list-steps"]:
-        from simulator.libvirt.daemon import STEPS
+        from simulator.libvirt.qemu_driver import STEPS
 
         ctx.out("".join(f"{name:<26}{what}\n" for name, what in STEPS.items()))
         return 0
     if len(args) == 3 and args[:2] == ["add", "step"]:
-        from simulator.libvirt.daemon import STEPS
+        from simulator.libvirt.qemu_driver import STEPS
 
         if args[2] not in STEPS:  # checked here so that arming a step starts no daemon
             ctx.err(f"lab: unknown step '{args[2]}'; see lab fault list-steps\n")

@@ -9,7 +9,8 @@ from simulator.errors import NotModelled, SeclabError
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm
-from simulator.libvirt.daemon import Daemon, StorageRefusal
+from simulator.libvirt.qemu_driver import Daemon
+from simulator.libvirt.qemu_process import StorageRefusal
 from simulator.selinux.context import SecurityContext
 from simulator.selinux.decision import Decision, decide
 from simulator.selinux.explain import audit2allow, audit2why, explain, parse_avcs

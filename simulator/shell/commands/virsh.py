@@ -9,8 +9,9 @@ from collections.abc import Callable
 import attrs
 
 from simulator.errors import NotModelled
-from simulator.libvirt.daemon import Daemon, Domain
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_disk
+from simulator.libvirt.qemu_driver import Daemon
+from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import LibvirtError
 from simulator.shell.commands.procps import cpu_seconds
 from simulator.shell.registry import COMMANDS, CommandContext, Input, command

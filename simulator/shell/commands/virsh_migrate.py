@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from simulator.errors import NotModelled
-from simulator.libvirt.daemon import Daemon
 from simulator.libvirt.migration import migrate
+from simulator.libvirt.qemu_driver import Daemon
 from simulator.libvirt.virerror import LibvirtError
 from simulator.shell.commands.virsh import SPECS, Spec, VirshError, _domain, handler
 from simulator.shell.registry import CommandContext
