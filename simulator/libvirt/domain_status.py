@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET  # status files are written by the daemon its
 
 import attrs
 
+from simulator.errors import NotModelled
 from simulator.libvirt.domain_xml import DomainDef, domain_from_element, format_domain, parse_xml
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
@@ -21,6 +22,57 @@ def status_path(name: str) -> str:
     return f"{STATUS}/{name}.xml"
 
 
+# libvirt: virDomainRunningReason / virDomainPausedReason (domain_conf.c) — the status file's
+# word for each reason, beside what ``virsh domstate --reason`` prints for it
+# (virshDomainStateReasonToString, virsh-domain-monitor.c). The lab's Domain keeps virsh's.
+_REASONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "running": (
+        ("unknown", "unknown"),
+        ("booted", "booted"),
+        ("migrated", "migrated"),
+        ("restored", "restored"),
+        ("from snapshot", "from snapshot"),
+        ("unpaused", "unpaused"),
+        ("migration canceled", "migration canceled"),
+        ("save canceled", "save canceled"),
+        ("wakeup", "event wakeup"),
+        ("crashed", "crashed"),
+        ("post-copy", "post-copy"),
+        ("post-copy failed", "post-copy failed"),
+    ),
+    "paused": (
+        ("unknown", "unknown"),
+        ("user", "user"),
+        ("migration", "migrating"),
+        ("save", "saving"),
+        ("dump", "dumping"),
+        ("ioerror", "I/O error"),
+        ("watchdog", "watchdog"),
+        ("from snapshot", "from snapshot"),
+        ("shutdown", "shutting down"),
+        ("snapshot", "creating snapshot"),
+        ("api error", "API error"),
+        ("starting up", "starting up"),
+        ("post-copy", "post-copy"),
+        ("post-copy failed", "post-copy failed"),
+    ),
+}
+# virDomainStateTypeToString: the states a status file may name; the lab's running domains
+# are only ever running or paused, and a file naming another state is not modelled.
+_STATES = (
+    "nostate",
+    "running",
+    "blocked",
+    "paused",
+    "shutdown",
+    "shutoff",
+    "crashed",
+    "pmsuspended",
+)
+_WORD = {(state, shown): word for state, pairs in _REASONS.items() for word, shown in pairs}
+_SHOWN = {(state, word): shown for state, pairs in _REASONS.items() for word, shown in pairs}
+
+
 @attrs.frozen
 class Status:
     """What a status file says about a running domain."""
@@ -28,6 +80,7 @@ class Status:
     live: DomainDef
     pid: int
     id: int | None
+    paused: bool
     reason: str
     remember_owner: bool
     namespaces: bool
@@ -38,7 +91,9 @@ def format_status(domain: Domain, machine: str) -> str:
     definition, each indented two spaces."""
     # libvirt: virDomainObjFormat
     assert domain.live is not None
-    lines = [f"<domstatus state='running' reason='booted' pid='{domain.pid}'>"]
+    state = "paused" if domain.paused else "running"
+    reason = _WORD.get((state, domain.reason), "unknown")
+    lines = [f"<domstatus state='{state}' reason='{reason}' pid='{domain.pid}'>"]
     # libvirt: qemuDomainObjPrivateXMLFormat (namespaces come before rememberOwner)
     if domain.namespaces:
         lines += ["  <namespaces>", "    <mount/>", "  </namespaces>"]
@@ -62,18 +117,29 @@ def parse_status(text: str) -> Status:
     if inner is None:
         raise LibvirtError(ErrorCode.INTERNAL_ERROR, "no domain config")
     live = domain_from_element(inner, live=True)
+    # virDomainObjParseXML: the state and reason the previous daemon recorded, read after
+    # the definition and before the pid
+    state = root.get("state")
+    if state is None:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, "missing domain state")
+    if state not in _STATES:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"invalid domain state '{state}'")
+    if state not in _REASONS:
+        raise NotModelled(f"a status file in state '{state}'")
+    word = root.get("reason", "unknown")
+    if (state, word) not in _SHOWN:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"invalid domain state reason '{word}'")
     pid = _status_number(root, "pid")
     if pid is None:
         raise LibvirtError(ErrorCode.INTERNAL_ERROR, "invalid pid")
     # virDomainDefParseIDs: an id that does not parse is -1 (no id), not an error
     domain_id = _status_number(inner, "id")
-    # virDomainObjParseXML: the state reason the previous daemon recorded
-    reason = root.get("reason", "")
     return Status(
         live=live,
         pid=pid,
         id=domain_id or None,
-        reason=reason if reason in ("booted", "unpaused") else "unknown",
+        paused=state == "paused",
+        reason=_SHOWN[state, word],
         # libvirt: qemuDomainObjPrivateXMLParse
         remember_owner=root.find("rememberOwner") is not None,
         namespaces=root.find("namespaces") is not None,

@@ -199,6 +199,7 @@ class GuestActivity:
                     domain.disk_errors[disk.target] = "unspecified error"
                     domain.paused = True
                     domain.reason = "I/O error"
+                    qemu_process.write_status(self.driver, domain)  # qemuDomainSaveStatus
                     return False
                 settled = False
         return settled

@@ -393,6 +393,7 @@ class Daemon:
         if not domain.paused:
             domain.paused = True
             domain.reason = "user"
+            qemu_process.write_status(self, domain)  # libvirt: qemuDomainSaveStatus
         return domain
 
     def resume(self, key: str) -> Domain:
@@ -405,6 +406,7 @@ class Daemon:
         domain.paused = False
         domain.reason = "unpaused"
         domain.disk_errors = {}
+        qemu_process.write_status(self, domain)  # libvirt: qemuDomainSaveStatus
         self.guests.resumed(domain)
         return domain
 

@@ -420,6 +420,8 @@ def reconnect(driver: Daemon, path: str) -> None:
     domain.id = status.id
     domain.remember_owner = status.remember_owner
     domain.namespaces = status.namespaces
+    # (qemuProcessUpdateState then asks QEMU, which is in the state the file records)
+    domain.paused = status.paused
     domain.reason = status.reason
     driver.next_id = max(driver.next_id, (domain.id or 0) + 1)
     driver.domains[live.name] = domain  # (notes the id too)

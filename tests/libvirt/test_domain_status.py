@@ -61,3 +61,44 @@ def test_a_status_file_of_the_first_layout_still_reconnects() -> None:
     again = host.libvirt.lookup("a")
     assert (again.active, again.pid, again.id) == (True, domain.pid, 1)
     assert (again.remember_owner, again.namespaces) == (True, True)
+
+
+def _first_line(host: simulator.Host) -> str:
+    return host.read_file(host.shell, "/run/libvirt/qemu/a.xml").decode().split("\n", 1)[0]
+
+
+def test_a_paused_domain_is_paused_after_a_daemon_restart() -> None:
+    # libvirt: qemuDomainSuspend and qemuDomainResume save the status (qemuDomainSaveStatus);
+    # a restarted daemon reads the state back (virDomainObjParseXML) and QEMU agrees with it
+    host, _ = _running()
+    pid = host.libvirt.lookup("a").pid
+    assert host.run("virsh suspend a").status == 0
+    assert _first_line(host) == f"<domstatus state='paused' reason='user' pid='{pid}'>"
+    host.restart_libvirt()
+    assert host.run("virsh domstate a --reason").output == "paused (user)\n\n"
+    assert host.run("virsh resume a").status == 0
+    assert _first_line(host) == f"<domstatus state='running' reason='unpaused' pid='{pid}'>"
+    host.restart_libvirt()
+    assert host.run("virsh domstate a --reason").output == "running (unpaused)\n\n"
+
+
+def test_a_status_files_state_and_reason_are_checked_as_libvirt_does() -> None:
+    host, text = _running()
+    head, body = text.split("\n", 1)
+    pid = host.libvirt.lookup("a").pid
+    cases = {
+        f"<domstatus reason='booted' pid='{pid}'>": "internal error: missing domain state",
+        f"<domstatus state='on' pid='{pid}'>": "internal error: invalid domain state 'on'",
+        f"<domstatus state='paused' reason='booted' pid='{pid}'>": (
+            "internal error: invalid domain state reason 'booted'"
+        ),
+        f"<domstatus state='shutoff' pid='{pid}'>": (
+            "seclab: not modelled: a status file in state 'shutoff'"
+        ),
+    }
+    for first, error in cases.items():
+        host.write_file(host.shell, "/run/libvirt/qemu/a.xml", (first + "\n" + body).encode())
+        host.restart_libvirt()
+        errors = [t for _, level, t in host.libvirt.log.messages if level == "error"]
+        assert errors[-1] == f"Failed to load status file /run/libvirt/qemu/a.xml: {error}"
+    assert head == f"<domstatus state='running' reason='booted' pid='{pid}'>"

@@ -128,7 +128,7 @@ def test_one_bad_definition_or_status_file_does_not_stop_the_boot() -> None:
         "line 1, column 0",
         "Failed to load status file /run/libvirt/qemu/x.xml: XML error: no element found: "
         "line 1, column 28",
-        "Failed to load status file /run/libvirt/qemu/y.xml: internal error: invalid pid",
+        "Failed to load status file /run/libvirt/qemu/y.xml: internal error: missing domain state",
     ]
     result = host.run("virsh define /etc/libvirt/qemu/a.xml")
     assert result.status == 0, result.output
