@@ -50,7 +50,7 @@ DEFAULT_MODULES = ("simulator/kernel", "simulator/libvirt")
 # stack and at many times the cost; a survivor here is a mutant these tests do not see.
 DEFAULT_TESTS = ("tests/kernel", "tests/libvirt", "tests/system")
 COPIED = ("simulator", "tests", "scenarios", "conftest.py", "pyproject.toml")
-KILLED, SURVIVED, TIMEOUT = "killed", "survived", "timeout"
+KILLED, SURVIVED, TIMEOUT, NO_TEST = "killed", "survived", "timeout", "no tests"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -65,6 +65,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--notes", type=Path, default=ROOT / "tools" / "mutation-notes.toml")
     parser.add_argument("--only", nargs="+", default=None, metavar="MUTANT")
     parser.add_argument("--list", action="store_true", help="print the sample, run nothing")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write the report from the results already in --workdir, run nothing",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -265,26 +270,29 @@ def render_report(
         )
     lines += [
         "",
-        "| module | mutants (sampled / all) | killed | survived | timeout | other |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "Killed: a test failed. Survived: every test that reaches the mutated function passed.",
+        "Timeout: the tests ran past mutmut's CPU limit (a mutant that loops; counted as found).",
+        "No test: no test of the selection reaches the function at all.",
+        "",
+        "| module | mutants (sampled / all) | killed | survived | timeout | no test | other |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    grand: Counter[str] = Counter()
-    grand_total = 0
-    for path, names in chosen.items():
+
+    def row(title: str, paths: list[Path]) -> str:
+        names = [n for p in paths for n in chosen[p]]
         counts = Counter(status.get(n, "not checked") for n in names)
-        other = len(names) - counts[KILLED] - counts[SURVIVED] - counts[TIMEOUT]
-        grand.update(counts)
-        grand_total += totals[path]
-        lines.append(
-            f"| `{path.as_posix()}` | {len(names)} / {totals[path]} | {counts[KILLED]} | "
-            f"{counts[SURVIVED]} | {counts[TIMEOUT]} | {other} |"
+        known = counts[KILLED] + counts[SURVIVED] + counts[TIMEOUT] + counts[NO_TEST]
+        return (
+            f"| {title} | {len(names)} / {sum(totals[p] for p in paths)} | {counts[KILLED]} | "
+            f"{counts[SURVIVED]} | {counts[TIMEOUT]} | {counts[NO_TEST]} | {len(names) - known} |"
         )
-    sampled = sum(len(n) for n in chosen.values())
-    other = sampled - grand[KILLED] - grand[SURVIVED] - grand[TIMEOUT]
-    lines.append(
-        f"| **all** | {sampled} / {grand_total} | {grand[KILLED]} | {grand[SURVIVED]} | "
-        f"{grand[TIMEOUT]} | {other} |"
-    )
+
+    for path in chosen:
+        lines.append(row(f"`{path.as_posix()}`", [path]))
+    for module in args.modules:
+        inside = [p for p in chosen if p.as_posix().startswith(module.rstrip("/") + "/")]
+        lines.append(row(f"**`{module.rstrip('/')}/`**", inside))
+    lines.append(row("**all**", list(chosen)))
     lines += [
         "",
         "## Mutants not killed",
@@ -316,7 +324,7 @@ def main(argv: Sequence[str]) -> int:
     commit = commit_id()  # before anything runs: the sources the workdir is copied from
     report = args.report.resolve() if args.report else None
     notes = load_notes(args.notes.resolve())
-    if not (args.reuse and (workdir / "setup.cfg").exists()):
+    if not ((args.reuse or args.report_only) and (workdir / "setup.cfg").exists()):
         prepare_workdir(workdir, args.modules, args.tests, args.max_children)
     os.chdir(workdir)
     os.environ.setdefault("SECLAB_HYPOTHESIS_PROFILE", "ci")
@@ -341,7 +349,7 @@ def main(argv: Sequence[str]) -> int:
     done = statuses(files) if args.reuse else {}
     rerun = ("not checked", "suspicious", "check was interrupted by user")
     pending = [n for n in names if done.get(n, "not checked") in rerun]
-    if pending:
+    if pending and not args.report_only:
         run_mutmut(pending, args.max_children)
     status = statuses(files)
     text = render_report(args, totals, chosen, status, notes, commit)

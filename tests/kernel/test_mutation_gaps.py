@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from typing import Any
 
 import pytest
@@ -103,3 +104,33 @@ def test_an_audit_event_without_a_syscall_survives_a_saved_state() -> None:
     again = AuditLog.from_dict(json.loads(json.dumps(log.to_dict())))
     assert again == log
     assert again.events[0].raw_lines() == [f"type=AVC msg=audit(10.000:1001): {avc.body()}"]
+
+
+def test_an_append_only_open_asks_for_append_not_write(
+    host: simulator.Host, shell: Process, qemu: Process
+) -> None:
+    """selinux file_to_av(): O_APPEND turns the write permission into ``append``."""
+    host.write_file(shell, "/srv/img", b"")
+    host.chmod(shell, "/srv/img", 0o666)
+    host.setfilecon(shell, "/srv/img", "system_u:object_r:svirt_image_t:s0:c3,c4")
+    for flags in (os.O_WRONLY | os.O_APPEND, os.O_RDWR | os.O_APPEND):
+        with pytest.raises(PermissionError):  # audited: the state changes
+            host.open(qemu, "/srv/img", flags)
+    assert [event.avcs[0].perms for event in host.audit.events[-2:]] == [
+        ("append",),
+        ("read", "append"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dev", "problem"),
+    [
+        ("8", "'8' is not MAJOR:MINOR"),
+        ("8:00000001", "'8:00000001' is out of range"),  # 8 digits: longer than 2**20 - 1 has
+        ("00008:1", "'00008:1' is out of range"),
+    ],
+)
+def test_a_saved_device_number_is_major_colon_minor_within_dev_t(dev: str, problem: str) -> None:
+    state = _saved_state()
+    state["filesystems"][0]["dev"] = dev
+    assert _load_error(state) == f"saved state: filesystems[0].dev: {problem}"

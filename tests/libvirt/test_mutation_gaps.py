@@ -1,0 +1,87 @@
+"""Behaviour the mutation run (docs/mutation-report.md) found no libvirt test watching.
+
+Each test names the code it guards; tools/mutation-notes.toml maps the mutants to them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import simulator
+from simulator.errors import NotModelled
+from simulator.libvirt import transaction
+from simulator.libvirt.transaction import Item
+from simulator.libvirt.virerror import ErrorCode, LibvirtError
+from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
+
+IMAGE = f"{IMAGES}/a.qcow2"
+OTHER_UUID = "0e6b2c7a-1111-4d1e-9c36-6f0a8e1c2b3d"
+
+
+def _host() -> simulator.Host:
+    host = simulator.Host()
+    host.write_file(host.shell, IMAGE, b"")
+    return host
+
+
+def test_create_of_a_running_name_is_already_active() -> None:
+    """virDomainObjListAddLocked with VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE (qemuDomainCreateXML):
+    same name and uuid, running."""
+    host = _host()
+    host.libvirt.create(domain_xml("t", disk_xml(IMAGE)))
+    with pytest.raises(LibvirtError) as info:
+        host.libvirt.create(domain_xml("t", disk_xml(IMAGE)))
+    assert info.value.code is ErrorCode.OPERATION_INVALID
+    assert str(info.value) == "Requested operation is not valid: domain 't' is already active"
+
+
+def test_create_of_a_known_name_with_another_uuid_names_the_uuid() -> None:
+    host = _host()
+    first = host.libvirt.create(domain_xml("t", disk_xml(IMAGE)))
+    with pytest.raises(LibvirtError) as info:
+        host.libvirt.create(domain_xml("t", disk_xml(IMAGE), f"<uuid>{OTHER_UUID}</uuid>"))
+    assert info.value.code is ErrorCode.OPERATION_FAILED
+    assert str(info.value) == (
+        f"operation failed: domain 't' already exists with uuid {first.definition.uuid}"
+    )
+    assert host.libvirt.lookup("t") is first and first.active
+
+
+def test_create_of_a_defined_inactive_domain_is_not_modelled() -> None:
+    """libvirt starts the persistent domain with the new XML as its live definition; the lab
+    does not, and says so instead of refusing with a made-up error."""
+    host = _host()
+    host.libvirt.define(domain_xml("t", disk_xml(IMAGE)))
+    with pytest.raises(NotModelled):
+        host.libvirt.create(domain_xml("t", disk_xml(IMAGE)))
+    assert not host.libvirt.lookup("t").active
+
+
+def test_a_failed_restore_fails_the_transaction_and_rolls_back_what_was_set() -> None:
+    """virSecurity*TransactionRun: a restore that fails is libvirt's internal error, and the
+    labels already set in this transaction are restored, newest first."""
+    calls: list[tuple[str, str]] = []
+
+    class Ops:
+        def warn(self, message: str) -> None:
+            calls.append(("warn", message))
+
+    def set_fn(ops: object, path: str, label: str, remember: bool) -> None:
+        calls.append(("set", path))
+
+    def restore_fn(ops: object, path: str, remember: bool) -> bool:
+        calls.append(("restore", path))
+        return path != "/c"
+
+    items = [Item("/a", "l", False), Item("/b", "l", False), Item("/c", None, False, True)]
+    with pytest.raises(transaction.TransactionFailed) as info:
+        transaction.run(Ops(), items, False, set_fn, restore_fn)  # type: ignore[arg-type]
+    assert info.value.code is ErrorCode.INTERNAL_ERROR
+    assert str(info.value) == "internal error: Unable to run security manager transaction"
+    assert calls == [
+        ("set", "/a"),
+        ("set", "/b"),
+        ("restore", "/c"),
+        ("restore", "/b"),
+        ("restore", "/a"),
+    ]
