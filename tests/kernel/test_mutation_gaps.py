@@ -134,3 +134,62 @@ def test_a_saved_device_number_is_major_colon_minor_within_dev_t(dev: str, probl
     state = _saved_state()
     state["filesystems"][0]["dev"] = dev
     assert _load_error(state) == f"saved state: filesystems[0].dev: {problem}"
+
+
+def test_the_same_nfs_export_mounted_twice_is_one_filesystem(
+    host: simulator.Host, shell: Process
+) -> None:
+    """calls_mount._nfs_export: a second mount of SERVER:/EXPORT shares the first's superblock
+    (nfs_compare_super), so a file made through one mount is seen through the other."""
+    host.mkdir(shell, "/mnt/a")
+    host.mkdir(shell, "/mnt/b")
+    host.mount(shell, "server:/export", "/mnt/a", "nfs")
+    host.mount(shell, "server:/export", "/mnt/b", "nfs")
+    assert host.stat(shell, "/mnt/a").st_dev == host.stat(shell, "/mnt/b").st_dev
+    host.write_file(shell, "/mnt/a/f", b"x")
+    assert host.read_file(shell, "/mnt/b/f") == b"x"
+
+
+def test_auditd_progress_survives_a_saved_state(
+    host: simulator.Host, shell: Process, qemu: Process
+) -> None:
+    """AuditLog.from_dict keeps ``written``: a reloaded host does not append the events
+    auditd already wrote to audit.log a second time."""
+    host.write_file(shell, "/srv/img", b"")
+    host.setfilecon(shell, "/srv/img", "system_u:object_r:svirt_image_t:s0:c3,c4")
+    for _ in range(2):
+        with pytest.raises(PermissionError):
+            host.open(qemu, "/srv/img", os.O_RDONLY)
+    host.run("ausearch -m avc")  # flushes the log
+    written = host.audit.written
+    assert written > 0
+    again = simulator.Host.from_json(host.snapshot().to_json())
+    assert again.audit.written == written
+    again.run("ausearch -m avc")  # flushes again: nothing new to append
+    assert again.read_file(again.shell, "/var/log/audit/audit.log") == host.read_file(
+        host.shell, "/var/log/audit/audit.log"
+    )
+
+
+def test_an_optional_key_of_a_saved_state_is_checked_when_present() -> None:
+    """state_schema._check: ``key?`` may be missing, but when there it must be well formed."""
+    state = _saved_state()
+    state["filesystems"][0]["features"]["genfs_labels"] = "yes"
+    assert _load_error(state) == (
+        "saved state: filesystems[0].features.genfs_labels: expected a boolean, found a string"
+    )
+
+
+def test_a_mount_in_an_unknown_namespace_is_refused_naming_the_mount() -> None:
+    state = _saved_state()
+    state["mounts"][0]["ns_id"] = 999
+    assert _load_error(state) == "saved state: mounts[0].ns_id: no namespace 999"
+
+
+def test_a_random_state_at_index_zero_is_a_valid_mersenne_twister_state() -> None:
+    """random.setstate accepts an index of 0 to 624 (CPython random_setstate)."""
+    state = _saved_state()
+    state["random"][1][624] = 0
+    simulator.Host.from_json(json.dumps(state))
+    state["random"][1][624] = 625
+    assert _load_error(state) == "saved state: random: not a Mersenne Twister state"

@@ -85,3 +85,45 @@ def test_a_failed_restore_fails_the_transaction_and_rolls_back_what_was_set() ->
         ("restore", "/b"),
         ("restore", "/a"),
     ]
+
+
+def test_an_unmodelled_memory_device_says_which_model() -> None:
+    """domain_xml._memory: the refusal names the model, through virsh as a user sees it."""
+    host = simulator.Host()
+    xml = "<domain type='kvm'><name>t</name><devices><memory model='ram-x'/></devices></domain>"
+    host.write_file(host.shell, "/root/t.xml", xml.encode())
+    result = host.run("virsh define /root/t.xml")
+    assert (result.output, result.status) == (
+        "seclab: not modelled: memory device model 'ram-x'\n",
+        3,
+    )
+    assert "t" not in host.libvirt.domains
+
+
+def test_a_guestfwd_channel_is_not_modelled_by_name() -> None:
+    host = simulator.Host()
+    channel = (
+        "<channel type='unix'><source mode='bind' path='/tmp/g.sock'/>"
+        "<target type='guestfwd' address='10.0.2.1' port='4600'/></channel>"
+    )
+    host.write_file(host.shell, "/root/t.xml", domain_xml("t", channel).encode())
+    result = host.run("virsh define /root/t.xml")
+    assert (result.output, result.status) == ("seclab: not modelled: guestfwd channel\n", 3)
+
+
+def test_a_chardev_source_seclabel_is_in_dumpxml() -> None:
+    """domain_xml._chardev_lines: a per-device <seclabel> inside a chardev's <source>."""
+    host = simulator.Host()
+    serial = (
+        "<serial type='file'><source path='/var/log/t.log'>"
+        "<seclabel model='selinux' relabel='no'/></source></serial>"
+    )
+    host.write_file(host.shell, "/root/t.xml", domain_xml("t", serial).encode())
+    assert host.run("virsh define /root/t.xml").status == 0
+    lines = host.run("virsh dumpxml t").output.splitlines()
+    at = lines.index("      <source path='/var/log/t.log'>")
+    assert lines[at : at + 3] == [
+        "      <source path='/var/log/t.log'>",
+        "        <seclabel model='selinux' relabel='no'/>",
+        "      </source>",
+    ]
