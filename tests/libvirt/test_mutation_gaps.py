@@ -127,3 +127,22 @@ def test_a_chardev_source_seclabel_is_in_dumpxml() -> None:
         "        <seclabel model='selinux' relabel='no'/>",
         "      </source>",
     ]
+
+
+def test_lab_explain_names_the_label_libvirt_gave_a_running_guests_disk() -> None:
+    """SecurityManager.selinux_image_label (virSecuritySELinuxSetImageLabelInternal's answer
+    for the top image) behind ``lab explain``'s ``libvirt:`` line, after a ``chcon`` under a
+    running guest."""
+    host = _host()
+    host.write_file(host.shell, "/root/a.xml", domain_xml("a", disk_xml(IMAGE)).encode())
+    assert host.run("virsh define /root/a.xml").status == 0
+    assert host.run("virsh start a").status == 0
+    label = host.getfilecon(host.shell, IMAGE)
+    assert host.run(f"chcon -t virt_image_t {IMAGE}").status == 0
+    host.run("sleep 2")  # the guest writes, and is denied
+    result = host.run("lab explain")
+    assert result.status == 0
+    assert (
+        f"libvirt: disk vda ({IMAGE}) of domain 'a': labelled {label} "
+        "(a writable top image: the domain's imagelabel, libvirt.md 3.4)\n"
+    ) in result.output
