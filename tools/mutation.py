@@ -20,7 +20,7 @@ the test selection), then, per mutant, forks and runs only the tests that reach 
    ``mutant-id = "note"``) and are printed beside each survivor.
 
 Usage (from the repository root; ``tox -e mutation`` runs the default):
-    python tools/mutation.py [--fraction 0.03] [--seed 16] [--max-children 2]
+    python tools/mutation.py [--fraction 0.015] [--seed 16] [--max-children 2]
                              [--report docs/mutation-report.md] [--notes tools/mutation-notes.toml]
                              [--only NAME ...] [--list]
 ``--list`` prints the sample without running it; ``--only`` runs the named mutants (e.g. the
@@ -57,7 +57,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--modules", nargs="+", default=list(DEFAULT_MODULES))
     parser.add_argument("--tests", nargs="+", default=list(DEFAULT_TESTS))
-    parser.add_argument("--fraction", type=float, default=0.03)
+    parser.add_argument("--fraction", type=float, default=0.015)
     parser.add_argument("--seed", default="16")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "mutation")
@@ -246,6 +246,7 @@ def render_report(
     status: dict[str, str],
     notes: dict[str, str],
     commit: str,
+    every: dict[Path, list[str]],
 ) -> str:
     import mutmut
 
@@ -311,21 +312,42 @@ def render_report(
                 f"| `{md_cell(short)}` | `{path.as_posix()}:{line}` | {md_cell(change)} | "
                 f"{state} | {md_cell(notes.get(name, ''))} |"
             )
-    stale = sorted(set(notes) - {n for names in chosen.values() for n in names})
-    if stale:
-        lines += ["", "## Noted mutants outside this run", ""]
-        lines += [f"- `{name}`: {notes[name]}" for name in stale]
+    # Survivors noted from earlier runs over the same sources (other samples, or one module
+    # in full): listed with their status where this workdir has one.
+    sampled = {n for names in chosen.values() for n in names}
+    where_is = {n: p for p, names in every.items() for n in names}
+    outside = sorted(set(notes) - sampled, key=mutant_sort_key)
+    if outside:
+        lines += [
+            "",
+            "## Noted mutants outside this sample",
+            "",
+            "| mutant | where | change | status | what was done |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+    for name in outside:
+        path = where_is.get(name)
+        state = status.get(name, "not checked") if path else "not in these sources"
+        line, change = describe(path, name) if path and state != "not checked" else (0, "")
+        place = f"`{path.as_posix()}:{line}`" if path and line else ""
+        lines.append(
+            f"| `{md_cell(name.rpartition('.')[2])}` | {place} | {md_cell(change)} | {state} | "
+            f"{md_cell(notes[name])} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     workdir = args.workdir.resolve()
-    commit = commit_id()  # before anything runs: the sources the workdir is copied from
     report = args.report.resolve() if args.report else None
     notes = load_notes(args.notes.resolve())
     if not ((args.reuse or args.report_only) and (workdir / "setup.cfg").exists()):
         prepare_workdir(workdir, args.modules, args.tests, args.max_children)
+        # the commit the copied sources come from (a reused workdir keeps its own)
+        (workdir / "COMMIT").write_text(commit_id() + "\n")
+    commit_file = workdir / "COMMIT"
+    commit = commit_file.read_text().strip() if commit_file.exists() else "unknown"
     os.chdir(workdir)
     os.environ.setdefault("SECLAB_HYPOTHESIS_PROFILE", "ci")
     files = module_files(args.modules)
@@ -352,7 +374,7 @@ def main(argv: Sequence[str]) -> int:
     if pending and not args.report_only:
         run_mutmut(pending, args.max_children)
     status = statuses(files)
-    text = render_report(args, totals, chosen, status, notes, commit)
+    text = render_report(args, totals, chosen, status, notes, commit, every)
     if report:
         report.write_text(text)
     else:
