@@ -193,3 +193,17 @@ def test_a_random_state_at_index_zero_is_a_valid_mersenne_twister_state() -> Non
     simulator.Host.from_json(json.dumps(state))
     state["random"][1][624] = 625
     assert _load_error(state) == "saved state: random: not a Mersenne Twister state"
+
+
+def test_every_missing_key_of_a_saved_state_is_named() -> None:
+    state = _saved_state()
+    del state["processes"][0]["uid"]
+    del state["processes"][0]["gid"]
+    assert _load_error(state) == "saved state: processes[0]: missing gid, uid"
+
+
+def test_a_mersenne_twister_word_of_zero_is_valid() -> None:
+    """The 624 state words are any 32-bit values, 0 included."""
+    state = _saved_state()
+    state["random"][1][0] = 0
+    simulator.Host.from_json(json.dumps(state))

@@ -10,6 +10,7 @@ import pytest
 import simulator
 from simulator.errors import NotModelled
 from simulator.libvirt import transaction
+from simulator.libvirt.qemu_conf import load_config
 from simulator.libvirt.transaction import Item
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
@@ -146,3 +147,17 @@ def test_lab_explain_names_the_label_libvirt_gave_a_running_guests_disk() -> Non
         f"libvirt: disk vda ({IMAGE}) of domain 'a': labelled {label} "
         "(a writable top image: the domain's imagelabel, libvirt.md 3.4)\n"
     ) in result.output
+
+
+def test_a_chardev_without_a_type_is_a_pty() -> None:
+    """virDomainChrDefParseXML: no type attribute means type='pty' (nothing to label)."""
+    host = simulator.Host()
+    host.write_file(host.shell, "/root/t.xml", domain_xml("t", "<serial/>").encode())
+    assert host.run("virsh define /root/t.xml").status == 0
+    assert "    <serial type='pty'>\n" in host.run("virsh dumpxml t").output
+
+
+def test_a_qemu_conf_list_may_start_on_the_next_line() -> None:
+    """virConfParseValue: SKIP_BLANKS_AND_EOL after "[" and around the items."""
+    config = load_config('security_driver = [\n  "selinux",\n  "dac"\n]\n')
+    assert config.security_driver == ("selinux", "dac")
