@@ -161,3 +161,21 @@ def test_a_qemu_conf_list_may_start_on_the_next_line() -> None:
     """virConfParseValue: SKIP_BLANKS_AND_EOL after "[" and around the items."""
     config = load_config('security_driver = [\n  "selinux",\n  "dac"\n]\n')
     assert config.security_driver == ("selinux", "dac")
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('security_driver = [\n  # the stack\n  "selinux"\n]\n', "2: expecting a value"),
+        ('security_driver = [\n  "selinux",\n  # DAC too\n  "dac"\n]\n', "3: expecting a value"),
+        (
+            'security_driver = [\n  "selinux"  # SELinux only\n]\n',
+            "2: expecting a separator in list",
+        ),
+    ],
+)
+def test_a_comment_inside_a_qemu_conf_list_is_a_syntax_error(text: str, where: str) -> None:
+    """virConfParseValue skips blanks and newlines in a list, not comments (util/virconf.c)."""
+    with pytest.raises(LibvirtError) as info:
+        load_config(text)
+    assert str(info.value) == (f"configuration file syntax error: /etc/libvirt/qemu.conf:{where}")
