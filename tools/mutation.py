@@ -51,6 +51,7 @@ DEFAULT_MODULES = ("simulator/kernel", "simulator/libvirt")
 DEFAULT_TESTS = ("tests/kernel", "tests/libvirt", "tests/system")
 COPIED = ("simulator", "tests", "scenarios", "conftest.py", "pyproject.toml")
 KILLED, SURVIVED, TIMEOUT, NO_TEST = "killed", "survived", "timeout", "no tests"
+COUNTED = (KILLED, SURVIVED, TIMEOUT, NO_TEST)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -279,8 +280,8 @@ def render_report(
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
 
-    def row(title: str, paths: list[Path]) -> str:
-        names = [n for p in paths for n in chosen[p]]
+    def row(title: str, paths: list[Path], among: dict[Path, list[str]] = chosen) -> str:
+        names = [n for p in paths for n in among[p]]
         counts = Counter(status.get(n, "not checked") for n in names)
         known = counts[KILLED] + counts[SURVIVED] + counts[TIMEOUT] + counts[NO_TEST]
         return (
@@ -294,6 +295,23 @@ def render_report(
         inside = [p for p in chosen if p.as_posix().startswith(module.rstrip("/") + "/")]
         lines.append(row(f"**`{module.rstrip('/')}/`**", inside))
     lines.append(row("**all**", list(chosen)))
+    # Mutants this workdir checked outside the sample (earlier runs over the same sources
+    # with other fractions): more evidence, counted apart from the sample.
+    extra = {
+        p: [n for n in names if n not in set(chosen.get(p, ())) and status.get(n) in COUNTED]
+        for p, names in every.items()
+    }
+    if any(extra.values()):
+        lines += [
+            "",
+            "Also checked in this workdir, outside the sample (earlier runs, same sources):",
+            "",
+            "| module | mutants (of all) | killed | survived | timeout | no test | other |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for module in args.modules:
+            inside = [p for p in extra if p.as_posix().startswith(module.rstrip("/") + "/")]
+            lines.append(row(f"**`{module.rstrip('/')}/`**", inside, extra).replace(" / ", " of "))
     lines += [
         "",
         "## Mutants not killed",
