@@ -10,6 +10,7 @@ import pytest
 import simulator
 from simulator.errors import NotModelled
 from simulator.libvirt import transaction
+from simulator.libvirt.migration import migrate
 from simulator.libvirt.qemu_conf import load_config
 from simulator.libvirt.transaction import Item
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
@@ -179,3 +180,19 @@ def test_a_comment_inside_a_qemu_conf_list_is_a_syntax_error(text: str, where: s
     with pytest.raises(LibvirtError) as info:
         load_config(text)
     assert str(info.value) == (f"configuration file syntax error: /etc/libvirt/qemu.conf:{where}")
+
+
+def test_a_migration_whose_destination_cannot_start_leaves_nothing_there() -> None:
+    """qemuMigrationDstPrepareAny: the incoming transient domain goes away with its failed
+    start; the source keeps running. (migration._prepare's own pop is redundant: the failed
+    start's qemuProcessStop already drops a transient domain, so its mutant is equivalent;
+    this guards the behaviour both give.)"""
+    from tests.libvirt.test_migration import _hosts
+
+    kvm1, kvm2, _ = _hosts()
+    assert kvm2.run("umount /mnt").status == 0  # the image is not there
+    with pytest.raises(LibvirtError):
+        migrate(kvm1.libvirt, kvm2.libvirt, "vm", persistent=False, undefine_source=False)
+    assert "vm" not in kvm2.libvirt.domains
+    assert kvm2.run("virsh list --all").output.splitlines()[2:] == [""]
+    assert kvm1.libvirt.lookup("vm").active
