@@ -267,3 +267,31 @@ def test_an_acpi_table_of_another_type_names_it() -> None:
         "error: Failed to define domain from /root/t.xml\n"
         "error: XML error: Unknown acpi table type: msdm\n\n"
     )
+
+
+def test_a_restore_without_a_remembered_refcount_falls_back_quietly() -> None:
+    """virSecurityGetRememberedLabel: no ref xattr is -2 at once (no timestamp check, no
+    "Invalid XATTR timestamp" warning); the file gets its default label back."""
+    host = _host()
+    host.write_file(host.shell, "/root/a.xml", domain_xml("a", disk_xml(IMAGE)).encode())
+    assert host.run("virsh define /root/a.xml; virsh start a").status == 0
+    assert host.run(f"setfattr -x trusted.libvirt.security.ref_selinux {IMAGE}").status == 0
+    assert host.run("virsh destroy a").status == 0
+    assert "Invalid XATTR timestamp" not in host.run("journalctl -u virtqemud").output
+    assert host.getfilecon(host.shell, IMAGE) == "system_u:object_r:virt_image_t:s0"
+
+
+def test_a_block_disk_under_nested_dev_directories_gets_its_node_in_the_namespace() -> None:
+    """qemuNamespaceMknodOne creates the missing parent directories one by one in the
+    domain's private /dev (namespace._make_parents)."""
+    host = simulator.Host()
+    assert host.run("mkdir -p /dev/vgs/data && mknod /dev/vgs/data/lv1 b 253 7").status == 0
+    disk = (
+        "<disk type='block' device='disk'><source dev='/dev/vgs/data/lv1'/>"
+        "<target dev='vda' bus='virtio'/></disk>"
+    )
+    host.write_file(host.shell, "/root/t.xml", domain_xml("t", disk).encode())
+    assert host.run("virsh define /root/t.xml; virsh start t").status == 0
+    pid = host.libvirt.lookup("t").pid
+    listing = host.run(f"nsenter -t {pid} -m ls -l /dev/vgs/data").output
+    assert listing.splitlines()[1].startswith("brw-r--r--. 1 qemu qemu 253, 7 ")
