@@ -295,3 +295,59 @@ def test_a_block_disk_under_nested_dev_directories_gets_its_node_in_the_namespac
     pid = host.libvirt.lookup("t").pid
     listing = host.run(f"nsenter -t {pid} -m ls -l /dev/vgs/data").output
     assert listing.splitlines()[1].startswith("brw-r--r--. 1 qemu qemu 253, 7 ")
+
+
+def test_an_unreadable_virtual_image_context_stops_the_driver_with_libvirts_text() -> None:
+    """virSecuritySELinuxQEMUInitialize: fewer than two lines in virtual_image_context."""
+    host = simulator.Host()
+    empty = ": > /etc/selinux/targeted/contexts/virtual_image_context"
+    host.run(f"{empty}; systemctl restart virtqemud; virsh list")
+    assert (
+        "error : internal error: cannot read SELinux virtual contexts\n"
+        in host.run("journalctl -u virtqemud").output
+    )
+
+
+def test_nvram_and_a_disk_without_a_type_in_dumpxml() -> None:
+    """virDomainDiskDefParseXML: no type attribute is type='file'; <nvram> is formatted."""
+    host = simulator.Host()
+    host.write_file(host.shell, IMAGE, b"")
+    xml = (
+        "<domain type='kvm'><name>t</name><os><nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>"
+        f"</os><devices><disk device='disk'><source file='{IMAGE}'/><target dev='vda'/></disk>"
+        "</devices></domain>"
+    )
+    host.write_file(host.shell, "/root/t.xml", xml.encode())
+    assert host.run("virsh define /root/t.xml").status == 0
+    out = host.run("virsh dumpxml t").output
+    assert "    <nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>\n" in out
+    assert "    <disk type='file' device='disk'>\n" in out
+
+
+def test_dac_keeps_its_hands_off_a_chardev_with_relabel_no() -> None:
+    """virSecurityDACSetChardevLabel: a per-chardev <seclabel model='dac' relabel='no'/>."""
+    host = simulator.Host()
+    host.write_file(host.shell, "/var/log/t.log", b"")
+    serial = (
+        "<serial type='file'><source path='/var/log/t.log'>"
+        "<seclabel model='dac' relabel='no'/></source></serial>"
+    )
+    host.write_file(host.shell, "/root/t.xml", domain_xml("t", serial).encode())
+    assert host.run("virsh define /root/t.xml; virsh start t").status == 0
+    st = host.stat(host.shell, "/var/log/t.log")
+    assert (st.st_uid, st.st_gid) == (0, 0)
+
+
+def test_dac_remembers_the_owner_of_a_kernel_image() -> None:
+    """virSecurityDACSetAllLabel sets the kernel, initrd, loader, ... with remember=true: a
+    destroy gives the file its owner back (not root:root)."""
+    host = simulator.Host()
+    kernel = "/var/lib/libvirt/boot/vmlinuz"
+    host.run(f"mkdir -p /var/lib/libvirt/boot; touch {kernel}; chown 1000:1000 {kernel}")
+    xml = f"<domain type='kvm'><name>t</name><os><kernel>{kernel}</kernel></os><devices/></domain>"
+    host.write_file(host.shell, "/root/t.xml", xml.encode())
+    assert host.run("virsh define /root/t.xml; virsh start t").status == 0
+    assert host.stat(host.shell, kernel).st_uid == 107
+    assert host.run("virsh destroy t").status == 0
+    st = host.stat(host.shell, kernel)
+    assert (st.st_uid, st.st_gid) == (1000, 1000)
