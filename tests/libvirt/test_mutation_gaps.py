@@ -351,3 +351,62 @@ def test_dac_remembers_the_owner_of_a_kernel_image() -> None:
     assert host.run("virsh destroy t").status == 0
     st = host.stat(host.shell, kernel)
     assert (st.st_uid, st.st_gid) == (1000, 1000)
+
+
+def test_the_domains_private_dev_carries_its_image_label() -> None:
+    """qemuDomainSetupDev labels the fresh /dev tmpfs with the domain's imagelabel."""
+    host = _host()
+    host.write_file(host.shell, "/root/a.xml", domain_xml("a", disk_xml(IMAGE)).encode())
+    assert host.run("virsh define /root/a.xml; virsh start a").status == 0
+    domain = host.libvirt.lookup("a")
+    assert domain.live is not None
+    imagelabel = domain.live.seclabel("selinux").imagelabel  # type: ignore[union-attr]
+    listing = host.run(f"nsenter -t {domain.pid} -m ls -dZ /dev").output
+    assert listing == f"{imagelabel} /dev\n"
+
+
+def test_suspending_a_stopped_domain_is_libvirts_error() -> None:
+    host = simulator.Host()
+    host.write_file(host.shell, "/root/t.xml", domain_xml("t").encode())
+    host.run("virsh define /root/t.xml")
+    assert host.run("virsh suspend t").output == (
+        "error: Failed to suspend domain 't'\n"
+        "error: Requested operation is not valid: domain is not running\n\n"
+    )
+
+
+def test_a_hotplugged_disk_gets_its_remembered_owner_back() -> None:
+    """qemuSecuritySetImageLabel with the metadata lock (remember_owner = 1): detach restores
+    the owner the image had, not root:root."""
+    host = _host()
+    data = f"{IMAGES}/data.img"
+    host.run(f"touch {data}; chown 1000:1000 {data}")
+    host.write_file(host.shell, "/root/a.xml", domain_xml("a", disk_xml(IMAGE)).encode())
+    assert host.run("virsh define /root/a.xml; virsh start a").status == 0
+    assert host.run(f"virsh attach-disk a {data} vdb").status == 0
+    assert host.stat(host.shell, data).st_uid == 107
+    assert host.run("virsh detach-disk a vdb").status == 0
+    st = host.stat(host.shell, data)
+    assert (st.st_uid, st.st_gid) == (1000, 1000)
+
+
+def test_a_status_file_without_children_reloads_after_a_restart() -> None:
+    """With remember_owner = 0 and namespaces = [] the <domstatus> element has no child before
+    the <domain> (Daemon._write_status); the restarted daemon still reconnects."""
+    host = _host()
+    host.run('printf "remember_owner = 0\\nnamespaces = []\\n" > /etc/libvirt/qemu.conf')
+    host.run("systemctl restart virtqemud")
+    host.write_file(host.shell, "/root/a.xml", domain_xml("a", disk_xml(IMAGE)).encode())
+    assert host.run("virsh define /root/a.xml; virsh start a").status == 0
+    assert host.run("systemctl restart virtqemud").status == 0
+    assert host.libvirt.lookup("a").active
+
+
+def test_an_ol8_definition_keeps_the_ol8_machine_type() -> None:
+    """virDomainDefFormat of a definition saved by an OL8 daemon (Daemon.define)."""
+    host = simulator.Host(profile="ol8")
+    host.write_file(host.shell, "/root/t.xml", domain_xml("t").encode())
+    assert host.run("virsh define /root/t.xml").status == 0
+    saved = host.read_file(host.shell, "/etc/libvirt/qemu/t.xml").decode()
+    assert f"machine='{host.profile.machine_type}'" in saved
+    assert host.profile.machine_type != "pc-q35-rhel9.2.0"
