@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.errors import NotModelled, SeclabError
-from simulator.libvirt.domain_xml import format_domain, parse_disk
+from simulator.libvirt.domain_xml import DomainDef, format_domain, parse_disk
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 
@@ -101,9 +101,6 @@ VIR_DOMAIN_UNDEFINE_KEEP_TPM = 64
 LIB_VERSION = get_profile(DEFAULT_PROFILE).libvirt_version_number
 QEMU_VERSION = get_profile(DEFAULT_PROFILE).qemu_version_number
 
-# What the lab's ``virsh dominfo`` shows for every domain (no guest memory or CPU model).
-DOMINFO_MEMORY_KIB = 1_048_576
-DOMINFO_VCPUS = 1
 
 # virErrorNumber of each error the model raises (virterror.h).
 _CODES = {
@@ -508,16 +505,28 @@ class virDomain(_Unmodelled):
             return [VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED]
         return [VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN]
 
+    def _definition(self) -> DomainDef:
+        """qemuDomainGetInfo and friends read the live definition of a running domain."""
+        model = self._model()
+        return model.live if model.active and model.live is not None else model.definition
+
     def info(self) -> list[int]:
-        """``virDomainGetInfo``: [state, maxMem KiB, memory KiB, vCPUs, cpuTime ns]. The lab
-        has no guest memory or CPU model: the figures are the ones ``virsh dominfo`` shows
-        in the lab (1 GiB, one vCPU) and the CPU time is 0."""
+        """``virDomainGetInfo``: [state, maxMem KiB, memory KiB, vCPUs, cpuTime ns], as
+        ``virsh dominfo`` shows them (``<memory>``, ``<currentMemory>``, ``<vcpu current>``;
+        1 GiB and one vCPU without them); the CPU time is 0."""
         state = self.state()[0]
-        return [state, DOMINFO_MEMORY_KIB, DOMINFO_MEMORY_KIB, DOMINFO_VCPUS, 0]
+        definition = self._definition()
+        return [
+            state,
+            definition.total_memory_kib,
+            definition.current_memory_kib,
+            definition.vcpus_current,
+            0,
+        ]
 
     def maxMemory(self) -> int:
-        self._model()
-        return DOMINFO_MEMORY_KIB
+        """``virDomainGetMaxMemory``: the total memory in KiB."""
+        return self._definition().total_memory_kib
 
     def maxVcpus(self) -> int:
         if not self._model().active:
@@ -527,7 +536,7 @@ class virDomain(_Unmodelled):
                 VIR_ERR_OPERATION_INVALID,
                 VIR_FROM_QEMU,
             )
-        return DOMINFO_VCPUS
+        return self._definition().vcpus_maximum
 
     def XMLDesc(self, flags: int = 0) -> str:
         if flags & ~(VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE):

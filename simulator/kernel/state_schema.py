@@ -142,7 +142,9 @@ def _fail(where: str, problem: str) -> SnapshotError:
 
 
 def _kind(value: object) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    # JSON has one number type; a fraction where a whole number belongs is named as such
+    # (a float said "expected a number, found a number").
+    names = {bool: "a boolean", int: "a number", float: "a fraction", str: "a string"}
     names.update({list: "a list", dict: "an object", type(None): "null"})
     return names.get(type(value), type(value).__name__)
 

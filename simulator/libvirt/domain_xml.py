@@ -133,12 +133,38 @@ class MemoryDevice:
     path: str
 
 
+# The lab's figures for a definition without <memory> or <vcpu>. libvirt requires <memory>
+# ("Memory size must be specified via <memory> or in the <numa> configuration"); the lab's
+# scenarios leave it out, and virsh dominfo shows these (docs/deviations.md).
+DEFAULT_MEMORY_KIB = 1_048_576
+DEFAULT_VCPUS = 1
+
+
+@attrs.frozen
+class MemorySize:
+    """``<memory>`` and ``<currentMemory>`` as given, in KiB after libvirt's post-parse
+    (``virDomainDefPostParseMemory``: a current size of 0 or above the total is the total)."""
+
+    total_kib: int
+    current_kib: int
+
+
+@attrs.frozen
+class Vcpus:
+    """``<vcpu current='N'>MAX</vcpu>`` (``virDomainVcpuParse``); ``placement`` is static."""
+
+    maximum: int
+    current: int
+
+
 @attrs.define
 class DomainDef:
     virt_type: str
     name: str
     uuid: str
     os: OsDef = attrs.field(factory=OsDef)
+    memory: MemorySize | None = None  # None: no <memory> (the lab's 1 GiB)
+    vcpus: Vcpus | None = None  # None: no <vcpu> (one vCPU, as libvirt)
     disks: list[Disk] = attrs.field(factory=list)
     chardevs: list[Chardev] = attrs.field(factory=list)
     seclabels: list[SecLabel] = attrs.field(factory=list)
@@ -150,17 +176,39 @@ class DomainDef:
     def disk(self, target: str) -> Disk | None:
         return next((d for d in self.disks if d.target == target), None)
 
+    @property
+    def total_memory_kib(self) -> int:
+        """``virDomainDefGetMemoryTotal``: what ``virsh dominfo`` calls Max memory."""
+        return DEFAULT_MEMORY_KIB if self.memory is None else self.memory.total_kib
+
+    @property
+    def current_memory_kib(self) -> int:
+        """``def->mem.cur_balloon``: dominfo's Used memory."""
+        return DEFAULT_MEMORY_KIB if self.memory is None else self.memory.current_kib
+
+    @property
+    def vcpus_current(self) -> int:
+        """``virDomainDefGetVcpus``: dominfo's CPU(s)."""
+        return DEFAULT_VCPUS if self.vcpus is None else self.vcpus.current
+
+    @property
+    def vcpus_maximum(self) -> int:
+        """``virDomainDefGetVcpusMax``."""
+        return DEFAULT_VCPUS if self.vcpus is None else self.vcpus.maximum
+
 
 def copy_definition(definition: DomainDef) -> DomainDef:
     """A copy sharing nothing mutable with ``definition``: what ``copy.deepcopy`` gives,
     without its memo and reflection. Frozen values (images, device labels, memory
-    devices) are shared; each mutable part is copied field by field."""
+    sizes, vCPU counts, memory devices) are shared; each mutable part is copied field by field."""
     # libvirt: virDomainObjSetDefTransient (virDomainDefCopy of the persistent definition)
     return DomainDef(
         definition.virt_type,
         definition.name,
         definition.uuid,
         _copy_fields(definition.os),
+        definition.memory,
+        definition.vcpus,
         [_copy_fields(disk) for disk in definition.disks],
         [_copy_fields(chardev) for chardev in definition.chardevs],
         [_copy_fields(seclabel) for seclabel in definition.seclabels],
@@ -375,6 +423,111 @@ def _memory(element: ET.Element) -> MemoryDevice | None:
     raise NotModelled(f"memory device model '{model}'")
 
 
+# -- memory and vCPUs (virDomainDefParseMemory, virDomainVcpuParse) -------------------------
+
+# virMemoryMaxValue(capped) on a 64-bit host: LLONG_MAX bytes.
+MEMORY_MAX_BYTES = 2**63 - 1
+# virStrToLong_ullp / strtoull: optional leading isspace() and sign, decimal digits, nothing
+# after them; a "-" anywhere is refused.
+_STRTOULL = re.compile(r"[ \t\n\v\f\r]*\+?([0-9]+)")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_SCALE_PREFIXES = "kmgtpe"  # virScaleInteger's switch, each one power of the base further
+# libvirt: qemuDomainGetMemorySizeAlignment (x86): sizes are rounded up to 1 MiB at start.
+MEMORY_ALIGNMENT_KIB = 1024
+
+
+def scale_integer(value: int, suffix: str | None, scale: int, limit: int) -> int:
+    """``virScaleInteger``: ``value`` times its unit (``b``/``bytes``, ``k``/``KiB`` powers of
+    1024, ``KB`` powers of 1000, up to ``E``; case-insensitive; ``scale`` when no unit)."""
+    if suffix:
+        lower = suffix.translate(_ASCII_LOWER)
+        if lower in ("b", "byte", "bytes"):
+            scale = 1
+        else:
+            if len(suffix) == 1 or lower[1:] == "ib":
+                base = 1024
+            elif len(suffix) == 2 and lower[1] == "b":
+                base = 1000
+            else:
+                raise LibvirtError(ErrorCode.INVALID_ARG, f"unknown suffix '{suffix}'")
+            power = _SCALE_PREFIXES.find(lower[0])
+            if power < 0:
+                raise LibvirtError(ErrorCode.INVALID_ARG, f"unknown suffix '{suffix}'")
+            scale = base ** (power + 1)
+    if value and value > limit // scale:
+        raise NotModelled(f"a memory size above {limit} bytes (libvirt: 'value too large')")
+    return value * scale
+
+
+def _memory_kib(root: ET.Element, tag: str) -> int | None:
+    """``virDomainParseMemory(xpath, NULL, ctxt, &mem, false, true)``: KiB rounded up, or
+    None when the element is missing or empty (``virXPathString`` gives NULL)."""
+    element = root.find(tag)
+    text = None if element is None else "".join(element.itertext())
+    if not text:
+        return None
+    assert element is not None
+    match = _STRTOULL.fullmatch(text)
+    if match is None or int(match.group(1)) > 2**64 - 1:
+        raise _xml_error(f"Invalid value '{text}' for element or attribute './{tag}[1]'")
+    unexpected = sorted(set(element.attrib) - {"unit"})
+    if unexpected:
+        raise NotModelled(f"<{tag} {unexpected[0]}=...>")
+    unit = element.get("unit") or None
+    size = scale_integer(int(match.group(1)), unit, 1024, MEMORY_MAX_BYTES)
+    kib = -(-size // 1024)  # VIR_DIV_UP
+    if kib >= -(-MEMORY_MAX_BYTES // 1024):
+        raise NotModelled(
+            f"a memory size above {MEMORY_MAX_BYTES} bytes (libvirt: 'size value too large')"
+        )
+    if kib % MEMORY_ALIGNMENT_KIB:
+        # qemuDomainAlignMemorySizes rounds it up to whole MiB at start, which the lab
+        # does not follow through its live definition.
+        raise NotModelled(f"<{tag}> of {kib} KiB, not a whole number of MiB")
+    return kib
+
+
+def _memory_size(root: ET.Element) -> MemorySize | None:
+    if root.find("maxMemory") is not None:
+        raise NotModelled("<maxMemory> (memory hotplug slots)")
+    total = _memory_kib(root, "memory")
+    current = _memory_kib(root, "currentMemory")
+    if total is None:
+        if current is not None:
+            raise NotModelled("<currentMemory> without <memory>")
+        return None
+    # libvirt: virDomainDefPostParseMemory
+    if current is None or current == 0 or current > total:
+        current = total
+    return MemorySize(total, current)
+
+
+def _vcpus(root: ET.Element) -> Vcpus | None:
+    """``virDomainVcpuParse`` for ``<vcpu [placement='static'] [current='N']>MAX</vcpu>``."""
+    element = root.find("vcpu")
+    if element is None:
+        return None
+    text = "".join(element.itertext())
+    match = _STRTOULL.fullmatch(text)
+    if match is None or int(match.group(1)) > 0xFFFFFFFF:
+        raise _xml_error("maximum vcpus count must be an integer")
+    maximum = int(match.group(1))
+    unexpected = sorted(set(element.attrib) - {"placement", "current"})
+    if unexpected:
+        raise NotModelled(f"<vcpu {unexpected[0]}=...>")  # cpuset: CPU pinning
+    if element.get("placement", "static") != "static":
+        raise NotModelled(f"<vcpu placement='{element.get('placement')}'>")
+    current_text = element.get("current")
+    current = maximum
+    if current_text is not None:
+        if not (current_text.isascii() and current_text.isdigit()):
+            raise NotModelled(f"<vcpu current='{current_text}'>")
+        current = int(current_text)
+    if maximum == 0 or not 1 <= current <= maximum:
+        raise NotModelled(f"<vcpu current='{current}'>{maximum}</vcpu>")
+    return Vcpus(maximum, current)
+
+
 # Devices the security drivers label (virSecuritySELinuxSetAllLabel and its DAC twin: host
 # devices, inputs, TPMs, smartcards, ...) or that carry their own sockets (vhost-user) and
 # that the lab does not model: a definition naming them is refused, never half labelled.
@@ -441,7 +594,14 @@ def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
             dtb=os_element.findtext("dtb"),
             slic_table=_slic_table(os_element),
         )
-    domain = DomainDef(virt_type=virt_type, name=name, uuid=uuid, os=os_def)
+    domain = DomainDef(
+        virt_type=virt_type,
+        name=name,
+        uuid=uuid,
+        os=os_def,
+        memory=_memory_size(root),
+        vcpus=_vcpus(root),
+    )
     if root.find("sysinfo/fw_cfg/entry[@file]") is not None:
         raise NotModelled("sysinfo fw_cfg entries backed by files")
     devices = root.find("devices")
@@ -638,6 +798,22 @@ def _memory_lines(memory: MemoryDevice) -> list[str]:
     ]
 
 
+def _size_lines(domain: DomainDef) -> list[str]:
+    """``virDomainDefFormatInternal``'s memory and vcpu lines, for the elements the XML gave
+    (the lab prints none for its defaults, docs/deviations.md)."""
+    lines = []
+    if domain.memory is not None:
+        lines += [
+            f"  <memory unit='KiB'>{domain.memory.total_kib}</memory>",
+            f"  <currentMemory unit='KiB'>{domain.memory.current_kib}</currentMemory>",
+        ]
+    if domain.vcpus is not None:
+        current = domain.vcpus.current
+        attr = f" current='{current}'" if current != domain.vcpus.maximum else ""
+        lines.append(f"  <vcpu placement='static'{attr}>{domain.vcpus.maximum}</vcpu>")
+    return lines
+
+
 MACHINE_TYPE = "pc-q35-rhel9.2.0"  # the default host's (its profile's machine_type)
 
 
@@ -654,6 +830,7 @@ def format_domain(
         f"<domain type='{_q(domain.virt_type)}'{id_attr}>",
         f"  <name>{_q(domain.name)}</name>",
         f"  <uuid>{_q(domain.uuid)}</uuid>",
+        *_size_lines(domain),
     ]
     os_children = [
         f"    <{tag}>{_q(value)}</{tag}>"

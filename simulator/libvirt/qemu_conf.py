@@ -76,12 +76,15 @@ class _Reader:
             self.line += 1
         return char
 
-    def skip_blanks(self, *, newlines: bool = False) -> None:
+    def skip_blanks(self, *, newlines: bool = False, comments: bool | None = None) -> None:
+        """``SKIP_BLANKS`` (or ``SKIP_BLANKS_AND_EOL``); between statements also ``#``
+        comments, which virConfParseValue does not skip inside a list."""
+        comments = newlines if comments is None else comments
         while True:
             char = self.peek()
             if char in (" ", "\t", "\r") or (newlines and char == "\n"):
                 self.advance()
-            elif char == "#" and newlines:
+            elif char == "#" and comments:
                 while self.peek() not in ("", "\n"):
                     self.advance()
             else:
@@ -114,8 +117,10 @@ class _Reader:
         if char == "[":
             self.advance()
             items: list[str] = []
-            self.skip_blanks(newlines=True)
+            self.skip_blanks(newlines=True, comments=False)
             while self.peek() != "]":
+                if self.peek() == "#":  # virConfParseValue: a comment is no value
+                    raise self.error("expecting a value")
                 if self.peek() not in ("'", '"'):
                     raise (
                         self.error("expecting a string in list")
@@ -123,10 +128,10 @@ class _Reader:
                         else (self.error("list is not closed with ]"))
                     )
                 items.append(self.string())
-                self.skip_blanks(newlines=True)
+                self.skip_blanks(newlines=True, comments=False)
                 if self.peek() == ",":
                     self.advance()
-                    self.skip_blanks(newlines=True)
+                    self.skip_blanks(newlines=True, comments=False)
                 elif self.peek() != "]":
                     raise self.error("expecting a separator in list")
             self.advance()

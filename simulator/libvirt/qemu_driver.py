@@ -343,10 +343,19 @@ class Daemon:
         definition = parse_domain(xml)
         assert self.manager is not None
         self.manager.verify(self.ops(), definition)  # qemuDomainDefValidate, as for define
-        if definition.name in self.domains:
-            raise LibvirtError(
-                ErrorCode.OPERATION_INVALID, f"domain '{definition.name}' already exists"
-            )
+        existing = self.domains.get(definition.name)
+        if existing is not None:
+            # libvirt: virDomainObjListAddLocked (qemuDomainCreateXML: ADD_LIVE | CHECK_LIVE)
+            name, uuid = definition.name, existing.definition.uuid
+            if uuid != definition.uuid:
+                raise LibvirtError(
+                    ErrorCode.OPERATION_FAILED, f"domain '{name}' already exists with uuid {uuid}"
+                )
+            if existing.active:
+                raise LibvirtError(
+                    ErrorCode.OPERATION_INVALID, f"domain '{name}' is already active"
+                )
+            raise NotModelled("virsh create of a defined domain (libvirt starts it with this XML)")
         domain = Domain(definition, persistent=False)
         self.domains[definition.name] = domain
         try:

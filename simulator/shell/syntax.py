@@ -1457,6 +1457,8 @@ def parse(text: str) -> Parsed:
 
 
 def _parse(text: str) -> Parsed:
+    # bash: parse.y shell_getc ignores NUL bytes in its input (a line cannot carry one)
+    text = text.replace("\0", "")
     line = text if text.endswith("\n") else text + "\n"
     budget = Budget(step_bound(line))
     parser = _Parser(line, budget)

@@ -24,7 +24,8 @@ RICH = domain_xml(
     + disk_xml(f"{IMAGES}/b.qcow2", "vdb", "<seclabel model='dac' relabel='no'/>")
     + "<serial type='file'><source path='/var/log/rich.log'/></serial>"
     + "<memory model='nvdimm'><source><path>/var/lib/nv.img</path></source></memory>",
-    extra="<os><kernel>/boot/vmlinuz</kernel><initrd>/boot/initrd</initrd></os>"
+    extra="<memory unit='MiB'>2048</memory><vcpu current='1'>2</vcpu>"
+    "<os><kernel>/boot/vmlinuz</kernel><initrd>/boot/initrd</initrd></os>"
     "<seclabel type='dynamic' model='selinux'/><seclabel type='dynamic' model='dac'/>",
 )
 
@@ -48,6 +49,7 @@ def _mutable_parts(definition: DomainDef) -> list[object]:
 def test_the_copy_equals_a_deep_copy_and_shares_nothing_mutable() -> None:
     original = parse_domain(RICH)
     assert original.chardevs and original.memories and original.os.kernel  # the XML is rich
+    assert original.memory is not None and original.vcpus is not None
     copied = copy_definition(original)
     assert copied == copy.deepcopy(original)
     shared = {id(p) for p in _mutable_parts(original)} & {id(p) for p in _mutable_parts(copied)}
@@ -67,6 +69,8 @@ def test_the_copy_knows_every_field_of_a_definition() -> None:
         "name",
         "uuid",
         "os",
+        "memory",
+        "vcpus",
         "disks",
         "chardevs",
         "seclabels",

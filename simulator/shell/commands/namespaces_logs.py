@@ -90,9 +90,12 @@ def journalctl(ctx: CommandContext) -> int:
     elif _libvirt_unit(ctx, args):
         daemon, profile = ctx.machine.libvirt, ctx.machine.profile
         name = profile.service_for("libvirt").name
+        # virlog.h: VIR_LOG_DEFAULT is VIR_LOG_WARN, so with the default log_level VIR_INFO
+        # and VIR_DEBUG messages never reach the journal.
         lines = [
             f"{stamp(when)} {profile.hostname} {name}[{daemon.pid}]: {level} : {text}"
             for when, level, text in daemon.log.messages
+            if level not in ("info", "debug")
         ]
     else:
         shown = " ".join(["journalctl", *args])

@@ -295,16 +295,19 @@ def _cpu_time_row(ctx: CommandContext, domain: Domain) -> list[tuple[str, str]]:
 @handler("dominfo")
 def _dominfo(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
     domain = _domain(daemon, str(values["domain"]))
+    # virsh-domain-monitor.c cmdDominfo from virDomainGetInfo (qemuDomainGetInfo: the live
+    # definition of a running domain, else the persistent one)
+    definition = domain.live if domain.active and domain.live is not None else domain.definition
     rows = [
         ("Id:", str(domain.id) if domain.active else "-"),
         ("Name:", domain.name),
         ("UUID:", domain.definition.uuid),
         ("OS Type:", "hvm"),
         ("State:", domain.state),
-        ("CPU(s):", "1"),
+        ("CPU(s):", str(definition.vcpus_current)),
         *_cpu_time_row(ctx, domain),
-        ("Max memory:", "1048576 KiB"),
-        ("Used memory:", "1048576 KiB"),
+        ("Max memory:", f"{definition.total_memory_kib} KiB"),
+        ("Used memory:", f"{definition.current_memory_kib} KiB"),
         ("Persistent:", "yes" if domain.persistent else "no"),
         ("Autostart:", "disable"),
         ("Managed save:", "no"),
