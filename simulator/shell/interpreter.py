@@ -20,6 +20,7 @@ from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.shell import patterns
 from simulator.shell.arith import ArithError, Evaluator
+from simulator.shell.commands import BUILTINS
 from simulator.shell.registry import COMMANDS, STDERR, STDOUT, CommandContext, Input, Machine
 from simulator.shell.syntax import (
     AndOr,
@@ -503,8 +504,6 @@ class Shell:
         handler = COMMANDS.get(name)
         if handler is None:
             return self._not_found(name, sink)
-        from simulator.shell.commands.builtins import BUILTINS
-
         if name not in BUILTINS:
             self.hashed.add(name)
         auditd.flush(self.host)  # the daemon has written what the kernel sent it so far

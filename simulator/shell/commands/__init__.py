@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import importlib
 
-# module of this package -> the command names it registers
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "attr_tools": ("getfattr", "setfattr"),
-    "audit_tools": ("aureport", "ausearch"),
-    "awk_tool": ("awk", "gawk"),
-    "builtins": (
+# bash: the builtins of bash 5.1 (help -s)
+BUILTINS = frozenset(
+    [
         ".",
         ":",
         "[",
@@ -50,6 +47,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "help",
         "history",
         "jobs",
+        "kill",
         "let",
         "local",
         "logout",
@@ -65,7 +63,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "set",
         "shift",
         "shopt",
-        "sleep",
         "source",
         "suspend",
         "test",
@@ -79,7 +76,19 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "unalias",
         "unset",
         "wait",
-    ),
+    ]
+)
+# bash builtins another family registers
+NOT_BUILTINS_MODULE = frozenset({"kill"})
+
+# module of this package -> the command names it registers
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "attr_tools": ("getfattr", "setfattr"),
+    "audit_tools": ("aureport", "ausearch"),
+    "awk_tool": ("awk", "gawk"),
+    # bash's builtins but kill (procps's /usr/bin/kill, in "processes"), and coreutils'
+    # sleep, which moves the virtual clock
+    "builtins": tuple(sorted(BUILTINS - NOT_BUILTINS_MODULE | {"sleep"})),
     "coreutils": (
         "chgrp",
         "chmod",

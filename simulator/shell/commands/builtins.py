@@ -8,75 +8,11 @@ from __future__ import annotations
 from simulator.errors import NotModelled
 from simulator.shell import bracket
 from simulator.shell.arith import ArithError, Evaluator
+from simulator.shell.commands import BUILTINS, NOT_BUILTINS_MODULE
 from simulator.shell.commands.sleep_interval import interval_seconds
 from simulator.shell.registry import COMMANDS, CommandContext, command
 
-# bash: the builtins of bash 5.1 (help -s), and the reserved words
-BUILTINS = frozenset(
-    [
-        ".",
-        ":",
-        "[",
-        "alias",
-        "bg",
-        "bind",
-        "break",
-        "builtin",
-        "caller",
-        "cd",
-        "command",
-        "compgen",
-        "complete",
-        "compopt",
-        "continue",
-        "declare",
-        "dirs",
-        "disown",
-        "echo",
-        "enable",
-        "eval",
-        "exec",
-        "exit",
-        "export",
-        "false",
-        "fc",
-        "fg",
-        "getopts",
-        "hash",
-        "help",
-        "history",
-        "jobs",
-        "kill",
-        "let",
-        "local",
-        "logout",
-        "mapfile",
-        "popd",
-        "printf",
-        "pushd",
-        "pwd",
-        "read",
-        "readarray",
-        "readonly",
-        "return",
-        "set",
-        "shift",
-        "shopt",
-        "source",
-        "suspend",
-        "test",
-        "times",
-        "trap",
-        "true",
-        "type",
-        "typeset",
-        "ulimit",
-        "umask",
-        "unalias",
-        "unset",
-        "wait",
-    ]
-)
+# bash: the reserved words
 KEYWORDS = frozenset(
     [
         "if",
@@ -915,6 +851,6 @@ def _not_modelled_builtin(ctx: CommandContext) -> int:
     raise NotModelled(f"the bash builtin {ctx.name}")
 
 
-for _name in sorted(BUILTINS - {"kill"}):
+for _name in sorted(BUILTINS - NOT_BUILTINS_MODULE):
     if not COMMANDS.registered(_name):
         command(_name)(_not_modelled_builtin)
