@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -21,7 +20,7 @@ from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.inode import DeviceNumber, Kind
 from simulator.kernel.process import Process
 from simulator.kernel.snapshot import dump_state
-from simulator.scenario.runner import load, run
+from tests.library_runs import library, observed
 
 BASE = "/srv/t"
 NAMES = ["a", "b", "a/x", "b/x", "a/x/z", "l", "l/x", "a/../b"]
@@ -285,21 +284,13 @@ def test_a_directory_is_the_only_kind_whose_changes_matter() -> None:
     )  # type: ignore[arg-type]
 
 
-ROOT = Path(__file__).resolve().parents[2]
-LIBRARY = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").rglob("*.txtar"))
-
-
-def _scenario(path: str) -> tuple[object, ...]:
-    result = run(load(str(ROOT / path)))
-    steps = [(s.status, s.actual) for s in result.steps]
-    state = None if result.host is None else json.dumps(dump_state(result.host), sort_keys=True)
-    return result.error, steps, state
+LIBRARY = library()
 
 
 @pytest.mark.parametrize("path", LIBRARY)
 def test_the_library_is_the_same_without_the_cache(
     path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cached = _scenario(path)
+    cached = observed(path)
     monkeypatch.setattr(KernelBase, "walk_cache_enabled", False)
-    assert _scenario(path) == cached
+    assert observed(path) == cached

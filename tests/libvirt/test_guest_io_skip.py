@@ -5,42 +5,26 @@ it, and a relabel or a boolean change under a running guest is still denied at o
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from simulator.host import Host
-from simulator.kernel.snapshot import dump_state
 from simulator.libvirt.guest_activity import GuestActivity
-from simulator.scenario.runner import load, run
+from tests.library_runs import library, observed
 
-ROOT = Path(__file__).resolve().parents[2]
-LIBRARY = sorted(
-    str(p.relative_to(ROOT))
-    for folder in ("libvirt", "walkthrough", "faults")
-    for p in (ROOT / "scenarios" / folder).glob("*.txtar")
-)
+LIBRARY = library("libvirt", "walkthrough", "faults")
 IMAGE = "/var/lib/libvirt/images/vm.img"
 XML = f"""<domain type='kvm'><name>vm</name><devices>
 <disk type='file' device='disk'><driver name='qemu' type='raw'/>
 <source file='{IMAGE}'/><target dev='vda' bus='virtio'/></disk></devices></domain>"""
 
 
-def _observed(path: str) -> tuple[object, ...]:
-    result = run(load(str(ROOT / path)))
-    steps = [(s.status, s.actual) for s in result.steps]
-    state = None if result.host is None else json.dumps(dump_state(result.host), sort_keys=True)
-    return result.error, steps, state
-
-
 @pytest.mark.parametrize("path", LIBRARY)
 def test_the_library_is_the_same_without_the_skip(
     path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    skipping = _observed(path)
+    skipping = observed(path)
     monkeypatch.setattr(GuestActivity, "io_question", lambda self, qemu, handle: None)
-    assert _observed(path) == skipping
+    assert observed(path) == skipping
 
 
 @pytest.mark.parametrize(
