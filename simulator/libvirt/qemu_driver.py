@@ -205,29 +205,28 @@ class Daemon:
             return
         # virDomainObjListLoadAllConfigs: a file that does not load is logged and skipped;
         # the daemon goes on with the others.
+        for name in self._xml_files(ops, DEFINITIONS):
+            try:
+                raw = self.host.read_file(ops.actor, f"{DEFINITIONS}/{name}")
+                definition = parse_domain(raw.decode(errors="replace"))
+            except (SeclabError, OSError) as error:
+                self.error(f"Error loading config file '{name}': {log_text(error)}")
+                continue
+            self.domains[definition.name] = Domain(definition, persistent=True)
+        for name in self._xml_files(ops, STATUS):
+            try:
+                qemu_process.reconnect(self, f"{STATUS}/{name}")
+            except DaemonCrashed:
+                return  # it died cleaning up after a dead qemu: the next call restarts it
+
+    def _xml_files(self, ops: HostAccess, folder: str) -> list[str]:
+        """The ``*.xml`` names in ``folder`` (none when it cannot be listed), as
+        virDomainObjListLoadAllConfigs reads them (virDirRead, virStringHasSuffix)."""
         try:
-            names = self.host.listdir(ops.actor, DEFINITIONS)
+            names = self.host.listdir(ops.actor, folder)
         except OSError:
-            names = []
-        for name in names:
-            if name.endswith(".xml"):
-                try:
-                    raw = self.host.read_file(ops.actor, f"{DEFINITIONS}/{name}")
-                    definition = parse_domain(raw.decode(errors="replace"))
-                except (SeclabError, OSError) as error:
-                    self.error(f"Error loading config file '{name}': {log_text(error)}")
-                    continue
-                self.domains[definition.name] = Domain(definition, persistent=True)
-        try:
-            names = self.host.listdir(ops.actor, STATUS)
-        except OSError:
-            names = []
-        for name in names:
-            if name.endswith(".xml"):
-                try:
-                    qemu_process.reconnect(self, f"{STATUS}/{name}")
-                except DaemonCrashed:
-                    return  # it died cleaning up after a dead qemu: the next call restarts it
+            return []
+        return [name for name in names if name.endswith(".xml")]
 
     def run_timers(self) -> None:
         """The virtual clock moved: the guests' timers run (:mod:`guest_activity`)."""
