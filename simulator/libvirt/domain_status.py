@@ -5,6 +5,7 @@ reconnects from (``virDomainObjFormat``/``virDomainObjParseXML`` of
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET  # status files are written by the daemon itself
 
 import attrs
@@ -15,6 +16,8 @@ from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
 STATUS = "/run/libvirt/qemu"  # cfg->stateDir
+# The ASCII characters other than "\n" that str.splitlines() ends a line at.
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e]")
 
 
 def status_path(name: str) -> str:
@@ -100,7 +103,12 @@ def format_status(domain: Domain, machine: str) -> str:
     if domain.remember_owner:
         lines.append("  <rememberOwner/>")
     body = format_domain(domain.live, domain_id=domain.id, machine=machine)
-    lines += ["  " + line for line in body.splitlines()]
+    if body.isascii() and _OTHER_LINE_BREAKS.search(body) is None:
+        # Only "\n" ends a line of it: each line indented by one replace (what the
+        # splitlines() below gives, without a list of lines).
+        lines.append("  " + body[:-1].replace("\n", "\n  "))
+    else:
+        lines += ["  " + line for line in body.splitlines()]
     lines.append("</domstatus>")
     return "\n".join(lines) + "\n"
 

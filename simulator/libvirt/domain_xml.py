@@ -82,7 +82,10 @@ class StorageSource:
         return out
 
     def seclabel(self, model: str) -> DeviceSeclabel | None:
-        return next((s for s in self.seclabels if s.model == model), None)
+        for seclabel in self.seclabels:
+            if seclabel.model == model:
+                return seclabel
+        return None
 
     def __deepcopy__(self, memo: dict[int, object]) -> StorageSource:
         """Immutable, so copies share it (and a deep chain costs no recursion)."""
@@ -112,7 +115,10 @@ class Chardev:
     seclabels: tuple[DeviceSeclabel, ...] = ()
 
     def seclabel(self, model: str) -> DeviceSeclabel | None:
-        return next((s for s in self.seclabels if s.model == model), None)
+        for seclabel in self.seclabels:
+            if seclabel.model == model:
+                return seclabel
+        return None
 
 
 @attrs.define
@@ -171,10 +177,16 @@ class DomainDef:
     memories: list[MemoryDevice] = attrs.field(factory=list)
 
     def seclabel(self, model: str) -> SecLabel | None:
-        return next((s for s in self.seclabels if s.model == model), None)
+        for seclabel in self.seclabels:
+            if seclabel.model == model:
+                return seclabel
+        return None
 
     def disk(self, target: str) -> Disk | None:
-        return next((d for d in self.disks if d.target == target), None)
+        for disk in self.disks:
+            if disk.target == target:
+                return disk
+        return None
 
     @property
     def total_memory_kib(self) -> int:

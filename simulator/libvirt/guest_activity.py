@@ -134,6 +134,8 @@ class GuestActivity:
 
     def _in_list_order(self, pending: dict[str, Domain]) -> list[Domain]:
         """The pending guests still in the domain list, in its order; the others dropped."""
+        if not pending:
+            return []  # (most ticks: nobody to look at)
         domains = self.driver.domains
         for name in [n for n, d in pending.items() if domains.get(n) is not d]:
             del pending[name]
@@ -154,8 +156,9 @@ class GuestActivity:
                     self.pending_io[domain.name] = domain
             return
         by_pid = self.driver.by_pid
-        for key in list(recent)[len(recent) - (relabels - seen) :] if relabels != seen else ():
-            for pid, _target in self.holders.get(key, ()):
+        holders = self.holders
+        for age in range(relabels - seen, 0, -1):  # the newest relabels, oldest first
+            for pid, _target in holders.get(recent[-age], ()):
                 holder = by_pid.get(pid)
                 if holder is not None:
                     self.pending_io[holder.name] = holder

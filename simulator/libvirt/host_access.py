@@ -8,6 +8,7 @@ libvirt's warnings go to the daemon's log, so ``lab trace`` and ``journalctl`` c
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import deque
 from collections.abc import Iterator
 
@@ -22,6 +23,16 @@ from simulator.selinux.state import SelinuxState
 from simulator.system.libselinux import matchpathcon, selinux_state
 
 NO_XATTR_SUPPORT = (errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
+
+# Every field of a process, in ``__init__`` order: a copy is one call, not attrs.evolve's
+# reflection over the fields (a start copies the daemon twice).
+_PROCESS_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Process) if f.init))
+
+
+def process_copy(proc: Process) -> Process:
+    """What ``attrs.evolve(proc)`` gives: a process sharing only immutable values with
+    ``proc`` (a forked child before it changes anything, ``fork()``)."""
+    return Process(*_PROCESS_FIELDS(proc))
 
 
 @attrs.frozen
@@ -100,7 +111,8 @@ class HostAccess:
 
     def in_namespace(self, ns_id: int) -> HostAccess:
         """A forked child of the daemon that ``setns()``'d into ``ns_id``."""
-        child = attrs.evolve(self.actor, ns_id=ns_id)
+        child = process_copy(self.actor)
+        child.ns_id = ns_id
         return HostAccess(self.kernel, child, self.log, self.host or self)
 
     # -- state of the host --------------------------------------------------------------------

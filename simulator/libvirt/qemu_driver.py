@@ -130,6 +130,7 @@ class Daemon:
         self.by_pid: dict[int, Domain] = {}  # running domains by qemu pid
         # What ``q35`` resolves to with the host's qemu-kvm (the host profile sets it).
         self.machine_type = MACHINE_TYPE
+        self._ops: HostAccess | None = None  # ops(): the daemon's own, while it is the same
 
     # -- the daemon process --------------------------------------------------------------------
 
@@ -158,9 +159,13 @@ class Daemon:
         return self.process is not None and self.failure is None
 
     def ops(self, ns_id: int | None = None) -> HostAccess:
-        proc = self.process
+        """The daemon's file access (``ns_id``: a forked child's in that namespace). The
+        daemon's own is kept while its process and log are the same: it holds nothing else."""
+        proc = self.host.processes.get(self.pid)
         assert proc is not None
-        ops = HostAccess(self.host, proc, self.log)
+        ops = self._ops
+        if ops is None or ops.actor is not proc or ops.log is not self.log:
+            ops = self._ops = HostAccess(self.host, proc, self.log)
         return ops if ns_id is None else ops.in_namespace(ns_id)
 
     def error(self, text: str) -> None:
@@ -248,7 +253,8 @@ class Daemon:
         recent = self.host.exited_pids
         if seen >= 0 and exits - seen <= len(recent):
             # The domains whose qemu is among the exits since the last look.
-            dead = [self.by_pid.get(pid) for pid in list(recent)[len(recent) - (exits - seen) :]]
+            # (the newest exits, read from the deque's end: no copy of all it remembers)
+            dead = [self.by_pid.get(recent[-i]) for i in range(exits - seen, 0, -1)]
             candidates = [d for d in dead if d is not None and self.domains.get(d.name) is d]
         else:
             candidates = list(self.domains.values())  # first look, or too many exits

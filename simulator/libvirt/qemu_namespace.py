@@ -4,6 +4,7 @@ holding copies of the device nodes the domain uses, everything else shared with 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,7 @@ def mknod_paths(kernel: Kernel, host_view: Process, child: Process, paths: list[
             continue  # ENOENT: silently skipped (qemuNamespaceMknodItemInit returns -2)
         if not (st.kind is Kind.SYMLINK or st.kind.is_device):
             continue  # regular files and directories in /dev would be bind-mounted
-        _make_parents(kernel, child, posixpath.dirname(path))
+        _make_parents(kernel, child, path)
         if st.kind is Kind.SYMLINK:
             if not _make_symlink(kernel, host_view, child, path):
                 created_all = False
@@ -153,15 +154,22 @@ def _make_node(kernel: Kernel, child: Process, path: str, st: StatResult) -> boo
     return True
 
 
-def _make_parents(kernel: Kernel, child: Process, directory: str) -> None:
-    parts = [p for p in directory.split("/") if p]
-    for i in range(1, len(parts) + 1):
-        path = "/" + "/".join(parts[:i])
+def _make_parents(kernel: Kernel, child: Process, path: str) -> None:
+    """``virFileMakeParentPath``: every directory above ``path``, top down."""
+    for directory in _parents(path):
         try:
-            kernel.mkdir(child, path, 0o755)
+            kernel.mkdir(child, directory, 0o755)
         except OSError as error:
             if error.errno != errno.EEXIST:
-                raise system_error(error.errno or 0, f"Unable to create {path}") from None
+                raise system_error(error.errno or 0, f"Unable to create {directory}") from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parents(path: str) -> tuple[str, ...]:
+    """The directories above ``path``, top down (``/dev/dri/card0``: ``/dev``, ``/dev/dri``):
+    the same few device paths are made for every domain started."""
+    parts = [p for p in posixpath.dirname(path).split("/") if p]
+    return tuple("/" + "/".join(parts[:i]) for i in range(1, len(parts) + 1))
 
 
 def build_namespace(driver: Daemon, qemu: Process, live: DomainDef) -> HostAccess:

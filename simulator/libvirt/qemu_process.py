@@ -10,6 +10,7 @@ disk is read-only. Which layer fails decides the ``-blockdev`` text in qemu's lo
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import time
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from simulator.kernel.process import Process
 from simulator.libvirt import qemu_namespace, security_util
 from simulator.libvirt.domain_status import format_status, parse_status, status_path
 from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef, copy_definition
-from simulator.libvirt.host_access import HostAccess
+from simulator.libvirt.host_access import HostAccess, process_copy
 from simulator.libvirt.security_dac import parse_ids
 from simulator.libvirt.storage import disk_chain
 from simulator.libvirt.virdomainobjlist import Domain
@@ -57,29 +58,30 @@ def node_index(domain: DomainDef, disk: Disk) -> int:
     return len(domain.disks) - domain.disks.index(disk)
 
 
+# A JSON string as ``json.dumps`` writes it (ASCII, escaped): the -blockdev arguments are
+# JSON objects whose only free values are strings, so they are written as text around them.
+_json_string = json.encoder.encode_basestring_ascii
+
+
 def _storage_arg(path: str, index: int) -> str:
-    return json.dumps(
-        {
-            "driver": "file",
-            "filename": path,
-            "node-name": f"libvirt-{index}-storage",
-            "auto-read-only": True,
-            "discard": "unmap",
-        },
-        separators=(",", ":"),
+    """``{"driver":"file","filename":PATH,"node-name":"libvirt-N-storage",
+    "auto-read-only":true,"discard":"unmap"}``: what ``json.dumps`` gives (compact)."""
+    # libvirt: qemuBlockStorageSourceGetBackendProps (the file backend)
+    return (
+        f'{{"driver":"file","filename":{_json_string(path)},'
+        f'"node-name":"libvirt-{index}-storage","auto-read-only":true,"discard":"unmap"}}'
     )
 
 
 def _format_arg(disk: Disk, index: int) -> str:
-    return json.dumps(
-        {
-            "node-name": f"libvirt-{index}-format",
-            "read-only": disk.readonly,
-            "driver": disk.driver_type or "raw",
-            "file": f"libvirt-{index}-storage",
-            "backing": None,
-        },
-        separators=(",", ":"),
+    """``{"node-name":"libvirt-N-format","read-only":BOOL,"driver":FORMAT,
+    "file":"libvirt-N-storage","backing":null}`` (compact JSON)."""
+    # libvirt: qemuBlockStorageSourceGetFormatProps
+    read_only = "true" if disk.readonly else "false"
+    driver = _json_string(disk.driver_type or "raw")
+    return (
+        f'{{"node-name":"libvirt-{index}-format","read-only":{read_only},"driver":{driver},'
+        f'"file":"libvirt-{index}-storage","backing":null}}'
     )
 
 
@@ -228,8 +230,15 @@ def qemu_ids(driver: Daemon) -> tuple[int, int, tuple[int, ...]]:
     ops = driver.ops()
     uid, gid = parse_ids(ops, f"{driver.config.user}:{driver.config.group}")
     # virGetGroupList: the user's groups from the group database (getgrouplist).
-    groups = accounts.groups_with_member(ops.read_text(accounts.GROUP_PATH), driver.config.user)
+    groups = _groups_with_member(ops.read_text(accounts.GROUP_PATH), driver.config.user)
     return uid, gid, (gid, *groups)
+
+
+@functools.lru_cache(maxsize=16)
+def _groups_with_member(group_text: str, user: str) -> tuple[int, ...]:
+    """``getgrouplist`` of the group database's text (read afresh by every start, so a
+    changed file is a new key): the same answer for every start until it changes."""
+    return tuple(accounts.groups_with_member(group_text, user))
 
 
 def prepare_host(driver: Daemon, live: DomainDef) -> None:
@@ -237,9 +246,11 @@ def prepare_host(driver: Daemon, live: DomainDef) -> None:
     # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage ->
     # qemuDomainDetermineDiskChain -> virStorageSourceReportBrokenChain
     uid, gid, groups = qemu_ids(driver)
-    probe = attrs.evolve(driver.ops().actor, uid=uid, gid=gid, groups=groups)
+    ops = driver.ops()
+    probe = process_copy(ops.actor)
+    probe.uid, probe.gid, probe.groups = uid, gid, groups
     for disk in live.disks:
-        for src in disk_chain(driver.ops(), disk):
+        for src in disk_chain(ops, disk):
             if src.path is None:
                 continue
             try:

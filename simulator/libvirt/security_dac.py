@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from simulator.kernel import errno_table as errno
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_xml import DeviceSeclabel, DomainDef, SecLabel, StorageSource
@@ -39,6 +41,13 @@ def _parse_id(ops: HostAccess, value: str, database: str) -> int:
         found = _lookup(ops, database, value)
         if found is not None:
             return found
+    return _number(value, kind)
+
+
+@functools.lru_cache(maxsize=256)
+def _number(value: str, kind: str) -> int:
+    """``virStrToLong_ui`` of an id (a ``+`` more is skipped): the same few owners are
+    parsed for every image of every start."""
     digits = value[1:] if value[:1] == "+" else value
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 10 or int(digits) > MAX_ID:
         raise LibvirtError(ErrorCode.INVALID_ARG, f"Failed to parse {kind} '{value}'")

@@ -7,6 +7,8 @@ no xattrs, carry on without remembering"; errors are raised as :class:`LibvirtEr
 
 from __future__ import annotations
 
+import functools
+
 from simulator.kernel import errno_table as errno
 from simulator.libvirt.host_access import NO_XATTR_SUPPORT, HostAccess
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
@@ -15,16 +17,19 @@ NOT_SUPPORTED = -2
 PREFIX = "trusted.libvirt.security."
 
 
+@functools.cache  # a driver's names are the same every time
 def attr_name(driver: str) -> bytes:
     """``virSecurityGetAttrName``."""
     return f"{PREFIX}{driver}".encode()
 
 
+@functools.cache  # a driver's names are the same every time
 def ref_name(driver: str) -> bytes:
     """``virSecurityGetRefCountAttrName``."""
     return f"{PREFIX}ref_{driver}".encode()
 
 
+@functools.cache  # a driver's names are the same every time
 def timestamp_name(driver: str) -> bytes:
     """``virSecurityGetTimestampAttrName``."""
     return f"{PREFIX}timestamp_{driver}".encode()
