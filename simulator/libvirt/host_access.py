@@ -196,12 +196,16 @@ class HostAccess:
     # -- changing (traced) ---------------------------------------------------------------------
 
     def setxattr(self, path: str, name: bytes, value: bytes, function: str) -> None:
-        self.kernel.setxattr(self.actor, path, name, value)
-        self._trace(function, path, f"set {name.decode()}={value.decode(errors='replace')}")
+        kernel = self.kernel
+        kernel.setxattr(self.actor, path, name, value)
+        change = f"set {name.decode()}={value.decode(errors='replace')}"
+        self.log.trace.append(TraceEvent(kernel.clock.now, function, path, change))
 
     def removexattr(self, path: str, name: bytes, function: str) -> None:
-        self.kernel.removexattr(self.actor, path, name)
-        self._trace(function, path, f"removed {name.decode()}")
+        kernel = self.kernel
+        kernel.removexattr(self.actor, path, name)
+        change = f"removed {name.decode()}"
+        self.log.trace.append(TraceEvent(kernel.clock.now, function, path, change))
 
     def setfilecon(self, path: str, context: str, function: str) -> None:
         old = self.getfilecon(path)

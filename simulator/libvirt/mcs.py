@@ -204,7 +204,8 @@ class McsTable:
         else:
             index = _kth_free_in_range(counts, cat_range, rng)
         a, b = pair_at(index, CATEGORIES)
-        level = str(Level(cat_range.sensitivity, frozenset({a, b})))
+        # str(Level(sensitivity, {a, b})): two categories are never a range (c1.c3 needs 3)
+        level = f"s{cat_range.sensitivity}:c{a},c{b}"
         self.reserved[level] = None
         self._reserve_pair(level, cat_range.sensitivity, index)
         return level

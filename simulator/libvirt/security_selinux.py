@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 
@@ -82,6 +83,17 @@ def chardev_paths(ops: HostAccess, chardev: Chardev, restore: bool) -> list[str]
     return []  # pty, tcp, udp, null, spicevmc, ...: nothing on disk to label
 
 
+@functools.lru_cache(maxsize=64)
+def _canonical_range(mcs: str) -> str:
+    """``mcs`` as a context prints it (``MlsRange.parse`` then ``str``)."""
+    return str(MlsRange.parse(mcs))
+
+
+def _range_of(label: str) -> str:
+    """The MCS range of a process label, as text (``context_range_get``)."""
+    return str(SecurityContext.parse(label).range)
+
+
 class SelinuxDriver:
     name = NAME
 
@@ -115,7 +127,9 @@ class SelinuxDriver:
                 errno.EINVAL, f"Unable to parse base SELinux context '{base}'"
             ) from None
         role = parsed.role if is_object else self.daemon.role
-        return str(SecurityContext(self.daemon.user, role, parsed.type, MlsRange.parse(mcs)))
+        # str(SecurityContext(user, role, type, MlsRange.parse(mcs))), the range's text
+        # made canonical once for the process and the image label of one start.
+        return f"{self.daemon.user}:{role}:{parsed.type}:{_canonical_range(mcs)}"
 
     def gen_label(self, domain: DomainDef, seclabel: SecLabel) -> None:
         """``virSecuritySELinuxGenLabel``."""
@@ -190,7 +204,7 @@ class SelinuxDriver:
         if seclabel is None:
             return
         if seclabel.type == "dynamic" and seclabel.label is not None:
-            self.mcs.remove(str(SecurityContext.parse(seclabel.label).range))
+            self.mcs.remove(_range_of(seclabel.label))
             seclabel.label = None
         seclabel.imagelabel = None
 

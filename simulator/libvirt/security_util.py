@@ -38,7 +38,7 @@ def timestamp_name(driver: str) -> bytes:
 def _get(ops: HostAccess, path: str, name: bytes) -> str | int | None:
     """The value, None if absent, or NOT_SUPPORTED; other errors are libvirt's error."""
     try:
-        return ops.getxattr(path, name).decode()
+        return ops.kernel.getxattr(ops.actor, path, name).decode()  # (ops.getxattr)
     except OSError as error:
         if error.errno in NO_XATTR_SUPPORT:
             return NOT_SUPPORTED

@@ -1,18 +1,23 @@
 """Text the daemon writes on every start, built without the general tools, is what the
-general tools give: qemu's ``-blockdev`` JSON is ``json.dumps``'s, and a status file
-indents the definition as a line-by-line ``splitlines()`` would, whatever the names hold."""
+general tools give: qemu's ``-blockdev`` JSON is ``json.dumps``'s, a status file indents
+the definition as a line-by-line ``splitlines()`` would, whatever the names hold, and MCS
+levels and generated labels are what a parsed and printed context gives."""
 
 from __future__ import annotations
 
 import json
+import random
 
 import hypothesis.strategies as st
 from hypothesis import given
 
 from simulator.libvirt.domain_status import format_status
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_domain
+from simulator.libvirt.mcs import CategoryRange, McsTable
 from simulator.libvirt.qemu_process import _format_arg, _storage_arg
+from simulator.libvirt.security_selinux import SelinuxDriver, VirtualContexts
 from simulator.libvirt.virdomainobjlist import Domain
+from simulator.selinux.context import Level, MlsRange, SecurityContext
 
 # Any text, with the characters that end a line (for splitlines) or need escaping made likely.
 TEXT = st.text(
@@ -58,3 +63,29 @@ def test_a_status_file_indents_every_line_of_the_definition(path: str) -> None:
     indented = "".join(f"  {line}\n" for line in body.splitlines())
     text = format_status(domain, "pc-q35-rhel9.2.0")
     assert text.endswith(indented + "</domstatus>\n")
+
+
+@given(seed=st.integers(0, 2**32), low=st.integers(0, 1000), size=st.integers(8, 1024))
+def test_an_allocated_level_is_printed_as_a_context_prints_it(
+    seed: int, low: int, size: int
+) -> None:
+    cat_range = CategoryRange(0, low, min(low + size - 1, 1023))
+    table, rng = McsTable(), random.Random(seed)
+    for _ in range(3):
+        level = table.allocate(rng, cat_range)
+        assert str(Level.parse(level)) == level
+
+
+@given(seed=st.integers(0, 2**32), is_object=st.booleans())
+def test_a_generated_context_is_the_context_printed(seed: int, is_object: bool) -> None:
+    contexts = VirtualContexts(
+        "system_u:system_r:svirt_t:s0", None, "system_u:object_r:svirt_image_t:s0", "x:y:z:s0"
+    )
+    daemon = "system_u:system_r:virtqemud_t:s0-s0:c0.c1023"
+    driver = SelinuxDriver(contexts, daemon, McsTable(), random.Random(seed))
+    mcs = driver.mcs.allocate(driver.rng, CategoryRange(0, 0, 1023))
+    base = contexts.file_context if is_object else contexts.domain_context
+    parsed, owner = SecurityContext.parse(base), SecurityContext.parse(daemon)
+    role = parsed.role if is_object else owner.role
+    expected = SecurityContext(owner.user, role, parsed.type, MlsRange.parse(mcs))
+    assert driver._new_context(base, mcs, is_object=is_object) == str(expected)
