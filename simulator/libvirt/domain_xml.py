@@ -554,15 +554,27 @@ def _refuse_unlabelled(element: ET.Element) -> None:
         raise NotModelled("rng device with an egd backend")
 
 
-def parse_domain(text: str, *, live: bool = False) -> DomainDef:
+def parse_domain(
+    text: str, *, live: bool = False, new_uuid: Callable[[], str] | None = None
+) -> DomainDef:
     """A domain definition from XML, or the :class:`LibvirtError` libvirt would report.
 
-    ``live`` keeps generated labels (``<label>``, ``<imagelabel>``), as status files do.
+    ``live`` keeps generated labels (``<label>``, ``<imagelabel>``), as status files do;
+    ``new_uuid`` gives the UUID of a definition without ``<uuid>`` (:func:`name_uuid`
+    when None).
     """
-    return domain_from_element(parse_xml(text), live=live)
+    return domain_from_element(parse_xml(text), live=live, new_uuid=new_uuid)
 
 
-def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
+def name_uuid(name: str) -> str:
+    """A UUID for a definition without one, from its name: for callers outside a daemon
+    (tests, tools). A daemon passes its own generator (``virUUIDGenerate``)."""
+    return str(uuid_module.uuid5(UUID_NAMESPACE, name))
+
+
+def domain_from_element(
+    root: ET.Element, *, live: bool = False, new_uuid: Callable[[], str] | None = None
+) -> DomainDef:
     if root.tag != "domain":
         raise _xml_error(f"expecting root element of 'domain', not '{root.tag}'")
     virt_type = root.get("type")
@@ -577,7 +589,8 @@ def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
         raise _xml_error(f"name {name} cannot contain '/'")
     uuid_text = root.findtext("uuid")
     if uuid_text is None:
-        uuid = str(uuid_module.uuid5(UUID_NAMESPACE, name))
+        # libvirt: virDomainDefParseXML -> virUUIDGenerate when there is no <uuid>
+        uuid = name_uuid(name) if new_uuid is None else new_uuid()
     else:
         try:
             uuid = str(uuid_module.UUID(uuid_text.strip()))

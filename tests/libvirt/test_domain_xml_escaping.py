@@ -79,6 +79,9 @@ def test_a_dac_label_out_of_uid_range_fails_like_virGetUserID() -> None:
             "</seclabel></domain>",
         )
         host.write_file(host.shell, "/root/odd.xml", xml.encode())
-        result = host.run("virsh define /root/odd.xml; virsh start odd; virsh list --all")
+        # undefined after each round: without <uuid> each define makes a new UUID
+        result = host.run(
+            "virsh define /root/odd.xml; virsh start odd; virsh list --all; virsh undefine odd"
+        )
         assert f"error: invalid argument: Failed to parse user '{shown}'" in result.output
         assert "running" not in result.output
