@@ -435,7 +435,6 @@ class Daemon:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
         domain.paused = False
         domain.reason = "unpaused"
-        domain.disk_errors = {}
         qemu_process.write_status(self, domain)  # libvirt: qemuDomainSaveStatus
         self.guests.resumed(domain)
         return domain

@@ -30,8 +30,6 @@ class Domain:
     # When the guest, asked by system_powerdown, powers off (virtual clock); None: not asked.
     shutdown_at: int | None = None
     paused: bool = False
-    # Disks whose I/O failed with error_policy='stop' (virDomainGetDiskErrors), by target.
-    disk_errors: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str:
