@@ -7,7 +7,7 @@ from simulator.libvirt.domain_xml import MAX_XML_DEPTH, format_domain, parse_dom
 from tests.fuzz.strategies import deep_backing_xml
 
 ODD = (
-    "<domain type='kvm'><name>odd</name><devices>"
+    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
     "<disk type='file'><driver name='qemu' type=\"q'c&lt;\"/>"
     '<source file="/var/lib/libvirt/images/it\'s.qcow2"/>'
     "<target dev=\"vd'a\" bus='a&amp;b\"'/></disk>"
@@ -31,7 +31,7 @@ def test_control_characters_are_dropped_like_virBufferEscapeString() -> None:
 
 
 RUNNABLE = (
-    "<domain type='kvm'><name>odd</name><devices>"
+    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
     "<disk type='file'><source file=\"/var/lib/libvirt/images/it's&amp;&lt;.img\"/>"
     "<target dev='vda' bus=\"vir'tio\"/></disk></devices></domain>"
 )

@@ -128,7 +128,7 @@ def test_a_failed_restore_fails_the_transaction_and_rolls_back_what_was_set() ->
 def test_an_unmodelled_memory_device_says_which_model() -> None:
     """domain_xml._memory: the refusal names the model, through virsh as a user sees it."""
     host = simulator.Host()
-    xml = "<domain type='kvm'><name>t</name><devices><memory model='ram-x'/></devices></domain>"
+    xml = "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><devices><memory model='ram-x'/></devices></domain>"
     host.write_file(host.shell, "/root/t.xml", xml.encode())
     result = host.run("virsh define /root/t.xml")
     assert (result.output, result.status) == (
@@ -294,7 +294,7 @@ def test_an_acpi_table_of_another_type_names_it() -> None:
     """virDomainDefParseBootAcpiOptions: only type='slic' tables."""
     host = simulator.Host()
     xml = (
-        "<domain type='kvm'><name>t</name><os><acpi><table type='msdm'>/t.bin</table></acpi>"
+        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><acpi><table type='msdm'>/t.bin</table></acpi>"
         "</os><devices/></domain>"
     )
     host.write_file(host.shell, "/root/t.xml", xml.encode())
@@ -349,7 +349,7 @@ def test_nvram_and_a_disk_without_a_type_in_dumpxml() -> None:
     host = simulator.Host()
     host.write_file(host.shell, IMAGE, b"")
     xml = (
-        "<domain type='kvm'><name>t</name><os><nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>"
+        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>"
         f"</os><devices><disk device='disk'><source file='{IMAGE}'/><target dev='vda'/></disk>"
         "</devices></domain>"
     )
@@ -380,7 +380,7 @@ def test_dac_remembers_the_owner_of_a_kernel_image() -> None:
     host = simulator.Host()
     kernel = "/var/lib/libvirt/boot/vmlinuz"
     host.run(f"mkdir -p /var/lib/libvirt/boot; touch {kernel}; chown 1000:1000 {kernel}")
-    xml = f"<domain type='kvm'><name>t</name><os><kernel>{kernel}</kernel></os><devices/></domain>"
+    xml = f"<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><kernel>{kernel}</kernel></os><devices/></domain>"
     host.write_file(host.shell, "/root/t.xml", xml.encode())
     assert host.run("virsh define /root/t.xml; virsh start t").status == 0
     assert host.stat(host.shell, kernel).st_uid == 107
