@@ -9,7 +9,7 @@ import json
 import random
 
 import hypothesis.strategies as st
-from hypothesis import given
+from hypothesis import given, settings
 
 from simulator.libvirt.domain_status import format_status
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_domain
@@ -28,6 +28,7 @@ TEXT = st.text(
 ASCII_TEXT = st.text(st.characters(codec="ascii") | st.sampled_from("\r\n\x0b\x0c\x1c\x1e"))
 
 
+@settings(deadline=None)  # a loaded CI machine must not fail it
 @given(path=TEXT, index=st.integers(1, 99))
 def test_the_storage_argument_is_json_dumps(path: str, index: int) -> None:
     expected = {
@@ -40,6 +41,7 @@ def test_the_storage_argument_is_json_dumps(path: str, index: int) -> None:
     assert _storage_arg(path, index) == json.dumps(expected, separators=(",", ":"))
 
 
+@settings(deadline=None)  # a loaded CI machine must not fail it
 @given(driver=st.none() | TEXT, readonly=st.booleans(), index=st.integers(1, 99))
 def test_the_format_argument_is_json_dumps(driver: str | None, readonly: bool, index: int) -> None:
     disk = Disk("file", "disk", "vda", StorageSource("/i"), driver_type=driver, readonly=readonly)
@@ -53,6 +55,7 @@ def test_the_format_argument_is_json_dumps(driver: str | None, readonly: bool, i
     assert _format_arg(disk, index) == json.dumps(expected, separators=(",", ":"))
 
 
+@settings(deadline=None)  # a loaded CI machine must not fail it
 @given(path=ASCII_TEXT | TEXT)
 def test_a_status_file_indents_every_line_of_the_definition(path: str) -> None:
     definition = parse_domain("<domain type='kvm'><name>vm</name><memory>1048576</memory></domain>")
@@ -65,6 +68,7 @@ def test_a_status_file_indents_every_line_of_the_definition(path: str) -> None:
     assert text.endswith(indented + "</domstatus>\n")
 
 
+@settings(deadline=None)  # a loaded CI machine must not fail it
 @given(seed=st.integers(0, 2**32), low=st.integers(0, 1000), size=st.integers(8, 1024))
 def test_an_allocated_level_is_printed_as_a_context_prints_it(
     seed: int, low: int, size: int
@@ -76,6 +80,7 @@ def test_an_allocated_level_is_printed_as_a_context_prints_it(
         assert str(Level.parse(level)) == level
 
 
+@settings(deadline=None)  # a loaded CI machine must not fail it
 @given(seed=st.integers(0, 2**32), is_object=st.booleans())
 def test_a_generated_context_is_the_context_printed(seed: int, is_object: bool) -> None:
     contexts = VirtualContexts(
