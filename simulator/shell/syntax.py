@@ -1456,7 +1456,34 @@ def parse(text: str) -> Parsed:
     return parsed
 
 
+# One plain word: no quoting, expansion, operator, comment or tilde can be in it.
+_PLAIN_WORD = r"[A-Za-z0-9%+,\-./:=?@\[\]^_{}*]+"
+_PLAIN_LINE = re.compile(rf"[ \t]*{_PLAIN_WORD}(?:[ \t]+{_PLAIN_WORD})*[ \t]*")
+
+
+def _plain_line(text: str) -> Parsed | None:
+    """What the parser makes of a line of plain words (``virsh start vm``, ``ls -Z /x``),
+    without running it: one simple command of one literal per word, and the steps the
+    parser counts for it (5, two per word and two per blank). None for any other line:
+    a reserved word or an assignment first, or a character the grammar gives a meaning."""
+    if _PLAIN_LINE.fullmatch(text) is None:
+        return None
+    words = text.split()
+    if words[0] in RESERVED or "=" in words[0]:
+        return None
+    blanks = len(text) - sum(len(word) for word in words)
+    node = Simple((), tuple(Word((Lit(word, False),)) for word in words), ())
+    return Parsed(node, (), False, 5 + 2 * len(words) + 2 * blanks)
+
+
 def _parse(text: str) -> Parsed:
+    plain = _plain_line(text)
+    if plain is not None:
+        return plain
+    return _parse_grammar(text)
+
+
+def _parse_grammar(text: str) -> Parsed:
     # bash: parse.y shell_getc ignores NUL bytes in its input (a line cannot carry one)
     text = text.replace("\0", "")
     line = text if text.endswith("\n") else text + "\n"

@@ -18,15 +18,16 @@ SCENARIO = ROOT / "scenarios" / "libvirt" / "dynamic-start-and-shutdown.txtar"
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts the parser really parses (not answered from the kept trees)."""
+    """The texts the parser really parses (not answered from the kept trees), by the
+    grammar or as a line of plain words."""
     seen: list[str] = []
-    real = syntax._Parser.parse_all
+    real = syntax._parse
 
-    def counting(self: syntax._Parser) -> syntax.Node | None:
-        seen.append(self.text)
-        return real(self)
+    def counting(text: str) -> syntax.Parsed:
+        seen.append(text)
+        return real(text)
 
-    monkeypatch.setattr(syntax._Parser, "parse_all", counting)
+    monkeypatch.setattr(syntax, "_parse", counting)
     monkeypatch.setattr(syntax, "_PARSED", {})
     return seen
 
