@@ -67,7 +67,7 @@ def pair_at(index: int, n: int) -> tuple[int, int]:
     lo, hi = 0, n - 2
     while lo < hi:  # the largest a whose first pair index is <= index
         mid = (lo + hi + 1) // 2
-        if pair_index(mid, mid + 1, n) <= index:
+        if mid * n - mid * (mid + 1) // 2 <= index:  # pair_index(mid, mid + 1, n)
             lo = mid
         else:
             hi = mid - 1
