@@ -159,9 +159,10 @@ def command_line(
         "-accel",
         "kvm" if domain.virt_type == "kvm" else "tcg",
     ]
-    for disk in domain.disks:
-        if disk.src.path is not None:
-            argv += ["-blockdev", _storage_arg(disk.src.path, node_index(domain, disk))]
+    count = len(domain.disks)
+    for position, disk in enumerate(domain.disks):
+        if disk.src.path is not None:  # (node_index, by position)
+            argv += ["-blockdev", _storage_arg(disk.src.path, count - position)]
     return tuple(argv)
 
 
@@ -323,8 +324,9 @@ def wait_for_monitor(driver: Daemon, domain: Domain, qemu: Process, live: Domain
     """qemu opens every disk; one it cannot open makes it exit, and libvirt reports qemu's
     last log line."""
     # libvirt: qemuProcessWaitForMonitor (qemuProcessReportLogError)
-    for disk in live.disks:
-        failure, handle = open_disk_for_io(driver.host, qemu, disk, node_index(live, disk))
+    count = len(live.disks)
+    for position, disk in enumerate(live.disks):  # (node_index, by position)
+        failure, handle = open_disk_for_io(driver.host, qemu, disk, count - position)
         if handle is not None:
             driver.guests.opened(domain, disk.target, handle)
         if failure is not None:
