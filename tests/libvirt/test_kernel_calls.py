@@ -4,7 +4,8 @@ Faults at named steps and ``lab trace`` see the modelled system calls, so making
 or the shell cheaper must not add, drop, reorder or change one of them. Every system call
 (each ``syscall_entry`` method) and every process call (spawn, exit, kill, unshare, read,
 write) a define, a start and a destroy of a one-disk and a three-disk domain, a second
-start and destroy (caches warm) and an ``ls -Z`` make is logged, nested calls indented, and
+start and destroy (caches warm), a disk plugged and unplugged (a file, then a block
+device made in the domain's /dev), and an ``ls -Z`` make is logged, nested calls indented, and
 compared with ``data/kernel_calls.txt``. ``SECLAB_WRITE_KERNEL_CALLS=1`` rewrites the file.
 """
 
@@ -130,6 +131,11 @@ def _session(log: CallLog) -> list[str]:
         "virsh destroy three",
         "virsh start three",
         "virsh destroy three",
+        "virsh start one",
+        f"virsh attach-disk one {IMAGES}/three-0.qcow2 vdb",
+        "virsh detach-disk one vdb",
+        "virsh attach-disk one /dev/sdb vdc",
+        "virsh destroy one",
     ]
     for command in lines:
         log.lines.clear()
