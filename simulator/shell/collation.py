@@ -22,6 +22,6 @@ def collate_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int,
         letter = decomposed[0]
         lower = letter.lower()
         base.append(ord(lower) if not lower.isdigit() else ord(lower) - 0x100)
-        accents.append(sum(ord(m) for m in decomposed[1:]))
+        accents.append(sum(map(ord, decomposed[1:])) if len(decomposed) > 1 else 0)
         case.append(1 if letter != lower else 0)
     return tuple(base), tuple(accents), tuple(case), text

@@ -256,8 +256,8 @@ def _indicator(st: StatResult) -> str:
 
 def _sorted_entries(entries: list[_Entry], keys: set[str]) -> list[_Entry]:
     """coreutils: ls.c sort_files; names compare with strcoll (en_US.UTF-8)."""
-    if "U" in keys:
-        return entries
+    if "U" in keys or len(entries) < 2:
+        return entries  # (one entry: every order is the same)
     ordered = sorted(entries, key=lambda e: collate_key(e.name))
     if "S" in keys:
         ordered.sort(key=lambda e: -e.st.st_size)
