@@ -58,13 +58,21 @@ class TraceLog:
     every change ever made, so ``lab trace --since N`` means the same after a rotation."""
 
     def __init__(self, kept: int = TRACE_KEPT) -> None:
-        self._events: deque[TraceEvent] = deque(maxlen=kept)
+        # Each change as the tuple of its TraceEvent's fields: a start records a dozen, and
+        # the log is read far less often than written (a tuple of strings and an int is
+        # also one object the cyclic collector stops looking at).
+        self._events: deque[tuple[int, str, str, str]] = deque(maxlen=kept)
         self.dropped = 0  # changes rotated out, oldest first
 
     def append(self, event: TraceEvent) -> None:
-        if len(self._events) == self._events.maxlen:
+        self.add(event.time, event.function, event.path, event.change)
+
+    def add(self, time: int, function: str, path: str, change: str) -> None:
+        """Record a change: what :meth:`append` of ``TraceEvent(time, ...)`` records."""
+        events = self._events
+        if len(events) == events.maxlen:
             self.dropped += 1
-        self._events.append(event)
+        events.append((time, function, path, change))
 
     def clear(self) -> None:
         self.dropped += len(self._events)
@@ -75,12 +83,12 @@ class TraceLog:
         return self.dropped + len(self._events)
 
     def __iter__(self) -> Iterator[TraceEvent]:
-        return iter(self._events)
+        return itertools.starmap(TraceEvent, self._events)
 
     def since(self, position: int) -> list[TraceEvent]:
         """The kept changes at ``position`` and after."""
         skip = max(0, position - self.dropped)
-        return list(itertools.islice(self._events, skip, None))
+        return list(itertools.starmap(TraceEvent, itertools.islice(self._events, skip, None)))
 
     def __getitem__(self, positions: slice) -> list[TraceEvent]:
         """``trace[N:]``: :meth:`since` (only open-ended slices from a position)."""
@@ -137,7 +145,7 @@ class HostAccess:
         self.log.messages.append((self.kernel.clock.now, "info", text))
 
     def _trace(self, function: str, path: str, change: str) -> None:
-        self.log.trace.append(TraceEvent(self.kernel.clock.now, function, path, change))
+        self.log.trace.add(self.kernel.clock.now, function, path, change)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -199,13 +207,13 @@ class HostAccess:
         kernel = self.kernel
         kernel.setxattr(self.actor, path, name, value)
         change = f"set {name.decode()}={value.decode(errors='replace')}"
-        self.log.trace.append(TraceEvent(kernel.clock.now, function, path, change))
+        self.log.trace.add(kernel.clock.now, function, path, change)
 
     def removexattr(self, path: str, name: bytes, function: str) -> None:
         kernel = self.kernel
         kernel.removexattr(self.actor, path, name)
         change = f"removed {name.decode()}"
-        self.log.trace.append(TraceEvent(kernel.clock.now, function, path, change))
+        self.log.trace.add(kernel.clock.now, function, path, change)
 
     def setfilecon(self, path: str, context: str, function: str) -> None:
         old = self.getfilecon(path)

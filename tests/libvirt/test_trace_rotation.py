@@ -30,3 +30,11 @@ def test_the_oldest_changes_rotate_out_and_positions_still_count_from_the_first(
 def test_only_open_ended_slices() -> None:
     with pytest.raises(TypeError):
         TraceLog()[0:2]
+
+
+def test_a_change_recorded_by_its_fields_reads_back_as_its_event() -> None:
+    by_event, by_fields = TraceLog(), TraceLog()
+    by_event.append(_event(7))
+    by_fields.add(7, "virSecuritySELinuxSetFilecon", "/img7", "label")
+    assert list(by_event) == list(by_fields) == [_event(7)]
+    assert by_fields[0:] == [_event(7)] and by_fields[0:][0].line() == _event(7).line()
