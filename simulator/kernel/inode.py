@@ -85,7 +85,7 @@ MAX_MAJOR = 0xFFF
 MAX_MINOR = 0xFFFFF
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, repr=False)
 class DeviceNumber:
     """A ``major:minor`` pair, as in ``st_rdev`` and ``st_dev``."""
 
@@ -119,7 +119,7 @@ class DeviceNumber:
         return f"{self.major}:{self.minor}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ImageInfo:
     """What ``qemu-img info`` would find in a disk image's header."""
 
@@ -131,7 +131,7 @@ class ImageInfo:
 
 # The mode is checked when an inode is made (a saved state loaded); the calls that change
 # it check the new mode first, so attribute writes skip the converter (a hot path).
-@attrs.define(eq=False, on_setattr=attrs.setters.NO_OP)
+@attrs.define(eq=False, on_setattr=attrs.setters.NO_OP, repr=False)
 class Inode:
     """One inode of one filesystem. Identity is (filesystem, number)."""
 

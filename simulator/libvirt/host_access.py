@@ -24,7 +24,7 @@ from simulator.system.libselinux import matchpathcon, selinux_state
 NO_XATTR_SUPPORT = (errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class TraceEvent:
     """One change libvirt made: ``function`` did ``change`` to ``path``."""
 
@@ -78,7 +78,7 @@ class TraceLog:
         return self.since(positions.start or 0)
 
 
-@attrs.define
+@attrs.define(repr=False)
 class DaemonLog:
     """What the daemon wrote: changes (for ``lab trace``) and log lines (for the journal)."""
 

@@ -127,7 +127,7 @@ FEDORA_FILE_CONTEXTS: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FileContextSpec:
     """One line of ``file_contexts``: ``REGEX [QUALIFIER] CONTEXT|<<none>>``."""
 
@@ -187,7 +187,7 @@ def _stem_length(regex: str) -> int:
     return len(regex)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FileContexts:
     """The policy's specs, sorted least specific first, and local rules taking precedence."""
 
