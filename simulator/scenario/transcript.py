@@ -41,7 +41,7 @@ class Expected:
         return self.text if self.kind == "literal" else f"{self.text} ({self.kind})"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Step:
     """One ``$`` command with what it should print and its exit status."""
 
