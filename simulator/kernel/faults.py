@@ -29,7 +29,7 @@ FAULTABLE_SYSCALLS = (
 )
 
 
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)
 class Fault:
     syscall: str
     errno: int
@@ -50,7 +50,7 @@ class Fault:
         return f"{self.syscall} {self.path} {errno_name(self.errno)} (remaining {self.remaining})"
 
 
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)
 class FaultRegistry:
     faults: list[Fault] = attrs.field(factory=list)
 

@@ -78,7 +78,7 @@ class TraceLog:
         return self.since(positions.start or 0)
 
 
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)
 class DaemonLog:
     """What the daemon wrote: changes (for ``lab trace``) and log lines (for the journal)."""
 

@@ -135,7 +135,7 @@ class PairCounts:
         return pos
 
 
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)
 class McsTable:
     """``data->mcs``: the levels this daemon reserved for dynamic labels (not persisted)."""
 

@@ -177,7 +177,7 @@ class StorageRefusal:
     groups: tuple[int, ...]
 
 
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)
 class _Launch:
     """How far a start got: the forked qemu, and whether every label was set."""
 

@@ -12,7 +12,7 @@ import attrs
 from simulator.libvirt.domain_xml import DomainDef
 
 
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)
 class Domain:
     """``virDomainObj``: the definitions, the state and the qemu process of one domain."""
 
