@@ -36,7 +36,10 @@ def domain_xml(name: str, disks: int) -> str:
         "bus='virtio'/></disk>"
         for d in range(disks)
     )
-    return f"<domain type='kvm'><name>{name}</name><devices>{devices}</devices></domain>"
+    return (
+        f"<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory>"
+        f"<devices>{devices}</devices></domain>"
+    )
 
 
 def define(host: simulator.Host, name: str, disks: int) -> None:

@@ -53,6 +53,7 @@ STATE: dict[str, Any] = {
         "next_fs_id": "int",
         "audit_events": "int",
         "qemu_log_lines?": "int",  # the userspace's (simulator.system.userspace)
+        "uuids_generated?": "int",  # the userspace's too
     },
     "anon_minor": ("map", "int"),
     "random": "any",

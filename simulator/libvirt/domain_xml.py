@@ -133,13 +133,6 @@ class MemoryDevice:
     path: str
 
 
-# The lab's figures for a definition without <memory> or <vcpu>. libvirt requires <memory>
-# ("Memory size must be specified via <memory> or in the <numa> configuration"); the lab's
-# scenarios leave it out, and virsh dominfo shows these (docs/deviations.md).
-DEFAULT_MEMORY_KIB = 1_048_576
-DEFAULT_VCPUS = 1
-
-
 @attrs.frozen(repr=False)
 class MemorySize:
     """``<memory>`` and ``<currentMemory>`` as given, in KiB after libvirt's post-parse
@@ -157,14 +150,18 @@ class Vcpus:
     current: int
 
 
+# virDomainVcpuParse: without <vcpu> a domain has one vCPU.
+ONE_VCPU = Vcpus(1, 1)
+
+
 @attrs.define(repr=False)
 class DomainDef:
     virt_type: str
     name: str
     uuid: str
+    memory: MemorySize
     os: OsDef = attrs.field(factory=OsDef)
-    memory: MemorySize | None = None  # None: no <memory> (the lab's 1 GiB)
-    vcpus: Vcpus | None = None  # None: no <vcpu> (one vCPU, as libvirt)
+    vcpus: Vcpus = ONE_VCPU
     disks: list[Disk] = attrs.field(factory=list)
     chardevs: list[Chardev] = attrs.field(factory=list)
     seclabels: list[SecLabel] = attrs.field(factory=list)
@@ -179,22 +176,22 @@ class DomainDef:
     @property
     def total_memory_kib(self) -> int:
         """``virDomainDefGetMemoryTotal``: what ``virsh dominfo`` calls Max memory."""
-        return DEFAULT_MEMORY_KIB if self.memory is None else self.memory.total_kib
+        return self.memory.total_kib
 
     @property
     def current_memory_kib(self) -> int:
         """``def->mem.cur_balloon``: dominfo's Used memory."""
-        return DEFAULT_MEMORY_KIB if self.memory is None else self.memory.current_kib
+        return self.memory.current_kib
 
     @property
     def vcpus_current(self) -> int:
         """``virDomainDefGetVcpus``: dominfo's CPU(s)."""
-        return DEFAULT_VCPUS if self.vcpus is None else self.vcpus.current
+        return self.vcpus.current
 
     @property
     def vcpus_maximum(self) -> int:
         """``virDomainDefGetVcpusMax``."""
-        return DEFAULT_VCPUS if self.vcpus is None else self.vcpus.maximum
+        return self.vcpus.maximum
 
 
 def copy_definition(definition: DomainDef) -> DomainDef:
@@ -206,8 +203,8 @@ def copy_definition(definition: DomainDef) -> DomainDef:
         definition.virt_type,
         definition.name,
         definition.uuid,
-        _copy_fields(definition.os),
         definition.memory,
+        _copy_fields(definition.os),
         definition.vcpus,
         [_copy_fields(disk) for disk in definition.disks],
         [_copy_fields(chardev) for chardev in definition.chardevs],
@@ -487,26 +484,38 @@ def _memory_kib(root: ET.Element, tag: str) -> int | None:
     return kib
 
 
-def _memory_size(root: ET.Element) -> MemorySize | None:
+def _memory_size(root: ET.Element) -> MemorySize:
+    """``<memory>`` and ``<currentMemory>`` as parsed; a size not given is 0, as
+    ``def->mem.total_memory`` is until the post-parse step checks it."""
     if root.find("maxMemory") is not None:
         raise NotModelled("<maxMemory> (memory hotplug slots)")
-    total = _memory_kib(root, "memory")
-    current = _memory_kib(root, "currentMemory")
-    if total is None:
-        if current is not None:
-            raise NotModelled("<currentMemory> without <memory>")
-        return None
+    if root.find("cpu/numa/cell") is not None:
+        # virDomainDefPostParseMemory: the cells' sizes make the domain's memory
+        raise NotModelled("NUMA cells (<cpu><numa><cell>)")
+    total = _memory_kib(root, "memory") or 0
+    current = _memory_kib(root, "currentMemory") or 0
     # libvirt: virDomainDefPostParseMemory
-    if current is None or current == 0 or current > total:
+    if current == 0 or current > total:
         current = total
     return MemorySize(total, current)
 
 
-def _vcpus(root: ET.Element) -> Vcpus | None:
+def _check_memory(domain: DomainDef) -> None:
+    """``virDomainDefPostParseMemory``, after the whole definition is parsed: without a
+    ``<memory>`` size the definition is refused."""
+    if domain.memory.total_kib:
+        return
+    raise LibvirtError(
+        ErrorCode.XML_ERROR,
+        "Memory size must be specified via <memory> or in the <numa> configuration",
+    )
+
+
+def _vcpus(root: ET.Element) -> Vcpus:
     """``virDomainVcpuParse`` for ``<vcpu [placement='static'] [current='N']>MAX</vcpu>``."""
     element = root.find("vcpu")
     if element is None:
-        return None
+        return ONE_VCPU
     text = "".join(element.itertext())
     match = _STRTOULL.fullmatch(text)
     if match is None or int(match.group(1)) > 0xFFFFFFFF:
@@ -554,15 +563,27 @@ def _refuse_unlabelled(element: ET.Element) -> None:
         raise NotModelled("rng device with an egd backend")
 
 
-def parse_domain(text: str, *, live: bool = False) -> DomainDef:
+def parse_domain(
+    text: str, *, live: bool = False, new_uuid: Callable[[], str] | None = None
+) -> DomainDef:
     """A domain definition from XML, or the :class:`LibvirtError` libvirt would report.
 
-    ``live`` keeps generated labels (``<label>``, ``<imagelabel>``), as status files do.
+    ``live`` keeps generated labels (``<label>``, ``<imagelabel>``), as status files do;
+    ``new_uuid`` gives the UUID of a definition without ``<uuid>`` (:func:`name_uuid`
+    when None).
     """
-    return domain_from_element(parse_xml(text), live=live)
+    return domain_from_element(parse_xml(text), live=live, new_uuid=new_uuid)
 
 
-def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
+def name_uuid(name: str) -> str:
+    """A UUID for a definition without one, from its name: for callers outside a daemon
+    (tests, tools). A daemon passes its own generator (``virUUIDGenerate``)."""
+    return str(uuid_module.uuid5(UUID_NAMESPACE, name))
+
+
+def domain_from_element(
+    root: ET.Element, *, live: bool = False, new_uuid: Callable[[], str] | None = None
+) -> DomainDef:
     if root.tag != "domain":
         raise _xml_error(f"expecting root element of 'domain', not '{root.tag}'")
     virt_type = root.get("type")
@@ -577,7 +598,8 @@ def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
         raise _xml_error(f"name {name} cannot contain '/'")
     uuid_text = root.findtext("uuid")
     if uuid_text is None:
-        uuid = str(uuid_module.uuid5(UUID_NAMESPACE, name))
+        # libvirt: virDomainDefParseXML -> virUUIDGenerate when there is no <uuid>
+        uuid = name_uuid(name) if new_uuid is None else new_uuid()
     else:
         try:
             uuid = str(uuid_module.UUID(uuid_text.strip()))
@@ -624,6 +646,7 @@ def domain_from_element(root: ET.Element, *, live: bool = False) -> DomainDef:
             raise _xml_error(f"seclabel for model {label.model} is already provided")
         models.append(label.model)
         domain.seclabels.append(label)
+    _check_memory(domain)
     return domain
 
 
@@ -799,19 +822,14 @@ def _memory_lines(memory: MemoryDevice) -> list[str]:
 
 
 def _size_lines(domain: DomainDef) -> list[str]:
-    """``virDomainDefFormatInternal``'s memory and vcpu lines, for the elements the XML gave
-    (the lab prints none for its defaults, docs/deviations.md)."""
-    lines = []
-    if domain.memory is not None:
-        lines += [
-            f"  <memory unit='KiB'>{domain.memory.total_kib}</memory>",
-            f"  <currentMemory unit='KiB'>{domain.memory.current_kib}</currentMemory>",
-        ]
-    if domain.vcpus is not None:
-        current = domain.vcpus.current
-        attr = f" current='{current}'" if current != domain.vcpus.maximum else ""
-        lines.append(f"  <vcpu placement='static'{attr}>{domain.vcpus.maximum}</vcpu>")
-    return lines
+    """``virDomainDefFormatInternal``'s memory and vcpu lines."""
+    current = domain.vcpus.current
+    attr = f" current='{current}'" if current != domain.vcpus.maximum else ""
+    return [
+        f"  <memory unit='KiB'>{domain.memory.total_kib}</memory>",
+        f"  <currentMemory unit='KiB'>{domain.memory.current_kib}</currentMemory>",
+        f"  <vcpu placement='static'{attr}>{domain.vcpus.maximum}</vcpu>",
+    ]
 
 
 MACHINE_TYPE = "pc-q35-rhel9.2.0"  # the default host's (its profile's machine_type)

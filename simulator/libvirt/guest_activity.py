@@ -40,6 +40,9 @@ class GuestActivity:
         # The files each qemu holds open for its guest's disk I/O, by pid and target: qemu's
         # state, so it outlives a daemon restart (the new daemon reconnects to the same qemu).
         self.files: dict[int, dict[str, OpenFile]] = {}
+        # QEMU's io-status of each disk that failed with ``werror=stop`` (query-block's
+        # "io-status": "failed"), by qemu pid and target; ``cont`` resets it.
+        self.io_status: dict[int, dict[str, str]] = {}
         # Guest disk accesses last granted silently, by qemu pid and target: see guest_io.
         self.granted: dict[int, dict[str, tuple[object, ...]]] = {}
         # Which (qemu pid, target) hold each (filesystem, inode) open, and the reverse, noted
@@ -74,6 +77,7 @@ class GuestActivity:
         """A disk was unplugged: qemu closes it."""
         pid = domain.pid or -1
         self.files.get(pid, {}).pop(target, None)
+        self.io_status.get(pid, {}).pop(target, None)
         self._forget_holder(pid, target)
         self.pending_io[domain.name] = domain
 
@@ -87,6 +91,7 @@ class GuestActivity:
 
     def resumed(self, domain: Domain) -> None:
         """The guest's vCPUs run again: QEMU retries the requests that failed at once."""
+        self.io_status.pop(domain.pid or -1, None)  # qemu: qmp_cont -> blk_iostatus_reset
         self.pending_io[domain.name] = domain
         if self.guest_io(domain):
             self.pending_io.pop(domain.name, None)
@@ -97,6 +102,16 @@ class GuestActivity:
         for target in self.files.pop(pid, {}):
             self._forget_holder(pid, target)
         self.granted.pop(pid, None)
+        self.io_status.pop(pid, None)
+
+    def disk_errors(self, domain: Domain) -> list[tuple[str, str]]:
+        """(target, error) of each disk whose io-status is not ok, in the definition's
+        order, as QEMU reports them now (a restarted daemon asks the same qemu)."""
+        # libvirt: qemuDomainGetDiskErrors (qemuMonitorGetBlockInfo, io_status)
+        status = self.io_status.get(domain.pid or -1, {})
+        if domain.live is None or not status:
+            return []
+        return [(d.target, status[d.target]) for d in domain.live.disks if d.target in status]
 
     def _forget_holder(self, pid: int, target: str) -> None:
         key = self.held.pop((pid, target), None)
@@ -196,7 +211,9 @@ class GuestActivity:
             except OSError:
                 if disk.error_policy in ("stop", "enospace"):
                     # libvirt: qemuProcessHandleIOError (VIR_DOMAIN_PAUSED_IOERROR)
-                    domain.disk_errors[disk.target] = "unspecified error"
+                    # qemu: blk_error_action -> blk_iostatus_set_err ("failed": libvirt's
+                    # VIR_DOMAIN_DISK_ERROR_UNSPEC)
+                    self.io_status.setdefault(qemu.pid, {})[disk.target] = "unspecified error"
                     domain.paused = True
                     domain.reason = "I/O error"
                     qemu_process.write_status(self.driver, domain)  # qemuDomainSaveStatus

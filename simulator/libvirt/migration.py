@@ -85,32 +85,10 @@ def migrate(
 
 def _prepare(destination: Daemon, domain: Domain) -> Domain:
     """``qemuMigrationDstPrepareAny``: the destination starts the incoming domain. A domain
-    of that name already there must be the same one (UUID), inactive; its persistent
-    definition stays as it is, the incoming XML runs."""
+    of that name already there must be the same one (UUID), persistent and shut off; its
+    persistent definition stays as it is, the incoming XML runs."""
     assert domain.live is not None
-    definition = migratable(domain.live)
-    existing = destination.domains.get(domain.name)
-    if existing is None:
-        incoming = Domain(definition, persistent=False)
-        destination.domains[domain.name] = incoming
-        try:
-            destination.start(incoming)
-        except LibvirtError:
-            destination.domains.pop(domain.name, None)
-            raise
-        return incoming
-    if existing.definition.uuid != definition.uuid:
-        raise NotModelled(f"migrating onto a host with another domain named '{domain.name}'")
-    if existing.active:
-        # virDomainObjListAddLocked: the name is taken by a running domain.
-        raise LibvirtError(ErrorCode.OPERATION_INVALID, f"domain '{domain.name}' is already active")
-    kept = existing.definition
-    existing.definition = definition
-    try:
-        destination.start(existing)
-    finally:
-        existing.definition = kept
-    return existing
+    return destination.start_live(migratable(domain.live))
 
 
 def stop_migrated(daemon: Daemon, domain: Domain) -> None:

@@ -13,6 +13,8 @@ per-domain ``/dev`` :mod:`simulator.libvirt.qemu_namespace`.
 from __future__ import annotations
 
 import functools
+import hashlib
+import uuid as uuid_module
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -298,12 +300,11 @@ class Daemon:
     def define(self, xml: str) -> Domain:
         """Parse, validate and save a persistent definition."""
         # libvirt: qemuDomainDefineXMLFlags
-        definition = parse_domain(xml)
+        definition = parse_domain(xml, new_uuid=self.generate_uuid)
         assert self.manager is not None
         self.manager.verify(self.ops(), definition)
-        existing = self.domains.get(definition.name)
-        if existing is not None and existing.definition.uuid != definition.uuid:
-            definition.uuid = existing.definition.uuid
+        # virDomainObjListAdd (no flags): a clash of name or UUID is refused
+        existing = self.domains.replaced_by(definition, check_live=False)
         self._save_definition(definition)
         if existing is not None:
             existing.definition = definition
@@ -312,6 +313,14 @@ class Daemon:
         domain = Domain(definition, persistent=True)
         self.domains[definition.name] = domain
         return domain
+
+    def generate_uuid(self) -> str:
+        """``virUUIDGenerate``: 16 random bytes made an RFC 4122 version 4 UUID. The lab's
+        bytes come from the host's seed and how many UUIDs its daemons made before, so a
+        run repeats them and a definition without ``<uuid>`` gets a new one each time."""
+        number = self.userspace.next_uuid()
+        digest = hashlib.sha256(f"virUUIDGenerate\0{self.host.seed}\0{number}".encode()).digest()
+        return str(uuid_module.UUID(bytes=digest[:16], version=4))
 
     def _save_definition(self, definition: DomainDef) -> None:
         # libvirt: virDomainDefSave
@@ -339,22 +348,22 @@ class Daemon:
     def create(self, xml: str) -> Domain:
         """``virsh create``: a transient domain, started at once."""
         # libvirt: qemuDomainCreateXML
-        definition = parse_domain(xml)
+        definition = parse_domain(xml, new_uuid=self.generate_uuid)
         assert self.manager is not None
         self.manager.verify(self.ops(), definition)  # qemuDomainDefValidate, as for define
-        existing = self.domains.get(definition.name)
+        return self.start_live(definition)
+
+    def start_live(self, definition: DomainDef) -> Domain:
+        """Add ``definition`` as a live one and start it (``virsh create``, the destination
+        of a migration): a new transient domain, or the defined, shut off domain of the same
+        name and UUID running this definition. On a failure a new domain is dropped again."""
+        # libvirt: virDomainObjListAdd(VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+        # VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE), as qemuDomainCreateXML and
+        # qemuMigrationDstPrepareAny call it
+        existing = self.domains.replaced_by(definition, check_live=True)
         if existing is not None:
-            # libvirt: virDomainObjListAddLocked (qemuDomainCreateXML: ADD_LIVE | CHECK_LIVE)
-            name, uuid = definition.name, existing.definition.uuid
-            if uuid != definition.uuid:
-                raise LibvirtError(
-                    ErrorCode.OPERATION_FAILED, f"domain '{name}' already exists with uuid {uuid}"
-                )
-            if existing.active:
-                raise LibvirtError(
-                    ErrorCode.OPERATION_INVALID, f"domain '{name}' is already active"
-                )
-            raise NotModelled("virsh create of a defined domain (libvirt starts it with this XML)")
+            self.start_with(existing, definition)
+            return existing
         domain = Domain(definition, persistent=False)
         self.domains[definition.name] = domain
         try:
@@ -364,6 +373,19 @@ class Daemon:
             self.domains.pop(definition.name, None)
             raise
         return domain
+
+    def start_with(self, domain: Domain, definition: DomainDef) -> None:
+        """Start the defined, shut off ``domain`` with another ``definition`` (``virsh
+        create`` of its XML, an incoming migration): that one runs, the persistent one stays
+        for the next start."""
+        # libvirt: virDomainObjAssignDef(live=true): vm->newDef keeps the persistent
+        # definition, restored when the domain stops (virDomainObjRemoveTransientDef).
+        kept = domain.definition
+        domain.definition = definition
+        try:
+            self.start(domain)
+        finally:
+            domain.definition = kept
 
     @about_domain
     def start(self, domain: Domain) -> None:
@@ -413,7 +435,6 @@ class Daemon:
             raise LibvirtError(ErrorCode.OPERATION_INVALID, "domain is already running")
         domain.paused = False
         domain.reason = "unpaused"
-        domain.disk_errors = {}
         qemu_process.write_status(self, domain)  # libvirt: qemuDomainSaveStatus
         self.guests.resumed(domain)
         return domain

@@ -79,7 +79,6 @@ def detach_disk(driver: Daemon, domain: Domain, target: str) -> None:
     )
     domain.live.disks.remove(disk)
     driver.guests.closed(domain, disk.target)
-    domain.disk_errors.pop(disk.target, None)
     write_status(driver, domain)
 
 

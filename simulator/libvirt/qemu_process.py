@@ -368,7 +368,6 @@ def stop(driver: Daemon, domain: Domain, *, relabel: bool, reason: str = "unknow
     domain.shutdown_at = None
     domain.reason = reason
     domain.paused = False
-    domain.disk_errors = {}
     with contextlib.suppress(OSError):
         host.unlink(driver.ops().actor, status_path(domain.name))
     if not domain.persistent:

@@ -10,6 +10,7 @@ import itertools
 import attrs
 
 from simulator.libvirt.domain_xml import DomainDef
+from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
 
 @attrs.define(repr=False, eq=False)
@@ -29,8 +30,6 @@ class Domain:
     # When the guest, asked by system_powerdown, powers off (virtual clock); None: not asked.
     shutdown_at: int | None = None
     paused: bool = False
-    # Disks whose I/O failed with error_policy='stop' (virDomainGetDiskErrors), by target.
-    disk_errors: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str:
@@ -122,6 +121,48 @@ class DomainObjList(dict[str, Domain]):
         if matches:
             return min(matches, key=lambda d: self._order[d.name])
         return next((d for d in self.values() if d.definition.uuid == key), None)
+
+    def find_by_uuid(self, uuid: str) -> Domain | None:
+        """The domain whose UUID is ``uuid`` (``doms->objs``)."""
+        # libvirt: virDomainObjListFindByUUIDLocked
+        for name in self._by_uuid.get(uuid, ()):
+            domain = self.get(name)
+            if domain is not None and domain.definition.uuid == uuid:
+                return domain
+        return None
+
+    def replaced_by(self, definition: DomainDef, *, check_live: bool) -> Domain | None:
+        """The domain a new ``definition`` is assigned to (same UUID, same name), or None
+        when it makes a new domain; a clash raises libvirt's error and changes nothing.
+
+        ``check_live`` is ``VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE`` (``virsh create``, an
+        incoming migration): the domain it replaces must be persistent and shut off.
+        """
+        # libvirt: virDomainObjListAddLocked (its refusals; ->removing is not modelled)
+        existing = self.find_by_uuid(definition.uuid)
+        if existing is not None:
+            if existing.name != definition.name:
+                raise LibvirtError(
+                    ErrorCode.OPERATION_FAILED,
+                    f"domain '{existing.name}' is already defined with uuid {definition.uuid}",
+                )
+            if check_live and existing.active:
+                raise LibvirtError(
+                    ErrorCode.OPERATION_INVALID, f"domain '{existing.name}' is already active"
+                )
+            if check_live and not existing.persistent:
+                raise LibvirtError(
+                    ErrorCode.OPERATION_INVALID,
+                    f"domain '{existing.name}' is already being started",
+                )
+            return existing
+        named = self.get(definition.name)
+        if named is not None:
+            raise LibvirtError(
+                ErrorCode.OPERATION_FAILED,
+                f"domain '{definition.name}' already exists with uuid {named.definition.uuid}",
+            )
+        return None
 
     def setdefault(self, name: str, default: Domain) -> Domain:
         if name not in self:

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import simulator
-from simulator.libvirt.domain_xml import format_domain, parse_disk
+from simulator.libvirt.domain_xml import format_domain, name_uuid, parse_disk
 from simulator.libvirt.qemu_driver import Daemon
 from simulator.libvirt.qemu_process import node_index, open_disk
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
@@ -59,8 +59,12 @@ class DomainLifecycle(RuleBasedStateMachine):
             disks = disk_xml(f"{IMAGES}/{name}.qcow2", "vda")
             if index < 2:
                 disks += disk_xml(SHARED, "vdc", shareable=True)
+            # With its <uuid>, as dumpxml gives it: redefining XML without one is a new
+            # UUID, which libvirt refuses for a name it knows.
             self.definitions[name] = (
-                f"<domain type='kvm'><name>{name}</name><devices>{disks}</devices></domain>"
+                f"<domain type='kvm'><name>{name}</name><uuid>{name_uuid(name)}</uuid>"
+                "<memory unit='GiB'>1</memory>"
+                f"<devices>{disks}</devices></domain>"
             )
             self.daemon.define(self.definitions[name])
 

@@ -29,7 +29,8 @@ EXTRA = f"{IMAGES}/extra.img"
 
 def _domain(name: str) -> str:
     return (
-        f"<domain type='kvm'>\n  <name>{name}</name>\n  <devices>\n"
+        f"<domain type='kvm'>\n  <name>{name}</name>\n  <memory unit='GiB'>1</memory>\n"
+        "  <devices>\n"
         f"    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
         f"      <source file='{IMAGES}/{name}.qcow2'/>\n      <target dev='vda' bus='virtio'/>\n"
         "    </disk>\n  </devices>\n</domain>\n"

@@ -83,4 +83,7 @@ def domain_xml(draw: st.DrawFn, name: str | None = None, max_disks: int = 3) -> 
         )
         for index, path in enumerate(paths)
     )
-    return f"<domain type='kvm'><name>{name}</name><devices>{disks}</devices></domain>"
+    return (
+        f"<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory>"
+        f"<devices>{disks}</devices></domain>"
+    )

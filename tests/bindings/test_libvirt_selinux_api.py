@@ -15,6 +15,7 @@ from simulator.bindings import patch_libvirt, patch_selinux
 IMAGE = "/var/lib/libvirt/images/vm.qcow2"
 XML = f"""<domain type='kvm'>
   <name>vm</name>
+  <memory unit='GiB'>1</memory>
   <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>

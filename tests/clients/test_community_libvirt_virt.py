@@ -25,6 +25,7 @@ pytest.importorskip("lxml")
 IMAGE = "/var/lib/libvirt/images/web.qcow2"
 XML = f"""<domain type='kvm'>
   <name>web</name>
+  <memory unit='GiB'>1</memory>
   <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>

@@ -69,7 +69,7 @@ def lab() -> Lab:
 
 def domain_xml(name: str, devices: str = "", extra: str = "", virt_type: str = "kvm") -> str:
     return (
-        f"<domain type='{virt_type}'><name>{name}</name>{extra}"
+        f"<domain type='{virt_type}'><name>{name}</name><memory unit='GiB'>1</memory>{extra}"
         f"<devices>{devices}</devices></domain>"
     )
 

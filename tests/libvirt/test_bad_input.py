@@ -21,7 +21,7 @@ EXTERNAL = (
 
 
 def _d(body: str, type_: str = "kvm") -> str:
-    return f"<domain type='{type_}'><name>vm</name>{body}</domain>"
+    return f"<domain type='{type_}'><name>vm</name><memory unit='GiB'>1</memory>{body}</domain>"
 
 
 DOMAIN_CASES = [
@@ -207,12 +207,12 @@ def test_bad_driver_stacks(text: str, message: str) -> None:
 
 def test_unconfined_guests_can_be_forbidden() -> None:
     lab = Lab.make(load_config("security_require_confined = 1"))
-    xml = "<domain type='kvm'><name>vm</name><seclabel type='none'/></domain>"
+    xml = _d("<seclabel type='none'/>")
     with pytest.raises(LibvirtError, match="Unconfined guests are not allowed on this host"):
         lab.domain(xml)
 
 
 def test_default_confined_off_runs_unconfined() -> None:
     lab = Lab.make(load_config("security_default_confined = 0"))
-    domain = lab.domain("<domain type='kvm'><name>vm</name></domain>")
+    domain = lab.domain(_d(""))
     assert domain.seclabel("selinux") is None

@@ -14,6 +14,9 @@ GIB_KIB = 1_048_576
 
 
 def _xml(name: str, sizes: str) -> str:
+    """A definition with ``sizes``, and 1 GiB of memory when they give no <memory>."""
+    if "<memory" not in sizes and "<currentMemory" not in sizes:
+        sizes = "<memory unit='GiB'>1</memory>" + sizes
     return f"<domain type='kvm'><name>{name}</name>{sizes}<devices/></domain>"
 
 
@@ -45,8 +48,6 @@ def _dominfo(host: simulator.Host, name: str = "t") -> dict[str, str]:
         ("<memory unit='KB'>1048576</memory>", 1_024_000),  # powers of 1000
         ("<memory unit='MB'>2097152</memory>", 2_048_000_000),
         ("<memory>  +1048576</memory>", GIB_KIB),  # strtoull: leading space and sign
-        ("<memory></memory>", GIB_KIB),  # empty: as if missing (the lab's default)
-        ("", GIB_KIB),
     ],
 )
 def test_memory_units_scale_as_virScaleInteger(memory: str, kib: int) -> None:
@@ -78,6 +79,15 @@ def test_memory_units_scale_as_virScaleInteger(memory: str, kib: int) -> None:
             "<memory>1048576</memory><currentMemory>x</currentMemory>",
             "XML error: Invalid value 'x' for element or attribute './currentMemory[1]'",
         ),
+        # virDomainDefPostParseMemory: no size (an empty element is no size either)
+        (
+            "<memory></memory>",
+            "XML error: Memory size must be specified via <memory> or in the <numa> configuration",
+        ),
+        (
+            "<currentMemory>1048576</currentMemory>",
+            "XML error: Memory size must be specified via <memory> or in the <numa> configuration",
+        ),
     ],
 )
 def test_a_bad_memory_size_is_libvirts_error_and_defines_nothing(memory: str, error: str) -> None:
@@ -97,7 +107,7 @@ def test_a_bad_memory_size_is_libvirts_error_and_defines_nothing(memory: str, er
         "<memory unit='E'>16</memory>",  # above LLONG_MAX bytes
         "<memory>1048576</memory><maxMemory slots='16' unit='KiB'>4194304</maxMemory>",
         "<memory dumpCore='off'>1048576</memory>",
-        "<currentMemory>1048576</currentMemory>",
+        "<cpu><numa><cell id='0' cpus='0' memory='1048576'/></numa></cpu>",
         "<vcpu placement='auto'>2</vcpu>",
         "<vcpu cpuset='1-2'>2</vcpu>",
         "<vcpu current='3'>2</vcpu>",
@@ -172,3 +182,5 @@ def test_libvirt_python_info_reads_the_definition() -> None:
         assert dom.maxVcpus() == 2
         plain = conn.defineXML(_xml("p", ""))
         assert plain.info()[1:4] == [GIB_KIB, GIB_KIB, 1]
+        with pytest.raises(libvirt.libvirtError, match="Memory size must be specified"):
+            conn.defineXML("<domain type='kvm'><name>n</name></domain>")

@@ -7,7 +7,7 @@ from simulator.libvirt.domain_xml import MAX_XML_DEPTH, format_domain, parse_dom
 from tests.fuzz.strategies import deep_backing_xml
 
 ODD = (
-    "<domain type='kvm'><name>odd</name><devices>"
+    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
     "<disk type='file'><driver name='qemu' type=\"q'c&lt;\"/>"
     '<source file="/var/lib/libvirt/images/it\'s.qcow2"/>'
     "<target dev=\"vd'a\" bus='a&amp;b\"'/></disk>"
@@ -31,7 +31,7 @@ def test_control_characters_are_dropped_like_virBufferEscapeString() -> None:
 
 
 RUNNABLE = (
-    "<domain type='kvm'><name>odd</name><devices>"
+    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
     "<disk type='file'><source file=\"/var/lib/libvirt/images/it's&amp;&lt;.img\"/>"
     "<target dev='vda' bus=\"vir'tio\"/></disk></devices></domain>"
 )
@@ -79,6 +79,9 @@ def test_a_dac_label_out_of_uid_range_fails_like_virGetUserID() -> None:
             "</seclabel></domain>",
         )
         host.write_file(host.shell, "/root/odd.xml", xml.encode())
-        result = host.run("virsh define /root/odd.xml; virsh start odd; virsh list --all")
+        # undefined after each round: without <uuid> each define makes a new UUID
+        result = host.run(
+            "virsh define /root/odd.xml; virsh start odd; virsh list --all; virsh undefine odd"
+        )
         assert f"error: invalid argument: Failed to parse user '{shown}'" in result.output
         assert "running" not in result.output

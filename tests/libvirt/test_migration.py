@@ -21,6 +21,7 @@ virt_use_nfs = true
 -- vm.xml --
 <domain type='kvm'>
   <name>vm</name>
+  <memory unit='GiB'>1</memory>
   <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 import simulator
-from simulator.errors import NotModelled
 from simulator.libvirt import transaction
 from simulator.libvirt.migration import migrate
 from simulator.libvirt.qemu_conf import load_config
@@ -26,13 +25,16 @@ def _host() -> simulator.Host:
     return host
 
 
+SAME_UUID = "<uuid>5a1c3d1e-2b7f-4c1a-8e1d-3f9a0b6c7d21</uuid>"
+
+
 def test_create_of_a_running_name_is_already_active() -> None:
     """virDomainObjListAddLocked with VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE (qemuDomainCreateXML):
     same name and uuid, running."""
     host = _host()
-    host.libvirt.create(domain_xml("t", disk_xml(IMAGE)))
+    host.libvirt.create(domain_xml("t", disk_xml(IMAGE), SAME_UUID))
     with pytest.raises(LibvirtError) as info:
-        host.libvirt.create(domain_xml("t", disk_xml(IMAGE)))
+        host.libvirt.create(domain_xml("t", disk_xml(IMAGE), SAME_UUID))
     assert info.value.code is ErrorCode.OPERATION_INVALID
     assert str(info.value) == "Requested operation is not valid: domain 't' is already active"
 
@@ -49,14 +51,48 @@ def test_create_of_a_known_name_with_another_uuid_names_the_uuid() -> None:
     assert host.libvirt.lookup("t") is first and first.active
 
 
-def test_create_of_a_defined_inactive_domain_is_not_modelled() -> None:
-    """libvirt starts the persistent domain with the new XML as its live definition; the lab
-    does not, and says so instead of refusing with a made-up error."""
+def test_an_xml_without_uuid_gets_a_new_one_each_time() -> None:
+    """virDomainDefParseXML -> virUUIDGenerate: the same XML without <uuid> defined twice is
+    two UUIDs, so the second define clashes with the first domain's name."""
     host = _host()
-    host.libvirt.define(domain_xml("t", disk_xml(IMAGE)))
-    with pytest.raises(NotModelled):
-        host.libvirt.create(domain_xml("t", disk_xml(IMAGE)))
-    assert not host.libvirt.lookup("t").active
+    first = host.libvirt.define(domain_xml("t", disk_xml(IMAGE)))
+    assert first.definition.uuid[14] == "4" and first.definition.uuid[19] in "89ab"
+    with pytest.raises(LibvirtError) as info:
+        host.libvirt.define(domain_xml("t", disk_xml(IMAGE)))
+    assert str(info.value) == (
+        f"operation failed: domain 't' already exists with uuid {first.definition.uuid}"
+    )
+    again = simulator.Host()
+    again.write_file(again.shell, IMAGE, b"")
+    assert again.libvirt.define(domain_xml("t", disk_xml(IMAGE))).definition == first.definition
+
+
+def test_a_uuid_defined_under_another_name_is_refused() -> None:
+    host = _host()
+    host.libvirt.define(domain_xml("t", disk_xml(IMAGE), SAME_UUID))
+    with pytest.raises(LibvirtError) as info:
+        host.libvirt.define(domain_xml("u", disk_xml(IMAGE), SAME_UUID))
+    assert str(info.value) == (
+        "operation failed: domain 't' is already defined with uuid "
+        "5a1c3d1e-2b7f-4c1a-8e1d-3f9a0b6c7d21"
+    )
+    assert "u" not in host.libvirt.domains
+
+
+def test_create_of_a_defined_inactive_domain_runs_the_new_xml_and_keeps_the_definition() -> None:
+    """virDomainObjAssignDef(live=true): the created XML runs; the persistent definition is
+    vm->newDef, the one the next start uses."""
+    host = _host()
+    other = f"{IMAGES}/b.qcow2"
+    host.write_file(host.shell, other, b"")
+    defined = host.libvirt.define(domain_xml("t", disk_xml(IMAGE), SAME_UUID))
+    created = host.libvirt.create(domain_xml("t", disk_xml(other), SAME_UUID))
+    assert created is defined and created.persistent
+    assert created.live is not None and created.live.disks[0].src.path == other
+    assert created.definition.disks[0].src.path == IMAGE
+    host.libvirt.destroy("t")
+    host.libvirt.start(created)
+    assert created.live is not None and created.live.disks[0].src.path == IMAGE
 
 
 def test_a_failed_restore_fails_the_transaction_and_rolls_back_what_was_set() -> None:
@@ -92,7 +128,7 @@ def test_a_failed_restore_fails_the_transaction_and_rolls_back_what_was_set() ->
 def test_an_unmodelled_memory_device_says_which_model() -> None:
     """domain_xml._memory: the refusal names the model, through virsh as a user sees it."""
     host = simulator.Host()
-    xml = "<domain type='kvm'><name>t</name><devices><memory model='ram-x'/></devices></domain>"
+    xml = "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><devices><memory model='ram-x'/></devices></domain>"
     host.write_file(host.shell, "/root/t.xml", xml.encode())
     result = host.run("virsh define /root/t.xml")
     assert (result.output, result.status) == (
@@ -258,7 +294,7 @@ def test_an_acpi_table_of_another_type_names_it() -> None:
     """virDomainDefParseBootAcpiOptions: only type='slic' tables."""
     host = simulator.Host()
     xml = (
-        "<domain type='kvm'><name>t</name><os><acpi><table type='msdm'>/t.bin</table></acpi>"
+        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><acpi><table type='msdm'>/t.bin</table></acpi>"
         "</os><devices/></domain>"
     )
     host.write_file(host.shell, "/root/t.xml", xml.encode())
@@ -313,7 +349,7 @@ def test_nvram_and_a_disk_without_a_type_in_dumpxml() -> None:
     host = simulator.Host()
     host.write_file(host.shell, IMAGE, b"")
     xml = (
-        "<domain type='kvm'><name>t</name><os><nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>"
+        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>"
         f"</os><devices><disk device='disk'><source file='{IMAGE}'/><target dev='vda'/></disk>"
         "</devices></domain>"
     )
@@ -344,7 +380,7 @@ def test_dac_remembers_the_owner_of_a_kernel_image() -> None:
     host = simulator.Host()
     kernel = "/var/lib/libvirt/boot/vmlinuz"
     host.run(f"mkdir -p /var/lib/libvirt/boot; touch {kernel}; chown 1000:1000 {kernel}")
-    xml = f"<domain type='kvm'><name>t</name><os><kernel>{kernel}</kernel></os><devices/></domain>"
+    xml = f"<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><kernel>{kernel}</kernel></os><devices/></domain>"
     host.write_file(host.shell, "/root/t.xml", xml.encode())
     assert host.run("virsh define /root/t.xml; virsh start t").status == 0
     assert host.stat(host.shell, kernel).st_uid == 107

@@ -83,7 +83,9 @@ def test_services_start_from_the_table_in_its_order() -> None:
     host = simulator.Host()
     profile = get_profile("ol9")
     kept = {entry.pid for entry in profile.processes}
-    host.libvirt.define("<domain type='kvm'><name>vm</name><devices/></domain>")
+    host.libvirt.define(
+        "<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><devices/></domain>"
+    )
     host.reboot()
     started = [p for pid, p in sorted(host.processes.items()) if pid not in kept]
     assert [(p.comm, p.ppid, p.context) for p in started] == [

@@ -527,9 +527,10 @@ def _domblkerror(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bo
     domain = _domain(daemon, str(values["domain"]))
     if not domain.active:
         raise VirshError("Requested operation is not valid: domain is not running")
-    if not domain.disk_errors:
+    errors = daemon.guests.disk_errors(domain)
+    if not errors:
         return "No errors found\n"
-    return "".join(f"{target}: {error}\n" for target, error in domain.disk_errors.items())
+    return "".join(f"{target}: {error}\n" for target, error in errors)
 
 
 @command("virsh")
