@@ -93,7 +93,7 @@ def _syscall(name: str, *args: int) -> Syscall:
     return Syscall(name, (padded[0], padded[1], padded[2], padded[3]))
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen
 class AccessRequest:
     """One permission check: ``process`` wants ``perms`` on ``inode`` (object class ``tclass``).
 
