@@ -85,7 +85,7 @@ MAX_MAJOR = 0xFFF
 MAX_MINOR = 0xFFFFF
 
 
-@attrs.frozen(order=True, repr=False)
+@attrs.frozen(order=True)
 class DeviceNumber:
     """A ``major:minor`` pair, as in ``st_rdev`` and ``st_dev``."""
 
@@ -119,7 +119,7 @@ class DeviceNumber:
         return f"{self.major}:{self.minor}"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen
 class ImageInfo:
     """What ``qemu-img info`` would find in a disk image's header."""
 
