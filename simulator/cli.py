@@ -7,12 +7,13 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.__about__ import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: --help and --version do not import typing
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, NoReturn
 
     from simulator.host import Host
 
