@@ -29,7 +29,7 @@ FAULTABLE_SYSCALLS = (
 )
 
 
-@attrs.define(repr=False, eq=False)
+@attrs.define(eq=False)
 class Fault:
     syscall: str
     errno: int
