@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from simulator.__about__ import __version__
 from simulator.errors import SeclabError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (and re, enum, ...)
 if TYPE_CHECKING:
+    from typing import Any
+
     from simulator.host import Host
     from simulator.scenario.runner import ScenarioResult
 

@@ -35,7 +35,7 @@ def user_pointer(text: str) -> int:
     return 0x560000000000 | (zlib.crc32(text.encode()) << 4)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class AvcRecord:
     perms: tuple[str, ...]
     pid: int
@@ -65,7 +65,7 @@ class AvcRecord:
         )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class SyscallRecord:
     syscall: str
     number: int
@@ -101,7 +101,7 @@ class SyscallRecord:
         )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ProctitleRecord:
     argv: tuple[str, ...]
 
@@ -110,7 +110,7 @@ class ProctitleRecord:
         return f"proctitle={untrusted(data)}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class AuditEvent:
     serial: int
     seconds: int
@@ -144,7 +144,7 @@ class AuditEvent:
         ]
 
 
-@attrs.define
+@attrs.define(repr=False)
 class AuditLog:
     """Events that reached auditd, the kernel's own log, and who listens."""
 

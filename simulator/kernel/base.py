@@ -125,7 +125,7 @@ def syscall_entry(
 _WalkKey = tuple[int, str, int, int, tuple[int, ...], str]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Resolved:
     """The outcome of a path walk.
 

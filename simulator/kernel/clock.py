@@ -27,7 +27,7 @@ def _check_seconds(seconds: object) -> None:
         raise InvalidArgument(f"the clock only moves forward by whole seconds, not {seconds!r}")
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class Clock:
     """Seconds since the epoch; only commands, ``sleep`` and ``reboot`` move it."""
 
@@ -78,7 +78,7 @@ class Clock:
         self.now += REBOOT_SECONDS
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class Counters:
     """Every number the lab hands out, from its own counter."""
 

@@ -29,7 +29,7 @@ FAULTABLE_SYSCALLS = (
 )
 
 
-@attrs.define
+@attrs.define(eq=False)
 class Fault:
     syscall: str
     errno: int
@@ -50,7 +50,7 @@ class Fault:
         return f"{self.syscall} {self.path} {errno_name(self.errno)} (remaining {self.remaining})"
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class FaultRegistry:
     faults: list[Fault] = attrs.field(factory=list)
 

@@ -8,7 +8,7 @@ from simulator.errors import InvalidArgument
 from simulator.kernel.inode import DeviceNumber, Inode, Kind
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Features:
     """What a filesystem supports, which decides how xattr and label calls fail on it."""
 
@@ -50,7 +50,7 @@ def features_for(fstype: str) -> Features:
         raise InvalidArgument(f"unknown filesystem type {fstype!r}") from None
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class Filesystem:
     """A superblock: inodes by number, the next number to hand out, and capabilities."""
 

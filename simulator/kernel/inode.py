@@ -131,7 +131,7 @@ class ImageInfo:
 
 # The mode is checked when an inode is made (a saved state loaded); the calls that change
 # it check the new mode first, so attribute writes skip the converter (a hot path).
-@attrs.define(eq=False, on_setattr=attrs.setters.NO_OP)
+@attrs.define(eq=False, on_setattr=attrs.setters.NO_OP, repr=False)
 class Inode:
     """One inode of one filesystem. Identity is (filesystem, number)."""
 

@@ -50,7 +50,7 @@ NEW_LABELS_KEPT = 4096  # remembered labels (SelinuxState.new_labels, .contexts)
 _GRANTED = object()  # a cached decision that grants every requested permission
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class _Denial:
     """A cached decision that denies something, with what its AVC records print."""
 

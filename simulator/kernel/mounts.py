@@ -10,7 +10,7 @@ from __future__ import annotations
 import attrs
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Location:
     """Where a path walk stands: an inode as seen through one mount."""
 
@@ -18,7 +18,7 @@ class Location:
     ino: int
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class Mount:
     mount_id: int
     ns_id: int
@@ -33,7 +33,7 @@ class Mount:
         return Location(self.mount_id, self.root_ino)
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class MountNamespace:
     """A mount table; the first mount is the namespace's root."""
 

@@ -52,7 +52,7 @@ SYSCALL_NUMBERS: dict[str, int] = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Syscall:
     """What the audit SYSCALL record needs to know about the call being checked."""
 
@@ -113,7 +113,7 @@ class AccessRequest:
     new_label: bytes | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CheckResult:
     """The module's answer: fail the call with EACCES or not, and what to audit."""
 

@@ -42,7 +42,7 @@ def _xml_error(message: str) -> LibvirtError:
     return LibvirtError(ErrorCode.XML_ERROR, message)
 
 
-@attrs.define
+@attrs.define(repr=False)
 class SecLabel:
     """A domain-level ``<seclabel>``; ``label``/``imagelabel`` are filled in by GenLabel."""
 
@@ -55,7 +55,7 @@ class SecLabel:
     implicit: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class DeviceSeclabel:
     """A per-device ``<seclabel>``: only ``relabel`` and ``<label>`` are supported."""
 
@@ -64,7 +64,7 @@ class DeviceSeclabel:
     label: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class StorageSource:
     """One image of a disk's chain; ``backing`` is the next one down (or None)."""
 
@@ -92,7 +92,7 @@ class StorageSource:
         return self
 
 
-@attrs.define
+@attrs.define(repr=False)
 class Disk:
     type: str
     device: str
@@ -106,7 +106,7 @@ class Disk:
     error_policy: str | None = None  # <driver error_policy=...>: what a failed write does
 
 
-@attrs.define
+@attrs.define(repr=False)
 class Chardev:
     element: str  # serial | console
     type: str  # file | pty | unix
@@ -121,7 +121,7 @@ class Chardev:
         return None
 
 
-@attrs.define
+@attrs.define(repr=False)
 class OsDef:
     kernel: str | None = None
     initrd: str | None = None
@@ -131,7 +131,7 @@ class OsDef:
     slic_table: str | None = None  # <os><acpi><table type='slic'>
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MemoryDevice:
     """A ``<memory model='nvdimm'|'virtio-pmem'>`` device with a backing file."""
 
@@ -139,7 +139,7 @@ class MemoryDevice:
     path: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MemorySize:
     """``<memory>`` and ``<currentMemory>`` as given, in KiB after libvirt's post-parse
     (``virDomainDefPostParseMemory``: a current size of 0 or above the total is the total)."""
@@ -148,7 +148,7 @@ class MemorySize:
     current_kib: int
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Vcpus:
     """``<vcpu current='N'>MAX</vcpu>`` (``virDomainVcpuParse``); ``placement`` is static."""
 
@@ -160,7 +160,7 @@ class Vcpus:
 ONE_VCPU = Vcpus(1, 1)
 
 
-@attrs.define
+@attrs.define(repr=False)
 class DomainDef:
     virt_type: str
     name: str

@@ -35,7 +35,7 @@ def process_copy(proc: Process) -> Process:
     return Process(*_PROCESS_FIELDS(proc))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class TraceEvent:
     """One change libvirt made: ``function`` did ``change`` to ``path``."""
 
@@ -97,7 +97,7 @@ class TraceLog:
         return self.since(positions.start or 0)
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class DaemonLog:
     """What the daemon wrote: changes (for ``lab trace``) and log lines (for the journal)."""
 

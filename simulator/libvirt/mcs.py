@@ -20,7 +20,7 @@ from simulator.selinux.context import CATEGORY_COUNT, Level, SecurityContext, fo
 MIN_CATEGORIES = 8
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CategoryRange:
     sensitivity: int
     low: int
@@ -135,7 +135,7 @@ class PairCounts:
         return pos
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class McsTable:
     """``data->mcs``: the levels this daemon reserved for dynamic labels (not persisted)."""
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 QEMU_LOG_MICROS_STEP = 104729  # host.md: qemu log lines' microseconds
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class OpenFailure:
     """Why qemu could not open a disk: the ``-blockdev`` argument and the errno."""
 
@@ -169,7 +169,7 @@ def command_line(
 # -- start -------------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class StorageRefusal:
     """A start refused by ``virStorageSourceReportBrokenChain``: who could not reach what."""
 
@@ -180,7 +180,7 @@ class StorageRefusal:
     groups: tuple[int, ...]
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class _Launch:
     """How far a start got: the forked qemu, and whether every label was set."""
 

@@ -13,7 +13,7 @@ from simulator.libvirt.domain_xml import DomainDef
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class Domain:
     """``virDomainObj``: the definitions, the state and the qemu process of one domain."""
 

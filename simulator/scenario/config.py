@@ -29,7 +29,7 @@ class ScenarioError(SeclabError):
         self.reason = message
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class FileSpec:
     owner: str | None = None
     mode: int | None = None
@@ -43,7 +43,7 @@ class FileSpec:
     line: int = attrs.field(default=0, eq=False)  # its [files."PATH"] line in the .txtar
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ScenarioConfig:
     seed: int = 0
     tags: tuple[str, ...] = ()

@@ -37,7 +37,7 @@ SPECIAL_ENTRIES = ("scenario.toml", "transcript")
 MAX_CHAIN = 64  # scenarios in one ``from`` chain
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Scenario:
     path: str
     text: str
@@ -50,7 +50,7 @@ class Scenario:
     profile_override: str | None = None  # ``seclab run --profile``
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class StepResult:
     step: Step
     actual: tuple[str, ...]
@@ -341,7 +341,7 @@ def _id(host: Host, database: str, name: str) -> int:
     return found
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class _Progress:
     """Where a run is, so a timeout can say which command it was on."""
 

@@ -14,7 +14,7 @@ from simulator.scenario.paths import is_dir, pure_path
 from simulator.scenario.runner import ScenarioResult, load, run
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Report:
     """A picklable summary of one scenario's run (what ``seclab run`` prints)."""
 

@@ -17,7 +17,7 @@ class TranscriptError(SeclabError):
         self.line = line
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Expected:
     """One expected output line: its text, and how it matches."""
 
@@ -41,7 +41,7 @@ class Expected:
         return self.text if self.kind == "literal" else f"{self.text} ({self.kind})"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Step:
     """One ``$`` command with what it should print and its exit status."""
 

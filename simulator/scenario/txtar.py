@@ -15,14 +15,14 @@ import attrs
 MARKER = re.compile(r"^-- (.+) --$")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Entry:
     name: str
     data: str
     line: int  # 1-based line of the marker
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Archive:
     comment: str
     entries: tuple[Entry, ...]

@@ -35,7 +35,7 @@ def evaluate(expression: Expression, subject: SecurityContext, target: SecurityC
     return l2 == h2
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PermissionVerdict:
     perm: str
     cause: Cause
@@ -49,7 +49,7 @@ class PermissionVerdict:
         return self.cause is Cause.ALLOWED
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Decision:
     """The verdict on each requested permission, and whether denials are enforced."""
 
@@ -95,7 +95,7 @@ def decide(
     return Decision(scontext, tcontext, tclass, verdicts, permissive)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class _TypeVerdict:
     """The type-enforcement part of a verdict: it depends on types only, not on levels."""
 

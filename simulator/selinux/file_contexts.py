@@ -127,7 +127,7 @@ FEDORA_FILE_CONTEXTS: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FileContextSpec:
     """One line of ``file_contexts``: ``REGEX [QUALIFIER] CONTEXT|<<none>>``."""
 
@@ -187,7 +187,7 @@ def _stem_length(regex: str) -> int:
     return len(regex)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FileContexts:
     """The policy's specs, sorted least specific first, and local rules taking precedence."""
 
@@ -196,7 +196,10 @@ class FileContexts:
 
     @classmethod
     def fedora(cls) -> FileContexts:
-        specs = (FileContextSpec.of(*row) for row in FEDORA_FILE_CONTEXTS)
+        specs = (  # not .of: a test checks the built-in regexes; a boot does not compile them
+            FileContextSpec(r, q, None if c is None else SecurityContext.parse(c))
+            for r, q, c in FEDORA_FILE_CONTEXTS
+        )
         return cls(tuple(sorted(specs, key=FileContextSpec.specificity)))
 
     def lookup(self, path: str, tclass: str | None = None) -> FileContextSpec | None:

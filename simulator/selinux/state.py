@@ -14,7 +14,7 @@ from simulator.selinux.policy import Policy
 from simulator.selinux.rules import RuleKind, TeRule
 
 
-@attrs.define
+@attrs.define(repr=False)
 class SelinuxState:
     """What ``setenforce``, ``setsebool`` and ``semodule`` change on a running host."""
 

@@ -117,7 +117,7 @@ class StepLimit(NotModelled):
     pass
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class _Frame:
     """A function call: its positional parameters and the variables ``local`` saved."""
 
@@ -126,7 +126,7 @@ class _Frame:
     saved: dict[str, str | None] = attrs.field(factory=dict)
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class _State:
     """What a subshell copies and throws away."""
 

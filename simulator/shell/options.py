@@ -20,7 +20,7 @@ from simulator.shell.registry import CommandContext, Handler, command
 NONE, REQUIRED, OPTIONAL = 0, 1, 2
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Opt:
     """One option: its short letter and/or long name, the key the command sees, its argument."""
 
@@ -39,7 +39,7 @@ def unmodelled(short: str = "", long: str = "", arg: int = NONE) -> Opt:
     return Opt(long or short, short, long, arg, modelled=False)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Spec:
     """A command's option table and how it reports usage errors.
 
@@ -99,7 +99,7 @@ def tool(*names: str) -> Callable[[Handler], Handler]:
     return register
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class Parsed:
     options: list[tuple[str, str | None]]
     operands: list[str]

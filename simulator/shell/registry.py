@@ -70,7 +70,7 @@ class Input:
         return line
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class CommandContext:
     """What a command sees: its argv, stdin, the host and the calling process."""
 

@@ -83,13 +83,13 @@ class Budget:
 # -- words ------------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Lit:
     text: str
     quoted: bool
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Param:
     """``$x``, ``${x}``, ``${#x}``, ``${x:-word}``, ``${x#pat}``, ``${x/a/b}`` ..."""
 
@@ -100,19 +100,19 @@ class Param:
     arg2: Word | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CmdSub:
     node: Node | None
     quoted: bool
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Arith:
     expr: Word
     quoted: bool
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Tilde:
     user: str
 
@@ -120,7 +120,7 @@ class Tilde:
 Part = Lit | Param | CmdSub | Arith | Tilde
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Word:
     parts: tuple[Part, ...]
 
@@ -131,7 +131,7 @@ class Word:
         return None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Token:
     kind: str  # "word" | "op" | "eof"
     value: str
@@ -163,7 +163,7 @@ DIGITS = "0123456789"
 # -- the tree ---------------------------------------------------------------------------------
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class Heredoc:
     """A here-document: its body is read after the line's newline, so it is filled in late."""
 
@@ -174,7 +174,7 @@ class Heredoc:
     line: int = 1  # where it starts, for bash's warning
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Redirect:
     fd: int | None  # None: the operator's default (0 for <, 1 for >)
     op: str
@@ -182,93 +182,93 @@ class Redirect:
     heredoc: Heredoc | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Simple:
     assignments: tuple[tuple[str, Word], ...]
     words: tuple[Word, ...]
     redirects: tuple[Redirect, ...]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Pipeline:
     commands: tuple[Node, ...]
     negate: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class AndOr:
     first: Node
     rest: tuple[tuple[str, Node], ...]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Sequence:
     items: tuple[Node, ...]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Background:
     node: Node
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class For:
     name: str
     words: tuple[Word, ...] | None  # None: "$@"
     body: Node
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class If:
     branches: tuple[tuple[Node, Node], ...]
     otherwise: Node | None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class While:
     condition: Node
     body: Node
     until: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CaseItem:
     patterns: tuple[Word, ...]
     body: Node | None
     terminator: str  # ";;", ";&", ";;&"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Case:
     word: Word
     items: tuple[CaseItem, ...]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Group:
     body: Node
     subshell: bool
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FunctionDef:
     name: str
     body: Node
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ArithCommand:
     expr: Word
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Conditional:
     """``[[ ... ]]``: words and the operators ``&&``, ``||``, ``(``, ``)``, ``<``, ``>``."""
 
     items: tuple[Word | str, ...]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Compound:
     """A compound command with redirections after it (``{ ...; } > f``, ``done < f``)."""
 
@@ -1420,7 +1420,7 @@ def _assignment(word: Word) -> tuple[str, Word] | None:
     return name, Word(rest)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Parsed:
     node: Node | None
     warnings: tuple[str, ...]

@@ -13,7 +13,7 @@ PASSWD_PATH = "/etc/passwd"
 GROUP_PATH = "/etc/group"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Entry:
     """One usable line of either database: name, numeric id, the other fields as found."""
 

@@ -20,7 +20,7 @@ def system_context(type_: str) -> str:
     return f"system_u:object_r:{type_}:s0"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Package:
     """An installed package and its version (``rpm -q --qf '%{VERSION}'``)."""
 
@@ -28,7 +28,7 @@ class Package:
     version: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Mountpoint:
     """A filesystem mounted at boot (``/etc/fstab`` and systemd's API filesystems)."""
 
@@ -42,7 +42,7 @@ class Mountpoint:
     root_type: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class User:
     """A line of ``/etc/passwd``."""
 
@@ -57,7 +57,7 @@ class User:
         return f"{self.name}:x:{self.uid}:{self.gid}:{self.gecos}:{self.home}:{self.shell}\n"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Group:
     """A line of ``/etc/group``."""
 
@@ -69,7 +69,7 @@ class Group:
         return f"{self.name}:x:{self.gid}:{','.join(self.members)}\n"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class InstalledFile:
     """A regular file as its package installed it: ``size`` None means ``len(content)``."""
 
@@ -81,7 +81,7 @@ class InstalledFile:
     size: int | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class RuntimeDir:
     """A directory created on a tmpfs at every boot (``tmpfiles.d``'s ``d`` lines), labelled
     from the file contexts as ``systemd-tmpfiles`` does."""
@@ -92,7 +92,7 @@ class RuntimeDir:
     type: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class BootProcess:
     """A process the kernel or the lab brings up at each boot with a fixed pid: init,
     kernel threads, and the lab's login shell (which the lab keeps across a reboot)."""
@@ -110,7 +110,7 @@ class BootProcess:
     open_files: tuple[str, ...] = ()  # files it keeps open (umount of their mount is EBUSY)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Service:
     """A systemd service started at boot, in the order of :attr:`HostProfile.services`.
 
@@ -139,7 +139,7 @@ class Service:
         return self.exe.rpartition("/")[2][:15]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class SystemctlLayout:
     """How ``systemctl status`` lays out a unit (systemd's ``print_status_info``)."""
 
@@ -148,7 +148,7 @@ class SystemctlLayout:
     triggered_by: bool  # the TriggeredBy: line (systemd >= 245)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class HostProfile:
     """One target: identity, versions, the installed system and its services."""
 

@@ -9,7 +9,7 @@ AUTORELABEL_PATH = "/.autorelabel"
 MODES = ("enforcing", "permissive", "disabled")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class SelinuxConfig:
     """``SELINUX=`` (None: no line names a mode) and ``SELINUXTYPE=`` (None: no line)."""
 

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class Userspace:
     # Named points of libvirt operations where the daemon is to die (``lab fault add step``).
     crash_steps: list[str] = attrs.field(factory=list)

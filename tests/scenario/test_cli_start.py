@@ -92,3 +92,48 @@ def test_only_seclab_itself_freezes_its_startup_objects(
         [sys.executable, "-c", code, scenario], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.splitlines()[-1] == "0 True"
+
+
+def test_the_parser_knows_every_profile_by_name() -> None:
+    from simulator.system.profiles import PROFILES
+
+    assert tuple(sorted(PROFILES)) == cli.PROFILE_NAMES
+
+
+def test_building_the_parser_loads_no_model() -> None:
+    """What ``seclab --help``, ``--version`` and a usage error cost: the parser, not the host
+    model (the profiles, the kernel, attrs' class generation), not even typing; a ``run``
+    loads those once it runs."""
+    code = (
+        "import sys\n"
+        "from simulator import cli\n"
+        "cli.build_parser().parse_args(['run', '--profile', 'ol8', 'x.txtar'])\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert "simulator.cli" in loaded
+    assert {m for m in loaded if m.startswith("simulator.")} <= {
+        "simulator.__about__",
+        "simulator.cli",
+        "simulator.errors",
+    }
+    assert not loaded & {"attr", "typing"}
+
+
+def test_import_simulator_loads_neither_the_model_nor_typing() -> None:
+    """``import simulator`` is the version, the errors and a lazy ``simulator.Host``: not the
+    model, not attrs, not even typing (with the re, enum and collections it loads)."""
+    code = "import sys\nimport simulator\nprint(' '.join(sorted(sys.modules)))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    loaded = set(done.stdout.split())
+    assert {m for m in loaded if m.startswith("simulator")} == {
+        "simulator",
+        "simulator.__about__",
+        "simulator.errors",
+    }
+    assert not loaded & {"typing", "attr", "attrs"}

@@ -59,7 +59,7 @@ def _context(ctx: CommandContext, path: str, follow: bool = True) -> str:
 # -- ls ------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class _Entry:
     name: str  # as printed
     path: str  # as resolved

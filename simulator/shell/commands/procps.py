@@ -36,7 +36,7 @@ USER_ERROR = (
 )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Program:
     """What ``/proc/PID/stat`` and ``statm`` would say of an idle instance of a program."""
 
@@ -63,7 +63,7 @@ def cpu_seconds(proc: Process, now: int) -> int:
     return max(0, now - proc.start_time) * QEMU_CPU_PER_SECOND if proc.comm == "qemu-kvm" else 0
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Column:
     """One ``format_array`` entry: header, width, justification, and how to print it."""
 
@@ -74,7 +74,7 @@ class Column:
     sort: Callable[[Row], tuple[int, str]] | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Row:
     """A process as ``ps`` reads it, with the values it derives."""
 
@@ -282,7 +282,7 @@ def layout(cells: list[tuple[str, Column]]) -> str:
     return "".join(out) + "\n"
 
 
-@attrs.define
+@attrs.define(repr=False, eq=False)
 class Request:
     """What the options asked for (parser.c's globals)."""
 

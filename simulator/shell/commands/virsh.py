@@ -68,7 +68,7 @@ UNMODELLED_COMMANDS = frozenset(
 )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Spec:
     """A virsh command's options: positional names in order, and boolean flags."""
 

@@ -1,0 +1,123 @@
+"""Where ``seclab run ONE.txtar`` spends its start: ``python -m benchmarks.startup``.
+
+The wall time of issue 15's row (:func:`benchmarks.issue15.run_one_seconds`) is mostly
+imports, and the imports are mostly attrs making classes: attrs compiles every generated
+``__init__``/``__repr__``/``__eq__``/``__hash__`` from source when a class is made. This
+prints, for one run of the scenario in a fresh interpreter with bytecode cached:
+
+- ``-X importtime``'s self time per module, the least of ``--runs`` runs (a busy machine
+  inflates single runs), summed by layer and the largest entries;
+- the attrs classes the run makes, and which of them generate a ``__repr__`` or an
+  ``__eq__`` (what a class costs beyond its ``__init__``).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import subprocess  # noqa: TID251 - only to time a fresh interpreter, never the lab
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.issue15 import ONE_SCENARIO, ROOT
+
+IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
+
+# Run in the child: the scenario through seclab's main(), then one line per attrs class
+# made by simulator modules: "module.qualname repr eq".
+_CLASSES = """
+import sys
+import attr._make
+made = []
+build = attr._make._ClassBuilder.build_class
+def recording(self):
+    cls = build(self)
+    made.append(cls)
+    return cls
+attr._make._ClassBuilder.build_class = recording
+from simulator import cli
+sys.argv = ["seclab", "run", sys.argv[1]]
+try:
+    cli.main()
+except SystemExit:
+    pass
+for cls in made:
+    if cls.__module__.startswith("simulator"):
+        print("class", f"{cls.__module__}.{cls.__qualname__}",
+              "__repr__" in cls.__dict__, "__eq__" in cls.__dict__)
+"""
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "seclab-bench-pycache")
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def import_self_times(runs: int) -> dict[str, int]:
+    """Module -> the least ``-X importtime`` self time (µs) over ``runs`` runs of ONE."""
+    argv = [sys.executable, "-X", "importtime", "-m", "simulator.cli", "run", ONE_SCENARIO]
+    subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, check=True)  # caches
+    best: dict[str, int] = {}
+    for _ in range(runs):
+        done = subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, text=True)
+        for match in IMPORT_LINE.finditer(done.stderr):
+            name, micros = match.group(2), int(match.group(1))
+            best[name] = min(best.get(name, micros), micros)
+    return best
+
+
+def layer(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] in ("attr", "attrs"):
+        return "attrs"
+    if parts[0] == "simulator":
+        return ".".join(parts[:2])
+    return "stdlib"
+
+
+def attrs_classes() -> list[tuple[str, bool, bool]]:
+    """(class, generates __repr__, generates __eq__) for each attrs class a run of ONE makes."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CLASSES, ONE_SCENARIO],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = []
+    for line in done.stdout.splitlines():
+        if line.startswith("class "):
+            _, name, has_repr, has_eq = line.split()
+            rows.append((name, has_repr == "True", has_eq == "True"))
+    return rows
+
+
+def main() -> None:
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 7
+    best = import_self_times(runs)
+    by_layer: collections.Counter[str] = collections.Counter()
+    for module, micros in best.items():
+        by_layer[layer(module)] += micros
+    total = sum(best.values())
+    print(f"seclab run {ONE_SCENARIO}: -X importtime self, least of {runs} runs")
+    print(f"{total / 1000:7.1f} ms in {len(best)} modules")
+    for name, micros in by_layer.most_common():
+        print(f"{micros / 1000:7.1f} ms  {name}")
+    print("\nlargest modules (self):")
+    for module, micros in sorted(best.items(), key=lambda item: -item[1])[:25]:
+        print(f"{micros / 1000:7.2f} ms  {module}")
+    classes = attrs_classes()
+    with_repr = [name for name, has_repr, _ in classes if has_repr]
+    with_eq = [name for name, _, has_eq in classes if has_eq]
+    print(f"\n{len(classes)} attrs classes made by simulator modules;")
+    print(f"{len(with_repr)} generate __repr__: {', '.join(with_repr)}")
+    print(f"{len(with_eq)} generate __eq__ (and, frozen, __hash__)")
+
+
+if __name__ == "__main__":
+    main()
