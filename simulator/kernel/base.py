@@ -368,7 +368,11 @@ class KernelBase:
         return self._tops_at(loc).get((loc.mount_id, loc.ino))
 
     def _tops_at(self, loc: Location) -> dict[tuple[int, int], Mount]:
-        ns_id = self.mounts[loc.mount_id].ns_id
+        return self._tops_of_mount(loc.mount_id)
+
+    def _tops_of_mount(self, mount_id: int) -> dict[tuple[int, int], Mount]:
+        """The mount tops of the namespace ``mount_id`` is in."""
+        ns_id = self.mounts[mount_id].ns_id
         tops = self.mount_tops.get(ns_id)
         if tops is None:
             tops = self.mount_tops[ns_id] = self._tops_of(ns_id)
@@ -611,54 +615,66 @@ class KernelBase:
         key: _WalkKey | None,
     ) -> Resolved:
         """The walk itself (``path_lookupat``); remembered under ``key`` if that is given
-        and every check on the way was a silent grant."""
+        and every check on the way was a silent grant.
+
+        Where the walk stands is two ints (mount id, inode number), not a :class:`Location`,
+        until the answer is built: a walk makes no value per component it passes."""
         if not path:
             raise os_error(errno.ENOENT, path)
         check_path(path)
-        root = self.ns_root(proc.ns_id)
-        if path.startswith("/"):
-            cur, names = root, []
+        mounts, filesystems = self.mounts, self.filesystems
+        root_mount = mounts[self.namespaces[proc.ns_id].mount_ids[0]]
+        root_mid, root_ino = root_mount.mount_id, root_mount.root_ino
+        if path[0] == "/":
+            mid, ino, names = root_mid, root_ino, []
         else:
-            cur, names = self.cwd_of(proc), [n for n in proc.cwd.split("/") if n]
+            start = self.cwd_of(proc)
+            mid, ino = start.mount_id, start.ino
+            names = [n for n in proc.cwd.split("/") if n]
         pending = deque(filter(None, path.split("/")))
-        must_be_dir = path.endswith("/")
-        parent: Location | None = None
+        must_be_dir = path[-1] == "/"
+        parent: tuple[int, int] | None = None
         last_name: str | None = None
         cur_name = names[-1] if names else "/"
         hops = 0
-        mounts, filesystems = self.mounts, self.filesystems
         cred = proc.credentials
         is_root = cred.is_root
         allows = self.security.allows
         security, decisions = self.security, self.security.generation
-        tops = self._tops_at(cur)
+        tops = self._tops_of_mount(mid)
         through: dict[Filesystem, int] = {}
         followed: bool | None = None  # set when the answer depends on ``follow``
+        fs_mid = -1  # the mount ``fs`` was looked up for (a walk stays on one for a while)
+        fs = root_fs = filesystems[root_mount.fs_id]
+        inodes = fs.inodes
+        check_dac = True
         while pending:
             part = pending.popleft()
-            is_last = not pending
-            fs = filesystems[mounts[cur.mount_id].fs_id]
-            if key is not None and fs not in through:
-                if fs.fstype == "nfs":
-                    key = None  # another host changes these files
-                else:
-                    through[fs] = fs.generation
-            directory = fs.inodes[cur.ino]
+            if mid != fs_mid:
+                fs_mid = mid
+                fs = root_fs if mid == root_mid else filesystems[mounts[mid].fs_id]
+                inodes = fs.inodes
+                check_dac = not is_root or fs.features.root_squash
+                if key is not None and fs not in through:
+                    if fs.fstype == "nfs":
+                        key = None  # another host changes these files
+                    else:
+                        through[fs] = fs.generation
+            directory = inodes[ino]
             if directory.kind is not _DIRECTORY:
                 raise os_error(errno.ENOTDIR, path)
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
-            if (not is_root or fs.features.root_squash) and not dac_allows(
-                effective_credentials(cred, fs), directory, MAY_EXEC
-            ):
+            if check_dac and not dac_allows(effective_credentials(cred, fs), directory, MAY_EXEC):
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
-                self.lsm_check(proc, cur, _SEARCH, syscall, name=cur_name)
+                self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
                 if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                     key = None  # a denial (audited or not) is never remembered
-            if part in (".", ".."):
+            if part == "." or part == "..":
                 if part == "..":
-                    cur = self._dotdot(cur, root)
+                    up = self._dotdot(Location(mid, ino), Location(root_mid, root_ino))
+                    mid, ino = up.mount_id, up.ino
                     if names:
                         names.pop()
                     cur_name = names[-1] if names else "/"
@@ -667,48 +683,56 @@ class KernelBase:
             entries = directory.entries
             child_ino = None if entries is None else entries.get(part)
             if child_ino is None:
-                if not is_last:
+                if pending:
                     raise os_error(errno.ENOENT, path)
-                resolved = Resolved(None, cur, part, _join([*names, part]))
+                resolved = Resolved(None, Location(mid, ino), part, _join([*names, part]))
                 if key is not None:
                     self._remember(key, resolved, (tops, security, decisions, through, followed))
                 if not allow_missing:
                     raise os_error(errno.ENOENT, path)
                 return resolved
-            loc = Location(cur.mount_id, child_ino)
-            if (cur.mount_id, child_ino) in tops:
-                loc = self.cross_mounts(loc)
-                child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
+            child_mid = mid
+            top = tops.get((mid, child_ino))
+            if top is None:
+                child = inodes[child_ino]
             else:
-                child = fs.inodes[child_ino]
-            is_link = child.kind is _SYMLINK
-            if is_last and is_link:
-                followed = follow
-            if is_link and (not is_last or follow or must_be_dir):
-                hops += 1
-                if hops > MAX_SYMLINK_HOPS:
-                    raise os_error(errno.ELOOP, path)
-                if child.magic_root_pid is not None:
-                    key = None  # into another namespace, as long as that process lives
-                    cur = self._magic_root(proc, child.magic_root_pid, path)
-                    tops = self._tops_at(cur)
-                    names, cur_name = [], "/"
+                while top is not None:  # cross_mounts(): down to the last mount stacked there
+                    child_mid, child_ino = top.mount_id, top.root_ino
+                    top = tops.get((child_mid, child_ino))
+                child = filesystems[mounts[child_mid].fs_id].inodes[child_ino]
+            if child.kind is _SYMLINK:
+                is_last = not pending
+                if is_last:
+                    followed = follow
+                if not is_last or follow or must_be_dir:
+                    hops += 1
+                    if hops > MAX_SYMLINK_HOPS:
+                        raise os_error(errno.ELOOP, path)
+                    if child.magic_root_pid is not None:
+                        key = None  # into another namespace, as long as that process lives
+                        into = self._magic_root(proc, child.magic_root_pid, path)
+                        mid, ino = into.mount_id, into.ino
+                        tops = self._tops_of_mount(mid)
+                        names, cur_name = [], "/"
+                        parent, last_name = None, None
+                        continue
+                    target = child.target or ""
+                    if not target:
+                        raise os_error(errno.ENOENT, path)
+                    if target[0] == "/":
+                        mid, ino, names, cur_name = root_mid, root_ino, [], "/"
+                    pending.extendleft(reversed([p for p in target.split("/") if p]))
                     parent, last_name = None, None
                     continue
-                target = child.target or ""
-                if not target:
-                    raise os_error(errno.ENOENT, path)
-                if target.startswith("/"):
-                    cur, names, cur_name = root, [], "/"
-                pending.extendleft(reversed([p for p in target.split("/") if p]))
-                parent, last_name = None, None
-                continue
-            parent, last_name = cur, part
-            cur, cur_name = loc, part
+            parent, last_name = (mid, ino), part
+            mid, ino, cur_name = child_mid, child_ino, part
             names.append(part)
-        if must_be_dir and not self.inode_at(cur).is_dir():
+        loc = Location(mid, ino)
+        if must_be_dir and not self.inode_at(loc).is_dir():
             raise os_error(errno.ENOTDIR, path)
-        resolved = Resolved(cur, parent, last_name, _join(names))
+        resolved = Resolved(
+            loc, None if parent is None else Location(*parent), last_name, _join(names)
+        )
         if key is not None:
             self._remember(key, resolved, (tops, security, decisions, through, followed))
         return resolved
