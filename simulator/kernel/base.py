@@ -9,6 +9,7 @@ link" into that process's mount namespace, as on Linux.
 from __future__ import annotations
 
 import functools
+import inspect
 import random
 from collections import deque
 from collections.abc import Callable
@@ -84,40 +85,74 @@ def syscall_entry(
     call: Callable[Concatenate[K, Process, P], R],
 ) -> Callable[Concatenate[K, Process, P], R]:
     """Give a system call an audit context: the AVCs its checks raise become one event,
-    with a SYSCALL record saying how the call ended (``kernel/auditsc.c``)."""
+    with a SYSCALL record saying how the call ended (``kernel/auditsc.c``).
 
-    @functools.wraps(call)
-    def entry(self: K, proc: Process, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        if self.audit_pending is not None:
-            return call(self, proc, *args, **kwargs)
-        for arg in args:
-            # check_text's common case (ASCII, no NUL) inlined: this runs for every call
-            if isinstance(arg, str) and ("\0" in arg or not arg.isascii()):
-                check_text(arg)
-        if kwargs:
-            for arg in kwargs.values():
-                if isinstance(arg, str):
-                    check_text(arg)
-        pending: list[tuple[Syscall, AvcRecord]] = []
-        self.audit_pending = pending
-        try:
-            result = call(self, proc, *args, **kwargs)
-        except OSError as error:
-            if pending:
-                self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
-            else:
-                self.audit_pending = None
-            raise
-        except BaseException:
-            self.audit_pending = None
-            raise
+    Every text argument is checked first (:func:`check_text`). The wrapper is written for
+    ``call``'s own parameters (as attrs writes ``__init__``), so that a call costs no
+    packing of ``*args``/``**kwargs`` and no loop over them: it runs on every system call.
+    """
+    params = list(inspect.signature(call).parameters.values())[2:]  # after self and proc
+    namespace: dict[str, object] = {"_entry_call": call, "_entry_check_text": check_text}
+    signature, passed, checks = ["self", "proc", "/"], ["self", "proc"], []
+    for index, param in enumerate(params):
+        if param.kind not in _ENTRY_KINDS or param.name in _ENTRY_LOCALS:
+            raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}({param})")
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and "*" not in signature:
+            signature.append("*")
+        default = ""
+        if param.default is not inspect.Parameter.empty:
+            namespace[f"_entry_default{index}"] = param.default
+            default = f"=_entry_default{index}"
+        signature.append(param.name + default)
+        keyword = param.kind is inspect.Parameter.KEYWORD_ONLY
+        passed.append(f"{param.name}={param.name}" if keyword else param.name)
+        if param.annotation not in _NEVER_TEXT:
+            checks.append(_ENTRY_CHECK.format(name=param.name))
+    source = _ENTRY_SOURCE.format(
+        name=call.__name__,
+        signature=", ".join(signature),
+        arguments=", ".join(passed),
+        checks="".join(checks),
+    )
+    exec(compile(source, f"<syscall_entry {call.__qualname__}>", "exec"), namespace)  # noqa: S102
+    entry = namespace[call.__name__]
+    functools.update_wrapper(entry, call)  # type: ignore[arg-type]
+    return entry  # type: ignore[return-value]
+
+
+_ENTRY_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+_ENTRY_LOCALS = frozenset({"self", "proc", "pending", "result", "error"})
+# Parameter annotations that never hold text: the wrapper does not look at those.
+_NEVER_TEXT = frozenset({"int", "bool", "bytes"})
+# check_text's common case (ASCII, no NUL) inlined, per parameter that may hold text.
+_ENTRY_CHECK = """\
+    if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
+        _entry_check_text({name})
+"""
+_ENTRY_SOURCE = """\
+def {name}({signature}):
+    if self.audit_pending is not None:
+        return _entry_call({arguments})
+{checks}\
+    pending = []
+    self.audit_pending = pending
+    try:
+        result = _entry_call({arguments})
+    except OSError as error:
         if pending:
-            self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+            self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
         else:
-            self.audit_pending = None  # nothing to audit: no event
-        return result
-
-    return entry
+            self.audit_pending = None
+        raise
+    except BaseException:
+        self.audit_pending = None
+        raise
+    if pending:
+        self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+    else:
+        self.audit_pending = None  # nothing to audit: no event
+    return result
+"""
 
 
 # What a cached walk is filed under: namespace, path, and the caller's uid, gid, groups

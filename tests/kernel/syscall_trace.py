@@ -226,8 +226,12 @@ def start_destroy_trace(disks: int) -> list[str]:
 
 
 def scenario_trace(path: str) -> list[str]:
+    from simulator.scenario import runner
     from simulator.scenario.runner import load, run
 
+    # A ``from`` scenario runs the one it starts from, unless an earlier run in this
+    # process left that state in the runner's cache: start every trace without it.
+    runner._STATES.clear()
     with tracing() as tracer:
         run(load(str(ROOT / path)))
     return tracer.lines
