@@ -66,6 +66,8 @@ _SELINUX_CLASS_BY_VALUE: dict[str, str] = {k.value: c for k, c in _SELINUX_CLASS
 # The SELinux class of a kind, by the kind's value: for the permission checks that read it
 # without the property call.
 SELINUX_CLASS_BY_KIND_VALUE = _SELINUX_CLASS_BY_VALUE
+# The S_IF* bits of a kind, by the kind's value: for stat, which reads them on every call.
+FORMAT_BITS_BY_KIND_VALUE = _FORMAT_BITS_BY_VALUE
 
 
 def check_mode(mode: int) -> int:

@@ -87,6 +87,10 @@ def show(value: object) -> str:
         return f"mount{value.mount_id}(ns{value.ns_id} fs{value.fs_id} root{value.root_ino})"
     if isinstance(value, MountNamespace):
         return f"ns{value.ns_id}"
+    if hasattr(value, "st_ino"):  # a stat result: its fields by name
+        fields = ("st_ino", "st_mode", "st_nlink", "st_uid", "st_gid", "st_size", "st_dev")
+        more = ("st_rdev", "st_mtime", "st_ctime", "st_atime", "kind", "fstype", "image")
+        return "stat(" + " ".join(f"{f}={show(getattr(value, f))}" for f in fields + more) + ")"
     if isinstance(value, tuple | list):
         inner = ", ".join(show(v) for v in value)
         return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
@@ -94,10 +98,6 @@ def show(value: object) -> str:
         return f"<{len(value)} bytes sha256 {hashlib.sha256(value).hexdigest()[:16]}>"
     if isinstance(value, str | bytes | int | bool | type(None)):
         return repr(value)
-    if hasattr(value, "st_ino"):  # a stat result: its fields by name
-        fields = ("st_ino", "st_mode", "st_nlink", "st_uid", "st_gid", "st_size", "st_dev")
-        more = ("st_rdev", "st_mtime", "st_ctime", "st_atime", "kind", "fstype", "image")
-        return "stat(" + " ".join(f"{f}={show(getattr(value, f))}" for f in fields + more) + ")"
     if hasattr(value, "fd") and hasattr(value, "location"):  # an open file
         return f"file(fd={value.fd} {show(value.location)} {value.path!r} {value.flags:#o})"
     return repr(value)
