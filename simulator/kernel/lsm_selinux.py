@@ -97,7 +97,14 @@ class SelinuxLsm:
         vectors = self.selinux.access_vectors
         entry = vectors.get(key)
         if entry is None:
-            entry = self._compute(request)
+            entry = self._compute(
+                request.process,
+                request.fs,
+                request.inode,
+                request.tclass,
+                request.perms,
+                request.new_label,
+            )
             vectors.put(key, entry)
         if entry is _GRANTED:
             return ALLOWED
@@ -135,7 +142,9 @@ class SelinuxLsm:
         perms: tuple[str, ...],
         new_label: bytes | None,
     ) -> bool:
-        """``avc_has_perm_noaudit`` hitting the cache with every permission granted."""
+        """``avc_has_perm_noaudit``: the cached decision, computed on a miss (as the
+        kernel's ``avc_compute_av`` fills the cache before ``avc_audit`` looks at it), is a
+        grant of every permission. False leaves the auditing to :meth:`check`."""
         target: bytes | str | None = new_label
         if target is None:  # _target_key, inlined: this runs for every check
             features = fs.features
@@ -150,14 +159,26 @@ class SelinuxLsm:
         entry = vectors.young.get(key)  # AccessVectorCache.get, its common case inlined
         if entry is None:
             entry = vectors.get(key)
+            if entry is None:
+                entry = self._compute(process, fs, inode, tclass, perms, new_label)
+                vectors.put(key, entry)
         return entry is _GRANTED
 
-    def _compute(self, request: AccessRequest) -> _Denial | object:
+    def _compute(
+        self,
+        process: Process,
+        fs: Filesystem,
+        inode: Inode,
+        tclass: str,
+        perms: tuple[str, ...],
+        new_label: bytes | None,
+    ) -> _Denial | object:
         """``avc_compute_av``: ask the security server, on a cache miss."""
-        subject = SecurityContext.parse(request.process.context)
-        target = self.object_context(request.fs, request.inode)
-        if request.new_label is not None:
-            target = self.context_of(request.new_label)
+        subject = SecurityContext.parse(process.context)
+        if new_label is not None:
+            target = self.context_of(new_label)
+        else:
+            target = self.object_context(fs, inode)
         # The decision depends on the contexts only through their types and the relations
         # of their levels the MCS constraints test (context_struct_compute_av): every
         # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
@@ -166,15 +187,15 @@ class SelinuxLsm:
         grant_key = (
             subject.type,
             target.type,
-            request.tclass,
-            request.perms,
+            tclass,
+            perms,
             subject.high.dominates(high),
             target.low == high,
         )
         grants = self.selinux.grant_cache
         if grant_key in grants:
             return _GRANTED
-        decision = decide(self.selinux, subject, target, request.tclass, request.perms)
+        decision = decide(self.selinux, subject, target, tclass, perms)
         denied = decision.denied
         if not denied:
             grants[grant_key] = True

@@ -146,8 +146,9 @@ class SecurityModule(Protocol):
         perms: tuple[str, ...],
         new_label: bytes | None,
     ) -> bool:
-        """The fast path: True when a cached decision grants all of ``perms`` (nothing to
-        audit); False means "ask :meth:`check`", never "denied"."""
+        """The fast path: True when the decision (cached, or computed and cached on a
+        miss) grants all of ``perms``, so there is nothing to audit; False means "ask
+        :meth:`check`", never "denied"."""
 
     def label_new_inode(
         self, process: Process, parent: Inode, kind: Kind, name: str
