@@ -28,14 +28,25 @@ from simulator.kernel.xattr_rules import (
     xattr_permission,
 )
 
+_SECURITY_PREFIX = Namespace.SECURITY.value
+
 
 class XattrCalls(KernelBase):
     def _xattr_target(
         self, proc: Process, path: str, syscall: Syscall, follow: bool
     ) -> tuple[str, Location, Filesystem, Inode]:
-        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
-        fs = self.fs_at(loc)
+        resolved = self.walk(proc, path, syscall, follow=follow)
+        loc = resolved.location
+        assert loc is not None
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         return resolved.path, loc, fs, fs.inodes[loc.ino]
+
+    def _xattr_permission(
+        self, proc: Process, fs: Filesystem, inode: Inode, name: bytes, mask: int
+    ) -> None:
+        """:func:`xattr_permission`, which has nothing to check for ``security.*``."""
+        if not name.startswith(_SECURITY_PREFIX):
+            xattr_permission(proc.credentials, inode, name, mask, self.credentials_on(proc, fs))
 
     def _label_of(self, fs: Filesystem, inode: Inode) -> bytes | None:
         """What ``security.selinux`` reads as: the LSM's view, else the stored xattr."""
@@ -52,7 +63,7 @@ class XattrCalls(KernelBase):
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("getxattr", proc, where, loc)
-        xattr_permission(proc.credentials, inode, name, MAY_READ, self.credentials_on(proc, fs))
+        self._xattr_permission(proc, fs, inode, name, MAY_READ)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
         if name == SELINUX_XATTR:
             label = self._label_of(fs, inode)
@@ -101,13 +112,12 @@ class XattrCalls(KernelBase):
             raise os_error(errno.EINVAL, path)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("setfilecon" if name == SELINUX_XATTR else "setxattr", proc, where, loc)
-        cred = proc.credentials
-        xattr_permission(cred, inode, name, MAY_WRITE, self.credentials_on(proc, fs))
+        self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
         if name == SELINUX_XATTR:
             self._may_relabel(proc, loc, fs, inode, value, syscall, path)
             stored = value if value.endswith(b"\0") else value + b"\0"
         else:
-            if name.startswith(Namespace.SECURITY.value) and not cred.is_root:
+            if name.startswith(_SECURITY_PREFIX) and proc.uid != 0:
                 raise os_error(errno.EPERM, path)  # cap_inode_setxattr(): CAP_SYS_ADMIN
             self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
             namespace = resolve_handler(name)
@@ -156,12 +166,11 @@ class XattrCalls(KernelBase):
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("removexattr", proc, where, loc)
-        cred = proc.credentials
-        xattr_permission(cred, inode, name, MAY_WRITE, self.credentials_on(proc, fs))
+        self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
         if name == SELINUX_XATTR:
             # selinux_inode_removexattr(): "No one is allowed to remove a SELinux label".
             raise os_error(errno.EACCES, path)
-        if name.startswith(Namespace.SECURITY.value) and not cred.is_root:
+        if name.startswith(_SECURITY_PREFIX) and proc.uid != 0:
             raise os_error(errno.EPERM, path)
         self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
         namespace = resolve_handler(name)
