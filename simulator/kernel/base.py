@@ -672,8 +672,7 @@ class KernelBase:
         last_name: str | None = None
         cur_name = names[-1] if names else "/"
         hops = 0
-        cred = proc.credentials
-        is_root = cred.is_root
+        is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
         allows = self.security.allows
         security, decisions = self.security, self.security.generation
         tops = self._tops_of_mount(mid)
@@ -700,7 +699,9 @@ class KernelBase:
                 raise os_error(errno.ENOTDIR, path)
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
-            if check_dac and not dac_allows(effective_credentials(cred, fs), directory, MAY_EXEC):
+            if check_dac and not dac_allows(
+                effective_credentials(proc.credentials, fs), directory, MAY_EXEC
+            ):
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                 self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
