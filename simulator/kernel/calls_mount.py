@@ -158,19 +158,31 @@ class MountCalls(KernelBase):
         self.namespaces[new.ns_id] = new
         # New ids first, in table order: after ``mount --move`` a mount can come after
         # its own submounts in the table (copy_tree() copies the tree, not the list).
-        renumber = {mount_id: self.counters.mount_id() for mount_id in old.mount_ids}
+        counters = self.counters
+        first = counters.next_mount_id
+        renumber = {mount_id: first + n for n, mount_id in enumerate(old.mount_ids)}
+        counters.next_mount_id = first + len(renumber)  # Counters.mount_id() once per mount
+        # add_mount() for each copy, its bookkeeping inlined: every count only grows here.
+        mounts, fs_mount_count, root_pins = self.mounts, self.fs_mount_count, self.root_pins
+        ids = new.mount_ids
         for mount_id in old.mount_ids:
-            mount = self.mounts[mount_id]
+            mount = mounts[mount_id]
+            parent_id = mount.parent_id
             copy = Mount(
                 renumber[mount_id],
                 new.ns_id,
                 mount.fs_id,
                 mount.root_ino,
-                None if mount.parent_id is None else renumber[mount.parent_id],
+                None if parent_id is None else renumber[parent_id],
                 mount.mountpoint_ino,
                 mount.options,
             )
-            self.add_mount(copy)
+            mounts[copy.mount_id] = copy
+            ids.append(copy.mount_id)
+            fs_mount_count[copy.fs_id] = fs_mount_count.get(copy.fs_id, 0) + 1
+            pin = (copy.fs_id, copy.root_ino)
+            root_pins[pin] = root_pins.get(pin, 0) + 1
+        self.mount_tops.pop(new.ns_id, None)
         self.move_to_namespace(proc, new.ns_id)
         return new
 

@@ -75,10 +75,10 @@ class XattrCalls(KernelBase):
             namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
         ):
             raise os_error(errno.EOPNOTSUPP, path)
-        try:
-            return inode.xattrs[name]
-        except KeyError:
-            raise os_error(errno.ENODATA, path) from None
+        value = inode.xattrs.get(name)  # not inode.xattrs[name]: no KeyError to turn into this
+        if value is None:
+            raise os_error(errno.ENODATA, path)
+        return value
 
     @syscall_entry
     def listxattr(self, proc: Process, path: str, *, follow: bool = True) -> list[bytes]:
