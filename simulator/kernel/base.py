@@ -34,7 +34,7 @@ from simulator.kernel.faults import Fault, FaultRegistry
 from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
 from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, DeviceNumber, Inode, Kind
 from simulator.kernel.mounts import Location, Mount, MountNamespace
-from simulator.kernel.process import Credentials, Process
+from simulator.kernel.process import Credentials, Process, credentials_of
 from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
 
 MAX_SYMLINK_HOPS = 40
@@ -251,7 +251,7 @@ class KernelBase:
         return self.mounts[self.namespaces[ns_id].root_mount_id].root
 
     def credentials_on(self, proc: Process, fs: Filesystem) -> Credentials:
-        cred = proc.credentials
+        cred = credentials_of(proc)
         if fs.features.root_squash:  # effective_credentials, its common case inlined
             return effective_credentials(cred, fs)
         return cred
@@ -700,7 +700,7 @@ class KernelBase:
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
             if check_dac and not dac_allows(
-                effective_credentials(proc.credentials, fs), directory, MAY_EXEC
+                effective_credentials(credentials_of(proc), fs), directory, MAY_EXEC
             ):
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):

@@ -375,7 +375,7 @@ class FileCalls(KernelBase):
             raise os_error(errno.EINVAL, path)
         resolved = self._new_name(proc, path, syscall)
         self.take_fault("mknod", proc, resolved.path, None)
-        if kind.is_device and not proc.credentials.is_root:
+        if kind.is_device and proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, path)
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
         self._finish_create(proc, resolved, loc, syscall)
@@ -557,11 +557,12 @@ class FileCalls(KernelBase):
         cred = self.credentials_on(proc, fs)
         # chown_ok()/chgrp_ok(): only CAP_CHOWN gives files away; an owner may change the
         # group to one of its own groups.
-        if uid != -1 and uid != inode.uid and not cred.is_root:
+        is_root = cred.uid == 0
+        if uid != -1 and uid != inode.uid and not is_root:
             raise os_error(errno.EPERM, path)
         if (
             gid not in (-1, inode.gid)
-            and not cred.is_root
+            and not is_root
             and not (cred.uid == inode.uid and cred.in_group(gid))
         ):
             raise os_error(errno.EPERM, path)

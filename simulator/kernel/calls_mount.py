@@ -45,7 +45,7 @@ class MountCalls(KernelBase):
     ) -> Mount:
         """``mount(2)``: a bind mount of ``source``, or a new ``tmpfs``/``nfs`` filesystem."""
         syscall = Syscall.on("mount", source)
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, target)
         if not bind and fstype not in MOUNTABLE_TYPES:
             raise os_error(errno.ENODEV, target)
@@ -100,7 +100,7 @@ class MountCalls(KernelBase):
     @syscall_entry
     def umount(self, proc: Process, target: str) -> None:
         syscall = Syscall.on("umount2", target)
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, target)
         _, loc = self.resolve_existing(proc, target, syscall)
         mount = self.mounts[loc.mount_id]
@@ -131,7 +131,7 @@ class MountCalls(KernelBase):
     def move_mount(self, proc: Process, source: str, target: str) -> None:
         """``mount --move``: the mount at ``source`` now hangs on the directory ``target``."""
         syscall = Syscall.on("mount", source)
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, target)
         _, loc = self.resolve_existing(proc, source, syscall)
         mount = self.mounts[loc.mount_id]
@@ -151,7 +151,7 @@ class MountCalls(KernelBase):
 
     def unshare_mount_namespace(self, proc: Process) -> MountNamespace:
         """``unshare(CLONE_NEWNS)``: a copy of the caller's mount table, with new mount ids."""
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM)
         old = self.namespaces[proc.ns_id]
         new = MountNamespace(self.counters.ns_id())

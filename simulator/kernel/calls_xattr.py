@@ -15,7 +15,7 @@ from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.inode import SELINUX_XATTR, Inode, Kind
 from simulator.kernel.mounts import Location
-from simulator.kernel.process import Process
+from simulator.kernel.process import Process, credentials_of
 from simulator.kernel.security import Syscall
 from simulator.kernel.xattr_rules import (
     XATTR_CREATE,
@@ -46,7 +46,7 @@ class XattrCalls(KernelBase):
     ) -> None:
         """:func:`xattr_permission`, which has nothing to check for ``security.*``."""
         if not name.startswith(_SECURITY_PREFIX):
-            xattr_permission(proc.credentials, inode, name, mask, self.credentials_on(proc, fs))
+            xattr_permission(credentials_of(proc), inode, name, mask, self.credentials_on(proc, fs))
 
     def _label_of(self, fs: Filesystem, inode: Inode) -> bytes | None:
         """What ``security.selinux`` reads as: the LSM's view, else the stored xattr."""
@@ -151,7 +151,7 @@ class XattrCalls(KernelBase):
         path: str,
     ) -> None:
         """``selinux_inode_setxattr()``: owner, label support, relabelfrom, valid, relabelto."""
-        if not owner_or_capable(proc.credentials, inode):
+        if not owner_or_capable(credentials_of(proc), inode):
             raise os_error(errno.EPERM, path)
         if not fs.features.setfilecon or not fs.features.xattrs:
             raise os_error(errno.EOPNOTSUPP, path)

@@ -183,14 +183,14 @@ class SelinuxLsm:
         # of their levels the MCS constraints test (context_struct_compute_av): every
         # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
         # "l2 eq h2".
-        high = target.high
+        high = target.range.high  # target.high, without the property
         grant_key = (
             subject.type,
             target.type,
             tclass,
             perms,
-            subject.high.dominates(high),
-            target.low == high,
+            subject.range.high.dominates(high),
+            target.range.low == high,
         )
         grants = self.selinux.grant_cache
         if grant_key in grants:

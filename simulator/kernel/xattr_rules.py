@@ -44,7 +44,7 @@ def resolve_handler(name: bytes) -> Namespace:
     if namespace is None or namespace is Namespace.SYSTEM:
         # system.* holds POSIX ACLs, which the lab does not model.
         raise os_error(errno.EOPNOTSUPP)
-    if name == namespace.value:
+    if name == namespace._value_:  # namespace.value, without the enum's property
         raise os_error(errno.EINVAL)
     return namespace
 
