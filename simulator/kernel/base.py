@@ -35,7 +35,13 @@ from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_f
 from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, DeviceNumber, Inode, Kind
 from simulator.kernel.mounts import Location, Mount, MountNamespace
 from simulator.kernel.process import Credentials, Process, credentials_of
-from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
+from simulator.kernel.security import (
+    AccessRequest,
+    Generational,
+    NoSecurity,
+    SecurityModule,
+    Syscall,
+)
 
 MAX_SYMLINK_HOPS = 40
 WALK_CACHE_SIZE = 4096  # cached path walks kept before the cache starts afresh
@@ -226,7 +232,7 @@ class KernelBase:
             tuple[
                 Resolved,
                 dict[tuple[int, int], Mount],
-                SecurityModule,
+                Generational,
                 int,
                 tuple[tuple[Filesystem, int], ...],
                 bool | None,
@@ -619,11 +625,11 @@ class KernelBase:
             key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
             hit = self.walk_cache.get(key)
             if hit is not None:
-                resolved, tops, security, decisions, through, followed = hit
+                resolved, tops, source, decisions, through, followed = hit
                 if (
                     self.mount_tops.get(proc.ns_id) is tops
-                    and self.security is security
-                    and security.generation == decisions
+                    and self.security.decisions is source
+                    and source.generation == decisions
                     and (followed is None or followed is follow)
                 ):
                     for fs, generation in through:
@@ -674,7 +680,8 @@ class KernelBase:
         hops = 0
         is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
         allows = self.security.allows
-        security, decisions = self.security, self.security.generation
+        source = self.security.decisions
+        decisions = source.generation
         tops = self._tops_of_mount(mid)
         through: dict[Filesystem, int] = {}
         followed: bool | None = None  # set when the answer depends on ``follow``
@@ -723,7 +730,7 @@ class KernelBase:
                     raise os_error(errno.ENOENT, path)
                 resolved = Resolved(None, Location(mid, ino), part, _join([*names, part]))
                 if key is not None:
-                    self._remember(key, resolved, (tops, security, decisions, through, followed))
+                    self._remember(key, resolved, (tops, source, decisions, through, followed))
                 if not allow_missing:
                     raise os_error(errno.ENOENT, path)
                 return resolved
@@ -770,7 +777,7 @@ class KernelBase:
             loc, None if parent is None else Location(*parent), last_name, _join(names)
         )
         if key is not None:
-            self._remember(key, resolved, (tops, security, decisions, through, followed))
+            self._remember(key, resolved, (tops, source, decisions, through, followed))
         return resolved
 
     def _remember(
@@ -778,14 +785,14 @@ class KernelBase:
         key: _WalkKey,
         resolved: Resolved,
         depends: tuple[
-            dict[tuple[int, int], Mount], SecurityModule, int, dict[Filesystem, int], bool | None
+            dict[tuple[int, int], Mount], Generational, int, dict[Filesystem, int], bool | None
         ],
     ) -> None:
         cache = self.walk_cache
         if len(cache) >= WALK_CACHE_SIZE:
             cache.clear()  # bounded, like the dcache under memory pressure
-        tops, security, decisions, through, followed = depends
-        cache[key] = (resolved, tops, security, decisions, tuple(through.items()), followed)
+        tops, source, decisions, through, followed = depends
+        cache[key] = (resolved, tops, source, decisions, tuple(through.items()), followed)
 
     def instantiate(self, proc: Process, path: str, missing: Resolved, created: Location) -> None:
         """``d_instantiate``: the negative walk of ``path`` that a create just used becomes
@@ -801,12 +808,12 @@ class KernelBase:
         hit = self.walk_cache.get(key)
         if hit is None or hit[0] is not missing or missing.parent is None:
             return
-        _, tops, security, decisions, through, followed = hit
+        _, tops, source, decisions, through, followed = hit
         if (
             followed is not None
             or self.mount_tops.get(proc.ns_id) is not tops
-            or self.security is not security
-            or security.generation != decisions
+            or self.security.decisions is not source
+            or source.generation != decisions
             or self.fs_at(created).inodes[created.ino].kind is _SYMLINK
         ):
             return
@@ -818,7 +825,7 @@ class KernelBase:
                 return
             now.append((fs, fs.generation))
         resolved = Resolved(created, missing.parent, missing.name, missing.path)
-        self.walk_cache[key] = (resolved, tops, security, decisions, tuple(now), None)
+        self.walk_cache[key] = (resolved, tops, source, decisions, tuple(now), None)
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""

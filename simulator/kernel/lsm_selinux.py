@@ -77,6 +77,7 @@ class SelinuxLsm:
 
     def __init__(self) -> None:
         self.selinux = SelinuxState()
+        self.decisions = self.selinux  # SecurityModule.decisions: kept with self.selinux
         self.permissive_grants: set[tuple[str, str, str, str]] = set()
         self.last_decision: Decision | None = None
 
@@ -293,4 +294,5 @@ class SelinuxLsm:
         loaded = SelinuxState.from_dict(state["selinux"])
         loaded.generation += self.selinux.generation + 1  # never an earlier generation again
         self.selinux = loaded
+        self.decisions = loaded
         self.permissive_grants = {(a, b, c, d) for a, b, c, d in state["permissive_grants"]}

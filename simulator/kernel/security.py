@@ -128,10 +128,24 @@ class CheckResult:
 ALLOWED = CheckResult()
 
 
+class Generational(Protocol):
+    """What holds a security module's decisions: its ``generation`` changes whenever a
+    decision may have changed (policy, booleans, mode)."""
+
+    @property
+    def generation(self) -> int: ...
+
+
 class SecurityModule(Protocol):
     """What the kernel asks of a security module."""
 
     name: str
+
+    @property
+    def decisions(self) -> Generational:
+        """What holds the module's decisions: the same object for as long as the module
+        keeps its state, its ``generation`` the module's :attr:`generation`. A plain
+        attribute in the modules (it is read on every cached path walk)."""
 
     @property
     def generation(self) -> int:
@@ -180,6 +194,9 @@ class NoSecurity:
 
     name = "none"
     generation = 0
+
+    def __init__(self) -> None:
+        self.decisions: Generational = self  # decisions that never change
 
     def check(self, request: AccessRequest) -> CheckResult:
         return ALLOWED
