@@ -34,6 +34,12 @@ from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
 
 O_ACCMODE = open_flags.O_ACCMODE
+# may_open(): the access an open asks for, by its O_ACCMODE bits
+_MASK_BY_ACCMODE = {
+    open_flags.O_RDONLY: MAY_READ,
+    open_flags.O_WRONLY: MAY_WRITE,
+    open_flags.O_RDWR: MAY_READ | MAY_WRITE,
+}
 _new_stat = tuple.__new__
 
 
@@ -163,11 +169,7 @@ class FileCalls(KernelBase):
         if flags & open_flags.O_DIRECTORY and not inode.is_dir():
             raise os_error(errno.ENOTDIR, path)
         self.take_fault("open", proc, resolved.path, loc)
-        mask = {
-            open_flags.O_RDONLY: MAY_READ,
-            open_flags.O_WRONLY: MAY_WRITE,
-            open_flags.O_RDWR: MAY_READ | MAY_WRITE,
-        }.get(accmode, MAY_READ | MAY_WRITE)
+        mask = _MASK_BY_ACCMODE.get(accmode, MAY_READ | MAY_WRITE)
         if flags & open_flags.O_TRUNC:
             mask |= MAY_WRITE
         # may_open(): inode_permission (AVC name=), then security_file_open (AVC path=).

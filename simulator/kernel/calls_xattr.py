@@ -46,7 +46,9 @@ class XattrCalls(KernelBase):
     ) -> None:
         """:func:`xattr_permission`, which has nothing to check for ``security.*``."""
         if not name.startswith(_SECURITY_PREFIX):
-            xattr_permission(credentials_of(proc), inode, name, mask, self.credentials_on(proc, fs))
+            # the DAC credentials differ from the caller's only on a root-squashing NFS mount
+            dac_cred = self.credentials_on(proc, fs) if fs.features.root_squash else None
+            xattr_permission(credentials_of(proc), inode, name, mask, dac_cred)
 
     def _label_of(self, fs: Filesystem, inode: Inode) -> bytes | None:
         """What ``security.selinux`` reads as: the LSM's view, else the stored xattr."""

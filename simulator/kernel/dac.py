@@ -49,4 +49,4 @@ def sticky_allows_delete(cred: Credentials, directory: Inode, victim: Inode) -> 
     """``check_sticky()``: in a sticky directory only the owners (or root) may delete."""
     if not directory.mode & 0o1000:
         return True
-    return cred.is_root or cred.uid in (directory.uid, victim.uid)
+    return cred.uid == 0 or cred.uid in (directory.uid, victim.uid)  # root (is_root) or owners

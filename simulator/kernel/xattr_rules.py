@@ -62,7 +62,7 @@ def xattr_permission(
     if namespace in (Namespace.SECURITY, Namespace.SYSTEM):
         return
     if namespace is Namespace.TRUSTED:
-        if not cred.is_root:
+        if cred.uid != 0:  # not cred.is_root
             raise os_error(errno.EPERM if writing else errno.ENODATA)
         return
     if namespace is Namespace.USER:
