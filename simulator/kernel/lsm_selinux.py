@@ -16,10 +16,10 @@ import attrs
 from simulator.errors import ContextError
 from simulator.kernel.audit import AvcRecord
 from simulator.kernel.filesystem import Filesystem
-from simulator.kernel.inode import SELINUX_XATTR, Inode, Kind
+from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, SELINUX_XATTR, Inode, Kind
 from simulator.kernel.process import Process
 from simulator.kernel.security import ALLOWED, AccessRequest, CheckResult
-from simulator.selinux.context import SecurityContext
+from simulator.selinux.context import SecurityContext, parse_context
 from simulator.selinux.decision import Decision, decide
 from simulator.selinux.genfs import genfs_context, new_root_context
 from simulator.selinux.labeling import new_object_context
@@ -175,7 +175,7 @@ class SelinuxLsm:
         new_label: bytes | None,
     ) -> _Denial | object:
         """``avc_compute_av``: ask the security server, on a cache miss."""
-        subject = SecurityContext.parse(process.context)
+        subject = parse_context(process.context)
         if new_label is not None:
             target = self.context_of(new_label)
         else:
@@ -223,11 +223,11 @@ class SelinuxLsm:
 
     def _context_of(self, raw: bytes) -> SecurityContext:
         try:
-            context = SecurityContext.parse(raw.rstrip(b"\0").decode())
+            context = parse_context(raw.rstrip(b"\0").decode())
         except (ContextError, UnicodeDecodeError):
-            return SecurityContext.parse(UNLABELED)
+            return parse_context(UNLABELED)
         if not self.selinux.policy.valid_context(context):
-            return SecurityContext.parse(UNLABELED)
+            return parse_context(UNLABELED)
         return context
 
     def label_new_inode(
@@ -235,15 +235,14 @@ class SelinuxLsm:
     ) -> bytes | None:
         del name
         parent_label = parent.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
-        key = (process.context, parent_label, kind.selinux_class)
+        tclass = SELINUX_CLASS_BY_KIND_VALUE[kind._value_]  # kind.selinux_class
+        key = (process.context, parent_label, tclass)
         labels = self.selinux.new_labels
         label = labels.get(key)
         if label is None:
-            subject = SecurityContext.parse(process.context)
+            subject = parse_context(process.context)
             parent_context = self.context_of(parent_label)
-            context = new_object_context(
-                self.selinux.policy, subject, parent_context, kind.selinux_class
-            )
+            context = new_object_context(self.selinux.policy, subject, parent_context, tclass)
             label = str(context).encode() + b"\0"
             if len(labels) >= NEW_LABELS_KEPT:
                 labels.clear()  # bounded: every domain's process has a context of its own
@@ -260,7 +259,7 @@ class SelinuxLsm:
 
     def valid_label(self, value: bytes) -> bool:
         try:
-            context = SecurityContext.parse(value.decode())
+            context = parse_context(value.decode())
         except (ContextError, UnicodeDecodeError):
             return False
         return self.selinux.policy.valid_context(context)
