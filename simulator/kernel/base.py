@@ -463,7 +463,7 @@ class KernelBase:
         inode = fs.inodes[loc.ino]
         if not dac_allows(self.credentials_on(proc, fs), inode, mask):
             raise os_error(errno.EACCES)
-        perms = _PERMS_FOR_MASK[mask, inode.kind is Kind.DIRECTORY, append]
+        perms = _PERMS_FOR_MASK[mask, inode.kind is _DIRECTORY, append]
         tclass = SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, None):
             return

@@ -41,6 +41,9 @@ _MASK_BY_ACCMODE = {
     open_flags.O_RDWR: MAY_READ | MAY_WRITE,
 }
 _new_stat = tuple.__new__
+# Kind's members as module names: a lookup through the enum's metaclass costs several times
+# a global's, and these are compared on every call.
+_DIRECTORY, _SYMLINK, _REGULAR = Kind.DIRECTORY, Kind.SYMLINK, Kind.REGULAR
 
 
 @attrs.frozen
@@ -124,7 +127,7 @@ class FileCalls(KernelBase):
         if target is not None:
             inode.size = len(target.encode())
         inode.nlink = 1
-        if kind is Kind.DIRECTORY:
+        if kind is _DIRECTORY:
             inode.nlink = 2
             inode.parent = directory.ino
             directory.nlink += 1
@@ -149,7 +152,7 @@ class FileCalls(KernelBase):
         )
         if resolved.location is None:
             self.take_fault("open", proc, resolved.path, None)
-            loc = self._create(proc, resolved, Kind.REGULAR, mode & ~proc.umask & 0o7777, syscall)
+            loc = self._create(proc, resolved, _REGULAR, mode & ~proc.umask & 0o7777, syscall)
             try:
                 self.lsm_check(proc, loc, ("create",), syscall, name=resolved.name)
                 self.lsm_check(proc, loc, ("open",), syscall, path=resolved.path)
@@ -161,7 +164,7 @@ class FileCalls(KernelBase):
         inode = self.inode_at(loc)
         if flags & open_flags.O_CREAT and flags & open_flags.O_EXCL:
             raise os_error(errno.EEXIST, path)
-        if inode.kind is Kind.SYMLINK:
+        if inode.kind is _SYMLINK:
             raise os_error(errno.ELOOP, path)
         accmode = flags & O_ACCMODE
         if inode.is_dir() and (accmode != open_flags.O_RDONLY or flags & open_flags.O_CREAT):
@@ -182,7 +185,7 @@ class FileCalls(KernelBase):
             append=bool(flags & open_flags.O_APPEND),
         )
         self.lsm_check(proc, loc, ("open",), syscall, path=resolved.path)
-        if flags & open_flags.O_TRUNC and inode.kind is Kind.REGULAR:
+        if flags & open_flags.O_TRUNC and inode.kind is _REGULAR:
             inode.data = b""
             inode.size = 0
             inode.mtime = inode.ctime = self.clock.now
@@ -233,7 +236,7 @@ class FileCalls(KernelBase):
         if not handle.writable:
             raise os_error(errno.EBADF)
         inode = self.inode_at(handle.location)
-        if inode.kind is not Kind.REGULAR:
+        if inode.kind is not _REGULAR:
             return len(data)  # devices swallow writes; the lab keeps no device contents
         if handle.flags & open_flags.O_APPEND:
             inode.data += data
@@ -301,7 +304,7 @@ class FileCalls(KernelBase):
         syscall = Syscall.at("readlinkat", path)
         resolved, loc = self.resolve_existing(proc, path, syscall, follow=False)
         inode = self.inode_at(loc)
-        if inode.kind is not Kind.SYMLINK:
+        if inode.kind is not _SYMLINK:
             raise os_error(errno.EINVAL, path)
         self.lsm_check(proc, loc, ("read",), syscall, name=resolved.name)
         return "/" if inode.magic_root_pid is not None else inode.target or ""
@@ -353,7 +356,7 @@ class FileCalls(KernelBase):
         syscall = Syscall.at("mkdirat", path, mode)
         check_mode(mode)
         resolved = self._new_name(proc, path.rstrip("/") or "/", syscall)
-        loc = self._create(proc, resolved, Kind.DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
+        loc = self._create(proc, resolved, _DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
         self._finish_create(proc, resolved, loc, syscall)
         self.instantiate(proc, path.rstrip("/") or "/", resolved, loc)
 
@@ -368,7 +371,7 @@ class FileCalls(KernelBase):
     ) -> None:
         syscall = Syscall.at("mknodat", path, kind.format_bits | mode, rdev.encode() if rdev else 0)
         check_mode(mode)
-        if kind in (Kind.DIRECTORY, Kind.SYMLINK):
+        if kind in (_DIRECTORY, _SYMLINK):
             raise InvalidArgument(f"mknod cannot make a {kind.value}")
         if kind.is_device and rdev is None:
             raise InvalidArgument("a device node needs a major:minor number")
@@ -390,7 +393,7 @@ class FileCalls(KernelBase):
             raise os_error(errno.ENOENT, path)
         check_path(target)  # linux: do_symlinkat -> getname(oldname)
         resolved = self._new_name(proc, path, syscall)
-        loc = self._create(proc, resolved, Kind.SYMLINK, 0o777, syscall, target=target)
+        loc = self._create(proc, resolved, _SYMLINK, 0o777, syscall, target=target)
         self._finish_create(proc, resolved, loc, syscall)
 
     @syscall_entry
@@ -573,9 +576,9 @@ class FileCalls(KernelBase):
             inode.uid = uid
         if gid != -1:
             inode.gid = gid
-        if inode.kind is Kind.DIRECTORY:
+        if inode.kind is _DIRECTORY:
             fs.names_changed()  # who may search it changed
-        if not inode.is_dir() and inode.kind is not Kind.SYMLINK:
+        if not inode.is_dir() and inode.kind is not _SYMLINK:
             # setattr_should_drop_suidgid(): a chown drops set-user-ID and set-group-ID.
             inode.mode &= ~0o4000
             if inode.mode & 0o010:
@@ -594,7 +597,7 @@ class FileCalls(KernelBase):
             raise os_error(errno.EPERM, path)
         self.lsm_check(proc, loc, ("setattr",), syscall, name=resolved.name)
         inode.mode = mode
-        if inode.kind is Kind.DIRECTORY:
+        if inode.kind is _DIRECTORY:
             fs.names_changed()  # who may search it changed
         inode.ctime = self.clock.now
 

@@ -29,6 +29,8 @@ from simulator.kernel.xattr_rules import (
 )
 
 _SECURITY_PREFIX = Namespace.SECURITY.value
+# Members as module names (a lookup through the enum's metaclass costs several globals).
+_DIRECTORY, _TRUSTED = Kind.DIRECTORY, Namespace.TRUSTED
 
 
 class XattrCalls(KernelBase):
@@ -73,9 +75,7 @@ class XattrCalls(KernelBase):
                 raise os_error(errno.EOPNOTSUPP if not fs.features.xattrs else errno.ENODATA, path)
             return label
         namespace = resolve_handler(name)
-        if not fs.features.xattrs or (
-            namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
-        ):
+        if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
             raise os_error(errno.EOPNOTSUPP, path)
         value = inode.xattrs.get(name)  # not inode.xattrs[name]: no KeyError to turn into this
         if value is None:
@@ -123,9 +123,7 @@ class XattrCalls(KernelBase):
                 raise os_error(errno.EPERM, path)  # cap_inode_setxattr(): CAP_SYS_ADMIN
             self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
             namespace = resolve_handler(name)
-            if not fs.features.xattrs or (
-                namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
-            ):
+            if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
                 raise os_error(errno.EOPNOTSUPP, path)
             stored = value
         exists = name in inode.xattrs
@@ -134,7 +132,7 @@ class XattrCalls(KernelBase):
         if flags & XATTR_REPLACE and not exists:
             raise os_error(errno.ENODATA, path)
         inode.xattrs[name] = stored
-        if inode.kind is Kind.DIRECTORY:
+        if inode.kind is _DIRECTORY:
             fs.names_changed()  # a new label: who may search it changed
         inode.ctime = self.clock.now
         if name == SELINUX_XATTR:
@@ -176,14 +174,12 @@ class XattrCalls(KernelBase):
             raise os_error(errno.EPERM, path)
         self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
         namespace = resolve_handler(name)
-        if not fs.features.xattrs or (
-            namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
-        ):
+        if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
             raise os_error(errno.EOPNOTSUPP, path)
         if name not in inode.xattrs:
             raise os_error(errno.ENODATA, path)
         del inode.xattrs[name]
-        if inode.kind is Kind.DIRECTORY:
+        if inode.kind is _DIRECTORY:
             fs.names_changed()
         inode.ctime = self.clock.now
 
