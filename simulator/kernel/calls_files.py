@@ -628,6 +628,7 @@ class FileCalls(KernelBase):
 
 
 def _name_of(directory: Inode, resolved: Resolved) -> str:
+    """The parent directory's own name (``/`` for the root): the path's next-to-last name."""
     del directory
-    parts = resolved.path.rstrip("/").split("/")
-    return parts[-2] if len(parts) > 2 else "/"
+    head = resolved.path.rstrip("/").rpartition("/")[0]
+    return head.rpartition("/")[2] if "/" in head else "/"
