@@ -9,12 +9,11 @@ link" into that process's mount namespace, as on Linux.
 from __future__ import annotations
 
 import functools
+import inspect
 import random
 from collections import deque
 from collections.abc import Callable
-from typing import Concatenate, ParamSpec, TypeVar
-
-import attrs
+from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from simulator.errors import InvalidArgument
 from simulator.kernel import errno_table as errno
@@ -33,8 +32,14 @@ from simulator.kernel.faults import Fault, FaultRegistry
 from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
 from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, DeviceNumber, Inode, Kind
 from simulator.kernel.mounts import Location, Mount, MountNamespace
-from simulator.kernel.process import Credentials, Process
-from simulator.kernel.security import AccessRequest, NoSecurity, SecurityModule, Syscall
+from simulator.kernel.process import Credentials, Process, credentials_of
+from simulator.kernel.security import (
+    AccessRequest,
+    Generational,
+    NoSecurity,
+    SecurityModule,
+    Syscall,
+)
 
 MAX_SYMLINK_HOPS = 40
 WALK_CACHE_SIZE = 4096  # cached path walks kept before the cache starts afresh
@@ -84,40 +89,74 @@ def syscall_entry(
     call: Callable[Concatenate[K, Process, P], R],
 ) -> Callable[Concatenate[K, Process, P], R]:
     """Give a system call an audit context: the AVCs its checks raise become one event,
-    with a SYSCALL record saying how the call ended (``kernel/auditsc.c``)."""
+    with a SYSCALL record saying how the call ended (``kernel/auditsc.c``).
 
-    @functools.wraps(call)
-    def entry(self: K, proc: Process, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        if self.audit_pending is not None:
-            return call(self, proc, *args, **kwargs)
-        for arg in args:
-            # check_text's common case (ASCII, no NUL) inlined: this runs for every call
-            if isinstance(arg, str) and ("\0" in arg or not arg.isascii()):
-                check_text(arg)
-        if kwargs:
-            for arg in kwargs.values():
-                if isinstance(arg, str):
-                    check_text(arg)
-        pending: list[tuple[Syscall, AvcRecord]] = []
-        self.audit_pending = pending
-        try:
-            result = call(self, proc, *args, **kwargs)
-        except OSError as error:
-            if pending:
-                self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
-            else:
-                self.audit_pending = None
-            raise
-        except BaseException:
-            self.audit_pending = None
-            raise
+    Every text argument is checked first (:func:`check_text`). The wrapper is written for
+    ``call``'s own parameters (as attrs writes ``__init__``), so that a call costs no
+    packing of ``*args``/``**kwargs`` and no loop over them: it runs on every system call.
+    """
+    params = list(inspect.signature(call).parameters.values())[2:]  # after self and proc
+    namespace: dict[str, object] = {"_entry_call": call, "_entry_check_text": check_text}
+    signature, passed, checks = ["self", "proc", "/"], ["self", "proc"], []
+    for index, param in enumerate(params):
+        if param.kind not in _ENTRY_KINDS or param.name in _ENTRY_LOCALS:
+            raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}({param})")
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and "*" not in signature:
+            signature.append("*")
+        default = ""
+        if param.default is not inspect.Parameter.empty:
+            namespace[f"_entry_default{index}"] = param.default
+            default = f"=_entry_default{index}"
+        signature.append(param.name + default)
+        keyword = param.kind is inspect.Parameter.KEYWORD_ONLY
+        passed.append(f"{param.name}={param.name}" if keyword else param.name)
+        if param.annotation not in _NEVER_TEXT:
+            checks.append(_ENTRY_CHECK.format(name=param.name))
+    source = _ENTRY_SOURCE.format(
+        name=call.__name__,
+        signature=", ".join(signature),
+        arguments=", ".join(passed),
+        checks="".join(checks),
+    )
+    exec(compile(source, f"<syscall_entry {call.__qualname__}>", "exec"), namespace)  # noqa: S102
+    entry = namespace[call.__name__]
+    functools.update_wrapper(entry, call)  # type: ignore[arg-type]
+    return entry  # type: ignore[return-value]
+
+
+_ENTRY_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+_ENTRY_LOCALS = frozenset({"self", "proc", "pending", "result", "error"})
+# Parameter annotations that never hold text: the wrapper does not look at those.
+_NEVER_TEXT = frozenset({"int", "bool", "bytes"})
+# check_text's common case (ASCII, no NUL) inlined, per parameter that may hold text.
+_ENTRY_CHECK = """\
+    if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
+        _entry_check_text({name})
+"""
+_ENTRY_SOURCE = """\
+def {name}({signature}):
+    if self.audit_pending is not None:
+        return _entry_call({arguments})
+{checks}\
+    pending = []
+    self.audit_pending = pending
+    try:
+        result = _entry_call({arguments})
+    except OSError as error:
         if pending:
-            self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+            self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
         else:
-            self.audit_pending = None  # nothing to audit: no event
-        return result
-
-    return entry
+            self.audit_pending = None
+        raise
+    except BaseException:
+        self.audit_pending = None
+        raise
+    if pending:
+        self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+    else:
+        self.audit_pending = None  # nothing to audit: no event
+    return result
+"""
 
 
 # What a cached walk is filed under: namespace, path, and the caller's uid, gid, groups
@@ -125,13 +164,13 @@ def syscall_entry(
 _WalkKey = tuple[int, str, int, int, tuple[int, ...], str]
 
 
-@attrs.frozen(repr=False)
-class Resolved:
+class Resolved(NamedTuple):
     """The outcome of a path walk.
 
     ``location`` is None when only the last component is missing (a create can go on in
     ``parent`` under ``name``). ``path`` is the absolute path walked, inside the namespace
-    the walk ended in.
+    the walk ended in. A frozen value, a tuple underneath: every walk the cache misses
+    makes one, and a tuple is made in a fraction of a frozen attrs class's time.
     """
 
     location: Location | None
@@ -191,7 +230,7 @@ class KernelBase:
             tuple[
                 Resolved,
                 dict[tuple[int, int], Mount],
-                SecurityModule,
+                Generational,
                 int,
                 tuple[tuple[Filesystem, int], ...],
                 bool | None,
@@ -216,7 +255,7 @@ class KernelBase:
         return self.mounts[self.namespaces[ns_id].root_mount_id].root
 
     def credentials_on(self, proc: Process, fs: Filesystem) -> Credentials:
-        cred = proc.credentials
+        cred = credentials_of(proc)
         if fs.features.root_squash:  # effective_credentials, its common case inlined
             return effective_credentials(cred, fs)
         return cred
@@ -368,7 +407,11 @@ class KernelBase:
         return self._tops_at(loc).get((loc.mount_id, loc.ino))
 
     def _tops_at(self, loc: Location) -> dict[tuple[int, int], Mount]:
-        ns_id = self.mounts[loc.mount_id].ns_id
+        return self._tops_of_mount(loc.mount_id)
+
+    def _tops_of_mount(self, mount_id: int) -> dict[tuple[int, int], Mount]:
+        """The mount tops of the namespace ``mount_id`` is in."""
+        ns_id = self.mounts[mount_id].ns_id
         tops = self.mount_tops.get(ns_id)
         if tops is None:
             tops = self.mount_tops[ns_id] = self._tops_of(ns_id)
@@ -418,9 +461,14 @@ class KernelBase:
         """``inode_permission()``: DAC first, then the security module (AVC ``name=``)."""
         fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
-        if not dac_allows(self.credentials_on(proc, fs), inode, mask):
+        is_dir = inode.kind is _DIRECTORY
+        # generic_permission(): root (not squashed) passes, unless it asks to execute a
+        # file (dac_allows' first case, without building the credentials to see it)
+        if (
+            proc.uid != 0 or fs.features.root_squash or (mask & MAY_EXEC and not is_dir)
+        ) and not dac_allows(self.credentials_on(proc, fs), inode, mask):
             raise os_error(errno.EACCES)
-        perms = _PERMS_FOR_MASK[mask, inode.kind is Kind.DIRECTORY, append]
+        perms = _PERMS_FOR_MASK[mask, is_dir, append]
         tclass = SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, None):
             return
@@ -580,11 +628,11 @@ class KernelBase:
             key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
             hit = self.walk_cache.get(key)
             if hit is not None:
-                resolved, tops, security, decisions, through, followed = hit
+                resolved, tops, source, decisions, through, followed = hit
                 if (
                     self.mount_tops.get(proc.ns_id) is tops
-                    and self.security is security
-                    and security.generation == decisions
+                    and self.security.decisions is source
+                    and source.generation == decisions
                     and (followed is None or followed is follow)
                 ):
                     for fs, generation in through:
@@ -611,54 +659,68 @@ class KernelBase:
         key: _WalkKey | None,
     ) -> Resolved:
         """The walk itself (``path_lookupat``); remembered under ``key`` if that is given
-        and every check on the way was a silent grant."""
+        and every check on the way was a silent grant.
+
+        Where the walk stands is two ints (mount id, inode number), not a :class:`Location`,
+        until the answer is built: a walk makes no value per component it passes."""
         if not path:
             raise os_error(errno.ENOENT, path)
         check_path(path)
-        root = self.ns_root(proc.ns_id)
-        if path.startswith("/"):
-            cur, names = root, []
+        mounts, filesystems = self.mounts, self.filesystems
+        root_mount = mounts[self.namespaces[proc.ns_id].mount_ids[0]]
+        root_mid, root_ino = root_mount.mount_id, root_mount.root_ino
+        if path[0] == "/":
+            mid, ino, names = root_mid, root_ino, []
         else:
-            cur, names = self.cwd_of(proc), [n for n in proc.cwd.split("/") if n]
+            start = self.cwd_of(proc)
+            mid, ino = start.mount_id, start.ino
+            names = [n for n in proc.cwd.split("/") if n]
         pending = deque(filter(None, path.split("/")))
-        must_be_dir = path.endswith("/")
-        parent: Location | None = None
+        must_be_dir = path[-1] == "/"
+        parent: tuple[int, int] | None = None
         last_name: str | None = None
         cur_name = names[-1] if names else "/"
         hops = 0
-        mounts, filesystems = self.mounts, self.filesystems
-        cred = proc.credentials
-        is_root = cred.is_root
+        is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
         allows = self.security.allows
-        security, decisions = self.security, self.security.generation
-        tops = self._tops_at(cur)
+        source = self.security.decisions
+        decisions = source.generation
+        tops = self._tops_of_mount(mid)
         through: dict[Filesystem, int] = {}
         followed: bool | None = None  # set when the answer depends on ``follow``
+        fs_mid = -1  # the mount ``fs`` was looked up for (a walk stays on one for a while)
+        fs = root_fs = filesystems[root_mount.fs_id]
+        inodes = fs.inodes
+        check_dac = True
         while pending:
             part = pending.popleft()
-            is_last = not pending
-            fs = filesystems[mounts[cur.mount_id].fs_id]
-            if key is not None and fs not in through:
-                if fs.fstype == "nfs":
-                    key = None  # another host changes these files
-                else:
-                    through[fs] = fs.generation
-            directory = fs.inodes[cur.ino]
+            if mid != fs_mid:
+                fs_mid = mid
+                fs = root_fs if mid == root_mid else filesystems[mounts[mid].fs_id]
+                inodes = fs.inodes
+                check_dac = not is_root or fs.features.root_squash
+                if key is not None and fs not in through:
+                    if fs.fstype == "nfs":
+                        key = None  # another host changes these files
+                    else:
+                        through[fs] = fs.generation
+            directory = inodes[ino]
             if directory.kind is not _DIRECTORY:
                 raise os_error(errno.ENOTDIR, path)
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
-            if (not is_root or fs.features.root_squash) and not dac_allows(
-                effective_credentials(cred, fs), directory, MAY_EXEC
+            if check_dac and not dac_allows(
+                effective_credentials(credentials_of(proc), fs), directory, MAY_EXEC
             ):
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
-                self.lsm_check(proc, cur, _SEARCH, syscall, name=cur_name)
+                self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
                 if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                     key = None  # a denial (audited or not) is never remembered
-            if part in (".", ".."):
+            if part == "." or part == "..":
                 if part == "..":
-                    cur = self._dotdot(cur, root)
+                    up = self._dotdot(Location(mid, ino), Location(root_mid, root_ino))
+                    mid, ino = up.mount_id, up.ino
                     if names:
                         names.pop()
                     cur_name = names[-1] if names else "/"
@@ -667,50 +729,58 @@ class KernelBase:
             entries = directory.entries
             child_ino = None if entries is None else entries.get(part)
             if child_ino is None:
-                if not is_last:
+                if pending:
                     raise os_error(errno.ENOENT, path)
-                resolved = Resolved(None, cur, part, _join([*names, part]))
+                resolved = Resolved(None, Location(mid, ino), part, _join([*names, part]))
                 if key is not None:
-                    self._remember(key, resolved, (tops, security, decisions, through, followed))
+                    self._remember(key, resolved, (tops, source, decisions, through, followed))
                 if not allow_missing:
                     raise os_error(errno.ENOENT, path)
                 return resolved
-            loc = Location(cur.mount_id, child_ino)
-            if (cur.mount_id, child_ino) in tops:
-                loc = self.cross_mounts(loc)
-                child = filesystems[mounts[loc.mount_id].fs_id].inodes[loc.ino]
+            child_mid = mid
+            top = tops.get((mid, child_ino))
+            if top is None:
+                child = inodes[child_ino]
             else:
-                child = fs.inodes[child_ino]
-            is_link = child.kind is _SYMLINK
-            if is_last and is_link:
-                followed = follow
-            if is_link and (not is_last or follow or must_be_dir):
-                hops += 1
-                if hops > MAX_SYMLINK_HOPS:
-                    raise os_error(errno.ELOOP, path)
-                if child.magic_root_pid is not None:
-                    key = None  # into another namespace, as long as that process lives
-                    cur = self._magic_root(proc, child.magic_root_pid, path)
-                    tops = self._tops_at(cur)
-                    names, cur_name = [], "/"
+                while top is not None:  # cross_mounts(): down to the last mount stacked there
+                    child_mid, child_ino = top.mount_id, top.root_ino
+                    top = tops.get((child_mid, child_ino))
+                child = filesystems[mounts[child_mid].fs_id].inodes[child_ino]
+            if child.kind is _SYMLINK:
+                is_last = not pending
+                if is_last:
+                    followed = follow
+                if not is_last or follow or must_be_dir:
+                    hops += 1
+                    if hops > MAX_SYMLINK_HOPS:
+                        raise os_error(errno.ELOOP, path)
+                    if child.magic_root_pid is not None:
+                        key = None  # into another namespace, as long as that process lives
+                        into = self._magic_root(proc, child.magic_root_pid, path)
+                        mid, ino = into.mount_id, into.ino
+                        tops = self._tops_of_mount(mid)
+                        names, cur_name = [], "/"
+                        parent, last_name = None, None
+                        continue
+                    target = child.target or ""
+                    if not target:
+                        raise os_error(errno.ENOENT, path)
+                    if target[0] == "/":
+                        mid, ino, names, cur_name = root_mid, root_ino, [], "/"
+                    pending.extendleft(reversed([p for p in target.split("/") if p]))
                     parent, last_name = None, None
                     continue
-                target = child.target or ""
-                if not target:
-                    raise os_error(errno.ENOENT, path)
-                if target.startswith("/"):
-                    cur, names, cur_name = root, [], "/"
-                pending.extendleft(reversed([p for p in target.split("/") if p]))
-                parent, last_name = None, None
-                continue
-            parent, last_name = cur, part
-            cur, cur_name = loc, part
+            parent, last_name = (mid, ino), part
+            mid, ino, cur_name = child_mid, child_ino, part
             names.append(part)
-        if must_be_dir and not self.inode_at(cur).is_dir():
+        loc = Location(mid, ino)
+        if must_be_dir and not self.inode_at(loc).is_dir():
             raise os_error(errno.ENOTDIR, path)
-        resolved = Resolved(cur, parent, last_name, _join(names))
+        resolved = Resolved(
+            loc, None if parent is None else Location(*parent), last_name, _join(names)
+        )
         if key is not None:
-            self._remember(key, resolved, (tops, security, decisions, through, followed))
+            self._remember(key, resolved, (tops, source, decisions, through, followed))
         return resolved
 
     def _remember(
@@ -718,14 +788,14 @@ class KernelBase:
         key: _WalkKey,
         resolved: Resolved,
         depends: tuple[
-            dict[tuple[int, int], Mount], SecurityModule, int, dict[Filesystem, int], bool | None
+            dict[tuple[int, int], Mount], Generational, int, dict[Filesystem, int], bool | None
         ],
     ) -> None:
         cache = self.walk_cache
         if len(cache) >= WALK_CACHE_SIZE:
             cache.clear()  # bounded, like the dcache under memory pressure
-        tops, security, decisions, through, followed = depends
-        cache[key] = (resolved, tops, security, decisions, tuple(through.items()), followed)
+        tops, source, decisions, through, followed = depends
+        cache[key] = (resolved, tops, source, decisions, tuple(through.items()), followed)
 
     def instantiate(self, proc: Process, path: str, missing: Resolved, created: Location) -> None:
         """``d_instantiate``: the negative walk of ``path`` that a create just used becomes
@@ -741,12 +811,12 @@ class KernelBase:
         hit = self.walk_cache.get(key)
         if hit is None or hit[0] is not missing or missing.parent is None:
             return
-        _, tops, security, decisions, through, followed = hit
+        _, tops, source, decisions, through, followed = hit
         if (
             followed is not None
             or self.mount_tops.get(proc.ns_id) is not tops
-            or self.security is not security
-            or security.generation != decisions
+            or self.security.decisions is not source
+            or source.generation != decisions
             or self.fs_at(created).inodes[created.ino].kind is _SYMLINK
         ):
             return
@@ -758,7 +828,7 @@ class KernelBase:
                 return
             now.append((fs, fs.generation))
         resolved = Resolved(created, missing.parent, missing.name, missing.path)
-        self.walk_cache[key] = (resolved, tops, security, decisions, tuple(now), None)
+        self.walk_cache[key] = (resolved, tops, source, decisions, tuple(now), None)
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""

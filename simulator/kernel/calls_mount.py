@@ -45,7 +45,7 @@ class MountCalls(KernelBase):
     ) -> Mount:
         """``mount(2)``: a bind mount of ``source``, or a new ``tmpfs``/``nfs`` filesystem."""
         syscall = Syscall.on("mount", source)
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, target)
         if not bind and fstype not in MOUNTABLE_TYPES:
             raise os_error(errno.ENODEV, target)
@@ -100,7 +100,7 @@ class MountCalls(KernelBase):
     @syscall_entry
     def umount(self, proc: Process, target: str) -> None:
         syscall = Syscall.on("umount2", target)
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, target)
         _, loc = self.resolve_existing(proc, target, syscall)
         mount = self.mounts[loc.mount_id]
@@ -131,7 +131,7 @@ class MountCalls(KernelBase):
     def move_mount(self, proc: Process, source: str, target: str) -> None:
         """``mount --move``: the mount at ``source`` now hangs on the directory ``target``."""
         syscall = Syscall.on("mount", source)
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, target)
         _, loc = self.resolve_existing(proc, source, syscall)
         mount = self.mounts[loc.mount_id]
@@ -151,26 +151,38 @@ class MountCalls(KernelBase):
 
     def unshare_mount_namespace(self, proc: Process) -> MountNamespace:
         """``unshare(CLONE_NEWNS)``: a copy of the caller's mount table, with new mount ids."""
-        if not proc.credentials.is_root:
+        if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM)
         old = self.namespaces[proc.ns_id]
         new = MountNamespace(self.counters.ns_id())
         self.namespaces[new.ns_id] = new
         # New ids first, in table order: after ``mount --move`` a mount can come after
         # its own submounts in the table (copy_tree() copies the tree, not the list).
-        renumber = {mount_id: self.counters.mount_id() for mount_id in old.mount_ids}
+        counters = self.counters
+        first = counters.next_mount_id
+        renumber = {mount_id: first + n for n, mount_id in enumerate(old.mount_ids)}
+        counters.next_mount_id = first + len(renumber)  # Counters.mount_id() once per mount
+        # add_mount() for each copy, its bookkeeping inlined: every count only grows here.
+        mounts, fs_mount_count, root_pins = self.mounts, self.fs_mount_count, self.root_pins
+        ids = new.mount_ids
         for mount_id in old.mount_ids:
-            mount = self.mounts[mount_id]
+            mount = mounts[mount_id]
+            parent_id = mount.parent_id
             copy = Mount(
                 renumber[mount_id],
                 new.ns_id,
                 mount.fs_id,
                 mount.root_ino,
-                None if mount.parent_id is None else renumber[mount.parent_id],
+                None if parent_id is None else renumber[parent_id],
                 mount.mountpoint_ino,
                 mount.options,
             )
-            self.add_mount(copy)
+            mounts[copy.mount_id] = copy
+            ids.append(copy.mount_id)
+            fs_mount_count[copy.fs_id] = fs_mount_count.get(copy.fs_id, 0) + 1
+            pin = (copy.fs_id, copy.root_ino)
+            root_pins[pin] = root_pins.get(pin, 0) + 1
+        self.mount_tops.pop(new.ns_id, None)
         self.move_to_namespace(proc, new.ns_id)
         return new
 

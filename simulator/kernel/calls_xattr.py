@@ -15,7 +15,7 @@ from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.inode import SELINUX_XATTR, Inode, Kind
 from simulator.kernel.mounts import Location
-from simulator.kernel.process import Process
+from simulator.kernel.process import Process, credentials_of
 from simulator.kernel.security import Syscall
 from simulator.kernel.xattr_rules import (
     XATTR_CREATE,
@@ -28,14 +28,29 @@ from simulator.kernel.xattr_rules import (
     xattr_permission,
 )
 
+_SECURITY_PREFIX = Namespace.SECURITY.value
+# Members as module names (a lookup through the enum's metaclass costs several globals).
+_DIRECTORY, _TRUSTED = Kind.DIRECTORY, Namespace.TRUSTED
+
 
 class XattrCalls(KernelBase):
     def _xattr_target(
         self, proc: Process, path: str, syscall: Syscall, follow: bool
     ) -> tuple[str, Location, Filesystem, Inode]:
-        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
-        fs = self.fs_at(loc)
+        resolved = self.walk(proc, path, syscall, follow=follow)
+        loc = resolved.location
+        assert loc is not None
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         return resolved.path, loc, fs, fs.inodes[loc.ino]
+
+    def _xattr_permission(
+        self, proc: Process, fs: Filesystem, inode: Inode, name: bytes, mask: int
+    ) -> None:
+        """:func:`xattr_permission`, which has nothing to check for ``security.*``."""
+        if not name.startswith(_SECURITY_PREFIX):
+            # the DAC credentials differ from the caller's only on a root-squashing NFS mount
+            dac_cred = self.credentials_on(proc, fs) if fs.features.root_squash else None
+            xattr_permission(credentials_of(proc), inode, name, mask, dac_cred)
 
     def _label_of(self, fs: Filesystem, inode: Inode) -> bytes | None:
         """What ``security.selinux`` reads as: the LSM's view, else the stored xattr."""
@@ -52,7 +67,7 @@ class XattrCalls(KernelBase):
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("getxattr", proc, where, loc)
-        xattr_permission(proc.credentials, inode, name, MAY_READ, self.credentials_on(proc, fs))
+        self._xattr_permission(proc, fs, inode, name, MAY_READ)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
         if name == SELINUX_XATTR:
             label = self._label_of(fs, inode)
@@ -60,14 +75,12 @@ class XattrCalls(KernelBase):
                 raise os_error(errno.EOPNOTSUPP if not fs.features.xattrs else errno.ENODATA, path)
             return label
         namespace = resolve_handler(name)
-        if not fs.features.xattrs or (
-            namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
-        ):
+        if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
             raise os_error(errno.EOPNOTSUPP, path)
-        try:
-            return inode.xattrs[name]
-        except KeyError:
-            raise os_error(errno.ENODATA, path) from None
+        value = inode.xattrs.get(name)  # not inode.xattrs[name]: no KeyError to turn into this
+        if value is None:
+            raise os_error(errno.ENODATA, path)
+        return value
 
     @syscall_entry
     def listxattr(self, proc: Process, path: str, *, follow: bool = True) -> list[bytes]:
@@ -101,19 +114,16 @@ class XattrCalls(KernelBase):
             raise os_error(errno.EINVAL, path)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("setfilecon" if name == SELINUX_XATTR else "setxattr", proc, where, loc)
-        cred = proc.credentials
-        xattr_permission(cred, inode, name, MAY_WRITE, self.credentials_on(proc, fs))
+        self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
         if name == SELINUX_XATTR:
             self._may_relabel(proc, loc, fs, inode, value, syscall, path)
             stored = value if value.endswith(b"\0") else value + b"\0"
         else:
-            if name.startswith(Namespace.SECURITY.value) and not cred.is_root:
+            if name.startswith(_SECURITY_PREFIX) and proc.uid != 0:
                 raise os_error(errno.EPERM, path)  # cap_inode_setxattr(): CAP_SYS_ADMIN
             self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
             namespace = resolve_handler(name)
-            if not fs.features.xattrs or (
-                namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
-            ):
+            if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
                 raise os_error(errno.EOPNOTSUPP, path)
             stored = value
         exists = name in inode.xattrs
@@ -122,7 +132,7 @@ class XattrCalls(KernelBase):
         if flags & XATTR_REPLACE and not exists:
             raise os_error(errno.ENODATA, path)
         inode.xattrs[name] = stored
-        if inode.kind is Kind.DIRECTORY:
+        if inode.kind is _DIRECTORY:
             fs.names_changed()  # a new label: who may search it changed
         inode.ctime = self.clock.now
         if name == SELINUX_XATTR:
@@ -141,7 +151,7 @@ class XattrCalls(KernelBase):
         path: str,
     ) -> None:
         """``selinux_inode_setxattr()``: owner, label support, relabelfrom, valid, relabelto."""
-        if not owner_or_capable(proc.credentials, inode):
+        if not owner_or_capable(credentials_of(proc), inode):
             raise os_error(errno.EPERM, path)
         if not fs.features.setfilecon or not fs.features.xattrs:
             raise os_error(errno.EOPNOTSUPP, path)
@@ -156,23 +166,20 @@ class XattrCalls(KernelBase):
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
         self.take_fault("removexattr", proc, where, loc)
-        cred = proc.credentials
-        xattr_permission(cred, inode, name, MAY_WRITE, self.credentials_on(proc, fs))
+        self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
         if name == SELINUX_XATTR:
             # selinux_inode_removexattr(): "No one is allowed to remove a SELinux label".
             raise os_error(errno.EACCES, path)
-        if name.startswith(Namespace.SECURITY.value) and not cred.is_root:
+        if name.startswith(_SECURITY_PREFIX) and proc.uid != 0:
             raise os_error(errno.EPERM, path)
         self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
         namespace = resolve_handler(name)
-        if not fs.features.xattrs or (
-            namespace is Namespace.TRUSTED and not fs.features.trusted_xattrs
-        ):
+        if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
             raise os_error(errno.EOPNOTSUPP, path)
         if name not in inode.xattrs:
             raise os_error(errno.ENODATA, path)
         del inode.xattrs[name]
-        if inode.kind is Kind.DIRECTORY:
+        if inode.kind is _DIRECTORY:
             fs.names_changed()
         inode.ctime = self.clock.now
 

@@ -50,6 +50,9 @@ def features_for(fstype: str) -> Features:
         raise InvalidArgument(f"unknown filesystem type {fstype!r}") from None
 
 
+_DIRECTORY = Kind.DIRECTORY  # a global: Kind.DIRECTORY is a lookup through the enum's metaclass
+
+
 @attrs.define(eq=False, repr=False)
 class Filesystem:
     """A superblock: inodes by number, the next number to hand out, and capabilities."""
@@ -90,7 +93,7 @@ class Filesystem:
             mtime=now,
             ctime=now,
             atime=now,
-            entries={} if kind is Kind.DIRECTORY else None,
+            entries={} if kind is _DIRECTORY else None,
         )
         self.inodes[ino] = inode
         return inode

@@ -39,8 +39,12 @@ class Kind(enum.Enum):
 
     @property
     def is_device(self) -> bool:
-        return self in (Kind.BLOCK, Kind.CHAR)
+        return self is _BLOCK or self is _CHAR
 
+
+# The members as module names: ``Kind.DIRECTORY`` is a lookup through the enum's metaclass,
+# several times the cost of a global, and the kernel's hot paths compare kinds all the time.
+_DIRECTORY, _BLOCK, _CHAR = Kind.DIRECTORY, Kind.BLOCK, Kind.CHAR
 
 _FORMAT_BITS = {
     Kind.REGULAR: stat_module.S_IFREG,
@@ -66,6 +70,8 @@ _SELINUX_CLASS_BY_VALUE: dict[str, str] = {k.value: c for k, c in _SELINUX_CLASS
 # The SELinux class of a kind, by the kind's value: for the permission checks that read it
 # without the property call.
 SELINUX_CLASS_BY_KIND_VALUE = _SELINUX_CLASS_BY_VALUE
+# The S_IF* bits of a kind, by the kind's value: for stat, which reads them on every call.
+FORMAT_BITS_BY_KIND_VALUE = _FORMAT_BITS_BY_VALUE
 
 
 def check_mode(mode: int) -> int:
@@ -160,7 +166,7 @@ class Inode:
         return self.kind.format_bits | self.mode
 
     def is_dir(self) -> bool:
-        return self.kind is Kind.DIRECTORY
+        return self.kind is _DIRECTORY
 
     def child(self, name: str) -> int | None:
         return None if self.entries is None else self.entries.get(name)

@@ -16,10 +16,10 @@ import attrs
 from simulator.errors import ContextError
 from simulator.kernel.audit import AvcRecord
 from simulator.kernel.filesystem import Filesystem
-from simulator.kernel.inode import SELINUX_XATTR, Inode, Kind
+from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, SELINUX_XATTR, Inode, Kind
 from simulator.kernel.process import Process
 from simulator.kernel.security import ALLOWED, AccessRequest, CheckResult
-from simulator.selinux.context import SecurityContext
+from simulator.selinux.context import SecurityContext, parse_context
 from simulator.selinux.decision import Decision, decide
 from simulator.selinux.genfs import genfs_context, new_root_context
 from simulator.selinux.labeling import new_object_context
@@ -77,6 +77,7 @@ class SelinuxLsm:
 
     def __init__(self) -> None:
         self.selinux = SelinuxState()
+        self.decisions = self.selinux  # SecurityModule.decisions: kept with self.selinux
         self.permissive_grants: set[tuple[str, str, str, str]] = set()
         self.last_decision: Decision | None = None
 
@@ -97,7 +98,14 @@ class SelinuxLsm:
         vectors = self.selinux.access_vectors
         entry = vectors.get(key)
         if entry is None:
-            entry = self._compute(request)
+            entry = self._compute(
+                request.process,
+                request.fs,
+                request.inode,
+                request.tclass,
+                request.perms,
+                request.new_label,
+            )
             vectors.put(key, entry)
         if entry is _GRANTED:
             return ALLOWED
@@ -135,7 +143,9 @@ class SelinuxLsm:
         perms: tuple[str, ...],
         new_label: bytes | None,
     ) -> bool:
-        """``avc_has_perm_noaudit`` hitting the cache with every permission granted."""
+        """``avc_has_perm_noaudit``: the cached decision, computed on a miss (as the
+        kernel's ``avc_compute_av`` fills the cache before ``avc_audit`` looks at it), is a
+        grant of every permission. False leaves the auditing to :meth:`check`."""
         target: bytes | str | None = new_label
         if target is None:  # _target_key, inlined: this runs for every check
             features = fs.features
@@ -150,31 +160,43 @@ class SelinuxLsm:
         entry = vectors.young.get(key)  # AccessVectorCache.get, its common case inlined
         if entry is None:
             entry = vectors.get(key)
+            if entry is None:
+                entry = self._compute(process, fs, inode, tclass, perms, new_label)
+                vectors.put(key, entry)
         return entry is _GRANTED
 
-    def _compute(self, request: AccessRequest) -> _Denial | object:
+    def _compute(
+        self,
+        process: Process,
+        fs: Filesystem,
+        inode: Inode,
+        tclass: str,
+        perms: tuple[str, ...],
+        new_label: bytes | None,
+    ) -> _Denial | object:
         """``avc_compute_av``: ask the security server, on a cache miss."""
-        subject = SecurityContext.parse(request.process.context)
-        target = self.object_context(request.fs, request.inode)
-        if request.new_label is not None:
-            target = self.context_of(request.new_label)
+        subject = parse_context(process.context)
+        if new_label is not None:
+            target = self.context_of(new_label)
+        else:
+            target = self.object_context(fs, inode)
         # The decision depends on the contexts only through their types and the relations
         # of their levels the MCS constraints test (context_struct_compute_av): every
         # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
         # "l2 eq h2".
-        high = target.high
+        high = target.range.high  # target.high, without the property
         grant_key = (
             subject.type,
             target.type,
-            request.tclass,
-            request.perms,
-            subject.high.dominates(high),
-            target.low == high,
+            tclass,
+            perms,
+            subject.range.high.dominates(high),
+            target.range.low == high,
         )
         grants = self.selinux.grant_cache
         if grant_key in grants:
             return _GRANTED
-        decision = decide(self.selinux, subject, target, request.tclass, request.perms)
+        decision = decide(self.selinux, subject, target, tclass, perms)
         denied = decision.denied
         if not denied:
             grants[grant_key] = True
@@ -201,11 +223,11 @@ class SelinuxLsm:
 
     def _context_of(self, raw: bytes) -> SecurityContext:
         try:
-            context = SecurityContext.parse(raw.rstrip(b"\0").decode())
+            context = parse_context(raw.rstrip(b"\0").decode())
         except (ContextError, UnicodeDecodeError):
-            return SecurityContext.parse(UNLABELED)
+            return parse_context(UNLABELED)
         if not self.selinux.policy.valid_context(context):
-            return SecurityContext.parse(UNLABELED)
+            return parse_context(UNLABELED)
         return context
 
     def label_new_inode(
@@ -213,15 +235,14 @@ class SelinuxLsm:
     ) -> bytes | None:
         del name
         parent_label = parent.xattrs.get(SELINUX_XATTR, UNLABELED_RAW)
-        key = (process.context, parent_label, kind.selinux_class)
+        tclass = SELINUX_CLASS_BY_KIND_VALUE[kind._value_]  # kind.selinux_class
+        key = (process.context, parent_label, tclass)
         labels = self.selinux.new_labels
         label = labels.get(key)
         if label is None:
-            subject = SecurityContext.parse(process.context)
+            subject = parse_context(process.context)
             parent_context = self.context_of(parent_label)
-            context = new_object_context(
-                self.selinux.policy, subject, parent_context, kind.selinux_class
-            )
+            context = new_object_context(self.selinux.policy, subject, parent_context, tclass)
             label = str(context).encode() + b"\0"
             if len(labels) >= NEW_LABELS_KEPT:
                 labels.clear()  # bounded: every domain's process has a context of its own
@@ -238,7 +259,7 @@ class SelinuxLsm:
 
     def valid_label(self, value: bytes) -> bool:
         try:
-            context = SecurityContext.parse(value.decode())
+            context = parse_context(value.decode())
         except (ContextError, UnicodeDecodeError):
             return False
         return self.selinux.policy.valid_context(context)
@@ -272,4 +293,5 @@ class SelinuxLsm:
         loaded = SelinuxState.from_dict(state["selinux"])
         loaded.generation += self.selinux.generation + 1  # never an earlier generation again
         self.selinux = loaded
+        self.decisions = loaded
         self.permissive_grants = {(a, b, c, d) for a, b, c, d in state["permissive_grants"]}

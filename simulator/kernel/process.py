@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import attrs
 
 UNSET_ID = 4294967295  # auid/ses of processes that never logged in: (unsigned)-1
@@ -50,10 +48,21 @@ class Process:
 
     @property
     def credentials(self) -> Credentials:
-        return _credentials(self.uid, self.gid, self.groups)
+        return credentials_of(self)
 
 
-@functools.lru_cache(maxsize=256)
-def _credentials(uid: int, gid: int, groups: tuple[int, ...]) -> Credentials:
-    """One shared, frozen value per identity, not a new one per permission check."""
-    return Credentials(uid, gid, groups)
+CREDENTIALS_KEPT = 256
+_CREDENTIALS: dict[tuple[int, int, tuple[int, ...]], Credentials] = {}
+
+
+def credentials_of(proc: Process) -> Credentials:
+    """``proc.credentials``: one shared, frozen value per identity, not a new one per
+    permission check. A function, for the kernel's hot paths: a property (and an
+    ``lru_cache``) is a call from C, several times the cost of a call from Python."""
+    key = (proc.uid, proc.gid, proc.groups)
+    cred = _CREDENTIALS.get(key)
+    if cred is None:
+        if len(_CREDENTIALS) >= CREDENTIALS_KEPT:
+            _CREDENTIALS.clear()  # bounded: identities are few
+        cred = _CREDENTIALS[key] = Credentials(*key)
+    return cred

@@ -7,7 +7,8 @@ The kernel calls it after its own DAC checks, as Linux calls the LSM after
 from __future__ import annotations
 
 import functools
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
@@ -59,19 +60,13 @@ class Syscall:
     name: str
     args: tuple[int, int, int, int] = (0, 0, 0, 0)
 
-    @classmethod
-    def at(cls, name: str, path: str, *rest: int) -> Syscall:
-        """A ``*at()`` call relative to the cwd: ``a0=AT_FDCWD a1=<path pointer> ...``."""
-        return _syscall_on(name, path, True, *rest)
-
-    @classmethod
-    def on(cls, name: str, path: str, *rest: int) -> Syscall:
-        """A call whose first argument is a path."""
-        return _syscall_on(name, path, False, *rest)
-
-    @classmethod
-    def of(cls, name: str, *args: int) -> Syscall:
-        return _syscall(name, *args)
+    # The constructors every system call uses, set below to cached functions, so that a
+    # call repeated with the same arguments costs one lookup in C:
+    # at(name, path, *rest): a ``*at()`` call relative to the cwd, ``a0=AT_FDCWD a1=<path>``;
+    # on(name, path, *rest): a call whose first argument is a path; of(name, *args).
+    at: ClassVar[Callable[..., Syscall]]
+    on: ClassVar[Callable[..., Syscall]]
+    of: ClassVar[Callable[..., Syscall]]
 
     @property
     def number(self) -> int:
@@ -79,18 +74,27 @@ class Syscall:
 
 
 @functools.lru_cache(maxsize=1024)
-def _syscall_on(name: str, path: str, relative: bool, *rest: int) -> Syscall:
-    """:meth:`Syscall.at` and :meth:`Syscall.on`, one shared value per call and arguments."""
-    if relative:
-        return _syscall(name, AT_FDCWD, user_pointer(path), *rest)
-    return _syscall(name, user_pointer(path), *rest)
-
-
-@functools.lru_cache(maxsize=1024)
 def _syscall(name: str, *args: int) -> Syscall:
     """One shared, frozen value per call and arguments (a call repeats on the same path)."""
     padded = (*args, 0, 0, 0, 0)[:4]
     return Syscall(name, (padded[0], padded[1], padded[2], padded[3]))
+
+
+@functools.lru_cache(maxsize=1024)
+def _syscall_at(name: str, path: str, *rest: int) -> Syscall:
+    """:meth:`Syscall.at`: one shared value per call and arguments."""
+    return _syscall(name, AT_FDCWD, user_pointer(path), *rest)
+
+
+@functools.lru_cache(maxsize=1024)
+def _syscall_on(name: str, path: str, *rest: int) -> Syscall:
+    """:meth:`Syscall.on`: one shared value per call and arguments."""
+    return _syscall(name, user_pointer(path), *rest)
+
+
+Syscall.at = _syscall_at
+Syscall.on = _syscall_on
+Syscall.of = _syscall
 
 
 @attrs.frozen
@@ -124,10 +128,24 @@ class CheckResult:
 ALLOWED = CheckResult()
 
 
+class Generational(Protocol):
+    """What holds a security module's decisions: its ``generation`` changes whenever a
+    decision may have changed (policy, booleans, mode)."""
+
+    @property
+    def generation(self) -> int: ...
+
+
 class SecurityModule(Protocol):
     """What the kernel asks of a security module."""
 
     name: str
+
+    @property
+    def decisions(self) -> Generational:
+        """What holds the module's decisions: the same object for as long as the module
+        keeps its state, its ``generation`` the module's :attr:`generation`. A plain
+        attribute in the modules (it is read on every cached path walk)."""
 
     @property
     def generation(self) -> int:
@@ -146,8 +164,9 @@ class SecurityModule(Protocol):
         perms: tuple[str, ...],
         new_label: bytes | None,
     ) -> bool:
-        """The fast path: True when a cached decision grants all of ``perms`` (nothing to
-        audit); False means "ask :meth:`check`", never "denied"."""
+        """The fast path: True when the decision (cached, or computed and cached on a
+        miss) grants all of ``perms``, so there is nothing to audit; False means "ask
+        :meth:`check`", never "denied"."""
 
     def label_new_inode(
         self, process: Process, parent: Inode, kind: Kind, name: str
@@ -175,6 +194,9 @@ class NoSecurity:
 
     name = "none"
     generation = 0
+
+    def __init__(self) -> None:
+        self.decisions: Generational = self  # decisions that never change
 
     def check(self, request: AccessRequest) -> CheckResult:
         return ALLOWED

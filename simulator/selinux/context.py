@@ -205,3 +205,8 @@ class SecurityContext:
 def _parse_context(text: str) -> SecurityContext:
     """Contexts are immutable values, so parsing each distinct string once is enough."""
     return SecurityContext._parse(text)
+
+
+# SecurityContext.parse without the classmethod's frame: for the kernel's AVC, which parses
+# the subject's context on every cache miss.
+parse_context = _parse_context

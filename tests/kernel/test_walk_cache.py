@@ -15,11 +15,14 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.errors import SeclabError
-from simulator.kernel.base import KernelBase
+from simulator.kernel.base import KernelBase, set_label
 from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.inode import DeviceNumber, Kind
+from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.kernel.process import Process
+from simulator.kernel.security import Syscall
 from simulator.kernel.snapshot import dump_state
+from simulator.selinux.rules import RuleKind, TeRule
 from tests.library_runs import library, observed
 
 BASE = "/srv/t"
@@ -294,3 +297,37 @@ def test_the_library_is_the_same_without_the_cache(
     cached = observed(path)
     monkeypatch.setattr(KernelBase, "walk_cache_enabled", False)
     assert observed(path) == cached
+
+
+def _reloaded(host: simulator.Host, who: dict[str, Process]) -> dict[str, Process]:
+    """The host's kernel replaced by one loaded from its snapshot: the security module's
+    state is then the loaded one (``SelinuxLsm.load_state``), not the one it was made with."""
+    kernel = type(host.kernel).from_snapshot(host.kernel.snapshot())
+    kernel.walk_cache_enabled = host.kernel.walk_cache_enabled
+    host.kernel = kernel
+    return {name: kernel.processes[proc.pid] for name, proc in who.items()}
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_kernel_loaded_from_a_snapshot_sees_a_policy_change(cached: bool) -> None:
+    """A search granted only by a module is cached; replacing the module with an empty one
+    takes the grant away, on a kernel whose policy state came from a snapshot."""
+    host, who = _new_host(cached=cached)
+    who = _reloaded(host, who)
+    kernel, qemu = host.kernel, who["qemu"]
+    kernel.mkdir(who["root"], f"{BASE}/home", 0o755)
+    kernel.write_file(who["root"], f"{BASE}/home/x", b"")
+    kernel.setfilecon(who["root"], f"{BASE}/home/x", CONTEXTS[2])  # qemu's own image
+    # The directory gets a process's label, as /proc/PID has (no relabelto reaches it, so
+    # as a host builder sets it): svirt_t may not search it.
+    home = kernel.walk(who["root"], f"{BASE}/home", Syscall.of("lab")).location
+    assert home is not None
+    set_label(kernel.inode_at(home), "system_u:system_r:virtd_t:s0")
+    kernel.forget_walks()
+    grant = TeRule(RuleKind.ALLOW, "svirt_t", ("virtd_t",), ("dir",), ("search",))
+    assert isinstance(kernel.security, SelinuxLsm)
+    kernel.security.load_module("search-home", (grant,))
+    kernel.stat(qemu, f"{BASE}/home/x")  # granted, and cached
+    kernel.security.load_module("search-home", ())
+    with pytest.raises(PermissionError):
+        kernel.stat(qemu, f"{BASE}/home/x")
