@@ -41,6 +41,8 @@ def _shown(value: object) -> str:
         return value.name
     if value is None or isinstance(value, str | bytes | int | float | bool):
         return repr(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value).__name__  # a named result (StatResult), shown as its type
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
     return type(value).__name__
