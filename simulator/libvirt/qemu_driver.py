@@ -13,7 +13,7 @@ per-domain ``/dev`` :mod:`simulator.libvirt.qemu_namespace`.
 from __future__ import annotations
 
 import functools
-import hashlib
+import random
 import uuid as uuid_module
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
@@ -322,11 +322,12 @@ class Daemon:
 
     def generate_uuid(self) -> str:
         """``virUUIDGenerate``: 16 random bytes made an RFC 4122 version 4 UUID. The lab's
-        bytes come from the host's seed and how many UUIDs its daemons made before, so a
+        bytes are drawn from the host's seed and how many UUIDs its daemons made before, so a
         run repeats them and a definition without ``<uuid>`` gets a new one each time."""
         number = self.userspace.next_uuid()
-        digest = hashlib.sha256(f"virUUIDGenerate\0{self.host.seed}\0{number}".encode()).digest()
-        return str(uuid_module.UUID(bytes=digest[:16], version=4))
+        # random seeds itself from a text by its SHA-512 (no hashlib import for one UUID)
+        source = random.Random(f"virUUIDGenerate\0{self.host.seed}\0{number}")  # noqa: S311
+        return str(uuid_module.UUID(int=source.getrandbits(128), version=4))
 
     def _save_definition(self, definition: DomainDef) -> None:
         # libvirt: virDomainDefSave
