@@ -42,7 +42,7 @@ from simulator.kernel.security import (
 )
 
 MAX_SYMLINK_HOPS = 40
-WALK_CACHE_SIZE = 4096  # cached path walks kept before the cache starts afresh
+WALK_CACHE_SIZE = 4096  # cached path walks kept (all namespaces) before the cache starts afresh
 EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
 RELABELS_REMEMBERED = 256  # the last inodes relabelled, for watchers of open files
 
@@ -159,9 +159,9 @@ def {name}({signature}):
 """
 
 
-# What a cached walk is filed under: namespace, path, and the caller's uid, gid, groups
-# and SELinux context.
-_WalkKey = tuple[int, str, int, int, tuple[int, ...], str]
+# What a cached walk is filed under in its namespace's cache: path, and the caller's uid,
+# gid, groups and SELinux context.
+_WalkKey = tuple[str, int, int, tuple[int, ...], str]
 
 
 class Resolved(NamedTuple):
@@ -177,6 +177,19 @@ class Resolved(NamedTuple):
     parent: Location | None
     name: str | None
     path: str
+
+
+# A cached walk: the answer, and what it depends on (the namespace's mount tops, the
+# security module's decisions and their generation, each filesystem passed and its
+# generation, and ``follow`` when the last name was a symlink).
+_WalkEntry = tuple[
+    Resolved,
+    dict[tuple[int, int], Mount],
+    Generational,
+    int,
+    tuple[tuple[Filesystem, int], ...],
+    bool | None,
+]
 
 
 class KernelBase:
@@ -224,18 +237,13 @@ class KernelBase:
         self.relabeled: deque[tuple[int, int]] = deque(maxlen=RELABELS_REMEMBERED)
         # Anonymous device minors for filesystems mounted after boot (host.md: NFS is 0:53).
         self.next_anon_minor: dict[str, int] = {"nfs": 53, "tmpfs": 100}
-        # Path walks the security module granted silently, with what they depend on.
-        self.walk_cache: dict[
-            _WalkKey,
-            tuple[
-                Resolved,
-                dict[tuple[int, int], Mount],
-                Generational,
-                int,
-                tuple[tuple[Filesystem, int], ...],
-                bool | None,
-            ],
-        ] = {}
+        # Path walks the security module granted silently, with what they depend on, per
+        # mount namespace: a namespace's walks depend on its mount tops, so they go when
+        # its mount table changes or the namespace is released (namespace ids are never
+        # reused; kept, they would only keep the dead namespace's filesystems alive).
+        # ``walks_cached`` counts them all, for the bound.
+        self.walk_cache: dict[int, dict[_WalkKey, _WalkEntry]] = {}
+        self.walks_cached = 0
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -340,16 +348,18 @@ class KernelBase:
     def mounts_moved(self, ns_id: int) -> None:
         """A mount of ``ns_id`` hangs somewhere else now (``mount --move``)."""
         self.mount_tops.pop(ns_id, None)
+        self._forget_walks_in(ns_id)
 
     def _count_mount(self, mount: Mount, step: int) -> None:
         self.mount_tops.pop(mount.ns_id, None)
+        self._forget_walks_in(mount.ns_id)
         _bump(self.fs_mount_count, mount.fs_id, step)
         _bump(self.root_pins, (mount.fs_id, mount.root_ino), step)
 
     def recount_mounts(self) -> None:
         """Derive the mount bookkeeping from the mount table (after a snapshot is loaded)."""
         self.fs_mount_count, self.root_pins, self.mount_tops = {}, {}, {}
-        self.walk_cache.clear()
+        self.forget_walks()
         for mount in self.mounts.values():
             _bump(self.fs_mount_count, mount.fs_id, 1)
             _bump(self.root_pins, (mount.fs_id, mount.root_ino), 1)
@@ -394,6 +404,7 @@ class KernelBase:
             return
         ns = self.namespaces.pop(ns_id)
         self.mount_tops.pop(ns_id, None)
+        self._forget_walks_in(ns_id)
         for mount_id in ns.mount_ids:
             mount = self.drop_mount(mount_id)
             if mount.fs_id in self.filesystems:
@@ -625,8 +636,9 @@ class KernelBase:
         through ``/proc/PID/root`` or NFS (whose files another host changes), is not kept.
         """
         if self.walk_cache_enabled and path[:1] == "/":
-            key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
-            hit = self.walk_cache.get(key)
+            key = (path, proc.uid, proc.gid, proc.groups, proc.context)
+            walks = self.walk_cache.get(proc.ns_id)
+            hit = None if walks is None else walks.get(key)
             if hit is not None:
                 resolved, tops, source, decisions, through, followed = hit
                 if (
@@ -648,6 +660,14 @@ class KernelBase:
     def forget_walks(self) -> None:
         """Forget every cached walk: for builders that change inodes behind the calls."""
         self.walk_cache.clear()
+        self.walks_cached = 0
+
+    def _forget_walks_in(self, ns_id: int) -> None:
+        """Forget the cached walks of namespace ``ns_id``: its mount tops changed (no
+        walk cached on the old ones can hit again) or the namespace is gone."""
+        walks = self.walk_cache.pop(ns_id, None)
+        if walks is not None:
+            self.walks_cached -= len(walks)
 
     def _walk(
         self,
@@ -658,8 +678,8 @@ class KernelBase:
         allow_missing: bool,
         key: _WalkKey | None,
     ) -> Resolved:
-        """The walk itself (``path_lookupat``); remembered under ``key`` if that is given
-        and every check on the way was a silent grant.
+        """The walk itself (``path_lookupat``); remembered under ``key`` in ``proc``'s
+        namespace if that is given and every check on the way was a silent grant.
 
         Where the walk stands is two ints (mount id, inode number), not a :class:`Location`,
         until the answer is built: a walk makes no value per component it passes."""
@@ -733,7 +753,9 @@ class KernelBase:
                     raise os_error(errno.ENOENT, path)
                 resolved = Resolved(None, Location(mid, ino), part, _join([*names, part]))
                 if key is not None:
-                    self._remember(key, resolved, (tops, source, decisions, through, followed))
+                    self._remember(
+                        proc.ns_id, key, resolved, (tops, source, decisions, through, followed)
+                    )
                 if not allow_missing:
                     raise os_error(errno.ENOENT, path)
                 return resolved
@@ -780,22 +802,27 @@ class KernelBase:
             loc, None if parent is None else Location(*parent), last_name, _join(names)
         )
         if key is not None:
-            self._remember(key, resolved, (tops, source, decisions, through, followed))
+            self._remember(proc.ns_id, key, resolved, (tops, source, decisions, through, followed))
         return resolved
 
     def _remember(
         self,
+        ns_id: int,
         key: _WalkKey,
         resolved: Resolved,
         depends: tuple[
             dict[tuple[int, int], Mount], Generational, int, dict[Filesystem, int], bool | None
         ],
     ) -> None:
-        cache = self.walk_cache
-        if len(cache) >= WALK_CACHE_SIZE:
-            cache.clear()  # bounded, like the dcache under memory pressure
+        if self.walks_cached >= WALK_CACHE_SIZE:
+            self.forget_walks()  # bounded, like the dcache under memory pressure
+        walks = self.walk_cache.get(ns_id)
+        if walks is None:
+            walks = self.walk_cache[ns_id] = {}
+        before = len(walks)
         tops, source, decisions, through, followed = depends
-        cache[key] = (resolved, tops, source, decisions, tuple(through.items()), followed)
+        walks[key] = (resolved, tops, source, decisions, tuple(through.items()), followed)
+        self.walks_cached += len(walks) - before
 
     def instantiate(self, proc: Process, path: str, missing: Resolved, created: Location) -> None:
         """``d_instantiate``: the negative walk of ``path`` that a create just used becomes
@@ -807,9 +834,10 @@ class KernelBase:
         fresh inode, neither a symlink nor a mountpoint (so ``follow`` plays no part)."""
         if not self.walk_cache_enabled or path[:1] != "/" or path[-1:] == "/":
             return
-        key = (proc.ns_id, path, proc.uid, proc.gid, proc.groups, proc.context)
-        hit = self.walk_cache.get(key)
-        if hit is None or hit[0] is not missing or missing.parent is None:
+        key = (path, proc.uid, proc.gid, proc.groups, proc.context)
+        walks = self.walk_cache.get(proc.ns_id)
+        hit = None if walks is None else walks.get(key)
+        if walks is None or hit is None or hit[0] is not missing or missing.parent is None:
             return
         _, tops, source, decisions, through, followed = hit
         if (
@@ -828,7 +856,7 @@ class KernelBase:
                 return
             now.append((fs, fs.generation))
         resolved = Resolved(created, missing.parent, missing.name, missing.path)
-        self.walk_cache[key] = (resolved, tops, source, decisions, tuple(now), None)
+        walks[key] = (resolved, tops, source, decisions, tuple(now), None)  # a key it had
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
         """``/proc/PID/root``: needs ptrace read access (same uid, or root)."""

@@ -5,6 +5,7 @@ without it, and every kind of change a walk depends on is seen by the next walk.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -123,6 +124,7 @@ def _observe(
     host, who = _new_host(cached=cached)
     then()
     outcomes = [_apply(host, who, op) for op in ops]
+    _count(host.kernel)  # the count of cached walks kept right through every change
     state = json.dumps(dump_state(host.kernel), sort_keys=True)
     return outcomes, state
 
@@ -245,7 +247,7 @@ def test_walks_through_proc_root_and_audited_walks_are_not_kept() -> None:
     host, who = _new_host(cached=True)
     kernel = host.kernel
     kernel.stat(who["root"], f"/proc/{who['qemu'].pid}/root/etc")
-    assert not any("/proc/" in key[1] for key in kernel.walk_cache)
+    assert not any("/proc/" in path for path in _cached_paths(kernel))
     kernel.mkdir(who["root"], f"{BASE}/a")
     kernel.setfilecon(who["root"], f"{BASE}/a", CONTEXTS[4])
     events = len(kernel.audit.events)
@@ -253,7 +255,7 @@ def test_walks_through_proc_root_and_audited_walks_are_not_kept() -> None:
         with pytest.raises(OSError):
             kernel.stat(who["qemu"], f"{BASE}/a/x")
     assert len(kernel.audit.events) == events + 2  # each denial audits, none is remembered
-    assert not any(key[1] == f"{BASE}/a/x" for key in kernel.walk_cache)
+    assert f"{BASE}/a/x" not in _cached_paths(kernel)
 
 
 def test_the_cache_is_bounded() -> None:
@@ -262,7 +264,18 @@ def test_the_cache_is_bounded() -> None:
         with pytest.raises(OSError):
             host.kernel.stat(who["root"], f"{BASE}/missing{n}/x")
         host.kernel.walk(who["root"], f"{BASE}/n{n}", _lab_syscall(), allow_missing=True)
-    assert 0 < len(host.kernel.walk_cache) <= 4096
+    assert 0 < _count(host.kernel) <= 4096
+
+
+def _cached_paths(kernel: KernelBase) -> set[str]:
+    return {key[0] for walks in kernel.walk_cache.values() for key in walks}
+
+
+def _count(kernel: KernelBase) -> int:
+    """How many walks are cached, checked against the count the bound uses."""
+    count = sum(map(len, kernel.walk_cache.values()))
+    assert kernel.walks_cached == count
+    return count
 
 
 def _lab_syscall() -> Any:
@@ -331,3 +344,81 @@ def test_a_kernel_loaded_from_a_snapshot_sees_a_policy_change(cached: bool) -> N
     kernel.security.load_module("search-home", ())
     with pytest.raises(PermissionError):
         kernel.stat(qemu, f"{BASE}/home/x")
+
+
+def _private_namespace(host: simulator.Host) -> tuple[Process, Filesystem]:
+    """A root process in a namespace of its own, a tmpfs mounted only there on /dev, and a
+    walk into that tmpfs cached (as a domain's QEMU has its private /dev)."""
+    kernel = host.kernel
+    proc = kernel.spawn(
+        comm="qemu-kvm",
+        argv=("/usr/libexec/qemu-kvm",),
+        exe="/usr/libexec/qemu-kvm",
+        uid=0,
+        gid=0,
+        context="system_u:system_r:virtd_t:s0-s0:c0.c1023",
+    )
+    kernel.unshare_mount_namespace(proc)
+    mount = kernel.mount(proc, "devfs", "/dev", "tmpfs")
+    kernel.mkdir(proc, "/dev/pts")
+    kernel.stat(proc, "/dev/pts")
+    assert proc.ns_id in kernel.walk_cache
+    return proc, kernel.filesystems[mount.fs_id]
+
+
+def _after_release() -> tuple[bool, bool, bool]:
+    """A namespace with cached walks is released: (are its walks still cached, is its
+    tmpfs still alive, are the host namespace's walks still all there)."""
+    host, who = _new_host(cached=True)
+    kernel = host.kernel
+    kernel.stat(who["root"], f"{BASE}")
+    proc, dev = _private_namespace(host)
+    ns_id, host_ns = proc.ns_id, who["root"].ns_id
+    kept = dict(kernel.walk_cache[host_ns])
+    freed = weakref.ref(dev)
+    del dev
+    kernel.exit(proc.pid)
+    assert ns_id not in kernel.namespaces
+    _count(kernel)
+    return ns_id in kernel.walk_cache, freed() is not None, kernel.walk_cache[host_ns] == kept
+
+
+def test_a_released_namespace_takes_its_cached_walks_with_it() -> None:
+    """Namespace ids are never reused: a dead namespace's walks could never hit again, and
+    kept they would keep its filesystems alive (until the cache next starts afresh)."""
+    assert _after_release() == (False, False, True)
+
+
+def test_a_release_that_keeps_the_walks_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above can fail: with the namespace's walks not dropped, it sees them, and
+    its tmpfs kept alive by them."""
+    monkeypatch.setattr(KernelBase, "_forget_walks_in", lambda self, ns_id: None)
+    assert _after_release() == (True, True, True)
+
+
+def test_a_mount_drops_only_its_namespace_walks() -> None:
+    """Walks depend on their namespace's mount tops: a mount there makes them dead weight
+    (they could not hit again), so they go; another namespace's stay."""
+    host, who = _new_host(cached=True)
+    kernel = host.kernel
+    kernel.stat(who["root"], f"{BASE}")
+    proc, _ = _private_namespace(host)
+    kept = dict(kernel.walk_cache[who["root"].ns_id])
+    kernel.mount(proc, "shm", "/dev/pts", "tmpfs")
+    assert proc.ns_id not in kernel.walk_cache
+    assert kernel.walk_cache[who["root"].ns_id] == kept
+    kernel.stat(proc, "/dev/pts")
+    assert proc.ns_id in kernel.walk_cache
+    kernel.umount(proc, "/dev/pts")
+    assert proc.ns_id not in kernel.walk_cache
+    _count(kernel)
+
+
+def test_the_bound_counts_the_walks_of_every_namespace() -> None:
+    host, who = _new_host(cached=True)
+    kernel = host.kernel
+    proc, _ = _private_namespace(host)
+    for n in range(3000):
+        for caller in (who["root"], proc):
+            kernel.walk(caller, f"/n{n}", _lab_syscall(), allow_missing=True)
+    assert 0 < _count(kernel) <= 4096
