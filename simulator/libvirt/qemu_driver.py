@@ -36,7 +36,7 @@ from simulator.libvirt.guest_activity import GuestActivity
 from simulator.libvirt.host_access import DaemonLog, HostAccess
 from simulator.libvirt.mcs import McsTable
 from simulator.libvirt.qemu_conf import QemuConfig, load_config
-from simulator.libvirt.qemu_process import StorageRefusal, log_text
+from simulator.libvirt.qemu_process import StorageRefusal
 from simulator.libvirt.security_manager import SecurityManager
 from simulator.libvirt.virdomainobjlist import Domain, DomainObjList
 from simulator.libvirt.virerror import DaemonCrashed, ErrorCode, LibvirtError, system_error
@@ -210,14 +210,17 @@ class Daemon:
             self.failure = LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
             self.error(f"seclab: not modelled: {error}")
             return
-        # virDomainObjListLoadAllConfigs: a file that does not load is logged and skipped;
-        # the daemon goes on with the others.
+        # virDomainObjListLoadAllConfigs: a file that does not load, or whose domain clashes
+        # with one loaded before it (virDomainObjListAddLocked), is logged and skipped; the
+        # daemon goes on with the others.
         for name in self._xml_files(ops, DEFINITIONS):
+            path = f"{DEFINITIONS}/{name}"
             try:
-                raw = self.host.read_file(ops.actor, f"{DEFINITIONS}/{name}")
+                raw = self.host.read_file(ops.actor, path)
                 definition = parse_domain(raw.decode(errors="replace"))
+                self.domains.replaced_by(definition, check_live=False)
             except (SeclabError, OSError) as error:
-                self.error(f"Error loading config file '{name}': {log_text(error)}")
+                qemu_process.load_failed(self, path, error)
                 continue
             self.domains[definition.name] = Domain(definition, persistent=True)
         for name in self._xml_files(ops, STATUS):

@@ -422,7 +422,7 @@ def reconnect(driver: Daemon, path: str) -> None:
     try:
         status = parse_status(host.read_file(driver.ops().actor, path).decode(errors="replace"))
     except (SeclabError, OSError) as error:
-        driver.error(f"Failed to load status file {path}: {log_text(error)}")
+        load_failed(driver, path, error)
         return
     live = status.live
     domain = driver.domains.get(live.name) or Domain(copy_definition(live), persistent=False)
@@ -469,6 +469,16 @@ def as_libvirt_error(error: Exception, what: str) -> Exception:
     if isinstance(error, SeclabError):
         return LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
     return error
+
+
+def load_failed(driver: Daemon, path: str, error: Exception) -> None:
+    """A definition or status file that does not load: the error, then the file's domain
+    name (the file name without ``.xml``); the daemon goes on with the others."""
+    # libvirt: virDomainObjListLoadAllConfigs ("Failed to load config for domain '%s'",
+    # after the error its load reported)
+    driver.error(log_text(error))
+    name = path.rpartition("/")[2].removesuffix(".xml")
+    driver.error(f"Failed to load config for domain '{name}'")
 
 
 def log_text(error: Exception) -> str:

@@ -100,5 +100,5 @@ def test_a_status_files_state_and_reason_are_checked_as_libvirt_does() -> None:
         host.write_file(host.shell, "/run/libvirt/qemu/a.xml", (first + "\n" + body).encode())
         host.restart_libvirt()
         errors = [t for _, level, t in host.libvirt.log.messages if level == "error"]
-        assert errors[-1] == f"Failed to load status file /run/libvirt/qemu/a.xml: {error}"
+        assert errors[-2:] == [error, "Failed to load config for domain 'a'"]
     assert head == f"<domstatus state='running' reason='booted' pid='{pid}'>"

@@ -123,12 +123,14 @@ def test_one_bad_definition_or_status_file_does_not_stop_the_boot() -> None:
     assert daemon.lookup("c").active and daemon.lookup("c").pid == qemu
     errors = [text for _, level, text in daemon.log.messages if level == "error"]
     assert errors == [
-        "Error loading config file 'b.xml': seclab: not modelled: disk type 'network'",
-        "Error loading config file 'bb.xml': XML error: not well-formed (invalid token): "
-        "line 1, column 0",
-        "Failed to load status file /run/libvirt/qemu/x.xml: XML error: no element found: "
-        "line 1, column 28",
-        "Failed to load status file /run/libvirt/qemu/y.xml: internal error: missing domain state",
+        "seclab: not modelled: disk type 'network'",
+        "Failed to load config for domain 'b'",
+        "XML error: not well-formed (invalid token): line 1, column 0",
+        "Failed to load config for domain 'bb'",
+        "XML error: no element found: line 1, column 28",
+        "Failed to load config for domain 'x'",
+        "internal error: missing domain state",
+        "Failed to load config for domain 'y'",
     ]
     result = host.run("virsh define /etc/libvirt/qemu/a.xml")
     assert result.status == 0, result.output
@@ -215,3 +217,21 @@ def test_two_crash_steps_around_a_dead_qemu_fail_the_call_in_virshs_words() -> N
         "error: End of file while reading data: Input/output error\n\n"
     )
     assert host.run("virsh domstate a").output == "shut off\n\n"
+
+
+def test_a_config_file_whose_uuid_is_taken_is_not_loaded() -> None:
+    """virDomainObjListLoadAllConfigs -> virDomainObjListAddLocked: a second file with the
+    UUID of a domain already loaded, under another name, is refused and logged."""
+    host = simulator.Host()
+    uuid = "<uuid>5a1c3d1e-2b7f-4c1a-8e1d-3f9a0b6c7d21</uuid>"
+    for name in ("a", "b"):
+        xml = domain_xml(name).replace("</name>", "</name>" + uuid)
+        host.write_file(host.shell, f"/etc/libvirt/qemu/{name}.xml", xml.encode())
+    host.restart_libvirt()
+    assert sorted(host.libvirt.domains) == ["a"]
+    errors = [text for _, level, text in host.libvirt.log.messages if level == "error"]
+    assert errors[-2:] == [
+        "operation failed: domain 'a' is already defined with uuid "
+        "5a1c3d1e-2b7f-4c1a-8e1d-3f9a0b6c7d21",
+        "Failed to load config for domain 'b'",
+    ]
