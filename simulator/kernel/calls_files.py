@@ -546,7 +546,10 @@ class FileCalls(KernelBase):
     @syscall_entry
     def chown(
         self, proc: Process, path: str, uid: int = -1, gid: int = -1, *, follow: bool = True
-    ) -> None:
+    ) -> tuple[int, int]:
+        """Change the owner; returns the owner and group it replaced, which the real call
+        does not: the lab's trace of libvirt's changes shows them without a stat libvirt
+        does not make."""
         syscall = Syscall.on(
             "chown" if follow else "lchown", path, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF
         )
@@ -572,6 +575,7 @@ class FileCalls(KernelBase):
         ):
             raise os_error(errno.EPERM, path)
         self.lsm_check(proc, loc, ("setattr",), syscall, name=resolved.name)
+        previous = (inode.uid, inode.gid)
         if uid != -1:
             inode.uid = uid
         if gid != -1:
@@ -584,6 +588,7 @@ class FileCalls(KernelBase):
             if inode.mode & 0o010:
                 inode.mode &= ~0o2000
         inode.ctime = self.clock.now
+        return previous
 
     @syscall_entry
     def chmod(self, proc: Process, path: str, mode: int) -> None:

@@ -105,7 +105,10 @@ class XattrCalls(KernelBase):
         flags: int = 0,
         *,
         follow: bool = True,
-    ) -> None:
+    ) -> bytes | None:
+        """Set ``name``; returns the value it replaced (None: there was none), which the
+        real call does not: the lab's trace of libvirt's changes shows it without asking
+        the kernel again (a getxattr libvirt does not make)."""
         syscall = Syscall.on("setxattr" if follow else "lsetxattr", path, 0, len(value), flags)
         check_name(name)
         if len(value) > XATTR_SIZE_MAX:
@@ -131,6 +134,7 @@ class XattrCalls(KernelBase):
             raise os_error(errno.EEXIST, path)
         if flags & XATTR_REPLACE and not exists:
             raise os_error(errno.ENODATA, path)
+        previous = inode.xattrs.get(name)
         inode.xattrs[name] = stored
         if inode.kind is _DIRECTORY:
             fs.names_changed()  # a new label: who may search it changed
@@ -139,6 +143,7 @@ class XattrCalls(KernelBase):
             # fsnotify_xattr (IN_ATTRIB): watchers learn which inode changed
             self.relabels += 1
             self.relabeled.append((fs.fs_id, inode.ino))
+        return previous
 
     def _may_relabel(
         self,
@@ -188,5 +193,9 @@ class XattrCalls(KernelBase):
     def getfilecon(self, proc: Process, path: str, *, follow: bool = True) -> str:
         return self.getxattr(proc, path, SELINUX_XATTR, follow=follow).rstrip(b"\0").decode()
 
-    def setfilecon(self, proc: Process, path: str, context: str, *, follow: bool = True) -> None:
-        self.setxattr(proc, path, SELINUX_XATTR, context.encode() + b"\0", follow=follow)
+    def setfilecon(
+        self, proc: Process, path: str, context: str, *, follow: bool = True
+    ) -> str | None:
+        """``setfilecon_raw``; returns the label it replaced (see :meth:`setxattr`)."""
+        previous = self.setxattr(proc, path, SELINUX_XATTR, context.encode() + b"\0", follow=follow)
+        return None if previous is None else previous.rstrip(b"\0").decode(errors="replace")

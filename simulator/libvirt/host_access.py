@@ -216,11 +216,12 @@ class HostAccess:
         self.log.trace.add(kernel.clock.now, function, path, change)
 
     def setfilecon(self, path: str, context: str, function: str) -> None:
-        old = self.getfilecon(path)
-        self.kernel.setfilecon(self.actor, path, context)
+        # The label replaced comes back from the call: asking for it first would be a
+        # getxattr libvirt does not make (a fault or an audit rule would see it).
+        old = self.kernel.setfilecon(self.actor, path, context)
         self._trace(function, path, f"label {old or '?'} -> {context}")
 
     def chown(self, path: str, uid: int, gid: int, function: str) -> None:
-        old = self.owner(path)
-        self.kernel.chown(self.actor, path, uid, gid)
+        # Likewise the owner replaced: no stat of the lab's own before libvirt's chown.
+        old = self.kernel.chown(self.actor, path, uid, gid)
         self._trace(function, path, f"owner {old[0]}:{old[1]} -> {uid}:{gid}")

@@ -159,3 +159,16 @@ def test_proc_reports_its_genfs_label(host: simulator.Host, shell: Process) -> N
     assert host.getfilecon(shell, "/proc") == "system_u:object_r:proc_t:s0"
     with fails(host, errno.EOPNOTSUPP):
         host.setxattr(shell, "/proc", b"user.x", b"1")
+
+
+def test_a_change_returns_what_it_replaced_for_the_labs_trace(
+    host: simulator.Host, shell: Process, image: str
+) -> None:
+    """libvirt's trace shows old -> new without a getxattr or stat of the lab's own (a fault
+    or an audit rule on the file would otherwise see a call libvirt does not make)."""
+    label = host.getfilecon(shell, image)
+    assert host.kernel.setfilecon(shell, image, "system_u:object_r:virt_image_t:s0") == label
+    assert host.kernel.setxattr(shell, image, REMEMBER, b"x") is None
+    assert host.kernel.setxattr(shell, image, REMEMBER, b"y") == b"x"
+    assert host.kernel.chown(shell, image, 107, 107) == (0, 0)
+    assert host.kernel.chown(shell, image, -1, 36) == (107, 107)
