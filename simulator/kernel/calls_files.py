@@ -34,6 +34,21 @@ from simulator.kernel.process import Process
 from simulator.kernel.security import Syscall
 
 O_ACCMODE = open_flags.O_ACCMODE
+
+# linux: include/uapi/linux/magic.h, the f_type statfs() reports for each filesystem type
+# (devtmpfs is a tmpfs: TMPFS_MAGIC).
+FS_MAGIC: dict[str, int] = {
+    "devpts": 0x1CD1,
+    "devtmpfs": 0x01021994,
+    "ext4": 0xEF53,
+    "hugetlbfs": 0x958458F6,
+    "mqueue": 0x19800202,
+    "nfs": 0x6969,
+    "proc": 0x9FA0,
+    "tmpfs": 0x01021994,
+    "xfs": 0x58465342,
+}
+NFS_SUPER_MAGIC = FS_MAGIC["nfs"]
 # may_open(): the access an open asks for, by its O_ACCMODE bits
 _MASK_BY_ACCMODE = {
     open_flags.O_RDONLY: MAY_READ,
@@ -270,6 +285,17 @@ class FileCalls(KernelBase):
         self.take_fault("stat", proc, resolved.path, loc)
         self.lsm_check(proc, loc, ("getattr",), syscall, path=resolved.path)
         return self.stat_location(loc)
+
+    @syscall_entry
+    def statfs(self, proc: Process, path: str) -> int:
+        """``statfs(2)``'s ``f_type``: the magic number of the filesystem ``path`` is on.
+
+        SELinux's ``selinux_sb_statfs`` (``filesystem getattr`` on the superblock) is not
+        modelled: the lab labels no superblocks (docs/deviations.md)."""
+        syscall = Syscall.on("statfs", path, 0x7FFC0000)
+        resolved, loc = self.resolve_existing(proc, path, syscall)
+        self.take_fault("statfs", proc, resolved.path, loc)
+        return FS_MAGIC[self.fs_at(loc).fstype]
 
     def lstat(self, proc: Process, path: str) -> StatResult:
         return self.stat(proc, path, follow=False)

@@ -25,6 +25,7 @@ FAULTABLE_SYSCALLS = (
     "setfilecon",
     "setxattr",
     "stat",
+    "statfs",
     "unlink",
 )
 

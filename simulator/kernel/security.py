@@ -46,6 +46,7 @@ SYSCALL_NUMBERS: dict[str, int] = {
     "removexattr": 197,
     "renameat2": 316,
     "setxattr": 188,
+    "statfs": 137,
     "symlinkat": 266,
     "umount2": 166,
     "unlinkat": 263,

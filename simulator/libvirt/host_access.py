@@ -16,6 +16,7 @@ import attrs
 
 from simulator.kernel import errno_table as errno
 from simulator.kernel import open_flags
+from simulator.kernel.calls_files import NFS_SUPER_MAGIC
 from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
@@ -186,9 +187,10 @@ class HostAccess:
         return self.kernel.read_file(self.actor, path).decode()
 
     def is_shared_fs(self, path: str) -> bool:
-        """``virFileIsSharedFS``: NFS and friends."""
+        """``virFileIsSharedFS``: NFS and friends, by ``statfs``'s ``f_type``
+        (``virFileIsSharedFSType``); a path statfs cannot look at is not shared."""
         try:
-            return self.kernel.stat(self.actor, path).fstype == "nfs"
+            return self.kernel.statfs(self.actor, path) == NFS_SUPER_MAGIC
         except OSError:
             return False
 

@@ -38,6 +38,7 @@ SYSTEM_CALLS = (
     "open",
     "file_io",
     "stat",
+    "statfs",
     "lstat",
     "readlink",
     "listdir",

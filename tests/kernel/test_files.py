@@ -204,3 +204,16 @@ def test_invalid_arguments_are_seclab_errors(
     assert isinstance(info.value, SeclabError)
     assert str(info.value)
     assert host.snapshot() == before
+
+
+def test_statfs_reports_the_filesystems_magic_and_can_fail() -> None:
+    """statfs(2)'s f_type (include/uapi/linux/magic.h); its own fault, apart from stat's."""
+    host = simulator.Host()
+    shell = host.shell
+    assert host.kernel.statfs(shell, "/etc/passwd") == 0x58465342  # XFS_SUPER_MAGIC
+    assert host.kernel.statfs(shell, "/dev/shm") == 0x01021994  # TMPFS_MAGIC
+    host.add_fault("statfs", "/etc/passwd", "EIO")
+    host.kernel.stat(shell, "/etc/passwd")  # a stat does not take a statfs fault
+    with pytest.raises(OSError) as info:
+        host.kernel.statfs(shell, "/etc/passwd")
+    assert info.value.errno == errno.EIO
