@@ -14,6 +14,22 @@ from simulator.libvirt.security_manager import SecurityManager
 IMAGES = "/var/lib/libvirt/images"
 
 
+def kernel_calls(host: simulator.Host, names: tuple[str, ...]) -> list[str]:
+    """The names of ``host``'s kernel calls among ``names``, in the order they are made from
+    now on (each call still runs): which system calls a piece of libvirt makes."""
+    calls: list[str] = []
+    kernel = host.kernel
+    for name in names:
+        original = getattr(kernel, name)
+
+        def spy(*args: object, _name: str = name, _call: object = original, **kw: object) -> object:
+            calls.append(_name)
+            return _call(*args, **kw)  # type: ignore[operator]
+
+        setattr(kernel, name, spy)
+    return calls
+
+
 @attrs.define
 class Lab:
     """A host, the daemon's file access and a security manager, as virtqemud has them."""

@@ -6,6 +6,7 @@ file, where libvirt makes no such call."""
 from __future__ import annotations
 
 import simulator
+from tests.libvirt.conftest import kernel_calls
 
 IMG = "/var/lib/libvirt/images/a.img"
 
@@ -17,16 +18,7 @@ def test_the_trace_asks_the_kernel_nothing() -> None:
     host.setfilecon(shell, IMG, "system_u:object_r:virt_image_t:s0")
     host.chown(shell, IMG, 107, 36)
     host.run("virsh list")  # the daemon is up
-    calls: list[str] = []
-    kernel = host.kernel
-    for name in ("stat", "getxattr"):
-        original = getattr(kernel, name)
-
-        def spy(*args: object, _name: str = name, _call: object = original, **kw: object) -> object:
-            calls.append(_name)
-            return _call(*args, **kw)  # type: ignore[operator]
-
-        setattr(kernel, name, spy)
+    calls = kernel_calls(host, ("stat", "getxattr"))
     ops = host.libvirt.ops()
     ops.chown(IMG, 0, 0, "test")
     ops.setfilecon(IMG, "system_u:object_r:svirt_image_t:s0", "test")
