@@ -113,23 +113,22 @@ class DomainObjList(dict[str, Domain]):
         """The first domain (in the list's order) whose UUID or name is ``key``."""
         # libvirt: virDomainObjListFindByUUID, virDomainObjListFindByName
         named = self.get(key)
-        matches = [] if named is None else [named]
-        for name in self._by_uuid.get(key, ()):
-            domain = self.get(name)
-            if domain is not None and domain.definition.uuid == key:
-                matches.append(domain)
+        matches = self._with_uuid(key) + ([] if named is None else [named])
         if matches:
             return min(matches, key=lambda d: self._order[d.name])
         return next((d for d in self.values() if d.definition.uuid == key), None)
 
     def find_by_uuid(self, uuid: str) -> Domain | None:
-        """The domain whose UUID is ``uuid`` (``doms->objs``)."""
+        """The domain whose UUID is ``uuid`` (``doms->objs``), the first in the list's
+        order should two carry it."""
         # libvirt: virDomainObjListFindByUUIDLocked
-        for name in self._by_uuid.get(uuid, ()):
-            domain = self.get(name)
-            if domain is not None and domain.definition.uuid == uuid:
-                return domain
-        return None
+        matches = self._with_uuid(uuid)
+        return min(matches, key=lambda d: self._order[d.name]) if matches else None
+
+    def _with_uuid(self, uuid: str) -> list[Domain]:
+        """The domains the UUID index names for ``uuid`` that still carry it."""
+        found = (self.get(name) for name in self._by_uuid.get(uuid, ()))
+        return [d for d in found if d is not None and d.definition.uuid == uuid]
 
     def replaced_by(self, definition: DomainDef, *, check_live: bool) -> Domain | None:
         """The domain a new ``definition`` is assigned to (same UUID, same name), or None
