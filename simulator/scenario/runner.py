@@ -17,7 +17,6 @@ from simulator.kernel.inode import ImageInfo, Kind
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
-from simulator.scenario.diff import replacement_opcodes, unified_diff
 from simulator.scenario.paths import pure_path
 from simulator.scenario.transcript import (
     Step,
@@ -98,6 +97,9 @@ class ScenarioResult:
         """A unified diff whose line numbers point into the ``.txtar`` file."""
         if self.scenario is None or self.verdict != "FAIL":
             return ""
+        # difflib is imported only when a scenario fails, not on every run
+        from simulator.scenario.diff import replacement_opcodes, unified_diff
+
         before = txtar.lines(self.scenario.text)
         changes = replacements(before, self.steps)
         after = _apply(before, changes)
