@@ -8,7 +8,9 @@ prints, for one run of the scenario in a fresh interpreter with bytecode cached:
 - ``-X importtime``'s self time per module, the least of ``--runs`` runs (a busy machine
   inflates single runs), summed by layer and the largest entries;
 - the attrs classes the run makes, and which of them generate a ``__repr__`` or an
-  ``__eq__`` (what a class costs beyond its ``__init__``).
+  ``__eq__`` (what a class costs beyond its ``__init__``);
+- the run's CPU time split into the bare interpreter, importing attrs, the other stdlib
+  modules it loads, attrs making our classes, and the rest (our modules and the scenario).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import collections
 import os
 import re
+import resource
 import subprocess  # noqa: TID251 - only to time a fresh interpreter, never the lab
 import sys
 import tempfile
@@ -97,6 +100,71 @@ def attrs_classes() -> list[tuple[str, bool, bool]]:
     return rows
 
 
+# Run in the child: the scenario, timing (CPU) every attrs class that simulator modules
+# make, then "attrs-ms N" and one "module NAME" line per module loaded that is not ours.
+_SPLIT = """
+import sys, time
+import attr._make, attr._next_gen
+spent = [0.0]
+make = attr._next_gen.attrs
+def timed(*args, **kwargs):
+    start = time.process_time()
+    made = make(*args, **kwargs)
+    if isinstance(made, type) and made.__module__.startswith("simulator"):
+        spent[0] += time.process_time() - start
+    return made
+attr._next_gen.attrs = timed
+from simulator import cli
+sys.argv = ["seclab", "run", sys.argv[1]]
+try:
+    cli.main()
+except SystemExit:
+    pass
+print("attrs-ms", spent[0] * 1000)
+for name in sorted(sys.modules):
+    if not name.startswith(("simulator", "attr", "__main__")):
+        print("module", name)
+"""
+
+
+def _child_cpu(argv: list[str], runs: int) -> tuple[float, str]:
+    """The least CPU time (ms) of ``runs`` runs of a child, and the last run's output."""
+    best, out = float("inf"), ""
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, text=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best, out = min(best, spent * 1000), done.stdout
+    return best, out
+
+
+def cpu_split(runs: int) -> list[tuple[str, float]]:
+    """Where the CPU time of ``seclab run ONE`` goes, each part the least of ``runs`` runs:
+    the bare interpreter, importing attrs, the other modules the run loads that are not
+    ours (stdlib), attrs making our classes, and the rest (our modules and the scenario)."""
+    total, _ = _child_cpu([sys.executable, "-m", "simulator.cli", "run", ONE_SCENARIO], runs)
+    bare, _ = _child_cpu([sys.executable, "-c", "pass"], runs)
+    with_attrs, _ = _child_cpu([sys.executable, "-c", "import attrs"], runs)
+    classes = float("inf")
+    modules: list[str] = []
+    for _ in range(runs):
+        _, out = _child_cpu([sys.executable, "-c", _SPLIT, ONE_SCENARIO], 1)
+        lines = out.splitlines()
+        classes = min(classes, *(float(x.split()[1]) for x in lines if x.startswith("attrs-ms")))
+        modules = [x.split()[1] for x in lines if x.startswith("module ")]
+    imports = f"import attrs\nfor name in {modules!r}:\n    __import__(name)"
+    with_stdlib, _ = _child_cpu([sys.executable, "-c", imports], runs)
+    return [
+        ("bare interpreter (python -c pass)", bare),
+        ("import attrs", with_attrs - bare),
+        (f"the {len(modules)} other stdlib modules the run loads", with_stdlib - with_attrs),
+        ("attrs making the simulator's classes", classes),
+        ("the rest: our modules and the scenario", total - with_stdlib - classes),
+        ("total", total),
+    ]
+
+
 def main() -> None:
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 7
     best = import_self_times(runs)
@@ -117,6 +185,9 @@ def main() -> None:
     print(f"\n{len(classes)} attrs classes made by simulator modules;")
     print(f"{len(with_repr)} generate __repr__: {', '.join(with_repr)}")
     print(f"{len(with_eq)} generate __eq__ (and, frozen, __hash__)")
+    print(f"\nCPU of seclab run {ONE_SCENARIO}, least of {runs} runs per part:")
+    for part, millis in cpu_split(runs):
+        print(f"{millis:7.1f} ms  {part}")
 
 
 if __name__ == "__main__":
