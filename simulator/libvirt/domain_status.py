@@ -6,7 +6,6 @@ reconnects from (``virDomainObjFormat``/``virDomainObjParseXML`` of
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # status files are written by the daemon itself
 
 import attrs
 
@@ -125,27 +124,45 @@ def parse_status(text: str) -> Status:
     if inner is None:
         raise LibvirtError(ErrorCode.INTERNAL_ERROR, "no domain config")
     live = domain_from_element(inner, live=True)
+    # virDomainDefParseXML -> virDomainDefParseIDs: virXMLPropInt(node, "id", 10,
+    # VIR_XML_PROP_NONNEGATIVE, &def->id, -1) on the inner <domain>; a status file is
+    # parsed without VIR_DOMAIN_DEF_PARSE_INACTIVE, so its id is read
+    domain_id = None
+    id_text = inner.get("id")
+    if id_text is not None:
+        domain_id = _strtol(id_text, 32)
+        if domain_id is None:
+            raise _invalid_attribute("id", "domain", id_text, " Expected integer value")
+        if domain_id < 0:
+            raise _invalid_attribute("id", "domain", id_text, " Expected non-negative value")
     # virDomainObjParseXML: the state and reason the previous daemon recorded, read after
-    # the definition and before the pid
+    # the definition and before the pid, each with virxml.c's attribute helpers
     state = root.get("state")
     if state is None:
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, "missing domain state")
+        raise _missing_attribute("state", "domstatus")
     if state not in _STATES:
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"invalid domain state '{state}'")
+        # virXMLPropEnum(virDomainStateTypeFromString, VIR_XML_PROP_REQUIRED)
+        raise _invalid_attribute("state", "domstatus", state, "")
     if state not in _REASONS:
         raise NotModelled(f"a status file in state '{state}'")
+    # virDomainStateReasonFromString: an absent reason is 0 ("unknown"); a present one,
+    # empty included, must name a reason of that state
     word = root.get("reason", "unknown")
     if (state, word) not in _SHOWN:
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"invalid domain state reason '{word}'")
-    pid = _status_number(root, "pid")
+        raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"invalid domain state reason '{word}'")
+    # virXMLPropLongLong(ctxt->node, "pid", 10, VIR_XML_PROP_REQUIRED, ...), then
+    # obj->pid = (pid_t) vmpid: no range check, a negative pid is taken as it is
+    pid_text = root.get("pid")
+    if pid_text is None:
+        raise _missing_attribute("pid", "domstatus")
+    pid = _strtol(pid_text, 64)
     if pid is None:
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, "invalid pid")
-    # virDomainDefParseIDs: an id that does not parse is -1 (no id), not an error
-    domain_id = _status_number(inner, "id")
+        raise _invalid_attribute("pid", "domstatus", pid_text, " Expected long long integer value")
+    pid = (pid + 2**31) % 2**32 - 2**31
     return Status(
         live=live,
         pid=pid,
-        id=domain_id or None,
+        id=domain_id or None,  # the lab's ids start at 1; 0 is read as none
         paused=state == "paused",
         reason=_SHOWN[state, word],
         # libvirt: qemuDomainObjPrivateXMLParse
@@ -154,10 +171,33 @@ def parse_status(text: str) -> Status:
     )
 
 
-def _status_number(element: ET.Element, name: str) -> int | None:
-    """``virXPathLong("string(./@pid)")`` and friends: a missing attribute is 0; None when
-    it is not a number."""
-    text = element.get(name, "0").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+def _missing_attribute(name: str, element: str) -> LibvirtError:
+    # libvirt: virxml.c virXMLProp* with VIR_XML_PROP_REQUIRED
+    return LibvirtError(
+        ErrorCode.XML_ERROR, f"Missing required attribute '{name}' in element '{element}'"
+    )
+
+
+def _invalid_attribute(name: str, element: str, value: str, expected: str) -> LibvirtError:
+    # libvirt: virxml.c "Invalid value for attribute '%1$s' in element '%2$s': '%3$s'."
+    # followed by what the helper expected (virXMLPropEnum adds nothing)
+    return LibvirtError(
+        ErrorCode.XML_ERROR,
+        f"Invalid value for attribute '{name}' in element '{element}': '{value}'.{expected}",
+    )
+
+
+# strtol(3) in the C locale: leading isspace(), an optional sign, then decimal digits
+_C_INTEGER = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]+)")
+
+
+def _strtol(text: str, bits: int) -> int | None:
+    """``virStrToLong_ll`` (bits 64) / ``virStrToLong_i`` (bits 32) in base 10: the whole
+    string must be read and the value must fit, else None."""
+    match = _C_INTEGER.fullmatch(text)
+    if match is None:
         return None
-    return int(text)
+    value = int(match.group(1))
+    if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        return None
+    return value

@@ -82,23 +82,71 @@ def test_a_paused_domain_is_paused_after_a_daemon_restart() -> None:
     assert host.run("virsh domstate a --reason").output == "running (unpaused)\n\n"
 
 
-def test_a_status_files_state_and_reason_are_checked_as_libvirt_does() -> None:
+def test_a_status_files_state_reason_pid_and_id_are_checked_as_libvirt_does() -> None:
+    # libvirt 9+: virDomainObjParseXML reads them with virxml.c's virXMLPropEnum and
+    # virXMLPropLongLong, and virDomainDefParseIDs reads the id with virXMLPropInt
     host, text = _running()
     head, body = text.split("\n", 1)
     pid = host.libvirt.lookup("a").pid
+    bad_id = body.replace("<domain type='kvm' id='1'>", "<domain type='kvm' id='one'>", 1)
+    negative_id = body.replace("<domain type='kvm' id='1'>", "<domain type='kvm' id='-1'>", 1)
+    domstatus = "element 'domstatus'"
     cases = {
-        f"<domstatus reason='booted' pid='{pid}'>": "internal error: missing domain state",
-        f"<domstatus state='on' pid='{pid}'>": "internal error: invalid domain state 'on'",
-        f"<domstatus state='paused' reason='booted' pid='{pid}'>": (
-            "internal error: invalid domain state reason 'booted'"
+        (f"<domstatus reason='booted' pid='{pid}'>", body): (
+            f"XML error: Missing required attribute 'state' in {domstatus}"
         ),
-        f"<domstatus state='shutoff' pid='{pid}'>": (
+        (f"<domstatus state='on' pid='{pid}'>", body): (
+            f"XML error: Invalid value for attribute 'state' in {domstatus}: 'on'."
+        ),
+        (f"<domstatus state='' pid='{pid}'>", body): (
+            f"XML error: Invalid value for attribute 'state' in {domstatus}: ''."
+        ),
+        (f"<domstatus state='paused' reason='booted' pid='{pid}'>", body): (
+            "unsupported configuration: invalid domain state reason 'booted'"
+        ),
+        (f"<domstatus state='running' reason='' pid='{pid}'>", body): (
+            "unsupported configuration: invalid domain state reason ''"
+        ),
+        ("<domstatus state='running' reason='booted'>", body): (
+            f"XML error: Missing required attribute 'pid' in {domstatus}"
+        ),
+        (f"<domstatus state='running' pid='{pid} '>", body): (
+            f"XML error: Invalid value for attribute 'pid' in {domstatus}: '{pid} '. "
+            "Expected long long integer value"
+        ),
+        ("<domstatus state='running' pid='9223372036854775808'>", body): (
+            f"XML error: Invalid value for attribute 'pid' in {domstatus}: "
+            "'9223372036854775808'. Expected long long integer value"
+        ),
+        (f"<domstatus state='on' pid='{pid}'>", bad_id): (
+            "XML error: Invalid value for attribute 'id' in element 'domain': 'one'. "
+            "Expected integer value"
+        ),
+        (f"<domstatus state='running' pid='{pid}'>", negative_id): (
+            "XML error: Invalid value for attribute 'id' in element 'domain': '-1'. "
+            "Expected non-negative value"
+        ),
+        (f"<domstatus state='shutoff' pid='{pid}'>", body): (
             "seclab: not modelled: a status file in state 'shutoff'"
         ),
     }
-    for first, error in cases.items():
-        host.write_file(host.shell, "/run/libvirt/qemu/a.xml", (first + "\n" + body).encode())
+    for (first, rest), error in cases.items():
+        host.write_file(host.shell, "/run/libvirt/qemu/a.xml", (first + "\n" + rest).encode())
         host.restart_libvirt()
         errors = [t for _, level, t in host.libvirt.log.messages if level == "error"]
-        assert errors[-2:] == [error, "Failed to load config for domain 'a'"]
-    assert head == f"<domstatus state='running' reason='booted' pid='{pid}'>"
+        assert errors[-2:] == [error, "Failed to load config for domain 'a'"], first
+
+
+def test_a_status_files_pid_is_read_as_strtoll_reads_it() -> None:
+    # virStrToLong_ll: leading white space and a sign are taken; a negative pid is no
+    # error (no range check): it names no process, so the reconnect finds qemu gone
+    host, text = _running()
+    head, body = text.split("\n", 1)
+    pid = host.libvirt.lookup("a").pid
+    assert parse_status(head.replace(f"pid='{pid}'", f"pid=' +{pid}'") + "\n" + body).pid == pid
+    assert parse_status(head.replace(f"pid='{pid}'", "pid='-7'") + "\n" + body).pid == -7
+    host.write_file(
+        host.shell, "/run/libvirt/qemu/a.xml", (head.replace(str(pid), "-7") + "\n" + body).encode()
+    )
+    host.restart_libvirt()
+    assert host.run("virsh domstate a").output == "shut off\n\n"

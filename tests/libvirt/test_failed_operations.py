@@ -129,7 +129,7 @@ def test_one_bad_definition_or_status_file_does_not_stop_the_boot() -> None:
         "Failed to load config for domain 'bb'",
         "XML error: no element found: line 1, column 28",
         "Failed to load config for domain 'x'",
-        "internal error: missing domain state",
+        "XML error: Missing required attribute 'state' in element 'domstatus'",
         "Failed to load config for domain 'y'",
     ]
     result = host.run("virsh define /etc/libvirt/qemu/a.xml")
