@@ -210,22 +210,35 @@ class Daemon:
             self.failure = LibvirtError(ErrorCode.INTERNAL_ERROR, str(error))
             self.error(f"seclab: not modelled: {error}")
             return
-        # virDomainObjListLoadAllConfigs: a file that does not load, or whose domain clashes
-        # with one loaded before it (virDomainObjListAddLocked), is logged and skipped; the
-        # daemon goes on with the others.
+        # qemuStateInitialize: the status files first ("all the running persistent or
+        # transient configs"), then the definitions, then qemuProcessReconnectAll. In each
+        # virDomainObjListLoadAllConfigs, a file that does not load, or whose domain clashes
+        # with one loaded before it, is logged and skipped; the daemon goes on.
+        running = []
+        for name in self._xml_files(ops, STATUS):
+            loaded = qemu_process.load_status(self, f"{STATUS}/{name}")
+            if loaded is not None:
+                running.append(loaded)
         for name in self._xml_files(ops, DEFINITIONS):
             path = f"{DEFINITIONS}/{name}"
             try:
                 raw = self.host.read_file(ops.actor, path)
                 definition = parse_domain(raw.decode(errors="replace"))
-                self.domains.replaced_by(definition, check_live=False)
+                # virDomainObjListLoadConfig -> virDomainObjListAddLocked (flags 0)
+                domain = self.domains.replaced_by(definition, check_live=False)
             except (SeclabError, OSError) as error:
                 qemu_process.load_failed(self, path, error)
                 continue
-            self.domains[definition.name] = Domain(definition, persistent=True)
-        for name in self._xml_files(ops, STATUS):
+            if domain is not None and domain.active:
+                # virDomainObjAssignDef(live=false) on a running domain: the definition
+                # is the one its next start uses; it is persistent from now on
+                domain.definition = definition
+                domain.persistent = True
+            else:
+                self.domains[definition.name] = Domain(definition, persistent=True)
+        for domain, status in running:
             try:
-                qemu_process.reconnect(self, f"{STATUS}/{name}")
+                qemu_process.reconnect(self, domain, status)
             except DaemonCrashed:
                 return  # it died cleaning up after a dead qemu: the next call restarts it
 

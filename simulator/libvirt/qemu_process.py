@@ -24,7 +24,7 @@ from simulator.kernel.calls_files import OpenFile
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
 from simulator.libvirt import qemu_namespace, security_util
-from simulator.libvirt.domain_status import format_status, parse_status, status_path
+from simulator.libvirt.domain_status import Status, format_status, parse_status, status_path
 from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef, copy_definition
 from simulator.libvirt.host_access import HostAccess, process_copy
 from simulator.libvirt.security_dac import parse_ids
@@ -414,29 +414,47 @@ def handle_monitor_eof(driver: Daemon, domain: Domain) -> None:
 # -- reconnect ---------------------------------------------------------------------------------
 
 
-def reconnect(driver: Daemon, path: str) -> None:
-    """A restarted daemon takes a running domain back from its status file: its labels are
-    checked and its MCS pair reserved; a domain whose qemu is gone is stopped."""
-    # libvirt: virDomainObjListLoadAllConfigs (status) -> qemuProcessReconnect
-    host = driver.host
+def load_status(driver: Daemon, path: str) -> tuple[Domain, Status] | None:
+    """A status file read into the driver's list at daemon start, before the definitions:
+    the running domain it names, transient until a definition says otherwise; None (and
+    logged) when it does not load."""
+    # libvirt: virDomainObjListLoadAllConfigs (liveStatus) -> virDomainObjListLoadStatus
     try:
-        status = parse_status(host.read_file(driver.ops().actor, path).decode(errors="replace"))
+        status = parse_status(
+            driver.host.read_file(driver.ops().actor, path).decode(errors="replace")
+        )
+        live = status.live
+        if driver.domains.find_by_uuid(live.uuid) is not None:
+            raise LibvirtError(
+                ErrorCode.INTERNAL_ERROR, f"unexpected domain {live.name} already exists"
+            )
+        if live.name in driver.domains:
+            # virDomainObjListAddObjLocked -> virHashAddEntry on objsName
+            raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Duplicate hash table key '{live.name}'")
     except (SeclabError, OSError) as error:
         load_failed(driver, path, error)
-        return
-    live = status.live
-    domain = driver.domains.get(live.name) or Domain(copy_definition(live), persistent=False)
-    domain.live = live
+        return None
+    domain = Domain(copy_definition(live), persistent=False, live=live)
     domain.pid = status.pid
-    driver.by_pid[status.pid] = domain
     domain.id = status.id
+    driver.domains[live.name] = domain  # (notes the id too)
+    # qemuStateInitialize: qemuDomainFindMaxID over what the status files loaded
+    driver.next_id = max(driver.next_id, (domain.id or 0) + 1)
+    return domain, status
+
+
+def reconnect(driver: Daemon, domain: Domain, status: Status) -> None:
+    """A restarted daemon takes a running domain back (after the definitions loaded): its
+    labels are checked and its MCS pair reserved; a domain whose qemu is gone is stopped."""
+    # libvirt: qemuProcessReconnectAll -> qemuProcessReconnect
+    host = driver.host
+    live = status.live
+    driver.by_pid[status.pid] = domain
     domain.remember_owner = status.remember_owner
     domain.namespaces = status.namespaces
     # (qemuProcessUpdateState then asks QEMU, which is in the state the file records)
     domain.paused = status.paused
     domain.reason = status.reason
-    driver.next_id = max(driver.next_id, (domain.id or 0) + 1)
-    driver.domains[live.name] = domain  # (notes the id too)
     qemu = host.processes.get(status.pid)
     if qemu is None:
         stop(driver, domain, relabel=True, reason="crashed")  # the process is gone

@@ -86,7 +86,7 @@ def test_a_status_files_state_reason_pid_and_id_are_checked_as_libvirt_does() ->
     # libvirt 9+: virDomainObjParseXML reads them with virxml.c's virXMLPropEnum and
     # virXMLPropLongLong, and virDomainDefParseIDs reads the id with virXMLPropInt
     host, text = _running()
-    head, body = text.split("\n", 1)
+    _head, body = text.split("\n", 1)
     pid = host.libvirt.lookup("a").pid
     bad_id = body.replace("<domain type='kvm' id='1'>", "<domain type='kvm' id='one'>", 1)
     negative_id = body.replace("<domain type='kvm' id='1'>", "<domain type='kvm' id='-1'>", 1)

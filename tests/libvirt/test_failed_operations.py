@@ -122,18 +122,39 @@ def test_one_bad_definition_or_status_file_does_not_stop_the_boot() -> None:
     assert sorted(daemon.domains) == ["a", "c"]
     assert daemon.lookup("c").active and daemon.lookup("c").pid == qemu
     errors = [text for _, level, text in daemon.log.messages if level == "error"]
+    # qemuStateInitialize: the status files load before the definitions
     assert errors == [
-        "seclab: not modelled: disk type 'network'",
-        "Failed to load config for domain 'b'",
-        "XML error: not well-formed (invalid token): line 1, column 0",
-        "Failed to load config for domain 'bb'",
         "XML error: no element found: line 1, column 28",
         "Failed to load config for domain 'x'",
         "XML error: Missing required attribute 'state' in element 'domstatus'",
         "Failed to load config for domain 'y'",
+        "seclab: not modelled: disk type 'network'",
+        "Failed to load config for domain 'b'",
+        "XML error: not well-formed (invalid token): line 1, column 0",
+        "Failed to load config for domain 'bb'",
     ]
     result = host.run("virsh define /etc/libvirt/qemu/a.xml")
     assert result.status == 0, result.output
+
+
+def test_a_definition_clashing_with_a_running_domain_is_refused_at_boot() -> None:
+    # qemuStateInitialize loads the status files first: the running domain 'c' is in the
+    # list when the definitions load, so a definition file naming 'c' under another UUID
+    # is refused by virDomainObjListAddLocked, and 'c' runs on, transient
+    host, daemon = _host()
+    host.write_file(host.shell, f"{IMAGES}/c.img", b"")
+    daemon.create(domain_xml("c", disk_xml(f"{IMAGES}/c.img")))
+    uuid = daemon.lookup("c").definition.uuid
+    other = domain_xml("c").replace("<name>c</name>", "<name>c</name><uuid>" + "1" * 32 + "</uuid>")
+    host.write_file(host.shell, "/etc/libvirt/qemu/c.xml", other.encode())
+    host.restart_libvirt()
+    daemon = host.libvirt
+    errors = [text for _, level, text in daemon.log.messages if level == "error"]
+    assert errors == [
+        f"operation failed: domain 'c' already exists with uuid {uuid}",
+        "Failed to load config for domain 'c'",
+    ]
+    assert daemon.lookup("c").active and not daemon.lookup("c").persistent
 
 
 def test_a_crash_while_handling_a_dead_qemu_is_not_a_client_error() -> None:
