@@ -256,3 +256,27 @@ def test_a_config_file_whose_uuid_is_taken_is_not_loaded() -> None:
         "5a1c3d1e-2b7f-4c1a-8e1d-3f9a0b6c7d21",
         "Failed to load config for domain 'b'",
     ]
+
+
+def test_two_status_files_of_one_domain_load_once() -> None:
+    # virDomainObjListLoadStatus: a second file with the UUID of a loaded one is refused
+    # ("unexpected domain ..."); one with its name under another UUID fails in the name
+    # table (virHashAddEntry's "Duplicate hash table key")
+    host, daemon = _host()
+    host.write_file(host.shell, f"{IMAGES}/c.img", b"")
+    daemon.create(domain_xml("c", disk_xml(f"{IMAGES}/c.img")))
+    text = host.read_file(host.shell, "/run/libvirt/qemu/c.xml").decode()
+    uuid = daemon.lookup("c").definition.uuid
+    host.write_file(host.shell, "/run/libvirt/qemu/d.xml", text.encode())
+    other = text.replace(f"<uuid>{uuid}</uuid>", "<uuid>" + "1" * 32 + "</uuid>")
+    host.write_file(host.shell, "/run/libvirt/qemu/e.xml", other.encode())
+    host.restart_libvirt()
+    daemon = host.libvirt
+    errors = [text for _, level, text in daemon.log.messages if level == "error"]
+    assert errors == [
+        "internal error: unexpected domain c already exists",
+        "Failed to load config for domain 'd'",
+        "internal error: Duplicate hash table key 'c'",
+        "Failed to load config for domain 'e'",
+    ]
+    assert daemon.lookup("c").active
