@@ -20,6 +20,7 @@ from simulator.kernel.calls_files import NFS_SUPER_MAGIC
 from simulator.kernel.inode import SELINUX_XATTR, Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
+from simulator.libvirt.virerror import LibvirtError, system_error
 from simulator.selinux.state import SelinuxState
 from simulator.system.libselinux import matchpathcon, selinux_state
 
@@ -187,12 +188,35 @@ class HostAccess:
         return self.kernel.read_file(self.actor, path).decode()
 
     def is_shared_fs(self, path: str) -> bool:
-        """``virFileIsSharedFS``: NFS and friends, by ``statfs``'s ``f_type``
-        (``virFileIsSharedFSType``); a path statfs cannot look at is not shared."""
+        """``virFileIsSharedFS(path) == 1``: NFS and friends, by ``statfs``'s ``f_type``
+        (``virFileIsSharedFSType``; NFS is the lab's one shared filesystem). A path statfs
+        cannot look at is judged by the nearest parent it can (a disk not created yet, a
+        folder qemu may not search); when even ``/`` fails, libvirt's -1 is not 1."""
         try:
-            return self.kernel.statfs(self.actor, path) == NFS_SUPER_MAGIC
-        except OSError:
+            return self.shared_fs(path)
+        except LibvirtError:
             return False
+
+    def shared_fs(self, path: str) -> bool:
+        """``virFileIsSharedFS``'s 1 or 0, or its error (-1) raised."""
+        # libvirt: virFileIsSharedFSType -> virFileCheckParents(virFileCheckParentsStatFS):
+        # any statfs failure tries less and less of the path, down to "/"
+        current = path
+        while True:
+            try:
+                return self.kernel.statfs(self.actor, current) == NFS_SUPER_MAGIC
+            except OSError as error:
+                failure = error
+            if current == "/":
+                break
+            cut = current.rfind("/")
+            if cut < 0:
+                # libvirt 9/10: "Invalid relative path" (EINVAL)
+                raise system_error(errno.EINVAL, f"Invalid relative path '{path}'") from None
+            current = current[:cut] or "/"
+        raise system_error(
+            failure.errno or 0, f"cannot determine filesystem for '{path}'"
+        ) from None
 
     def matchpathcon(self, path: str, st_mode: int) -> str | None:
         kind = next((k for k in Kind if k.format_bits == st_mode & 0o170000), Kind.REGULAR)

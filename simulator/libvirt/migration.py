@@ -42,7 +42,8 @@ def check_safe(source: Daemon, live: DomainDef) -> None:
         # Disks without any source (floppies and CD-ROMs) or read-only are safe.
         if path is None or disk.readonly:
             continue
-        if disk.type == "file" and not ops.is_shared_fs(path):
+        # virFileIsSharedFS: an error (-1) fails the check with that error
+        if disk.type == "file" and not ops.shared_fs(path):
             raise LibvirtError(
                 ErrorCode.MIGRATE_UNSAFE, "Migration without shared storage is unsafe"
             )
