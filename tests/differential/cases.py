@@ -897,3 +897,25 @@ ATTR_CASES += (
     "getfattr -m '[{]' f",
     "getfattr -m '[[:alpha:]*]t' f",
 )
+
+# attr acts on each option as getopt_long returns it: what comes before a bad option counts
+ATTR_CASES += (
+    "getfattr --help --frob",
+    "getfattr --version -Z g",
+    "getfattr -e bad --frob g",
+    "getfattr -e bad -n",
+    "getfattr -d --frob --help g",
+    "getfattr -n --help g",
+    "getfattr -- --help",
+    "setfattr --restore=restore.txt --frob; echo $?; getfattr -d g plain",
+    "setfattr --restore=restore.txt -n; getfattr -d g",
+    "setfattr -n user.a -n user.b --frob g",
+    "setfattr --help -Z",
+    "setfattr -Z --help",
+    "setfattr -h --restore=restore.txt && getfattr -d g",
+    "setfattr --raw --restore=restore.txt && getfattr -d g plain",
+    "setfattr --restore=restore.txt --raw && getfattr -d g plain",
+    "setfattr -x user.only --restore=restore.txt g; getfattr -d g",
+    "setfattr --restore=d",
+    "setfattr --restore=dd; echo $?",
+)

@@ -15,7 +15,7 @@ import attrs
 
 from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import Kind
-from simulator.shell.options import REQUIRED, Spec, opt, parse, tool
+from simulator.shell.options import REQUIRED, Spec, UsageError, opt, parse, tool
 from simulator.shell.posix_regex import RegexError, compile_posix
 from simulator.shell.registry import CommandContext
 
@@ -172,6 +172,45 @@ def encode_value(value: bytes, encoding: str | None) -> bytes:
             out.append(b)
     out += b'"'
     return bytes(out)
+
+
+@attrs.frozen
+class _InOrder:
+    """getopt_long's options in the order it returns them, as far as it gets: ``error`` is
+    what it printed on the first bad option (and the status), to print once the options
+    before it have had their effect (attr acts on each option as getopt returns it, so a
+    --help, --version, bad -e or --restore before a bad option still happens)."""
+
+    options: list[tuple[str, str | None]]
+    operands: list[str]
+    error: tuple[list[tuple[int, bytes]], int] | None
+
+
+def _getopt_in_order(ctx: CommandContext, spec: Spec) -> _InOrder:
+    """:func:`parse`, and on a usage error the options of the longest part of the command
+    line that parses: getopt returned those before it met the bad one."""
+    mark = len(ctx.chunks)
+    try:
+        parsed = parse(ctx, spec)
+    except UsageError as error:
+        printed = ctx.chunks[mark:]
+        del ctx.chunks[mark:]
+        args = ctx.args
+        for end in range(len(args) - 1, -1, -1):  # bounded: one parse per argument
+            try:
+                before = parse(ctx, spec, args[:end])
+            except UsageError:
+                del ctx.chunks[mark:]
+                continue
+            return _InOrder(before.options, [], (printed, error.status))
+        return _InOrder([], [], (printed, error.status))  # pragma: no cover - end 0 parses
+    return _InOrder(parsed.options, parsed.operands, None)
+
+
+def _usage_error(ctx: CommandContext, error: tuple[list[tuple[int, bytes]], int]) -> int:
+    printed, status = error
+    ctx.chunks.extend(printed)
+    return status
 
 
 def _synopsis(ctx: CommandContext, usage: str) -> int:
@@ -420,10 +459,9 @@ class RegexMatcher:
 
 @tool("getfattr")
 def getfattr(ctx: CommandContext) -> int:
-    """getfattr.c ``main``: options in the order given (getopt_long), then each operand's
-    tree. attr handles --help, --version and a bad -e as getopt returns them; the lab
-    parses the whole line first, so a usage error after them is reported instead."""
-    parsed = parse(ctx, GETFATTR)
+    """getfattr.c ``main``: options in the order getopt_long returns them (--help,
+    --version and a bad -e end the run there), then each operand's tree."""
+    parsed = _getopt_in_order(ctx, GETFATTR)
     run = _GetfattrRun(ctx)
     for key, value in parsed.options:
         if key == "absolute-names":
@@ -457,6 +495,8 @@ def getfattr(ctx: CommandContext) -> int:
         elif key == "version":
             ctx.out(f"getfattr {VERSION}\n")
             return 0
+    if parsed.error is not None:
+        return _usage_error(ctx, parsed.error)
     if not parsed.operands:
         return _synopsis(ctx, GETFATTR_USAGE)
     try:
@@ -682,6 +722,8 @@ class _SetfattrRun:
         else:
             try:
                 data = ctx.host.read_file(ctx.proc, filename)
+                if ctx.host.stat(ctx.proc, filename).kind is Kind.DIRECTORY:
+                    raise OSError(errno.EISDIR, errno.strerror(errno.EISDIR), filename)
             except OSError as error:
                 ctx.err(f"setfattr: {filename}: {strerror_ea(error.errno)}\n")
                 if error.errno != errno.EISDIR:
@@ -742,10 +784,9 @@ def _next_lines(data: bytes) -> list[bytes]:
 
 @tool("setfattr")
 def setfattr(ctx: CommandContext) -> int:
-    """setfattr.c ``main``: options in the order given; --restore runs when it is met.
-    The lab parses the whole line first, so a usage error after --restore or --help is
-    reported before either runs (attr would have run them)."""
-    parsed = parse(ctx, SETFATTR)
+    """setfattr.c ``main``: options in the order getopt_long returns them; --restore runs
+    when it is met, even if a bad option follows."""
+    parsed = _getopt_in_order(ctx, SETFATTR)
     run = _SetfattrRun(ctx)
     name: bytes | None = None
     value: bytes | None = None
@@ -776,6 +817,8 @@ def setfattr(ctx: CommandContext) -> int:
         elif key == "help":
             ctx.out(SETFATTR_HELP)
             return 0
+    if parsed.error is not None:
+        return _usage_error(ctx, parsed.error)
     if not (((run.remove or run.set_) and parsed.operands) or run.restored):
         return _synopsis(ctx, SETFATTR_USAGE)
     for operand in parsed.operands:
