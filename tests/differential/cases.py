@@ -919,3 +919,19 @@ ATTR_CASES += (
     "setfattr --restore=d",
     "setfattr --restore=dd; echo $?",
 )
+
+# symbolic links below the top of a -R walk, and a loop (lp/x -> .)
+ATTR_CASES += (
+    "getfattr -R -d q",
+    "getfattr -R -L -d q",
+    "getfattr -R -P -d q",
+    "getfattr -R -h -d -m- q",
+    "getfattr -R -L -h -d -m- q",
+    "getfattr -R -d lp",
+    "getfattr -R -L -d lp",
+    "getfattr -R -L -d lp/x",
+    "getfattr -R -L -h -d lp",
+    "getfattr -d lp/x/x/x",
+    "getfattr -R -d -m- q/ln",
+    "getfattr -R -h -d -m- q/ln",
+)

@@ -69,3 +69,8 @@ XATTRS: dict[str, dict[bytes, bytes]] = {
     "r/s": {b"user.level": b"1"},
     "r/s/f": {b"user.level": b"2"},
 }
+# links inside a tree for getfattr -R -L/-P/-h: one entry per directory, so readdir order
+# cannot differ from the lab's name order; lp/x is a loop walk_tree must not enter twice
+ATTR_DIRS += ("q", "lp")
+ATTR_SYMLINKS.update({"q/ln": "../r", "lp/x": "."})
+XATTRS.update({"q": {b"user.level": b"q"}, "lp": {b"user.level": b"lp"}})
