@@ -935,3 +935,31 @@ ATTR_CASES += (
     "getfattr -R -d -m- q/ln",
     "getfattr -R -h -d -m- q/ln",
 )
+
+# the root directory, ./ with --absolute-names, bytes from $'...', raw values in a row
+ATTR_CASES += (
+    "getfattr -d /",
+    "getfattr -n user.x /",
+    "getfattr -d --absolute-names ./g",
+    "getfattr -d --absolute-names dd/",
+    "getfattr -d $'nl\\nname'",
+    "getfattr -n user.x $'nl\\nname' nosuch $'nl\\nnosuch'",
+    "getfattr --only-values -d -m- g",
+    "getfattr --only-values -R r",
+    "setfattr -n user.new -v $'\\xff\\x01' g && getfattr -d -e hex g",
+    "setfattr -n user.new -v $'a\\tb' g && getfattr -d g",
+    "setfattr -n $'user.\\xe9' -v 1 g && getfattr -d -e hex g",
+    "setfattr -n user.new -v x $'nl\\nname' $'nl\\nnosuch'; getfattr -d $'nl\\nname'",
+    "setfattr -n user.new -v '0x 4 1' g && getfattr -d g",
+    "setfattr -n user.new -v '0sSGk= ' g && getfattr -d g",
+    "setfattr -n user.new -v '0sSGk=====' g; getfattr -d g",
+    "setfattr -n user.new -v '0sSGk=x' g; getfattr -d g",
+    "setfattr -n user.new -v '0sSG==' g && getfattr -d -e hex g",
+    "setfattr -n user.new -v '0sSH==' g; getfattr -d -e hex g",
+    "setfattr -n user.new -v '0sS===' g; getfattr -d -e hex g",
+    "setfattr -n user.new -v '0sSGVs SGVs' g && getfattr -d g",
+    "setfattr -n user.new -v '0s====' g; getfattr -d -e hex g",
+    "setfattr -n user.new -v '0s ' g; echo $?; getfattr -d -e hex g",
+    "setfattr -n user.new -v 0x41 -v 0s g",
+    "setfattr -n user.a -v 0sSGk= --restore=restore.txt g dd; echo $?; getfattr -d g dd",
+)

@@ -37,4 +37,6 @@ KNOWN: dict[str, str] = {
     "setfattr --re=restore.txt": "options.parse names an ambiguous long option without its '=value'; glibc's getopt prints the whole argument",
     "getfattr -m 'l**' f": "posix_regex.translate refuses a repetition of a repetition (grep -E 'o**' too)",
     "getfattr -m 'x{1}{2}' f": "posix_regex.translate refuses a repetition of a repetition (grep -E 'o{1}{2}' too)",
+    "setfattr -n user.new -v $'\\xff\\x01' g && getfattr -d -e hex g": "the lab's bash makes $'\\xff' the character U+00FF (two bytes in UTF-8); bash makes it the byte 0xff",
+    "setfattr -n $'user.\\xe9' -v 1 g && getfattr -d -e hex g": "the lab's bash makes $'\\xe9' the character U+00E9 (two bytes in UTF-8); bash makes it the byte 0xe9",
 }
