@@ -963,3 +963,10 @@ ATTR_CASES += (
     "setfattr -n user.new -v 0x41 -v 0s g",
     "setfattr -n user.a -v 0sSGk= --restore=restore.txt g dd; echo $?; getfattr -d g dd",
 )
+
+# unquote() gives a C string: \000 in a name or a restored path ends it
+ATTR_CASES += (
+    "setfattr -n 'user.a\\000b' -v 1 g && getfattr -d g",
+    "getfattr -n 'user.a\\000b' g",
+    "printf '# file: g\\\\000x\\nuser.z=1\\n' > r0 && setfattr --restore=r0 && getfattr -d g",
+)

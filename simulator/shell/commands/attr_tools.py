@@ -119,7 +119,8 @@ def quote(text: bytes, quote_chars: bytes) -> bytes:
 
 
 def unquote(text: bytes) -> bytes:
-    """attr: libmisc/unquote.c ``unquote()``: only a backslash and three octal digits."""
+    """attr: libmisc/unquote.c ``unquote()``: only a backslash and three octal digits. The
+    result is a C string: a ``\\000`` ends it."""
     out = bytearray()
     i = 0
     octal = b"01234567"
@@ -134,7 +135,7 @@ def unquote(text: bytes) -> bytes:
         else:
             out.append(text[i])
             i += 1
-    return bytes(out)
+    return bytes(out).split(b"\0", 1)[0]
 
 
 def _isprint(byte: int) -> bool:
