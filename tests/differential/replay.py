@@ -5,15 +5,25 @@ there. Cases that only read share one host; the others start from a snapshot."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
 
 import simulator
-from tests.differential.fixtures import DIRS, FILES, SYMLINKS
+from tests.differential.fixtures import (
+    ATTR_DIRS,
+    ATTR_FILES,
+    ATTR_LABEL,
+    ATTR_SYMLINKS,
+    DIRS,
+    FILES,
+    SYMLINKS,
+    XATTRS,
+)
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
+ATTR_CORPUS = Path(__file__).with_name("attr_corpus.jsonl")
 BASE = "/tmp/seclab-differential/t"  # tools/record-differential uses the same
 READ_ONLY = frozenset(
     [
@@ -67,9 +77,9 @@ class Outcome:
         return self.status == 3 and "seclab: not modelled: " in self.stderr
 
 
-def load() -> list[Case]:
+def load(corpus: Path = CORPUS) -> list[Case]:
     cases = []
-    for line in CORPUS.read_text().splitlines():
+    for line in corpus.read_text().splitlines():
         e = json.loads(line)
         cases.append(Case(e["cmd"], e["stdout"], e["stderr"], e["status"], e.get("reason", "")))
     return cases
@@ -89,6 +99,28 @@ def fixture_host() -> simulator.Host:
     return host
 
 
+def attr_fixture_host() -> simulator.Host:
+    """The getfattr/setfattr corpus's tree (tools/record-differential populate_attr): the
+    ATTR_* files with their XATTRS, and ATTR_LABEL over the lab's own label on each."""
+    host = simulator.Host()
+    proc = host.shell
+    host.mkdir(proc, "/tmp/seclab-differential", 0o755)
+    host.mkdir(proc, BASE, 0o755)
+    for name in ATTR_DIRS:
+        host.mkdir(proc, f"{BASE}/{name}", 0o755)
+    for name, data in ATTR_FILES.items():
+        host.write_file(proc, f"{BASE}/{name}", data, mode=0o644)
+    for name, target in ATTR_SYMLINKS.items():
+        host.symlink(proc, target, f"{BASE}/{name}")
+    for name in ["", *ATTR_DIRS, *ATTR_FILES, *ATTR_SYMLINKS]:
+        path = f"{BASE}/{name}".rstrip("/")
+        host.setxattr(proc, path, b"security.selinux", ATTR_LABEL, follow=False)
+    for name, xattrs in XATTRS.items():
+        for key, value in xattrs.items():
+            host.setxattr(proc, f"{BASE}/{name}", key, value, follow=False)
+    return host
+
+
 def _mutates(cmd: str) -> bool:
     words = cmd.replace("|", " ").replace("&&", " ").split()
     if any(w in (">", ">>", "-o", "-i", "-exec") for w in words):
@@ -99,8 +131,10 @@ def _mutates(cmd: str) -> bool:
     )
 
 
-def replay(cases: list[Case]) -> Iterator[Outcome]:
-    shared = fixture_host()
+def replay(
+    cases: list[Case], make_host: Callable[[], simulator.Host] = fixture_host
+) -> Iterator[Outcome]:
+    shared = make_host()
     snapshot = shared.snapshot()
     session = shared.session
     session.run(f"cd {BASE}")
@@ -120,7 +154,10 @@ def replay(cases: list[Case]) -> Iterator[Outcome]:
 if __name__ == "__main__":
     import sys
 
-    outcomes = list(replay(load()))
+    if "--attr" in sys.argv:
+        outcomes = list(replay(load(ATTR_CORPUS), attr_fixture_host))
+    else:
+        outcomes = list(replay(load()))
     equal = sum(o.equal for o in outcomes)
     loud = sum(o.loud and not o.equal for o in outcomes)
     print(f"{equal}/{len(outcomes)} equal ({100 * equal / len(outcomes):.1f}%), {loud} loud")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import simulator.shell.commands as commands_package
 from simulator.shell.options import Spec
-from tests.differential.replay import load
+from tests.differential.replay import ATTR_CORPUS, load
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def specs() -> list[Spec]:
 
 
 def command_lines() -> list[str]:
-    lines = [case.cmd for case in load()]
+    lines = [case.cmd for case in [*load(), *load(ATTR_CORPUS)]]
     for path in sorted((ROOT / "scenarios").rglob("*.txtar")):
         lines += [
             line.strip()[2:]

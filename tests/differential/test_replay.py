@@ -6,11 +6,19 @@ passing must be taken off the list (strict)."""
 from __future__ import annotations
 
 from tests.differential.known_failures import KNOWN
-from tests.differential.replay import load, replay
+from tests.differential.replay import ATTR_CORPUS, Outcome, attr_fixture_host, load, replay
 
 
 def test_corpus_is_exact_or_loud() -> None:
-    outcomes = list(replay(load()))
+    _check(list(replay(load())))
+
+
+def test_attr_corpus_is_exact_or_loud() -> None:
+    """getfattr and setfattr against attr 2.5.1 (tests/differential/attr_corpus.jsonl)."""
+    _check(list(replay(load(ATTR_CORPUS), attr_fixture_host)))
+
+
+def _check(outcomes: list[Outcome]) -> None:
     silent = [o for o in outcomes if not o.equal and not o.loud and o.case.cmd not in KNOWN]
     fixed = [o.case.cmd for o in outcomes if o.equal and o.case.cmd in KNOWN]
     equal = sum(o.equal for o in outcomes)
@@ -29,3 +37,7 @@ def test_corpus_is_exact_or_loud() -> None:
 
 def test_corpus_size() -> None:
     assert len(load()) >= 3600
+
+
+def test_attr_corpus_size() -> None:
+    assert len(load(ATTR_CORPUS)) >= 270
