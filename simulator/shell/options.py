@@ -151,7 +151,8 @@ def parse(ctx: CommandContext, spec: Spec, args: list[str] | None = None) -> Par
             found = spec.longs(name)
             if len({o.key for o in found}) > 1:
                 names = " ".join(f"'--{o.long}'" for o in found)
-                raise try_help(ctx, spec, f"option '--{name}' is ambiguous; possibilities: {names}")
+                # glibc: process_long_option prints d->__nextchar, "=value" included
+                raise try_help(ctx, spec, f"option '{arg}' is ambiguous; possibilities: {names}")
             if not found:
                 raise try_help(ctx, spec, f"unrecognized option '{arg}'")
             o = found[0]

@@ -138,7 +138,7 @@ def translate(pattern: str, *, extended: bool) -> str:
                     i, text = _interval(pattern, i, bre=True)
                     if at_start():
                         raise RegexError("Invalid preceding regular expression")
-                    out.append(text)
+                    _repeat(out, text)
                     continue
                 if c == "}":
                     out.append(r"\}")
@@ -186,11 +186,8 @@ def translate(pattern: str, *, extended: bool) -> str:
                 if extended and c != "*":
                     continue  # GNU ERE: a leading repetition applies to nothing
                 out.append(re.escape(c))
-            elif out[-1].endswith(("*", "+", "?", "}")) and not out[-1].endswith("\\}"):
-                out.append(c if c != "?" else "{0,1}")
-                out[-2:] = [f"(?:{out[-2]}){out[-1]}"]
             else:
-                out.append(c)
+                _repeat(out, c)
         elif c == "{":
             if extended and at_start():
                 out.append(r"\{")
@@ -198,8 +195,9 @@ def translate(pattern: str, *, extended: bool) -> str:
             try:
                 i, text = _interval(pattern, i, bre=False)
             except RegexError:
-                text = r"\{"  # GNU ERE: a malformed interval is a literal brace
-            out.append(text)
+                out.append(r"\{")  # GNU ERE: a malformed interval is a literal brace
+                continue
+            _repeat(out, text)
         elif c == "}":
             out.append(r"\}")
         elif c == "^":
@@ -223,6 +221,31 @@ def translate(pattern: str, *, extended: bool) -> str:
     if depth:
         raise RegexError("Unmatched ( or \\(")
     return "".join(out)
+
+
+class _Repeated(str):
+    """An atom with its repetition, as one element of the translation."""
+
+
+def _repeat(out: list[str], operator: str) -> None:
+    """Apply a repetition to the atom that ends ``out`` (a group from its ``(``). A
+    repetition of a repetition repeats the repeated atom, as GNU regex parses ``a**``,
+    ``a+?`` or ``a{1}{2}`` (glibc: regcomp.c parse_dup_op in a loop); Python reads ``*?``
+    as lazy and ``*+`` as possessive, so the inner one is wrapped in a group."""
+    if out[-1] == ")":
+        depth, start = 0, len(out) - 1
+        while start >= 0:
+            depth += {")": 1, "(": -1}.get(out[start], 0)
+            if depth == 0:
+                break
+            start -= 1
+        atom = "".join(out[start:])
+        del out[start:]
+    else:
+        atom = out.pop()
+    if isinstance(atom, _Repeated):
+        atom = f"(?:{atom})"
+    out.append(_Repeated(atom + ("{0,1}" if operator == "?" else operator)))
 
 
 def _interval(pattern: str, i: int, *, bre: bool) -> tuple[int, str]:
