@@ -572,17 +572,32 @@ class _Parser:
                     out.append(chr(int(self.text[self.pos + 1 : end], 8) & 0xFF))
                     self.advance(end - self.pos)
                     continue
-                if nxt == "x":
+                # bash: ansicstr: \xHH takes up to 2 hex digits, \uHHHH up to 4 and
+                # \UHHHHHHHH up to 8 (a code point, written in UTF-8); none: kept as is
+                digits = {"x": 2, "u": 4, "U": 8}.get(nxt, 0)
+                if digits:
                     end = self.pos + 2
-                    hexdigits = "0123456789abcdefABCDEF"
                     while (
-                        end < len(self.text) and end < self.pos + 4 and self.text[end] in hexdigits
+                        end < len(self.text)
+                        and end < self.pos + 2 + digits
+                        and self.text[end] in "0123456789abcdefABCDEF"
                     ):
                         end += 1
                     if end > self.pos + 2:
-                        out.append(chr(int(self.text[self.pos + 2 : end], 16)))
+                        value = int(self.text[self.pos + 2 : end], 16)
+                        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+                            # bash writes these as (invalid) UTF-8 bytes
+                            raise SyntaxNotModelled(f"$'\\{nxt}' of U+{value:04X}")
+                        out.append(chr(value))
                         self.advance(end - self.pos)
                         continue
+                # bash: ansicstr: \cX is control-X (TOCTRL: '?' is DEL); \c\\ takes both
+                if nxt == "c" and self.char(2) not in ("", "'"):
+                    control = self.char(2)
+                    out.append("\x7f" if control == "?" else chr(ord(control.upper()) & 0x1F))
+                    skip = 4 if control == "\\" and self.char(3) == "\\" else 3
+                    self.advance(skip)
+                    continue
                 out.append("\\" + nxt)
                 self.advance(2)
                 continue
