@@ -777,9 +777,9 @@ def _help(values: Values) -> str:
     name = values.get("command")
     if not isinstance(name, str):
         raise NotModelled("virsh help (its full command list is not modelled)")
-    if name in COMMAND_DEFS:
-        return help_text(COMMAND_DEFS[name])
-    if name in ALL_COMMANDS or name == "help":
+    if name in COMMAND_DEFS or name == "help":
+        return help_text(COMMAND_DEFS.get(name, HELP))
+    if name in ALL_COMMANDS:
         raise NotModelled(f"virsh help {name} (the help of a command the lab does not have)")
     if any(name in group for group in GROUPS):
         raise NotModelled(f"virsh help {name} (the help of a command group)")
