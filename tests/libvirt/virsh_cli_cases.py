@@ -17,7 +17,9 @@ import attrs
 class Case:
     args: tuple[str, ...]  # after ``virsh``: global options, the command and its options
     setup: str | None = None
-    compare: str = "exact"  # "exact", or "layout" (dominfo: the labels of the lines)
+    # "exact"; "layout" (dominfo: the labels of the lines); "driver": the test driver's own
+    # behaviour where the lab follows the qemu driver (recorded, not compared)
+    compare: str = "exact"
     reason: str = ""  # why a case cannot match (driver-specific values): not replayed exact
 
     @property
@@ -83,6 +85,30 @@ DOMINFO_VALUES = (
     "test driver values: OS Type linux (qemu: hvm), CPU time from the host clock, Security "
     "model testSecurity with an empty DOI and label libvirt-test (qemu: selinux, 0, the "
     "domain's svirt label)"
+)
+
+
+# Driver-side differences: the test driver's own errors, where the lab follows the qemu
+# driver (libvirt 9.0.0 src/qemu/qemu_driver.c); recorded, not compared
+NOT_RUNNING = (
+    "test driver: 'internal error: domain 'X' not running' / 'not paused'; qemu_driver.c "
+    "(virDomainObjCheckActive): 'Requested operation is not valid: domain is not running'"
+)
+RESUME_RUNNING = (
+    "test driver: 'internal error: domain 'X' not paused'; qemu_driver.c qemuDomainResume: "
+    "'Requested operation is not valid: domain is already running'"
+)
+SUSPEND_PAUSED = (
+    "test driver refuses to suspend a paused domain; qemu_driver.c qemuDomainSuspend stops "
+    "the CPUs only when the domain is not paused and succeeds"
+)
+UNDEFINE_TRANSIENT = (
+    "test driver undefines a transient domain; qemu_driver.c qemuDomainUndefineFlags: "
+    "'Requested operation is not valid: cannot undefine transient domain'"
+)
+BLOCK_ERRORS = (
+    "test driver invents a disk error per disk (testDomainGetDiskErrors); the lab reports "
+    "the errors its guests met (none here)"
 )
 
 
@@ -197,6 +223,19 @@ def _parsing() -> list[Case]:
         _c("detach-disk", "vm1", "", setup=s),
         _c("undefine", "vm1", "extra", setup=s),
         _c("start", "vm1", "--paused", setup=s),
+        _c("suspend", "vm1", setup=s, compare="driver", reason=NOT_RUNNING),
+        _c("resume", "vm1", setup=s, compare="driver", reason=NOT_RUNNING),
+        _c("resume", "web-server-01", setup=s, compare="driver", reason=RESUME_RUNNING),
+        _c("suspend", "db", setup=s, compare="driver", reason=SUSPEND_PAUSED),
+        _c("shutdown", "vm1", setup=s, compare="driver", reason=NOT_RUNNING),
+        _c("undefine", "tr", setup=s, compare="driver", reason=UNDEFINE_TRANSIENT),
+        _c("undefine", "web-server-01", setup=s),
+        _c("destroy tr; list --all", setup=s),
+        _c("destroy db; domstate db --reason", setup=s),
+        _c("undefine web-server-01; list --all; destroy web-server-01; list --all", setup=s),
+        _c("start vm1; domstate vm1 --reason; list", setup=s),
+        _c("domblkerror", "vm1", setup=s),
+        _c("domblkerror", "web-server-01", setup=s, compare="driver", reason=BLOCK_ERRORS),
     ]
 
 
