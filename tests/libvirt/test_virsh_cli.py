@@ -125,3 +125,41 @@ def test_corpus_matches_the_cases() -> None:
     entries = load()
     assert [(e.cmd, e.setup) for e in entries] == [(c.cmd, c.setup) for c in all_cases()]
     assert all(e.reason for e in entries if e.compare != "exact")
+
+
+@pytest.mark.parametrize(("profile", "version"), [("ol9", "9.0.0"), ("ol8", "8.0.0")])
+def test_version_is_the_hosts_libvirt(profile: str, version: str) -> None:
+    """virsh.c virshParseArgv ``-v``: puts(VERSION), the libvirt the host has installed."""
+    result = simulator.Host(profile=profile).run("virsh -v")
+    assert (result.output, result.status) == (f"{version}\n", 0)
+
+
+def test_a_parse_error_anywhere_in_a_command_string_runs_nothing() -> None:
+    """vsh.c: the whole string is parsed before its first command runs."""
+    host = _host("several")
+    result = host.run("virsh 'destroy web-server-01; list --frob'")
+    assert (result.output, result.status) == (
+        "error: command 'list' doesn't support option --frob\n",
+        1,
+    )
+    assert host.run("virsh domstate web-server-01").output == "running\n\n"
+
+
+def test_an_option_virsh_has_but_the_lab_does_not_honour_changes_nothing() -> None:
+    host = _host("several")
+    result = host.run("virsh 'destroy web-server-01; start vm1 --paused'")
+    assert result.status == 3
+    assert "seclab: not modelled: virsh start --paused" in result.output
+    assert host.run("virsh domstate web-server-01").output == "running\n\n"
+
+
+def test_every_modelled_option_is_one_of_virshs() -> None:
+    """The lab honours only options virsh has (a typo in MODELLED would hide a real one)."""
+    from simulator.shell.commands import virsh_migrate  # noqa: F401 - adds migrate's
+    from simulator.shell.commands.virsh import HANDLERS, MODELLED
+    from simulator.shell.commands.virsh_options import ALL_COMMANDS, COMMANDS
+
+    assert set(MODELLED) == set(COMMANDS) == set(HANDLERS)
+    assert set(COMMANDS) <= ALL_COMMANDS
+    for name, options in MODELLED.items():
+        assert options <= {o.name for o in COMMANDS[name].opts}, name
