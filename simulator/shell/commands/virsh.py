@@ -724,7 +724,7 @@ def _global_options(args: list[str], version: str) -> tuple[list[str], bool]:
             elif letter in "vV":
                 raise NotModelled("virsh -V (the features libvirt was built with)")
             elif letter == "h":
-                raise NotModelled("virsh --help (its full command list is not modelled)")
+                raise VirshExit(0, text=usage())
             elif letter == "c":
                 raise NotModelled(f"virsh -c {value} (the lab has qemu:///system)")
             else:
@@ -772,18 +772,57 @@ def help_text(definition: CommandDef) -> str:
     return text + "\n"
 
 
+def _group_lines(commands: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f"    {name:<30} {info}\n" for name, info in commands)
+
+
 def _help(values: Values) -> str:
-    """vsh.c ``cmdHelp``: one command's help; the full list and the groups' are not modelled."""
+    """vsh.c ``cmdHelp``: every group's commands, one command's help (vshCmddefHelp) or one
+    group's commands (vshCmdGrpHelp); a command the lab lacks has no help table here."""
     name = values.get("command")
     if not isinstance(name, str):
-        raise NotModelled("virsh help (its full command list is not modelled)")
+        return "Grouped commands:\n\n" + "".join(
+            f" {group} (help keyword '{keyword}'):\n{_group_lines(commands)}\n"
+            for group, keyword, commands in GROUPS
+        )
     if name in COMMAND_DEFS or name == "help":
         return help_text(COMMAND_DEFS.get(name, HELP))
     if name in ALL_COMMANDS:
         raise NotModelled(f"virsh help {name} (the help of a command the lab does not have)")
-    if any(name in group for group in GROUPS):
-        raise NotModelled(f"virsh help {name} (the help of a command group)")
+    for group, keyword, commands in GROUPS:  # vshCmdGrpSearch: by name or keyword
+        if name in (group, keyword):
+            return f" {group} (help keyword '{keyword}'):\n{_group_lines(commands)}"
     raise VirshError(f"command or command group '{name}' doesn't exist")
+
+
+def usage() -> str:
+    """virsh.c ``virshUsage`` (``virsh --help``)."""
+    text = (
+        "\nvirsh [options]... [<command_string>]\nvirsh [options]... <command> [args...]\n\n"
+        "  options:\n"
+        "    -c | --connect=URI      hypervisor connection URI\n"
+        "    -d | --debug=NUM        debug level [0-4]\n"
+        "    -e | --escape <char>    set escape sequence for console\n"
+        "    -h | --help             this help\n"
+        "    -k | --keepalive-interval=NUM\n"
+        "                            keepalive interval in seconds, 0 for disable\n"
+        "    -K | --keepalive-count=NUM\n"
+        "                            number of possible missed keepalive messages\n"
+        "    -l | --log=FILE         output logging to file\n"
+        "    -q | --quiet            quiet mode\n"
+        "    -r | --readonly         connect readonly\n"
+        "    -t | --timing           print timing information\n"
+        "    -v                      short version\n"
+        "    -V                      long version\n"
+        "         --version[=TYPE]   version, TYPE is short or long (default short)\n"
+        "  commands (non interactive mode):\n\n"
+    )
+    for group, keyword, commands in GROUPS:
+        text += f" {group} (help keyword '{keyword}')\n{_group_lines(commands)}\n"
+    return (
+        text + "\n  (specify help <group> for details about the commands in the group)\n"
+        "\n  (specify help <command> for details about the command)\n\n"
+    )
 
 
 def _check_options(parsed: Parsed) -> None:
