@@ -503,6 +503,8 @@ def _attach_disk(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
         raise VirshError(f"No support for {mode} in command 'attach-disk'")
     domain = _domain(daemon, str(values["domain"]))
     source = str(values["source"])
+    if not source:  # VSH_OFLAG_EMPTY_OK: a <disk> with no <source>, no media
+        raise NotModelled("virsh attach-disk with an empty source (a disk without media)")
     sourcetype = str(values.get("sourcetype", "block" if source.startswith("/dev/") else "file"))
     disk = Disk(
         type=sourcetype,
