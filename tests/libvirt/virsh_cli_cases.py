@@ -78,7 +78,8 @@ SETUP = {
 LAB_COMMANDS = (
     "define", "undefine", "create", "start", "shutdown", "destroy", "list", "domstate",
     "dominfo", "dumpxml", "domblklist", "attach-disk", "detach-disk", "attach-device",
-    "detach-device", "edit", "suspend", "resume", "domblkerror", "migrate",
+    "detach-device", "edit", "suspend", "resume", "domblkerror", "migrate", "domid", "domname",
+    "domuuid",
 )  # fmt: skip
 
 DOMINFO_VALUES = (
@@ -121,7 +122,7 @@ def _parsing() -> list[Case]:
     return [
         _c("frobnicate"),
         _c("frobnicate", "--all"),
-        _c("domname"),  # a real command the lab does not implement
+        _c("domrename"),  # a real command the lab does not implement
         _c("list", "--frob"),
         _c("list", "--al"),
         _c("list", "--ALL"),
@@ -202,7 +203,7 @@ def _parsing() -> list[Case]:
         _c("-h"),
         _c("--help", "list"),
         _c("--he"),
-        _c("help", "domname"),
+        _c("help", "domrename"),
         _c("-q", "help", "domstate"),
         _c("--version=foo"),
         _c("--quiet=1", "list"),
@@ -310,6 +311,11 @@ def _domains() -> list[Case]:
     for command in ("dominfo", "start", "destroy", "dumpxml", "domblklist", "domstate",
                     "undefine", "shutdown", "suspend", "resume", "domblkerror", "edit"):  # fmt: skip
         cases.append(_c(command, "nosuch", setup=s))
+    for name in ("vm1", "web-server-01", "2", "3", "0", "+2", "02", " 2", "-1", "1x",
+                 DOMAINS["db"][0], DOMAINS["db"][0].upper(), DOMAINS["db"][0].replace("-", "") + "----",
+                 "nosuch"):  # fmt: skip
+        cases += [_c("domid", name, setup=s), _c("domname", name, setup=s)]
+        cases += [_c("domuuid", name, setup=s), _c("domstate", name, setup=s)]
     cases += [
         _c("attach-disk", "nosuch", "/x.img", "vdb", setup=s),
         _c("detach-disk", "nosuch", "vdb", setup=s),

@@ -46,6 +46,9 @@ MODELLED: dict[str, frozenset[str]] = {
     "resume": _LIFECYCLE,
     "dominfo": _LIFECYCLE,
     "domblkerror": _LIFECYCLE,
+    "domid": _LIFECYCLE,
+    "domname": _LIFECYCLE,
+    "domuuid": _LIFECYCLE,
     "edit": _LIFECYCLE,
     "domstate": frozenset({"domain", "reason"}),
     "dumpxml": frozenset({"domain", "inactive", "security-info"}),
@@ -246,11 +249,54 @@ def _read(ctx: CommandContext, path: str) -> str:
         raise VirshError(f"Failed to open file '{path}': {error.strerror}") from None
 
 
-def _domain(daemon: Daemon, key: str) -> Domain:
-    try:
-        return daemon.lookup(key)
-    except LibvirtError:
-        raise VirshError(f"failed to get domain '{key}'") from None
+_C_SPACE = " \t\n\v\f\r"
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _c_int(text: str) -> int | None:
+    """virStrToLong_i: strtol in base 10 over the whole text (leading blanks, a sign), an int."""
+    digits = text.lstrip(_C_SPACE)
+    body = digits[1:] if digits[:1] in ("+", "-") else digits
+    if not body or not body.isascii() or not body.isdigit():
+        return None
+    number = int(digits)
+    return number if -(2**31) <= number < 2**31 else None
+
+
+def _uuid(text: str) -> str | None:
+    """viruuid.c ``virUUIDParse``: blanks around, '-' or ' ' between the pairs of exactly 32
+    hex digits (either case); the UUID as libvirt formats it (lower case, 8-4-4-4-12)."""
+    rest = text.lstrip(_C_SPACE)
+    pairs: list[str] = []
+    while len(pairs) < 16:
+        if rest[:1] in ("-", " ") and rest:
+            rest = rest[1:]
+            continue
+        pair, rest = rest[:2], rest[2:]
+        if len(pair) != 2 or not _HEX.issuperset(pair):
+            return None
+        pairs.append(pair.lower())
+    if rest.strip(_C_SPACE):
+        return None
+    d = "".join(pairs)
+    return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
+
+
+def _domain(daemon: Daemon, key: str, *, by: tuple[str, ...] = ("id", "uuid", "name")) -> Domain:
+    """virsh-util.c ``virshLookupDomainInternal``: by id (a number >= 0), then by UUID (a
+    36-character key), then by name, as ``by`` allows; one error line when none matches."""
+    found = None
+    number = _c_int(key) if "id" in by else None
+    if number is not None and number >= 0:
+        found = daemon.domains.find_by_id(number)
+    if found is None and "uuid" in by and len(key) == 36:
+        uuid = _uuid(key)
+        found = daemon.domains.find_by_uuid(uuid) if uuid is not None else None
+    if found is None and "name" in by:
+        found = daemon.domains.get(key)
+    if found is None:
+        raise VirshError(f"failed to get domain '{key}'")
+    return found
 
 
 @attrs.frozen
@@ -332,9 +378,9 @@ def _create(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
 @handler("undefine")
 def _undefine(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
     key = str(values["domain"])
-    _domain(daemon, key)
+    domain = _domain(daemon, key)
     try:
-        daemon.undefine(key)
+        daemon.undefine(domain.name)
     except LibvirtError as error:
         raise VirshError(f"Failed to undefine domain '{key}'", str(error)) from None
     return f"Domain '{key}' has been undefined\n"
@@ -355,9 +401,9 @@ def _start(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
 def _stop_command(verb: str, past: str) -> Handler:
     def run(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
         key = str(values["domain"])
-        _domain(daemon, key)
+        domain = _domain(daemon, key)
         try:
-            getattr(daemon, verb)(key)
+            getattr(daemon, verb)(domain.name)
         except LibvirtError as error:
             raise VirshError(f"Failed to {verb} domain '{key}'", str(error)) from None
         return f"Domain '{key}' {past}\n"
@@ -422,6 +468,25 @@ def _list(ctx: CommandContext, daemon: Daemon, values: Values) -> str | Table:
         row = {"uuid": d.definition.uuid, "id": str(d.id) if d.active else "-", "name": d.name}
         lines.append(" ".join(row[f] for f in fields) + "\n")
     return "".join(lines)
+
+
+@handler("domid")
+def _domid(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
+    """virsh-domain.c ``cmdDomid``: by name or UUID; ``-`` for an inactive domain."""
+    domain = _domain(daemon, str(values["domain"]), by=("name", "uuid"))
+    return f"{domain.id}\n" if domain.active else "-\n"
+
+
+@handler("domname")
+def _domname(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
+    """virsh-domain.c ``cmdDomname``: by id or UUID."""
+    return f"{_domain(daemon, str(values['domain']), by=('id', 'uuid')).name}\n"
+
+
+@handler("domuuid")
+def _domuuid(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
+    """virsh-domain.c ``cmdDomuuid``: by name or id."""
+    return f"{_domain(daemon, str(values['domain']), by=('id', 'name')).definition.uuid}\n"
 
 
 @handler("domstate")

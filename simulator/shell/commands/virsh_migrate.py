@@ -37,13 +37,13 @@ def _migrate(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
     if peer is None:
         raise NotModelled(f"migrating to {match.group(1)}, which is not a host of this scenario")
     key = str(values["domain"])
-    _domain(daemon, key)
+    domain = _domain(daemon, key)
     destination: Daemon = peer.libvirt
     try:
         migrate(
             daemon,
             destination,
-            key,
+            domain.name,
             persistent=bool(values.get("persistent")),
             undefine_source=bool(values.get("undefinesource")),
         )

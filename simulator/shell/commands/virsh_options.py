@@ -383,6 +383,25 @@ HELP = CommandDef(
 )
 
 
+_command(
+    "domid",
+    "convert a domain name or UUID to domain id",
+    "",
+    Opt("domain", DATA, "domain name or uuid", required=True),
+)
+_command(
+    "domname",
+    "convert a domain id or UUID to domain name",
+    "",
+    Opt("domain", DATA, "domain id or uuid", required=True),
+)
+_command(
+    "domuuid",
+    "convert a domain name or id to domain UUID",
+    "",
+    Opt("domain", DATA, "domain id or name", required=True),
+)
+
 # virsh.c cmdGroups, as ``virsh help`` lists them (vsh.c cmdHelp: ``    %-30s %s``): each group's
 # name, help keyword and commands with their ``help`` info, aliases and hidden commands left
 # out. ``help``, ``help GROUP`` and ``virsh --help`` print them.
