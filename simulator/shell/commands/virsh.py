@@ -74,12 +74,15 @@ EXCLUSIVE: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 class VirshError(Exception):
-    """Printed as ``error: ...`` lines; ``usage`` errors get no closing blank line."""
+    """A command failed: ``error: ...`` lines on stderr, then the closing blank line."""
 
-    def __init__(self, *lines: str, usage: bool = False) -> None:
+    def __init__(self, *lines: str) -> None:
         super().__init__(lines[0])
         self.lines = lines
-        self.usage = usage
+
+
+class ParseError(VirshError):
+    """vsh.c vshCommandParse refused the line: it runs no command (no blank line)."""
 
 
 Values = dict[str, str | bool]
@@ -109,17 +112,17 @@ def _get_option(
             target, eq, default = opt.help.partition("=")
             if eq:
                 if value is not None:
-                    raise VirshError(f"invalid '=' after option --{opt.name}", usage=True)
+                    raise ParseError(f"invalid '=' after option --{opt.name}")
                 value = default
             later = [o for o in definition.opts[index + 1 :] if o.name == target]
             return _get_option(attrs.evolve(definition, opts=tuple(later)), target, value, seen)
         if name in seen and opt.kind != ARGV:
-            raise VirshError(f"option --{name} already seen", usage=True)
+            raise ParseError(f"option --{name} already seen")
         seen.add(name)
         return opt, value
     if definition.name == "help":
         return None, None
-    raise VirshError(f"command '{definition.name}' doesn't support option --{name}", usage=True)
+    raise ParseError(f"command '{definition.name}' doesn't support option --{name}")
 
 
 HELP_OPT = Opt("help", BOOL, "print help for this function")
@@ -134,7 +137,7 @@ def _parse_command(words: list[str]) -> Parsed:
     if definition is None:
         if name in ALL_COMMANDS:
             raise NotModelled(f"virsh {name}")
-        raise VirshError(f"unknown command: '{name}'", usage=True)
+        raise ParseError(f"unknown command: '{name}'")
     # vshCmddefOptParse: what may come by position, and what is required
     need_arg = [o for o in definition.opts if o.kind not in (BOOL, ALIAS) and not o.req_opt]
     values: Values = {}
@@ -151,7 +154,7 @@ def _parse_command(words: list[str]) -> Parsed:
             if opt is None:
                 continue  # 'help' ignores what it does not know
             if opt.kind == BOOL and value is not None:
-                raise VirshError(f"invalid '=' after option --{opt.name}", usage=True)
+                raise ParseError(f"invalid '=' after option --{opt.name}")
             if opt is HELP_OPT:
                 asked_help = True
                 continue
@@ -162,7 +165,7 @@ def _parse_command(words: list[str]) -> Parsed:
                 value = next(rest, None)
             if value is None:
                 kind = "number" if opt.kind == INT else "string"
-                raise VirshError(f"expected syntax: --{opt.name} <{kind}>", usage=True)
+                raise ParseError(f"expected syntax: --{opt.name} <{kind}>")
             need_arg = [o for o in need_arg if o.name != opt.name or o.kind == ARGV]
             values[opt.name] = value
             continue
@@ -173,7 +176,7 @@ def _parse_command(words: list[str]) -> Parsed:
         if not need_arg:
             if definition.name == "help":
                 continue
-            raise VirshError(f"unexpected data '{word}'", usage=True)
+            raise ParseError(f"unexpected data '{word}'")
         opt = need_arg[0]
         if opt.kind != ARGV:
             need_arg = need_arg[1:]
@@ -189,7 +192,7 @@ def _parse_command(words: list[str]) -> Parsed:
         if o.required and o.name not in seen
     ]
     if missing:
-        raise VirshError(*missing, usage=True)
+        raise ParseError(*missing)
     if name != "help":
         for option in values:
             if option not in MODELLED[name]:
@@ -228,7 +231,7 @@ def _split_commands(line: str) -> list[list[str]]:
             elif not single and char == "\\":
                 i += 1
                 if i >= n:
-                    raise VirshError("dangling \\", usage=True)
+                    raise ParseError("dangling \\")
                 if line[i] != "\n":
                     word.append(line[i])
             elif not single and char == '"':
@@ -237,7 +240,7 @@ def _split_commands(line: str) -> list[list[str]]:
                 word.append(char)
             i += 1
         if double:
-            raise VirshError('missing "', usage=True)
+            raise ParseError('missing "')
         commands[-1].append("".join(word))
     return [c for c in commands if c]
 
@@ -967,7 +970,7 @@ def virsh(ctx: CommandContext) -> int:
         if done.error:
             ctx.err(f"error: {done.error}\n")
         return done.status
-    except VirshError as error:  # vshCommandParse: the line runs no command
+    except ParseError as error:  # vshCommandParse: the line runs no command
         for line in error.lines:
             ctx.err(f"error: {line}\n")
         return 1
