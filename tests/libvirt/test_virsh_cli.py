@@ -163,3 +163,9 @@ def test_every_modelled_option_is_one_of_virshs() -> None:
     assert set(COMMANDS) <= ALL_COMMANDS
     for name, options in MODELLED.items():
         assert options <= {o.name for o in COMMANDS[name].opts}, name
+
+
+def test_uri_is_the_labs_connection() -> None:
+    """virsh-host.c cmdURI; the corpus recorded test:///default, the lab has qemu:///system."""
+    result = simulator.Host().run("virsh uri; virsh -q uri")
+    assert (result.output, result.status) == ("qemu:///system\n\nqemu:///system\n", 0)

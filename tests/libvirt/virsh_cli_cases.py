@@ -79,7 +79,7 @@ LAB_COMMANDS = (
     "define", "undefine", "create", "start", "shutdown", "destroy", "list", "domstate",
     "dominfo", "dumpxml", "domblklist", "attach-disk", "detach-disk", "attach-device",
     "detach-device", "edit", "suspend", "resume", "domblkerror", "migrate", "domid", "domname",
-    "domuuid",
+    "domuuid", "uri",
 )  # fmt: skip
 
 DOMINFO_VALUES = (
@@ -107,6 +107,7 @@ UNDEFINE_TRANSIENT = (
     "test driver undefines a transient domain; qemu_driver.c qemuDomainUndefineFlags: "
     "'Requested operation is not valid: cannot undefine transient domain'"
 )
+URI = "the connection's URI: test:///default when recorded, qemu:///system in the lab"
 BLOCK_ERRORS = (
     "test driver invents a disk error per disk (testDomainGetDiskErrors); the lab reports "
     "the errors its guests met (none here)"
@@ -135,7 +136,8 @@ def _parsing() -> list[Case]:
         _c("list", "--all=yes"),
         _c("list", "---all"),
         _c("list", "--all", "--frob", "--bogus"),
-        *(_c(name) for name in LAB_COMMANDS if name != "list"),
+        *(_c(name) for name in LAB_COMMANDS if name not in ("list", "uri")),
+        _c("uri", compare="driver", reason=URI),
         _c("attach-disk", "vm1"),
         _c("attach-disk", "vm1", "/x.img"),
         _c("detach-disk", "vm1"),
@@ -208,6 +210,8 @@ def _parsing() -> list[Case]:
         _c("--version=foo"),
         _c("--quiet=1", "list"),
         _c("-qv"),
+        _c("uri", "extra"),
+        _c("uri", "--all"),
         _c("help", "help"),
         _c("list", "--1"),
         _c("list", "--\u00e9t\u00e9"),

@@ -49,6 +49,7 @@ MODELLED: dict[str, frozenset[str]] = {
     "domid": _LIFECYCLE,
     "domname": _LIFECYCLE,
     "domuuid": _LIFECYCLE,
+    "uri": frozenset(),
     "edit": _LIFECYCLE,
     "domstate": frozenset({"domain", "reason"}),
     "dumpxml": frozenset({"domain", "inactive", "security-info"}),
@@ -490,6 +491,12 @@ def _domname(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
 def _domuuid(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
     """virsh-domain.c ``cmdDomuuid``: by name or id."""
     return f"{_domain(daemon, str(values['domain']), by=('id', 'name')).definition.uuid}\n"
+
+
+@handler("uri")
+def _uri(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
+    """virsh-host.c ``cmdURI``: virConnectGetURI, the lab's one connection."""
+    return "qemu:///system\n"
 
 
 @handler("domstate")

@@ -402,6 +402,8 @@ _command(
     Opt("domain", DATA, "domain id or name", required=True),
 )
 
+_command("uri", "print the hypervisor canonical URI", "")  # virsh-host.c: no options
+
 # virsh.c cmdGroups, as ``virsh help`` lists them (vsh.c cmdHelp: ``    %-30s %s``): each group's
 # name, help keyword and commands with their ``help`` info, aliases and hidden commands left
 # out. ``help``, ``help GROUP`` and ``virsh --help`` print them.
