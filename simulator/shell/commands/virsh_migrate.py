@@ -13,36 +13,21 @@ from simulator.errors import NotModelled
 from simulator.libvirt.migration import migrate
 from simulator.libvirt.qemu_driver import Daemon
 from simulator.libvirt.virerror import LibvirtError
-from simulator.shell.commands.virsh import SPECS, Spec, VirshError, _domain, handler
+from simulator.shell.commands.virsh import MODELLED, Values, VirshError, _domain, handler
 from simulator.shell.registry import CommandContext
 
-MODELLED_FLAGS = ("live", "persistent", "undefinesource", "verbose")
-# cmdMigrate's other options: real, parsed as virsh parses them, and refused as not modelled.
-UNMODELLED_FLAGS = (
-    "offline", "p2p", "direct", "tunnelled", "copy-storage-all", "copy-storage-inc",
-    "copy-storage-synchronous-writes", "change-protection", "unsafe", "suspend", "compressed",
-    "auto-converge", "rdma-pin-all", "abort-on-error", "postcopy", "postcopy-after-precopy",
-    "tls", "parallel", "zerocopy",
-)  # fmt: skip
-UNMODELLED_VALUED = (
-    "migrateuri", "graphicsuri", "listen-address", "dname", "timeout", "xml", "migrate-disks",
-    "disks-port", "disks-uri", "persistent-xml", "parallel-connections", "bandwidth",
-    "postcopy-bandwidth", "comp-methods", "compression-level",
-)  # fmt: skip
-SPECS["migrate"] = Spec(
-    ("domain", "desturi"), 2, MODELLED_FLAGS + UNMODELLED_FLAGS, UNMODELLED_VALUED
+# cmdMigrate's other options (virsh_options.COMMANDS["migrate"]) stop as not modelled
+MODELLED["migrate"] = frozenset(
+    {"domain", "desturi", "live", "persistent", "undefinesource", "verbose"}
 )
 _URI = re.compile(r"qemu\+ssh://(?:root@)?([A-Za-z0-9.-]+)/system")
 
 
 @handler("migrate")
-def _migrate(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool]) -> str:
+def _migrate(ctx: CommandContext, daemon: Daemon, values: Values) -> str:
     network = getattr(ctx.shell.machine, "network", None)
     if network is None:
         raise NotModelled("virsh migrate on a single host (scenario.toml: hosts = [...])")
-    for option in values:
-        if option in UNMODELLED_FLAGS or option in UNMODELLED_VALUED:
-            raise NotModelled(f"virsh migrate --{option}")
     if not values.get("live"):
         raise NotModelled("virsh migrate without --live")
     match = _URI.fullmatch(str(values["desturi"]))
@@ -52,13 +37,13 @@ def _migrate(ctx: CommandContext, daemon: Daemon, values: dict[str, str | bool])
     if peer is None:
         raise NotModelled(f"migrating to {match.group(1)}, which is not a host of this scenario")
     key = str(values["domain"])
-    _domain(daemon, key)
+    domain = _domain(daemon, key)
     destination: Daemon = peer.libvirt
     try:
         migrate(
             daemon,
             destination,
-            key,
+            domain.name,
             persistent=bool(values.get("persistent")),
             undefine_source=bool(values.get("undefinesource")),
         )
