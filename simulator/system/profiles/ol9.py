@@ -328,8 +328,10 @@ PROFILE = HostProfile(
     systemctl=SystemctlLayout(label_width=12, preset="preset", triggered_by=True),  # systemd 252
     stat_call="statx",  # coreutils 8.32
     release="Oracle Linux 9",
-    libvirt_version_number=9_005_000,  # libvirt 9.5 of EL9 (the Python bindings' figure)
-    qemu_version_number=8_000_000,  # qemu-kvm 8.0 of EL9.3
+    # the spec's target, RHEL/OL 9.2 (commands.md): libvirt 9.0.0, the Package above, and
+    # qemu-kvm 7.2.0, as libvirt-python's getLibVersion() and getVersion() give them
+    libvirt_version_number=9_000_000,
+    qemu_version_number=7_002_000,
     machine_type="pc-q35-rhel9.2.0",
     rhel="RHEL 9",
     setenforce_failed="setenforce:  security_setenforce() failed:  {error}\n",  # libselinux 3.4+
