@@ -23,7 +23,11 @@ PYTHON_TEXT = (
 
 # The characters bash gives a meaning to, weighted over the rest of Unicode.
 SHELL_CHARS = st.sampled_from(list("$(){}[]<>|&;'\"`\\#!*?~=-+/%:,.@^ \t\n0123456789abcdefx"))
-SHELL_TEXT = st.lists(st.one_of(SHELL_CHARS, st.characters()), max_size=60).map("".join)
+# What a terminal can send: text that encodes as UTF-8 (no lone surrogates, which Host.run
+# refuses on purpose).
+SHELL_TEXT = st.lists(st.one_of(SHELL_CHARS, st.characters(codec="utf-8")), max_size=60).map(
+    "".join
+)
 TOKENS = st.sampled_from(
     [
         "if",
