@@ -2,7 +2,7 @@
 
 Untrusted XML goes through the standard library's expat parser after any document type
 declaration is refused, so entity expansion (billion laughs) and external entities cannot
-happen. Errors carry libvirt's texts; elements the lab does not model are ignored.
+happen (``virxml``). Errors carry libvirt's texts; elements the lab does not model are ignored.
 """
 
 from __future__ import annotations
@@ -17,20 +17,33 @@ from typing import Any, TypeVar
 import attrs
 
 from simulator.errors import NotModelled
+from simulator.libvirt import virxml
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
+from simulator.libvirt.virxml import DOMAIN_URL
 
 UUID_NAMESPACE = uuid_module.UUID("5d1e7a1b-5ec1-4ab0-9d1a-000000000001")
-_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 SECLABEL_TYPES = ("dynamic", "static", "none")
 SECLABEL_MODELS = ("selinux", "dac")
 
-# libxml2: xmlParserMaxDepth without XML_PARSE_HUGE (libvirt's virXMLParseHelper never sets it).
-MAX_XML_DEPTH = 256
-
-# Disk types libvirt accepts (virDomainDiskDef) that the lab has no storage model for.
+# Disk types libvirt accepts (virStorageType) that the lab has no storage model for.
 UNMODELLED_DISK_TYPES = ("network", "dir", "volume", "nvme", "vhostuser", "vhostvdpa")
+# virDomainDiskDevice: the lab models disks and CD-ROMs.
+UNMODELLED_DISK_DEVICES = ("floppy", "lun")
 # virDomainDiskErrorPolicy: what QEMU does when a guest write fails (werror=).
 ERROR_POLICIES = ("stop", "report", "ignore", "enospace")
+# virDomainVirtType: the types virDomainDefParseXML accepts; the lab runs kvm and qemu.
+VIRT_TYPES: tuple[str, ...] = ("none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz")
+VIRT_TYPES += ("test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf")
+# virDomainChrType, and the types whose <source path=...> virDomainChrSourceDefParseXML needs.
+CHARDEV_TYPES: tuple[str, ...] = ("null", "vc", "pty", "dev", "file", "pipe", "stdio", "udp")
+CHARDEV_TYPES += ("tcp", "unix")
+CHARDEV_TYPES += ("spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus")
+CHARDEV_PATH_TYPES = ("dev", "file", "pipe")
+# virDomainChrSourceModeType, read for the socket types.
+CHARDEV_MODES = ("connect", "bind")
+CHARDEV_MODE_TYPES = ("tcp", "unix")
+# virDomainMemoryModel
+MEMORY_MODELS = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")
 # Character devices (virDomainChrDefForeach: serials, parallels, channels, consoles).
 CHARDEV_ELEMENTS = ("serial", "parallel", "channel", "console")
 # Memory devices whose backing file the security drivers label
@@ -40,6 +53,26 @@ LABELLED_MEMORY_MODELS = ("nvdimm", "virtio-pmem")
 
 def _xml_error(message: str) -> LibvirtError:
     return LibvirtError(ErrorCode.XML_ERROR, message)
+
+
+def _invalid_value(element: ET.Element, attribute: str) -> LibvirtError:
+    """``virXMLPropEnum`` (and the other ``virXMLProp*`` readers) on a value outside the enum."""
+    value = element.get(attribute, "")
+    return _xml_error(
+        f"Invalid value for attribute '{attribute}' in element '{element.tag}': '{value}'."
+    )
+
+
+def _enum_attribute(
+    element: ET.Element, attribute: str, values: tuple[str, ...], default: str
+) -> str:
+    """An optional enum attribute: ``default`` when absent, libvirt's error when invalid."""
+    value = element.get(attribute)
+    if value is None:
+        return default
+    if value not in values:
+        raise _invalid_value(element, attribute)
+    return value
 
 
 @attrs.define(repr=False)
@@ -246,50 +279,30 @@ _FIELDS_OF: dict[type, Callable[[object], tuple[Any, ...]]] = {
 }
 
 
-def parse_xml(text: str) -> ET.Element:
-    """Well-formed XML without any DTD, or ``XML error: ...`` with line and column."""
-    match = _DTD.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
-        raise _xml_error(f"document type declarations are not allowed: line {line}")
-    try:
-        root = ET.fromstring(text)  # noqa: S314 - no DTD can reach expat
-    except ET.ParseError as error:
-        raise _xml_error(str(error)) from None
-    if text.count("<") > MAX_XML_DEPTH:
-        # (each element opens with a "<": fewer of them cannot nest too deep)
-        _check_depth(root)
-    return root
+def parse_xml(text: str, *, url: str = DOMAIN_URL) -> ET.Element:
+    """Well-formed XML without any DTD, or libvirt's error for it (``virXMLParseHelper``,
+    ``catchXMLError``); ``url`` names the document in the error, as libvirt does."""
+    return virxml.parse(text, url=url)
 
 
-def _check_depth(root: ET.Element) -> None:
-    """libxml2 refuses documents nested deeper than 256 elements; so does the lab, iteratively."""
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > MAX_XML_DEPTH:
-            raise _xml_error(
-                f"Excessive depth in document: {MAX_XML_DEPTH} use XML_PARSE_HUGE option"
-            )
-        stack.extend((child, depth + 1) for child in element)
-
-
-def _yes_no(value: str | None, default: bool) -> bool:
-    if value is None:
-        return default
-    if value not in ("yes", "no"):
-        raise _xml_error(f"invalid security relabel value {value}")
-    return value == "yes"
+def _relabel(element: ET.Element, default: bool) -> bool:
+    """``relabel='yes|no'`` (virXMLPropTristateBool in virSecurityLabelDefParseXML and
+    virSecurityDeviceLabelDefParseXML)."""
+    return _enum_attribute(element, "relabel", ("yes", "no"), "yes" if default else "no") == "yes"
 
 
 def _device_seclabels(parent: ET.Element) -> tuple[DeviceSeclabel, ...]:
     out = []
     for element in parent.findall("seclabel"):
         model = element.get("model", "selinux")
-        relabel = _yes_no(element.get("relabel"), True)
+        relabel = _relabel(element, True)
         label = element.findtext("label")
         if relabel is False and label is not None:
-            raise _xml_error("Cannot specify a label if relabelling is turned off.")
+            # libvirt: virSecurityDeviceLabelDefParseXML (NULLSTR of the model)
+            raise _xml_error(
+                "Cannot specify a label if relabelling is turned off. "
+                f"model={element.get('model', '<null>')}"
+            )
         out.append(DeviceSeclabel(model, relabel, label))
     return tuple(out)
 
@@ -299,11 +312,12 @@ def _seclabel(element: ET.Element, *, live: bool = False) -> SecLabel:
     model = element.get("model", "selinux")
     baselabel = element.findtext("baselabel")
     # No type: the driver's default decides at GenLabel time; a baselabel means dynamic.
-    type_ = element.get("type") or ("dynamic" if baselabel is not None else "default")
-    if type_ not in (*SECLABEL_TYPES, "default"):
-        raise _xml_error(f"invalid security type '{type_}'")
-    relabel_text = element.get("relabel")
-    relabel = _yes_no(relabel_text, type_ in ("dynamic", "default"))
+    type_text = element.get("type")
+    if type_text is not None and type_text not in SECLABEL_TYPES:
+        # virXMLPropEnum with VIR_XML_PROP_NONZERO: an explicit 'default' is refused too
+        raise _invalid_value(element, "type")
+    type_ = type_text or ("dynamic" if baselabel is not None else "default")
+    relabel = _relabel(element, type_ in ("dynamic", "default"))
     if type_ == "dynamic" and not relabel:
         raise LibvirtError(
             ErrorCode.CONFIG_UNSUPPORTED, "dynamic label type must use resource relabeling"
@@ -353,26 +367,31 @@ def _backing(element: ET.Element | None) -> StorageSource | None:
 
 
 def _disk(element: ET.Element) -> Disk:
-    type_ = element.get("type", "file")
+    # libvirt: virDomainDiskDefParseXML (virXMLPropEnum for type and device)
+    type_ = _enum_attribute(element, "type", ("file", "block", *UNMODELLED_DISK_TYPES), "file")
     if type_ in UNMODELLED_DISK_TYPES:
         raise NotModelled(f"disk type '{type_}'")
-    if type_ not in ("file", "block"):
-        raise _xml_error(f"unknown disk type '{type_}'")
-    device = element.get("device", "disk")
-    if device not in ("disk", "cdrom"):
-        raise _xml_error(f"unknown disk device '{device}'")
+    device = _enum_attribute(element, "device", ("disk", "cdrom", *UNMODELLED_DISK_DEVICES), "disk")
+    if device in UNMODELLED_DISK_DEVICES:
+        raise NotModelled(f"disk device '{device}'")
     source = element.find("source")
     path = None if source is None else source.get("file" if type_ == "file" else "dev")
     target = element.find("target")
     if target is None or not target.get("dev"):
-        raise _xml_error(f"missing target information for device {path or ''}".rstrip())
+        # VIR_ERR_NO_TARGET, whose text has no " %s" without a source
+        raise LibvirtError(ErrorCode.NO_TARGET, f" {path}" if path else "")
     driver = element.find("driver")
     driver_type = None if driver is None else driver.get("type")
-    error_policy = None if driver is None else driver.get("error_policy")
-    if error_policy not in (None, *ERROR_POLICIES):
-        raise _xml_error(f"unknown disk error policy '{error_policy}'")
-    if driver is not None and driver.get("rerror_policy") is not None:
-        raise NotModelled("disk rerror_policy")
+    error_policy = None
+    if driver is not None:
+        # libvirt: virDomainDiskDefDriverParseXML
+        error_policy = _enum_attribute(driver, "error_policy", ERROR_POLICIES, "") or None
+        if driver.get("rerror_policy") is not None:
+            if _enum_attribute(driver, "rerror_policy", ERROR_POLICIES, "") == "enospace":
+                raise LibvirtError(
+                    ErrorCode.CONFIG_UNSUPPORTED, "Invalid disk read error policy: 'enospace'"
+                )
+            raise NotModelled("disk rerror_policy")
     backing_element = element.find("backingStore")
     src = StorageSource(
         path=path,
@@ -396,12 +415,25 @@ def _disk(element: ET.Element) -> Disk:
 
 def _chardev(element: ET.Element) -> Chardev:
     type_ = element.get("type", "pty")
+    if type_ not in CHARDEV_TYPES:
+        # libvirt: virDomainChrDefParseXML
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED,
+            f"unknown type presented to host for character device: {type_}",
+        )
     if element.tag == "channel" and element.find("target") is not None:
         target = element.find("target")
         assert target is not None
         if target.get("type") == "guestfwd":
             raise NotModelled("guestfwd channel")
     source = element.find("source")
+    # libvirt: virDomainChrSourceDefParseXML
+    if type_ in CHARDEV_MODE_TYPES and source is not None:
+        _enum_attribute(source, "mode", CHARDEV_MODES, "connect")
+    if type_ in CHARDEV_PATH_TYPES and (source is None or source.get("path") is None):
+        raise LibvirtError(
+            ErrorCode.INTERNAL_ERROR, "Missing source path attribute for char device"
+        )
     return Chardev(
         element=element.tag,
         type=type_,
@@ -423,15 +455,18 @@ def _slic_table(os_element: ET.Element) -> str | None:
 
 
 def _memory(element: ET.Element) -> MemoryDevice | None:
-    model = element.get("model", "")
+    """``virDomainMemoryDefParseXML``."""
+    if element.get("model") is None:
+        # virXMLPropEnum with VIR_XML_PROP_REQUIRED
+        raise _xml_error("Missing required attribute 'model' in element 'memory'")
+    model = _enum_attribute(element, "model", MEMORY_MODELS, "")
     path = element.findtext("source/path")
     if model in LABELLED_MEMORY_MODELS:
         if not path:
-            raise _xml_error(f"path is required for model '{model}'")
+            # libvirt: virDomainMemorySourceDefParseXML (VIR_ERR_XML_DETAIL: no prefix)
+            raise LibvirtError(ErrorCode.XML_DETAIL, f"path is required for model '{model}'")
         return MemoryDevice(model, path.strip())
-    if model in ("dimm", "virtio-mem", "sgx-epc"):
-        return None  # no backing file of its own to label
-    raise NotModelled(f"memory device model '{model}'")
+    return None  # no backing file of its own to label
 
 
 # -- memory and vCPUs (virDomainDefParseMemory, virDomainVcpuParse) -------------------------
@@ -538,7 +573,7 @@ def _vcpus(root: ET.Element) -> Vcpus:
     unexpected = sorted(set(element.attrib) - {"placement", "current"})
     if unexpected:
         raise NotModelled(f"<vcpu {unexpected[0]}=...>")  # cpuset: CPU pinning
-    if element.get("placement", "static") != "static":
+    if _enum_attribute(element, "placement", ("static", "auto"), "static") != "static":
         raise NotModelled(f"<vcpu placement='{element.get('placement')}'>")
     current_text = element.get("current")
     current = maximum
@@ -546,7 +581,13 @@ def _vcpus(root: ET.Element) -> Vcpus:
         if not (current_text.isascii() and current_text.isdigit()):
             raise NotModelled(f"<vcpu current='{current_text}'>")
         current = int(current_text)
-    if maximum == 0 or not 1 <= current <= maximum:
+    if current > maximum:
+        # libvirt: virDomainDefSetVcpus, from virDomainVcpuParse
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED,
+            "maximum vCPU count must not be less than current vCPU count",
+        )
+    if maximum == 0 or current == 0:
         raise NotModelled(f"<vcpu current='{current}'>{maximum}</vcpu>")
     return Vcpus(maximum, current)
 
@@ -578,7 +619,11 @@ def _refuse_unlabelled(element: ET.Element) -> None:
 
 
 def parse_domain(
-    text: str, *, live: bool = False, new_uuid: Callable[[], str] | None = None
+    text: str,
+    *,
+    live: bool = False,
+    new_uuid: Callable[[], str] | None = None,
+    url: str = DOMAIN_URL,
 ) -> DomainDef:
     """A domain definition from XML, or the :class:`LibvirtError` libvirt would report.
 
@@ -586,7 +631,7 @@ def parse_domain(
     ``new_uuid`` gives the UUID of a definition without ``<uuid>`` (:func:`name_uuid`
     when None).
     """
-    return domain_from_element(parse_xml(text), live=live, new_uuid=new_uuid)
+    return domain_from_element(parse_xml(text, url=url), live=live, new_uuid=new_uuid)
 
 
 def name_uuid(name: str) -> str:
@@ -600,12 +645,18 @@ def domain_from_element(
 ) -> DomainDef:
     if root.tag != "domain":
         raise _xml_error(f"expecting root element of 'domain', not '{root.tag}'")
+    # libvirt: virDomainDefParseXML
     virt_type = root.get("type")
-    if virt_type is None:
-        raise _xml_error("missing domain type attribute")
+    if not virt_type:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, "missing domain type attribute")
+    if virt_type not in VIRT_TYPES:
+        raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"invalid domain type {virt_type}")
     if virt_type not in ("kvm", "qemu"):
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"invalid domain type {virt_type}")
-    name = (root.findtext("name") or "").strip()
+        # the QEMU driver refuses it later (its capabilities); the lab has no text for that
+        raise NotModelled(f"domain type '{virt_type}'")
+    # virXPathString("string(./name[1])"): the text as written, spaces included
+    name_element = root.find("name")
+    name = "" if name_element is None else "".join(name_element.itertext())
     if not name:
         raise LibvirtError(ErrorCode.NO_NAME, "")
     if "/" in name:
@@ -621,6 +672,11 @@ def domain_from_element(
             raise LibvirtError(ErrorCode.INTERNAL_ERROR, "malformed uuid element") from None
     os_element = root.find("os")
     os_def = OsDef()
+    loader = None if os_element is None else os_element.find("loader")
+    if loader is not None:
+        # libvirt: virDomainLoaderDefParseXMLLoader (virXMLPropEnum, virXMLPropTristateBool)
+        _enum_attribute(loader, "type", ("rom", "pflash"), "")
+        _enum_attribute(loader, "readonly", ("yes", "no"), "")
     if os_element is not None:
         os_def = OsDef(
             kernel=os_element.findtext("kernel"),
@@ -657,7 +713,10 @@ def domain_from_element(
     for element in root.findall("seclabel"):
         label = _seclabel(element, live=live)
         if label.model in models:
-            raise _xml_error(f"seclabel for model {label.model} is already provided")
+            # libvirt: virSecurityLabelDefsParseXML (VIR_ERR_XML_DETAIL: no prefix)
+            raise LibvirtError(
+                ErrorCode.XML_DETAIL, f"seclabel for model {label.model} is already provided"
+            )
         models.append(label.model)
         domain.seclabels.append(label)
     _check_memory(domain)

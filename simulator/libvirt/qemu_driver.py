@@ -217,7 +217,8 @@ class Daemon:
             path = f"{DEFINITIONS}/{name}"
             try:
                 raw = self.host.read_file(ops.actor, path)
-                definition = parse_domain(raw.decode(errors="replace"))
+                # virDomainDefParseFile: libxml2 names the file in its errors
+                definition = parse_domain(raw.decode(errors="replace"), url=path)
                 self.domains.replaced_by(definition, check_live=False)
             except (SeclabError, OSError) as error:
                 qemu_process.load_failed(self, path, error)

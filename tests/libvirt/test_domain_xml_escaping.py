@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import simulator
-from simulator.libvirt.domain_xml import MAX_XML_DEPTH, format_domain, parse_domain
+from simulator.libvirt.domain_xml import format_domain, parse_domain
+from simulator.libvirt.virxml import MAX_XML_DEPTH
 from tests.fuzz.strategies import deep_backing_xml
 
 ODD = (
@@ -11,7 +12,7 @@ ODD = (
     "<disk type='file'><driver name='qemu' type=\"q'c&lt;\"/>"
     '<source file="/var/lib/libvirt/images/it\'s.qcow2"/>'
     "<target dev=\"vd'a\" bus='a&amp;b\"'/></disk>"
-    "<serial type=\"fi'le\"><source mode='&lt;m&gt;' path='/tmp/&quot;s'/></serial>"
+    "<serial type=\"file\"><source mode='&lt;m&gt;' path='/tmp/&quot;s'/></serial>"
     "</devices><seclabel type='dynamic' model=\"sel'inux\"/></domain>"
 )
 
@@ -59,7 +60,9 @@ def test_a_chain_deeper_than_libxml2_allows_is_an_xml_error() -> None:
 
 def test_the_deepest_chain_libxml2_reads_defines_and_reloads() -> None:
     host = simulator.Host()
-    depth = MAX_XML_DEPTH - 4  # domain, devices, disk, and the last <source>
+    # 257 levels (xmlParseElementStart refuses an element when more than 256 are open):
+    # domain, devices, disk, the backing stores and the last <source>
+    depth = MAX_XML_DEPTH - 3
     host.write_file(host.shell, "/root/deep.xml", deep_backing_xml(depth).encode())
     result = host.run("virsh define /root/deep.xml; systemctl restart virtqemud; virsh list --all")
     assert "deep" in result.output, result.output
