@@ -31,6 +31,27 @@ UNMODELLED_DISK_TYPES = ("network", "dir", "volume", "nvme", "vhostuser", "vhost
 UNMODELLED_DISK_DEVICES = ("floppy", "lun")
 # virDomainDiskErrorPolicy: what QEMU does when a guest write fails (werror=).
 ERROR_POLICIES = ("stop", "report", "ignore", "enospace")
+# virDomainDiskBus; QEMU on x86 has no xen, uml or sd bus (the lab has no text for its refusal).
+DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")
+UNMODELLED_DISK_BUSES = ("xen", "uml", "sd")
+# virStorageFileFormat, as <driver type=...> names it ("none" is refused too).
+DISK_FORMATS: tuple[str, ...] = (
+    "raw",
+    "dir",
+    "bochs",
+    "cloop",
+    "dmg",
+    "iso",
+    "vpc",
+    "vdi",
+    "fat",
+    "vhd",
+)
+DISK_FORMATS += ("ploop", "cow", "qcow", "qcow2", "qed", "vmdk")
+# virDiskNameParse: a prefix, a base-26 disk index in letters, an optional partition number.
+_DISK_NAME = re.compile(r"(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]*")
+# virDomainOSType; the QEMU driver runs hvm only (the lab has no text for its refusal).
+OS_TYPES = ("hvm", "xen", "linux", "exe", "uml")
 # virDomainVirtType: the types virDomainDefParseXML accepts; the lab runs kvm and qemu.
 VIRT_TYPES: tuple[str, ...] = ("none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz")
 VIRT_TYPES += ("test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf")
@@ -380,8 +401,21 @@ def _disk(element: ET.Element) -> Disk:
     if target is None or not target.get("dev"):
         # VIR_ERR_NO_TARGET, whose text has no " %s" without a source
         raise LibvirtError(ErrorCode.NO_TARGET, f" {path}" if path else "")
+    target_dev = target.get("dev", "")
+    bus = _enum_attribute(target, "bus", DISK_BUSES, "") or None
+    _check_disk_target(element, device, target_dev, bus)
+    if bus in UNMODELLED_DISK_BUSES:
+        raise NotModelled(f"disk bus '{bus}'")
+    if path is None and device == "disk":
+        # virDomainDiskDefParseValidate: only removable media may be empty
+        raise LibvirtError(ErrorCode.NO_SOURCE, f" {target_dev}")
     driver = element.find("driver")
     driver_type = None if driver is None else driver.get("type")
+    if driver_type is not None and driver_type not in DISK_FORMATS:
+        # libvirt: virDomainDiskDefDriverSourceParseXML
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED, f"unknown driver format value '{driver_type}'"
+        )
     error_policy = None
     if driver is not None:
         # libvirt: virDomainDiskDefDriverParseXML
@@ -402,15 +436,43 @@ def _disk(element: ET.Element) -> Disk:
     return Disk(
         type=type_,
         device=device,
-        target=target.get("dev", ""),
+        target=target_dev,
         src=src,
-        bus=target.get("bus"),
+        bus=bus,
         driver_type=driver_type,
         readonly=element.find("readonly") is not None or device == "cdrom",
         shareable=element.find("shareable") is not None,
         backing_given=backing_element is not None,
         error_policy=error_policy,
     )
+
+
+def _check_disk_target(element: ET.Element, device: str, name: str, bus: str | None) -> None:
+    """The target checks of the post-parse and validation steps, for a disk or CD-ROM."""
+    if element.find("address") is None and _DISK_NAME.fullmatch(name) is None:
+        # virDomainDiskDefAssignAddress (virDiskNameToIndex)
+        raise _xml_error(f"Unknown disk name '{name}' and no address specified")
+    # virDomainDiskDefValidate: a disk that is not a floppy
+    if bus == "fdc":
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid bus type '{bus}' for {device}")
+    if name.startswith("fd") or _DISK_NAME.fullmatch(name) is None:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid harddisk device name: {name}")
+
+
+def _os_type(os_element: ET.Element | None) -> None:
+    """``<os><type>`` (virDomainDefParseCaps, virDomainDefParseBootInitOptions); without one
+    the lab goes on (libvirt: 'an os <type> must be specified', docs/deviations.md)."""
+    type_element = None if os_element is None else os_element.find("type")
+    if type_element is None:
+        return
+    assert os_element is not None
+    os_type = "".join(type_element.itertext())
+    if os_type not in OS_TYPES:
+        raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"unknown OS type '{os_type}'")
+    if os_type == "exe" and os_element.find("init") is None:
+        raise _xml_error("init binary must be specified")
+    if os_type != "hvm":
+        raise NotModelled(f"<os><type>{os_type}</type>")
 
 
 def _chardev(element: ET.Element) -> Chardev:
@@ -661,6 +723,9 @@ def domain_from_element(
         raise LibvirtError(ErrorCode.NO_NAME, "")
     if "/" in name:
         raise _xml_error(f"name {name} cannot contain '/'")
+    if "\n" in name:
+        # virXMLCheckIllegalChars (VIR_ERR_XML_DETAIL: no prefix)
+        raise LibvirtError(ErrorCode.XML_DETAIL, "invalid char in name: \n")
     uuid_text = root.findtext("uuid")
     if uuid_text is None:
         # libvirt: virDomainDefParseXML -> virUUIDGenerate when there is no <uuid>
@@ -671,6 +736,7 @@ def domain_from_element(
         except ValueError:
             raise LibvirtError(ErrorCode.INTERNAL_ERROR, "malformed uuid element") from None
     os_element = root.find("os")
+    _os_type(os_element)
     os_def = OsDef()
     loader = None if os_element is None else os_element.find("loader")
     if loader is not None:

@@ -9,9 +9,9 @@ from tests.fuzz.strategies import deep_backing_xml
 
 ODD = (
     "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
-    "<disk type='file'><driver name='qemu' type=\"q'c&lt;\"/>"
-    '<source file="/var/lib/libvirt/images/it\'s.qcow2"/>'
-    "<target dev=\"vd'a\" bus='a&amp;b\"'/></disk>"
+    "<disk type='file'><driver name='qemu' type='qcow2'/>"
+    '<source file="/var/lib/libvirt/images/it\'s&amp;&lt;&quot;.qcow2"/>'
+    "<target dev='vda' bus='virtio'/></disk>"
     "<serial type=\"file\"><source mode='&lt;m&gt;' path='/tmp/&quot;s'/></serial>"
     "</devices><seclabel type='dynamic' model=\"sel'inux\"/></domain>"
 )
@@ -19,8 +19,8 @@ ODD = (
 
 def test_every_attribute_and_text_is_escaped() -> None:
     written = format_domain(parse_domain(ODD), inactive=True)
-    assert "bus='a&amp;b&quot;'" in written
-    assert "<target dev='vd&apos;a'" in written
+    assert "file='/var/lib/libvirt/images/it&apos;s&amp;&lt;&quot;.qcow2'" in written
+    assert "<source mode='&lt;m&gt;' path='/tmp/&quot;s'/>" in written
     assert "model='sel&apos;inux'" in written
     assert parse_domain(written) == parse_domain(ODD)
 
@@ -34,7 +34,7 @@ def test_control_characters_are_dropped_like_virBufferEscapeString() -> None:
 RUNNABLE = (
     "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
     "<disk type='file'><source file=\"/var/lib/libvirt/images/it's&amp;&lt;.img\"/>"
-    "<target dev='vda' bus=\"vir'tio\"/></disk></devices></domain>"
+    "<target dev='vda' bus='virtio'/></disk></devices></domain>"
 )
 
 

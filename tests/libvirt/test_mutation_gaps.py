@@ -272,9 +272,10 @@ def test_a_restarted_daemon_frees_a_reconnected_pair_on_destroy() -> None:
 
 def test_a_disk_without_a_source_has_nothing_to_restore() -> None:
     """virSecuritySELinuxRestoreImageLabelSingle returns at once for a disk with no path
-    (security_selinux.restore_image_items); destroy neither fails nor warns."""
+    (security_selinux.restore_image_items); destroy neither fails nor warns. An empty
+    CD-ROM is such a disk (a disk device without a source is refused at define)."""
     host = simulator.Host()
-    disk = "<disk type='file' device='disk'><target dev='vdb' bus='virtio'/></disk>"
+    disk = "<disk type='file' device='cdrom'><target dev='sdb' bus='sata'/></disk>"
     host.write_file(host.shell, "/root/t.xml", domain_xml("t", disk).encode())
     for command in ("virsh define /root/t.xml", "virsh start t", "virsh destroy t"):
         assert host.run(command).status == 0, command

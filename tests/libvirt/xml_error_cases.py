@@ -320,6 +320,120 @@ SCHEMA: dict[str, str] = {
         os="  <os>\n    <type>hvm</type>\n    <loader readonly='yes' type='pflash'>"
         "/usr/share/OVMF/x.fd</loader>\n  </os>\n"
     ),
+    "name-with-newline": domain(
+        head="<domain type='kvm'>\n  <name>v\nm</name>\n  <memory>1048576</memory>\n"
+    ),
+    "name-with-slash-and-newline": domain(
+        head="<domain type='kvm'>\n  <name>v/\nm</name>\n  <memory>1048576</memory>\n"
+    ),
+    "os-type-unknown": domain(os="  <os>\n    <type>hm</type>\n  </os>\n"),
+    "os-type-xen": domain(os="  <os>\n    <type>xen</type>\n  </os>\n"),
+    "os-type-linux": domain(os="  <os>\n    <type>linux</type>\n  </os>\n"),
+    "os-type-exe": domain(os="  <os>\n    <type>exe</type>\n  </os>\n"),
+    "os-type-uml": domain(os="  <os>\n    <type>uml</type>\n  </os>\n"),
+    "os-type-with-spaces": domain(os="  <os>\n    <type> hvm </type>\n  </os>\n"),
+    "disk-bad-bus": domain(devices=disk(SOURCE + "      <target dev='vda' bus='virti'/>\n")),
+    "disk-bad-format": domain(
+        devices=disk("      <driver name='qemu' type='qco2'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-none": domain(
+        devices=disk("      <driver name='qemu' type='none'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-without-source": domain(devices=disk(TARGET)),
+    "disk-source-without-file": domain(devices=disk("      <source/>\n" + TARGET)),
+    "cdrom-without-source": domain(
+        devices=disk("      <target dev='sda' bus='sata'/>\n", attrs="type='file' device='cdrom'")
+    ),
+    "disk-block-without-dev": domain(
+        devices=disk(
+            "      <source file='/dev/sdb'/>\n" + TARGET, attrs="type='block' device='disk'"
+        )
+    ),
+    "disk-target-va": domain(devices=disk(SOURCE + "      <target dev='va' bus='virtio'/>\n")),
+    "disk-target-vda1": domain(devices=disk(SOURCE + "      <target dev='vda1' bus='virtio'/>\n")),
+    "disk-target-vdaa": domain(devices=disk(SOURCE + "      <target dev='vdaa' bus='virtio'/>\n")),
+    "disk-target-sda": domain(devices=disk(SOURCE + "      <target dev='sda' bus='virtio'/>\n")),
+    "disk-target-hdz": domain(devices=disk(SOURCE + "      <target dev='hdz' bus='virtio'/>\n")),
+    "disk-target-xvda": domain(devices=disk(SOURCE + "      <target dev='xvda' bus='virtio'/>\n")),
+    "disk-target-vd": domain(devices=disk(SOURCE + "      <target dev='vd' bus='virtio'/>\n")),
+    "disk-target-VDA": domain(devices=disk(SOURCE + "      <target dev='VDA' bus='virtio'/>\n")),
+    "disk-target-fda": domain(devices=disk(SOURCE + "      <target dev='fda' bus='virtio'/>\n")),
+    "disk-target-ubda": domain(devices=disk(SOURCE + "      <target dev='ubda' bus='virtio'/>\n")),
+    "disk-target-vdzz": domain(devices=disk(SOURCE + "      <target dev='vdzz' bus='virtio'/>\n")),
+    "disk-target-vd0": domain(devices=disk(SOURCE + "      <target dev='vd0' bus='virtio'/>\n")),
+    "disk-target-nvme0n1": domain(
+        devices=disk(SOURCE + "      <target dev='nvme0n1' bus='virtio'/>\n")
+    ),
+    "disk-format-raw": domain(
+        devices=disk("      <driver name='qemu' type='raw'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-dir": domain(
+        devices=disk("      <driver name='qemu' type='dir'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-bochs": domain(
+        devices=disk("      <driver name='qemu' type='bochs'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-cloop": domain(
+        devices=disk("      <driver name='qemu' type='cloop'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-dmg": domain(
+        devices=disk("      <driver name='qemu' type='dmg'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-iso": domain(
+        devices=disk("      <driver name='qemu' type='iso'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-vpc": domain(
+        devices=disk("      <driver name='qemu' type='vpc'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-vdi": domain(
+        devices=disk("      <driver name='qemu' type='vdi'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-fat": domain(
+        devices=disk("      <driver name='qemu' type='fat'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-vhd": domain(
+        devices=disk("      <driver name='qemu' type='vhd'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-ploop": domain(
+        devices=disk("      <driver name='qemu' type='ploop'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-cow": domain(
+        devices=disk("      <driver name='qemu' type='cow'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-qcow": domain(
+        devices=disk("      <driver name='qemu' type='qcow'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-qed": domain(
+        devices=disk("      <driver name='qemu' type='qed'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-vmdk": domain(
+        devices=disk("      <driver name='qemu' type='vmdk'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-luks": domain(
+        devices=disk("      <driver name='qemu' type='luks'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-format-QCOW2": domain(
+        devices=disk("      <driver name='qemu' type='QCOW2'/>\n" + SOURCE + TARGET)
+    ),
+    "disk-bus-ide": domain(devices=disk(SOURCE + "      <target dev='vda' bus='ide'/>\n")),
+    "disk-bus-fdc": domain(devices=disk(SOURCE + "      <target dev='vda' bus='fdc'/>\n")),
+    "disk-bus-scsi": domain(devices=disk(SOURCE + "      <target dev='vda' bus='scsi'/>\n")),
+    "disk-bus-xen": domain(devices=disk(SOURCE + "      <target dev='vda' bus='xen'/>\n")),
+    "disk-bus-usb": domain(devices=disk(SOURCE + "      <target dev='vda' bus='usb'/>\n")),
+    "disk-bus-uml": domain(devices=disk(SOURCE + "      <target dev='vda' bus='uml'/>\n")),
+    "disk-bus-sata": domain(devices=disk(SOURCE + "      <target dev='vda' bus='sata'/>\n")),
+    "disk-bus-sd": domain(devices=disk(SOURCE + "      <target dev='vda' bus='sd'/>\n")),
+    "disk-bus-none": domain(devices=disk(SOURCE + "      <target dev='vda' bus='none'/>\n")),
+    "disk-target-bad-name-with-address": domain(
+        devices=disk(
+            SOURCE
+            + "      <target dev='va' bus='virtio'/>\n"
+            + "      <address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0'/>\n"
+        )
+    ),
+    "os-type-exe-with-init": domain(
+        os="  <os>\n    <type>exe</type>\n    <init>/bin/sh</init>\n  </os>\n"
+    ),
     "hostdev": domain(
         devices=chardev(
             "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00'"
