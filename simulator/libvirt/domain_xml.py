@@ -50,6 +50,12 @@ DISK_FORMATS: tuple[str, ...] = (
 DISK_FORMATS += ("ploop", "cow", "qcow", "qcow2", "qed", "vmdk")
 # virDiskNameParse: a prefix, a base-26 disk index in letters, an optional partition number.
 _DISK_NAME = re.compile(r"(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]*")
+# virArch (virarch.c); the lab's host runs x86_64 guests only.
+ARCHES: tuple[str, ...] = ("alpha", "armv6l", "armv7l", "armv7b", "aarch64", "cris", "i686")
+ARCHES += ("ia64", "lm32", "loongarch64", "m68k", "microblaze", "microblazeel", "mips")
+ARCHES += ("mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle")
+ARCHES += ("ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb")
+ARCHES += ("sparc", "sparc64", "unicore32", "x86_64", "xtensa", "xtensaeb", "none")
 # virDomainOSType; the QEMU driver runs hvm only (the lab has no text for its refusal).
 OS_TYPES = ("hvm", "xen", "linux", "exe", "uml")
 # virDomainVirtType: the types virDomainDefParseXML accepts; the lab runs kvm and qemu.
@@ -373,13 +379,25 @@ def _backing(element: ET.Element | None) -> StorageSource | None:
     """
     layers: list[tuple[str | None, str | None]] = []
     while element is not None:
+        # libvirt: virDomainDiskBackingStoreParse
+        type_ = element.get("type")
+        if type_ is None:
+            break  # <backingStore/>: the chain ends here
+        format_element = element.find("format")
+        format_ = None if format_element is None else format_element.get("type")
+        if not format_:
+            raise _xml_error("missing disk backing store format")
         source = element.find("source")
         if source is None:
-            break
-        fmt = element.find("format")
-        layers.append(
-            (source.get("file") or source.get("dev"), None if fmt is None else fmt.get("type"))
-        )
+            raise _xml_error("missing disk backing store source")
+        # virDomainStorageSourceParseBase
+        if type_ not in ("file", "block", *UNMODELLED_DISK_TYPES):
+            raise _xml_error(f"unknown storage source type '{type_}'")
+        if format_ not in DISK_FORMATS:
+            raise _xml_error(f"unknown storage source format '{format_}'")
+        if type_ in UNMODELLED_DISK_TYPES:
+            raise NotModelled(f"backing store type '{type_}'")
+        layers.append((source.get("file" if type_ == "file" else "dev"), format_))
         element = element.find("backingStore")
     chain: StorageSource | None = None
     for path, format_ in reversed(layers):
@@ -467,6 +485,13 @@ def _os_type(os_element: ET.Element | None) -> None:
         return
     assert os_element is not None
     os_type = "".join(type_element.itertext())
+    arch = type_element.get("arch")
+    if arch is not None:
+        if arch and arch not in ARCHES:
+            # libvirt: virDomainDefParseCaps (virArchFromString)
+            raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"Unknown architecture {arch}")
+        if arch != "x86_64":
+            raise NotModelled(f"<os><type arch='{arch}'>")
     if os_type not in OS_TYPES:
         raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"unknown OS type '{os_type}'")
     if os_type == "exe" and os_element.find("init") is None:
@@ -492,7 +517,13 @@ def _chardev(element: ET.Element) -> Chardev:
     # libvirt: virDomainChrSourceDefParseXML
     if type_ in CHARDEV_MODE_TYPES and source is not None:
         _enum_attribute(source, "mode", CHARDEV_MODES, "connect")
-    if type_ in CHARDEV_PATH_TYPES and (source is None or source.get("path") is None):
+    target = element.find("target")
+    virtio_channel = (
+        element.tag == "channel" and target is not None and (target.get("type") == "virtio")
+    )
+    # a unix socket needs a path, but for a virtio channel (libvirt generates one)
+    needs_path = type_ in CHARDEV_PATH_TYPES or (type_ == "unix" and not virtio_channel)
+    if needs_path and (source is None or source.get("path") is None):
         raise LibvirtError(
             ErrorCode.INTERNAL_ERROR, "Missing source path attribute for char device"
         )
@@ -696,6 +727,32 @@ def parse_domain(
     return domain_from_element(parse_xml(text, url=url), live=live, new_uuid=new_uuid)
 
 
+_SPACE = " \t\n\v\f\r"  # g_ascii_isspace
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def parse_uuid(text: str) -> str | None:
+    """``virUUIDParse``: 16 pairs of hex digits, with any dashes or spaces between pairs
+    and white space around; the canonical form, or None."""
+    index = len(text) - len(text.lstrip(_SPACE))
+    pairs: list[str] = []
+    while len(pairs) < 16:  # each turn takes at least one character: bounded by the text
+        if index >= len(text):
+            return None
+        if text[index] in "- ":
+            index += 1
+            continue
+        pair = text[index : index + 2]
+        if len(pair) < 2 or not set(pair) <= _HEX:
+            return None
+        pairs.append(pair.lower())
+        index += 2
+    if text[index:].strip(_SPACE):
+        return None
+    digits = "".join(pairs)
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
 def name_uuid(name: str) -> str:
     """A UUID for a definition without one, from its name: for callers outside a daemon
     (tests, tools). A daemon passes its own generator (``virUUIDGenerate``)."""
@@ -726,15 +783,17 @@ def domain_from_element(
     if "\n" in name:
         # virXMLCheckIllegalChars (VIR_ERR_XML_DETAIL: no prefix)
         raise LibvirtError(ErrorCode.XML_DETAIL, "invalid char in name: \n")
-    uuid_text = root.findtext("uuid")
-    if uuid_text is None:
-        # libvirt: virDomainDefParseXML -> virUUIDGenerate when there is no <uuid>
+    uuid_element = root.find("uuid")
+    uuid_text = "" if uuid_element is None else "".join(uuid_element.itertext())
+    if not uuid_text:
+        # libvirt: virDomainDefParseXML -> virUUIDGenerate when there is no <uuid> (or an
+        # empty one: virXPathString gives NULL)
         uuid = name_uuid(name) if new_uuid is None else new_uuid()
     else:
-        try:
-            uuid = str(uuid_module.UUID(uuid_text.strip()))
-        except ValueError:
-            raise LibvirtError(ErrorCode.INTERNAL_ERROR, "malformed uuid element") from None
+        parsed = parse_uuid(uuid_text)
+        if parsed is None:
+            raise LibvirtError(ErrorCode.INTERNAL_ERROR, "malformed uuid element")
+        uuid = parsed
     os_element = root.find("os")
     _os_type(os_element)
     os_def = OsDef()
@@ -776,7 +835,11 @@ def domain_from_element(
             else:
                 _refuse_unlabelled(element)
     models: list[str] = []
-    for element in root.findall("seclabel"):
+    seclabel_elements = root.findall("seclabel")
+    for element in seclabel_elements:
+        if len(seclabel_elements) > 1 and element.get("model") is None:
+            # libvirt: virSecurityLabelDefsParseXML
+            raise _xml_error("missing security model when using multiple labels")
         label = _seclabel(element, live=live)
         if label.model in models:
             # libvirt: virSecurityLabelDefsParseXML (VIR_ERR_XML_DETAIL: no prefix)

@@ -434,6 +434,121 @@ SCHEMA: dict[str, str] = {
     "os-type-exe-with-init": domain(
         os="  <os>\n    <type>exe</type>\n    <init>/bin/sh</init>\n  </os>\n"
     ),
+    "serial-unix-without-path": domain(
+        devices=chardev("<serial type='unix'><source mode='bind'/></serial>")
+    ),
+    "seclabels-two-without-model": domain(
+        "  <seclabel type='dynamic'/>\n  <seclabel type='dynamic' model='dac'/>\n"
+    ),
+    "seclabels-two-second-without-model": domain(
+        "  <seclabel type='dynamic' model='selinux'/>\n  <seclabel type='none'/>\n"
+    ),
+    "os-arch-unknown": domain(os="  <os>\n    <type arch='x8664'>hvm</type>\n  </os>\n"),
+    "os-arch-aarch64": domain(os="  <os>\n    <type arch='aarch64'>hvm</type>\n  </os>\n"),
+    "os-arch-i686": domain(os="  <os>\n    <type arch='i686'>hvm</type>\n  </os>\n"),
+    "os-arch-x86_64": domain(os="  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n"),
+    "uuid-braces": domain("  <uuid>{4dea22b3-1d52-d8f3-2516-782e98ab3fa0}</uuid>\n"),
+    "uuid-urn": domain("  <uuid>urn:uuid:4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>\n"),
+    "uuid-no-dashes": domain("  <uuid>4dea22b31d52d8f32516782e98ab3fa0</uuid>\n"),
+    "uuid-odd-dashes": domain("  <uuid>4d-ea-22b3-1d52d8f3-2516-782e98ab3fa0</uuid>\n"),
+    "uuid-inner-space": domain("  <uuid>4dea22b3-1d52-d8f3-2516-782e98ab 3fa0</uuid>\n"),
+    "uuid-surrounding-space": domain("  <uuid> 4dea22b3-1d52-d8f3-2516-782e98ab3fa0 </uuid>\n"),
+    "uuid-upper-case": domain("  <uuid>4DEA22B3-1D52-D8F3-2516-782E98AB3FA0</uuid>\n"),
+    "uuid-too-long": domain("  <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0ff</uuid>\n"),
+    "uuid-split-pair": domain("  <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa-0</uuid>\n"),
+    "uuid-empty": domain("  <uuid></uuid>\n"),
+    "backing-store-ok": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='file'>\\n        <format type='raw'/>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-empty-element": domain(
+        devices=disk(
+            SOURCE + "      <backingStore type='file'>\\n      </backingStore>\\n" + TARGET
+        )
+    ),
+    "backing-store-no-type": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore>\\n        <format type='raw'/>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-no-format": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='file'>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-no-source": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='file'>\\n        <format type='raw'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-bad-type": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='fie'>\\n        <format type='raw'/>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-bad-type-no-format": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='fie'>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-bad-format": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='file'>\\n        <format type='aw'/>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-bad-format-no-source": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='file'>\\n        <format type='aw'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-format-none": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='file'>\\n        <format type='none'/>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-format-luks": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='file'>\\n        <format type='luks'/>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-type-network": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='network'>\\n        <format type='raw'/>\\n        <source file='/var/lib/libvirt/images/b.img'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-type-block": domain(
+        devices=disk(
+            SOURCE
+            + "      <backingStore type='block'>\\n        <format type='raw'/>\\n        <source dev='/dev/sdb'/>\\n      </backingStore>\\n"
+            + TARGET
+        )
+    ),
+    "backing-store-self-closing": domain(
+        devices=disk(SOURCE + "      <backingStore/>\\n" + TARGET)
+    ),
     "hostdev": domain(
         devices=chardev(
             "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00'"
