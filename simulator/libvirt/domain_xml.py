@@ -197,6 +197,7 @@ class MemoryDevice:
 
     model: str
     path: str
+    size_kib: int  # <target><size>, KiB rounded up (virDomainParseMemory)
 
 
 @attrs.frozen(repr=False)
@@ -554,12 +555,30 @@ def _memory(element: ET.Element) -> MemoryDevice | None:
         raise _xml_error("Missing required attribute 'model' in element 'memory'")
     model = _enum_attribute(element, "model", MEMORY_MODELS, "")
     path = element.findtext("source/path")
-    if model in LABELLED_MEMORY_MODELS:
-        if not path:
-            # libvirt: virDomainMemorySourceDefParseXML (VIR_ERR_XML_DETAIL: no prefix)
-            raise LibvirtError(ErrorCode.XML_DETAIL, f"path is required for model '{model}'")
-        return MemoryDevice(model, path.strip())
+    if model in LABELLED_MEMORY_MODELS and not path:
+        # libvirt: virDomainMemorySourceDefParseXML (VIR_ERR_XML_DETAIL: no prefix)
+        raise LibvirtError(ErrorCode.XML_DETAIL, f"path is required for model '{model}'")
+    size_kib = _memory_device_size(element)
+    if path and model in LABELLED_MEMORY_MODELS:
+        return MemoryDevice(model, path.strip(), size_kib)
     return None  # no backing file of its own to label
+
+
+def _memory_device_size(element: ET.Element) -> int:
+    """``virDomainMemoryTargetDefParseXML``: ``virDomainParseMemory("./size", ...)``, required
+    (the lab labels, it does not size memory devices)."""
+    size = element.find("target/size")
+    text = None if size is None else "".join(size.itertext())
+    if not text:
+        raise _xml_error("missing element or attribute './size'")
+    assert size is not None
+    match = _STRTOULL.fullmatch(text)
+    if match is None or int(match.group(1)) > 2**64 - 1:
+        raise _xml_error(f"Invalid value '{text}' for element or attribute './size'")
+    size_bytes = scale_integer(
+        int(match.group(1)), size.get("unit") or None, 1024, MEMORY_MAX_BYTES
+    )
+    return -(-size_bytes // 1024)  # VIR_DIV_UP
 
 
 # -- memory and vCPUs (virDomainDefParseMemory, virDomainVcpuParse) -------------------------
@@ -1019,6 +1038,9 @@ def _memory_lines(memory: MemoryDevice) -> list[str]:
         "      <source>",
         f"        <path>{_q(memory.path)}</path>",
         "      </source>",
+        "      <target>",
+        f"        <size unit='KiB'>{memory.size_kib}</size>",
+        "      </target>",
         "    </memory>",
     ]
 

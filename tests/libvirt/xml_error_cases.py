@@ -549,6 +549,20 @@ SCHEMA: dict[str, str] = {
     "backing-store-self-closing": domain(
         devices=disk(SOURCE + "      <backingStore/>\\n" + TARGET)
     ),
+    "memory-device-without-size": domain(
+        devices=chardev("<memory model='dimm'><target><node>0</node></target></memory>")
+    ),
+    "memory-device-bad-size": domain(
+        devices=chardev("<memory model='dimm'><target><size unit='KiB'>5x</size></target></memory>")
+    ),
+    "memory-device-bad-size-unit": domain(
+        devices=chardev(
+            "<memory model='dimm'><target><size unit='iB'>524288</size></target></memory>"
+        )
+    ),
+    "memory-device-empty-size": domain(
+        devices=chardev("<memory model='dimm'><target><size unit='KiB'></size></target></memory>")
+    ),
     "hostdev": domain(
         devices=chardev(
             "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00'"
