@@ -7,6 +7,7 @@ happen (``virxml``). Errors carry libvirt's texts; elements the lab does not mod
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import uuid as uuid_module
@@ -417,17 +418,11 @@ def _disk(element: ET.Element) -> Disk:
     source = element.find("source")
     path = None if source is None else source.get("file" if type_ == "file" else "dev")
     target = element.find("target")
-    if target is None or not target.get("dev"):
-        # VIR_ERR_NO_TARGET, whose text has no " %s" without a source
-        raise LibvirtError(ErrorCode.NO_TARGET, f" {path}" if path else "")
-    target_dev = target.get("dev", "")
-    bus = _enum_attribute(target, "bus", DISK_BUSES, "") or None
-    _check_disk_target(element, device, target_dev, bus)
+    # (a missing target is refused by _validate_disk, after every device is parsed)
+    target_dev = "" if target is None else target.get("dev", "")
+    bus = None if target is None else _enum_attribute(target, "bus", DISK_BUSES, "") or None
     if bus in UNMODELLED_DISK_BUSES:
         raise NotModelled(f"disk bus '{bus}'")
-    if path is None and device == "disk":
-        # virDomainDiskDefParseValidate: only removable media may be empty
-        raise LibvirtError(ErrorCode.NO_SOURCE, f" {target_dev}")
     driver = element.find("driver")
     driver_type = None if driver is None else driver.get("type")
     if driver_type is not None and driver_type not in DISK_FORMATS:
@@ -466,16 +461,39 @@ def _disk(element: ET.Element) -> Disk:
     )
 
 
-def _check_disk_target(element: ET.Element, device: str, name: str, bus: str | None) -> None:
-    """The target checks of the post-parse and validation steps, for a disk or CD-ROM."""
-    if element.find("address") is None and _DISK_NAME.fullmatch(name) is None:
-        # virDomainDiskDefAssignAddress (virDiskNameToIndex)
+def _disk_post_parse(element: ET.Element, disk: Disk) -> None:
+    """``virDomainDiskDefAssignAddress`` (a device post-parse step): the target must name
+    a disk (``virDiskNameToIndex``) unless the disk has an address."""
+    name = disk.target
+    if name and element.find("address") is None and _DISK_NAME.fullmatch(name) is None:
         raise _xml_error(f"Unknown disk name '{name}' and no address specified")
-    # virDomainDiskDefValidate: a disk that is not a floppy
-    if bus == "fdc":
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid bus type '{bus}' for {device}")
-    if name.startswith("fd") or _DISK_NAME.fullmatch(name) is None:
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid harddisk device name: {name}")
+
+
+def _validate_disk(disk: Disk) -> None:
+    """The disk checks of libvirt's validation step (after every post-parse step), for a
+    disk or CD-ROM."""
+    if not disk.target:
+        # VIR_ERR_NO_TARGET, whose text has no " %s" without a source
+        raise LibvirtError(ErrorCode.NO_TARGET, f" {disk.src.path}" if disk.src.path else "")
+    if disk.bus == "fdc":  # a disk that is not a floppy
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid bus type 'fdc' for {disk.device}")
+    if disk.target.startswith("fd") or _DISK_NAME.fullmatch(disk.target) is None:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid harddisk device name: {disk.target}")
+    if disk.src.path is None and disk.device == "disk":
+        # only removable media may be empty
+        raise LibvirtError(ErrorCode.NO_SOURCE, f" {disk.target}")
+
+
+def _check_duplicate_targets(disks: list[Disk]) -> None:
+    """``virDomainDefCheckDuplicateDiskInfo`` (validation)."""
+    seen: dict[str, Disk] = {}
+    for disk in disks:
+        existing = seen.setdefault(disk.target, disk)
+        if existing is not disk:
+            raise _xml_error(
+                f"target '{disk.target}' duplicated for disk sources "
+                f"'{existing.src.path or ''}' and '{disk.src.path or ''}'"
+            )
 
 
 def _os_type(os_element: ET.Element | None) -> None:
@@ -518,16 +536,6 @@ def _chardev(element: ET.Element) -> Chardev:
     # libvirt: virDomainChrSourceDefParseXML
     if type_ in CHARDEV_MODE_TYPES and source is not None:
         _enum_attribute(source, "mode", CHARDEV_MODES, "connect")
-    target = element.find("target")
-    virtio_channel = (
-        element.tag == "channel" and target is not None and (target.get("type") == "virtio")
-    )
-    # a unix socket needs a path, but for a virtio channel (libvirt generates one)
-    needs_path = type_ in CHARDEV_PATH_TYPES or (type_ == "unix" and not virtio_channel)
-    if needs_path and (source is None or source.get("path") is None):
-        raise LibvirtError(
-            ErrorCode.INTERNAL_ERROR, "Missing source path attribute for char device"
-        )
     return Chardev(
         element=element.tag,
         type=type_,
@@ -535,6 +543,21 @@ def _chardev(element: ET.Element) -> Chardev:
         mode=None if source is None else source.get("mode"),
         seclabels=() if source is None else _device_seclabels(source),
     )
+
+
+def _validate_chardev(element: ET.Element) -> None:
+    """``virDomainChrSourceDefValidate``: the types that need a path; a unix socket needs one
+    but for a virtio channel (libvirt generates it)."""
+    type_ = element.get("type", "pty")
+    target = element.find("target")
+    virtio_channel = element.tag == "channel" and target is not None
+    virtio_channel = virtio_channel and target is not None and target.get("type") == "virtio"
+    needs_path = type_ in CHARDEV_PATH_TYPES or (type_ == "unix" and not virtio_channel)
+    source = element.find("source")
+    if needs_path and (source is None or source.get("path") is None):
+        raise LibvirtError(
+            ErrorCode.INTERNAL_ERROR, "Missing source path attribute for char device"
+        )
 
 
 def _slic_table(os_element: ET.Element) -> str | None:
@@ -555,13 +578,18 @@ def _memory(element: ET.Element) -> MemoryDevice | None:
         raise _xml_error("Missing required attribute 'model' in element 'memory'")
     model = _enum_attribute(element, "model", MEMORY_MODELS, "")
     path = element.findtext("source/path")
-    if model in LABELLED_MEMORY_MODELS and not path:
-        # libvirt: virDomainMemorySourceDefParseXML (VIR_ERR_XML_DETAIL: no prefix)
-        raise LibvirtError(ErrorCode.XML_DETAIL, f"path is required for model '{model}'")
     size_kib = _memory_device_size(element)
     if path and model in LABELLED_MEMORY_MODELS:
         return MemoryDevice(model, path.strip(), size_kib)
     return None  # no backing file of its own to label
+
+
+def _validate_memory(element: ET.Element) -> None:
+    """The memory device checks of libvirt's validation step."""
+    model = element.get("model", "")
+    if model in LABELLED_MEMORY_MODELS and not element.findtext("source/path"):
+        # VIR_ERR_XML_DETAIL: no prefix
+        raise LibvirtError(ErrorCode.XML_DETAIL, f"path is required for model '{model}'")
 
 
 def _memory_device_size(element: ET.Element) -> int:
@@ -661,10 +689,13 @@ def _memory_size(root: ET.Element) -> MemorySize:
     return MemorySize(total, current)
 
 
-def _check_memory(domain: DomainDef) -> None:
-    """``virDomainDefPostParseMemory``, after the whole definition is parsed: without a
-    ``<memory>`` size the definition is refused."""
-    if domain.memory.total_kib:
+def _check_memory(domain: DomainDef, devices_kib: int = 0) -> None:
+    """``virDomainDefPostParseMemory``, after the whole definition is parsed: the memory
+    devices (``devices_kib`` in all) are part of ``<memory>``; without a size of its own
+    the definition is refused."""
+    if devices_kib > domain.memory.total_kib:
+        raise _xml_error("Total size of memory devices exceeds the total memory size")
+    if domain.memory.total_kib - devices_kib:
         return
     raise LibvirtError(
         ErrorCode.XML_ERROR,
@@ -840,19 +871,20 @@ def domain_from_element(
     )
     if root.find("sysinfo/fw_cfg/entry[@file]") is not None:
         raise NotModelled("sysinfo fw_cfg entries backed by files")
-    devices = root.find("devices")
-    if devices is not None:
-        for element in devices:
-            if element.tag == "disk":
-                add_disk(domain, _disk(element))
-            elif element.tag in CHARDEV_ELEMENTS:
-                domain.chardevs.append(_chardev(element))
-            elif element.tag == "memory":
-                memory = _memory(element)
-                if memory is not None:
-                    domain.memories.append(memory)
-            else:
-                _refuse_unlabelled(element)
+    # libvirt: virDomainDefParseXML reads the seclabels before the devices
+    _parse_seclabels(root, domain, live=live)
+    post_parse, validate, devices_kib = _parse_devices(root, domain)
+    for check in post_parse:  # virDomainDefPostParse: the devices' steps, then the domain's
+        check()
+    _check_memory(domain, devices_kib)
+    for check in validate:  # virDomainDefValidate
+        check()
+    _check_duplicate_targets(domain.disks)
+    return domain
+
+
+def _parse_seclabels(root: ET.Element, domain: DomainDef, *, live: bool) -> None:
+    """``virSecurityLabelDefsParseXML``."""
     models: list[str] = []
     seclabel_elements = root.findall("seclabel")
     for element in seclabel_elements:
@@ -867,8 +899,52 @@ def domain_from_element(
             )
         models.append(label.model)
         domain.seclabels.append(label)
-    _check_memory(domain)
-    return domain
+
+
+# virDomainDefParseXML parses the devices of each kind in turn, in this order (the kinds the
+# lab models); the others are refused as not modelled afterwards.
+DEVICE_PARSE_ORDER = ("disk", "parallel", "serial", "console", "channel", "memory")
+_Check = Callable[[], None]
+
+
+def _parse_devices(root: ET.Element, domain: DomainDef) -> tuple[list[_Check], list[_Check], int]:
+    """Parse the modelled devices in libvirt's order (so that the first error is libvirt's)
+    and keep them in the document's order; the post-parse and validation checks to run, and
+    the memory devices' size in KiB."""
+    devices = root.find("devices")
+    children = [] if devices is None else list(devices)
+    post_parse: list[_Check] = []
+    validate: list[_Check] = []
+    parsed: dict[int, Disk | Chardev | MemoryDevice | None] = {}
+    devices_kib = 0
+    for tag in DEVICE_PARSE_ORDER:
+        for index, element in enumerate(children):
+            if element.tag != tag:
+                continue
+            if tag == "disk":
+                disk = _disk(element)
+                post_parse.append(functools.partial(_disk_post_parse, element, disk))
+                validate.append(functools.partial(_validate_disk, disk))
+                parsed[index] = disk
+            elif tag == "memory":
+                parsed[index] = _memory(element)
+                devices_kib += _memory_device_size(element)
+                validate.append(functools.partial(_validate_memory, element))
+            else:
+                parsed[index] = _chardev(element)
+                validate.append(functools.partial(_validate_chardev, element))
+    for element in children:
+        if element.tag not in DEVICE_PARSE_ORDER:
+            _refuse_unlabelled(element)
+    for index in sorted(parsed):
+        item = parsed[index]
+        if isinstance(item, Disk):
+            domain.disks.append(item)
+        elif isinstance(item, Chardev):
+            domain.chardevs.append(item)
+        elif item is not None:
+            domain.memories.append(item)
+    return post_parse, validate, devices_kib
 
 
 def parse_disk(text: str) -> Disk:
@@ -879,7 +955,10 @@ def parse_disk(text: str) -> Disk:
         raise NotModelled(f"hotplug of <{root.tag}>")
     if root.tag != "disk":
         raise _xml_error(f"expecting root element of 'disk', not '{root.tag}'")
-    return _disk(root)
+    disk = _disk(root)
+    _disk_post_parse(root, disk)
+    _validate_disk(disk)
+    return disk
 
 
 def add_disk(domain: DomainDef, disk: Disk) -> None:

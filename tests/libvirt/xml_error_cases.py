@@ -563,6 +563,24 @@ SCHEMA: dict[str, str] = {
     "memory-device-empty-size": domain(
         devices=chardev("<memory model='dimm'><target><size unit='KiB'></size></target></memory>")
     ),
+    "memory-devices-above-total": domain(
+        devices=chardev("<memory model='dimm'><target><size unit='GiB'>2</size></target></memory>")
+    ),
+    "memory-devices-equal-to-total": domain(
+        devices=chardev("<memory model='dimm'><target><size unit='GiB'>1</size></target></memory>")
+    ),
+    "two-errors-disk-then-chardev": domain(
+        devices=disk(SOURCE)
+        + chardev("<serial type='unix'><source mode='bogus' path='/x'/></serial>")
+    ),
+    "two-errors-chardev-then-disk": domain(
+        devices=chardev("<serial type='file'/>")
+        + disk("      <driver name='qemu' type='qco2'/>\n" + SOURCE + TARGET)
+    ),
+    "two-errors-disk-and-seclabel": domain(
+        "  <seclabel type='bogus'/>\n",
+        devices=disk("      <backingStore type='file'/>\n" + SOURCE + TARGET),
+    ),
     "hostdev": domain(
         devices=chardev(
             "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00'"
