@@ -423,13 +423,13 @@ def _disk(element: ET.Element) -> Disk:
     bus = None if target is None else _enum_attribute(target, "bus", DISK_BUSES, "") or None
     if bus in UNMODELLED_DISK_BUSES:
         raise NotModelled(f"disk bus '{bus}'")
+    # libvirt reads the source (and its seclabels), the backing chain, the driver's
+    # attributes and then the driver's format, in that order (measured)
+    seclabels = () if source is None else _device_seclabels(source)
+    backing_element = element.find("backingStore")
+    backing = _backing(backing_element)
     driver = element.find("driver")
     driver_type = None if driver is None else driver.get("type")
-    if driver_type is not None and driver_type not in DISK_FORMATS:
-        # libvirt: virDomainDiskDefDriverSourceParseXML
-        raise LibvirtError(
-            ErrorCode.CONFIG_UNSUPPORTED, f"unknown driver format value '{driver_type}'"
-        )
     error_policy = None
     if driver is not None:
         # libvirt: virDomainDiskDefDriverParseXML
@@ -440,13 +440,12 @@ def _disk(element: ET.Element) -> Disk:
                     ErrorCode.CONFIG_UNSUPPORTED, "Invalid disk read error policy: 'enospace'"
                 )
             raise NotModelled("disk rerror_policy")
-    backing_element = element.find("backingStore")
-    src = StorageSource(
-        path=path,
-        format=driver_type,
-        backing=_backing(backing_element),
-        seclabels=() if source is None else _device_seclabels(source),
-    )
+    if driver_type is not None and driver_type not in DISK_FORMATS:
+        # libvirt: virDomainDiskDefDriverSourceParseXML
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED, f"unknown driver format value '{driver_type}'"
+        )
+    src = StorageSource(path=path, format=driver_type, backing=backing, seclabels=seclabels)
     return Disk(
         type=type_,
         device=device,
@@ -885,20 +884,21 @@ def domain_from_element(
 
 def _parse_seclabels(root: ET.Element, domain: DomainDef, *, live: bool) -> None:
     """``virSecurityLabelDefsParseXML``."""
-    models: list[str] = []
+    models: list[str | None] = []  # as written (STREQ_NULLABLE compares them)
     seclabel_elements = root.findall("seclabel")
     for element in seclabel_elements:
-        if len(seclabel_elements) > 1 and element.get("model") is None:
-            # libvirt: virSecurityLabelDefsParseXML
-            raise _xml_error("missing security model when using multiple labels")
         label = _seclabel(element, live=live)
-        if label.model in models:
-            # libvirt: virSecurityLabelDefsParseXML (VIR_ERR_XML_DETAIL: no prefix)
+        # each label is compared with those before it (measured: before the next is read)
+        if element.get("model") is not None and element.get("model") in models:
+            # VIR_ERR_XML_DETAIL: no prefix
             raise LibvirtError(
                 ErrorCode.XML_DETAIL, f"seclabel for model {label.model} is already provided"
             )
-        models.append(label.model)
+        models.append(element.get("model"))
         domain.seclabels.append(label)
+    if len(seclabel_elements) > 1 and any(e.get("model") is None for e in seclabel_elements):
+        # (measured: once every label is read)
+        raise _xml_error("missing security model when using multiple labels")
 
 
 # virDomainDefParseXML parses the devices of each kind in turn, in this order (the kinds the

@@ -581,6 +581,24 @@ SCHEMA: dict[str, str] = {
         "  <seclabel type='bogus'/>\n",
         devices=disk("      <backingStore type='file'/>\n" + SOURCE + TARGET),
     ),
+    "two-errors-seclabel-no-model-then-bad-relabel": domain(
+        "  <seclabel type='dynamic'/>\n  <seclabel type='dynamic' model='dac' relabel='x'/>\n"
+    ),
+    "two-errors-seclabel-duplicate-then-bad-relabel": domain(
+        "  <seclabel type='dynamic' model='dac'/>\n  <seclabel type='dynamic' model='dac'/>\n"
+        "  <seclabel type='dynamic' model='selinux' relabel='x'/>\n"
+    ),
+    "two-errors-driver-format-and-error-policy": domain(
+        devices=disk("      <driver name='qemu' type='qco2' error_policy='x'/>\n" + SOURCE + TARGET)
+    ),
+    "two-errors-error-policy-and-backing-store": domain(
+        devices=disk(
+            "      <driver name='qemu' type='qcow2' error_policy='x'/>\n"
+            + SOURCE
+            + "      <backingStore type='fie'><format type='raw'/><source file='/b'/></backingStore>\n"
+            + TARGET
+        )
+    ),
     "hostdev": domain(
         devices=chardev(
             "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00'"
