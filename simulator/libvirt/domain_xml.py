@@ -949,12 +949,12 @@ def _parse_devices(root: ET.Element, domain: DomainDef) -> tuple[list[_Check], l
 
 def parse_disk(text: str) -> Disk:
     """A ``<disk>`` element alone, as ``virsh attach-device`` passes it."""
-    root = parse_xml(text)
-    if root.tag in (*CHARDEV_ELEMENTS, "memory", "interface", "controller", *UNMODELLED_DEVICES):
-        # libvirt hot-plugs these (qemu_hotplug.c); the lab hot-plugs disks only.
-        raise NotModelled(f"hotplug of <{root.tag}>")
+    # libvirt: virDomainDeviceDefParse names the document "(device_definition)"
+    root = parse_xml(text, url="(device_definition)")
     if root.tag != "disk":
-        raise _xml_error(f"expecting root element of 'disk', not '{root.tag}'")
+        # libvirt hot-plugs other devices (qemu_hotplug.c) and refuses a name that is no
+        # device type ("unknown device type"); the lab hot-plugs disks only.
+        raise NotModelled(f"hotplug of <{root.tag}>")
     disk = _disk(root)
     _disk_post_parse(root, disk)
     _validate_disk(disk)

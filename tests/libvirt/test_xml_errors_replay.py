@@ -13,7 +13,10 @@ import attrs
 import pytest
 
 import simulator
+from simulator.errors import NotModelled
 from simulator.kernel.snapshot import Snapshot
+from simulator.libvirt.domain_xml import parse_disk
+from simulator.libvirt.virerror import LibvirtError
 from tests.libvirt.xml_error_cases import all_cases
 
 CORPUS = Path(__file__).with_name("xml_errors_corpus.jsonl")
@@ -105,3 +108,18 @@ def test_a_config_file_the_daemon_reads_is_named_by_its_path() -> None:
         "\n".join([message, *case.stderr.splitlines()[2:]]),
         "Failed to load config for domain 'vm'",
     ]
+
+
+def test_device_xml_is_named_device_definition() -> None:
+    """virDomainDeviceDefParse (attach-device, attach-disk, detach-device) names its
+    document "(device_definition)" (a string of libvirt.so); a root that is not a disk is
+    a device the lab does not hot-plug, or no device at all: not modelled either way."""
+    with pytest.raises(LibvirtError) as info:
+        parse_disk("<disk type='file'>\n  <target dev='vdb'>\n</disk>\n")
+    assert str(info.value) == (
+        "(device_definition):3: Opening and ending tag mismatch: target line 2 and disk\n"
+        "</disk>\n-------^"
+    )
+    for root in ("<interface type='network'/>", "<foo/>"):
+        with pytest.raises(NotModelled):
+            parse_disk(root)
