@@ -314,6 +314,11 @@ def parse_xml(text: str, *, url: str = DOMAIN_URL) -> ET.Element:
     return virxml.parse(text, url=url)
 
 
+def local_name(tag: str) -> str:
+    """An element's name without the ``{namespace}`` ElementTree puts before it."""
+    return tag.rpartition("}")[2]
+
+
 def _relabel(element: ET.Element, default: bool) -> bool:
     """``relabel='yes|no'`` (virXMLPropTristateBool in virSecurityLabelDefParseXML and
     virSecurityDeviceLabelDefParseXML)."""
@@ -811,8 +816,11 @@ def name_uuid(name: str) -> str:
 def domain_from_element(
     root: ET.Element, *, live: bool = False, new_uuid: Callable[[], str] | None = None
 ) -> DomainDef:
-    if root.tag != "domain":
-        raise _xml_error(f"expecting root element of 'domain', not '{root.tag}'")
+    # virXMLParseHelper compares the root's local name: a namespace does not matter there
+    # (but hides every child from libvirt's XPath queries, as it does from find() here)
+    root_name = local_name(root.tag)
+    if root_name != "domain":
+        raise _xml_error(f"expecting root element of 'domain', not '{root_name}'")
     # libvirt: virDomainDefParseXML
     virt_type = root.get("type")
     if not virt_type:
@@ -954,7 +962,7 @@ def parse_disk(text: str) -> Disk:
     if root.tag != "disk":
         # libvirt hot-plugs other devices (qemu_hotplug.c) and refuses a name that is no
         # device type ("unknown device type"); the lab hot-plugs disks only.
-        raise NotModelled(f"hotplug of <{root.tag}>")
+        raise NotModelled(f"hotplug of <{local_name(root.tag)}>")
     disk = _disk(root)
     _disk_post_parse(root, disk)
     _validate_disk(disk)

@@ -612,6 +612,14 @@ VALID: dict[str, str] = {
     "valid-minimal": domain(),
     "valid-with-disk": domain(devices=disk(SOURCE + TARGET)),
     "valid-unknown-element": domain("  <bogus-element/>\n"),
+    "default-namespace": domain(
+        head="<domain type='kvm' xmlns='http://example.org/ns'>\n  <name>vm</name>\n  <memory unit='GiB'>1</memory>\n"
+    ),
+    "qemu-namespace-commandline": domain(
+        "  <qemu:commandline>\n    <qemu:arg value='-S'/>\n  </qemu:commandline>\n",
+        head="<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+        "  <name>vm</name>\n  <memory unit='GiB'>1</memory>\n",
+    ),
 }
 
 
