@@ -84,6 +84,7 @@ def _diagnose(text: str, url: str) -> ET.Element:
     builder = ET.TreeBuilder()
     stack: list[tuple[str, int]] = []  # open elements: name, line of its start tag
     started = [False]
+    root_end: list[int | None] = [None]  # where the root's end tag begins, once it ended
 
     def start(name: str, attributes: dict[str, str]) -> None:
         if len(stack) > MAX_XML_DEPTH:
@@ -94,6 +95,8 @@ def _diagnose(text: str, url: str) -> ET.Element:
 
     def end(name: str) -> None:
         stack.pop()
+        if not stack:
+            root_end[0] = parser.CurrentByteIndex
         builder.end(name)
 
     parser.StartElementHandler = start
@@ -105,7 +108,11 @@ def _diagnose(text: str, url: str) -> ET.Element:
         message = f"Excessive depth in document: {MAX_XML_DEPTH} use XML_PARSE_HUGE option"
         raise _report(data, url, message, deep.index) from None
     except expat.ExpatError as error:
-        found = _libxml2_error(data, error.code, parser.ErrorByteIndex, stack, started[0])
+        index = parser.ErrorByteIndex
+        if root_end[0] is not None:
+            found = _epilog_error(data, error.code, index, root_end[0])
+        else:
+            found = _libxml2_error(data, error.code, index, stack, started[0])
         if found is None or "\ufffd" in text or b"\x00" in data:
             # (a U+FFFD stands for bytes that were not UTF-8: libxml2 saw those bytes)
             raise NotModelled(UNMODELLED) from None
@@ -164,6 +171,7 @@ def _decode(raw: bytes) -> str:
 _NO_ELEMENTS = expat_errors.codes[expat_errors.XML_ERROR_NO_ELEMENTS]
 _SYNTAX = expat_errors.codes[expat_errors.XML_ERROR_SYNTAX]
 _INVALID_TOKEN = expat_errors.codes[expat_errors.XML_ERROR_INVALID_TOKEN]
+_BAD_CHAR_REF = expat_errors.codes[expat_errors.XML_ERROR_BAD_CHAR_REF]
 _UNCLOSED_TOKEN = expat_errors.codes[expat_errors.XML_ERROR_UNCLOSED_TOKEN]
 _TAG_MISMATCH = expat_errors.codes[expat_errors.XML_ERROR_TAG_MISMATCH]
 _DUPLICATE_ATTRIBUTE = expat_errors.codes[expat_errors.XML_ERROR_DUPLICATE_ATTRIBUTE]
@@ -193,7 +201,13 @@ def _libxml2_error(
         name, line = stack[-1]
         return f"Premature end of data in tag {name} line {line}", len(data)
     if state in ("tag", "attvalue"):
-        if code not in (_INVALID_TOKEN, _UNCLOSED_TOKEN, _DUPLICATE_ATTRIBUTE, _UNDEFINED_ENTITY):
+        if code not in (
+            _INVALID_TOKEN,
+            _UNCLOSED_TOKEN,
+            _DUPLICATE_ATTRIBUTE,
+            _UNDEFINED_ENTITY,
+            _BAD_CHAR_REF,
+        ):
             return None
         found = _start_tag_error(data, begin)
         if found is not None or code != _UNDEFINED_ENTITY:
@@ -202,7 +216,7 @@ def _libxml2_error(
         return _unclosed(data, state, begin)
     if code == _UNDEFINED_ENTITY and state in ("content", "attvalue"):
         return _undefined_entity(data, index)
-    if code == _INVALID_TOKEN and state == "content":
+    if code in (_INVALID_TOKEN, _BAD_CHAR_REF) and state == "content":
         return _content_error(data, index)
     return None
 
@@ -224,9 +238,21 @@ def _prolog_error(data: bytes, code: int) -> tuple[str, int] | None:
     return _start_tag_error(data, index)
 
 
-def _skip_misc(data: bytes) -> int | None:
+def _epilog_error(data: bytes, code: int, index: int, root_end: int) -> tuple[str, int] | None:
+    """After the root element: xmlParseMisc, then anything left is extra content."""
+    if code == _JUNK_AFTER_ROOT:
+        return "Extra content at the end of the document", index
+    if not data.startswith(b"</", root_end):
+        return None  # (an empty root element: where it ends is not worth finding here)
+    after = _skip_misc(data, data.index(b">", root_end) + 1)
+    if after is None or after >= len(data) or data.startswith(b"<!--", after):
+        return None
+    return "Extra content at the end of the document", after
+
+
+def _skip_misc(data: bytes, start: int = 0) -> int | None:
     """xmlParseMisc: past blanks and complete comments (None at anything else it skips)."""
-    index = _skip_blanks(data, 0)
+    index = _skip_blanks(data, start)
     while data.startswith(b"<!--", index):
         end = data.find(b"-->", index + 4)
         if end < 0:
@@ -364,9 +390,9 @@ _PREDEFINED = (b"lt", b"gt", b"amp", b"apos", b"quot")
 
 
 def _reference_error(data: bytes, ampersand: int) -> tuple[str, int] | None:
-    """xmlParseEntityRef on the ``&`` at ``ampersand`` (character references: None)."""
+    """xmlParseEntityRef (or xmlParseCharRef) on the ``&`` at ``ampersand``."""
     if data[ampersand + 1 : ampersand + 2] == b"#":
-        return None
+        return _char_reference_error(data, ampersand)
     name_end = _name_end(data, ampersand + 1)
     if name_end == ampersand + 1:
         return "xmlParseEntityRef: no name", ampersand + 1
@@ -376,6 +402,35 @@ def _reference_error(data: bytes, ampersand: int) -> tuple[str, int] | None:
     if name in _PREDEFINED:
         return None
     return f"Entity '{_decode(name)}' not defined", name_end + 1
+
+
+_HEX_DIGITS = {ord(c): int(c, 16) for c in "0123456789abcdefABCDEF"}
+_ALNUM = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _char_reference_error(data: bytes, ampersand: int) -> tuple[str, int] | None:
+    """xmlParseCharRef: ``&#xHEX;`` or ``&#DEC;``; the first bad digit stops it (the value is
+    then 0), a ``;`` is stepped over, and the value must be a character XML allows."""
+    hexadecimal = data[ampersand + 2 : ampersand + 3] == b"x"
+    index = ampersand + (3 if hexadecimal else 2)
+    base = 16 if hexadecimal else 10
+    value = 0
+    while index < len(data) and data[index] != ord(";"):
+        digit = _HEX_DIGITS.get(data[index], 16)
+        if digit >= base:
+            kind = "hexadecimal" if hexadecimal else "decimal"
+            return f"CharRef: invalid {kind} value", index
+        value = min(value * base + digit, 0x110000)  # libxml2 caps it so
+        index += 1
+    if index >= len(data):
+        return None
+    index += 1  # the ';'
+    if value >= 0x110000:
+        return "xmlParseCharRef: character reference out of bounds", index
+    allowed = value in (9, 10, 13) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD
+    if allowed or 0x10000 <= value <= 0x10FFFF:
+        return None
+    return f"xmlParseCharRef: invalid xmlChar value {value}", index
 
 
 def _undefined_entity(data: bytes, index: int) -> tuple[str, int] | None:
@@ -391,7 +446,12 @@ def _content_error(data: bytes, index: int) -> tuple[str, int] | None:
         return "StartTag: invalid element name", index
     ampersand = data.rfind(b"&", 0, index)
     if ampersand >= 0 and _name_end(data, ampersand + 1) == index:
-        return _reference_error(data, ampersand)
+        return _reference_error(data, ampersand)  # an entity name that ends badly
+    reference = data[ampersand + 1 : index]
+    if ampersand >= 0 and reference.startswith(b"#") and _ALNUM.issuperset(reference[1:]):
+        return _char_reference_error(data, ampersand)  # a character number being read
+    if data[index : index + 1] == b"&":  # expat stops at a bad character number's "&"
+        return _reference_error(data, index)
     byte = data[index] if index < len(data) else None
     if byte is not None and byte < 0x20 and byte not in (9, 10, 13):
         return f"PCDATA invalid Char value {byte}", index

@@ -108,6 +108,18 @@ MALFORMED: dict[str, str] = {
         '<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n'
         "<domain type='kvm'><name>&xxe;</name></domain>\n"
     ),
+    "char-reference-hex-bad-second": domain("  <description>a &#x4Z; b</description>\n"),
+    "char-reference-dec-bad": domain("  <description>a &#12a; b</description>\n"),
+    "char-reference-empty": domain("  <description>a &#; b</description>\n"),
+    "char-reference-hex-empty": domain("  <description>a &#x; b</description>\n"),
+    "char-reference-zero": domain("  <description>a &#0; b</description>\n"),
+    "char-reference-hex-zero": domain("  <description>a &#x0; b</description>\n"),
+    "char-reference-control": domain("  <description>a &#1; b</description>\n"),
+    "char-reference-no-semicolon": domain("  <description>a &#65 b b</description>\n"),
+    "char-reference-too-big": domain("  <description>a &#x110000; b</description>\n"),
+    "char-reference-surrogate": domain("  <description>a &#xD800; b</description>\n"),
+    "char-reference-ok": domain("  <description>a &#65; b</description>\n"),
+    "char-reference-in-attribute": "<domain type='k&#xZZ;'>\n  <name>vm</name>\n</domain>\n",
     "too-deep": DEEP,
     "depth-257": nested(257),
     "depth-258": nested(258),
