@@ -191,9 +191,7 @@ def _libxml2_error(
         return _prolog_error(data, code)
     if code == _TAG_MISMATCH:
         return _mismatch(data, index, stack)
-    if code == _JUNK_AFTER_ROOT:
-        # xmlParseDocument: after the root and any blanks, comments and PIs, anything is extra
-        return "Extra content at the end of the document", index
+    # (after the root's end, _epilog_error answers instead)
     # expat reports an unclosed token where it begins; what is open shows at the end
     state, begin = _state_at(data, len(data) if code == _UNCLOSED_TOKEN else index)
     if code == _NO_ELEMENTS and state == "content" and stack:
@@ -239,7 +237,8 @@ def _prolog_error(data: bytes, code: int) -> tuple[str, int] | None:
 
 
 def _epilog_error(data: bytes, code: int, index: int, root_end: int) -> tuple[str, int] | None:
-    """After the root element: xmlParseMisc, then anything left is extra content."""
+    """After the root element (xmlParseDocument): blanks, comments and PIs may follow
+    (xmlParseMisc); anything else is extra content, where it begins."""
     if code == _JUNK_AFTER_ROOT:
         return "Extra content at the end of the document", index
     if not data.startswith(b"</", root_end):
