@@ -116,12 +116,18 @@ _CODES = {
     ErrorCode.CONF_SYNTAX: VIR_ERR_CONF_SYNTAX,
     ErrorCode.NO_NAME: VIR_ERR_NO_NAME,
     ErrorCode.SYSTEM_ERROR: VIR_ERR_SYSTEM_ERROR,
+    ErrorCode.NO_TARGET: ErrorCode.NO_TARGET.number,
+    ErrorCode.NO_SOURCE: ErrorCode.NO_SOURCE.number,
+    ErrorCode.XML_DETAIL: ErrorCode.XML_DETAIL.number,
 }
 
 # The part of libvirt that reports each code in the paths the lab models: XML parsing is
 # virxml.c/domain_conf.c, labelling is src/security, the rest the QEMU driver.
 _DOMAINS = {
     ErrorCode.XML_ERROR: VIR_FROM_DOMAIN,
+    ErrorCode.XML_DETAIL: VIR_FROM_DOMAIN,
+    ErrorCode.NO_TARGET: VIR_FROM_DOMAIN,
+    ErrorCode.NO_SOURCE: VIR_FROM_DOMAIN,
     ErrorCode.CONF_SYNTAX: VIR_FROM_CONF,
     ErrorCode.SYSTEM_ERROR: VIR_FROM_SECURITY,
 }

@@ -112,10 +112,11 @@ def format_status(domain: Domain, machine: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse_status(text: str) -> Status:
-    """A status file's contents, or the error libvirt logs for it."""
+def parse_status(text: str, path: str = "") -> Status:
+    """A status file's contents, or the error libvirt logs for it (``path`` names the file
+    in libxml2's errors, as virDomainObjParseFile -> virXMLParseWithIndent does)."""
     # libvirt: virDomainObjParseFile -> virDomainObjParseXML
-    root = parse_xml(text)
+    root = parse_xml(text, url=path) if path else parse_xml(text)
     if root.tag != "domstatus":
         raise LibvirtError(
             ErrorCode.XML_ERROR, f"expecting root element of 'domstatus', not '{root.tag}'"

@@ -2,11 +2,12 @@
 
 Untrusted XML goes through the standard library's expat parser after any document type
 declaration is refused, so entity expansion (billion laughs) and external entities cannot
-happen. Errors carry libvirt's texts; elements the lab does not model are ignored.
+happen (``virxml``). Errors carry libvirt's texts; elements the lab does not model are ignored.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import uuid as uuid_module
@@ -17,20 +18,60 @@ from typing import Any, TypeVar
 import attrs
 
 from simulator.errors import NotModelled
+from simulator.libvirt import virxml
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
+from simulator.libvirt.virxml import DOMAIN_URL
 
 UUID_NAMESPACE = uuid_module.UUID("5d1e7a1b-5ec1-4ab0-9d1a-000000000001")
-_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 SECLABEL_TYPES = ("dynamic", "static", "none")
 SECLABEL_MODELS = ("selinux", "dac")
 
-# libxml2: xmlParserMaxDepth without XML_PARSE_HUGE (libvirt's virXMLParseHelper never sets it).
-MAX_XML_DEPTH = 256
-
-# Disk types libvirt accepts (virDomainDiskDef) that the lab has no storage model for.
+# Disk types libvirt accepts (virStorageType) that the lab has no storage model for.
 UNMODELLED_DISK_TYPES = ("network", "dir", "volume", "nvme", "vhostuser", "vhostvdpa")
+# virDomainDiskDevice: the lab models disks and CD-ROMs.
+UNMODELLED_DISK_DEVICES = ("floppy", "lun")
 # virDomainDiskErrorPolicy: what QEMU does when a guest write fails (werror=).
 ERROR_POLICIES = ("stop", "report", "ignore", "enospace")
+# virDomainDiskBus; QEMU on x86 has no xen, uml or sd bus (the lab has no text for its refusal).
+DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")
+UNMODELLED_DISK_BUSES = ("xen", "uml", "sd")
+# virStorageFileFormat, as <driver type=...> names it ("none" is refused too).
+DISK_FORMATS: tuple[str, ...] = (
+    "raw",
+    "dir",
+    "bochs",
+    "cloop",
+    "dmg",
+    "iso",
+    "vpc",
+    "vdi",
+    "fat",
+    "vhd",
+)
+DISK_FORMATS += ("ploop", "cow", "qcow", "qcow2", "qed", "vmdk")
+# virDiskNameParse: a prefix, a base-26 disk index in letters, an optional partition number.
+_DISK_NAME = re.compile(r"(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]*")
+# virArch (virarch.c); the lab's host runs x86_64 guests only.
+ARCHES: tuple[str, ...] = ("alpha", "armv6l", "armv7l", "armv7b", "aarch64", "cris", "i686")
+ARCHES += ("ia64", "lm32", "loongarch64", "m68k", "microblaze", "microblazeel", "mips")
+ARCHES += ("mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle")
+ARCHES += ("ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb")
+ARCHES += ("sparc", "sparc64", "unicore32", "x86_64", "xtensa", "xtensaeb", "none")
+# virDomainOSType; the QEMU driver runs hvm only (the lab has no text for its refusal).
+OS_TYPES = ("hvm", "xen", "linux", "exe", "uml")
+# virDomainVirtType: the types virDomainDefParseXML accepts; the lab runs kvm and qemu.
+VIRT_TYPES: tuple[str, ...] = ("none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz")
+VIRT_TYPES += ("test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf")
+# virDomainChrType, and the types whose <source path=...> virDomainChrSourceDefParseXML needs.
+CHARDEV_TYPES: tuple[str, ...] = ("null", "vc", "pty", "dev", "file", "pipe", "stdio", "udp")
+CHARDEV_TYPES += ("tcp", "unix")
+CHARDEV_TYPES += ("spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus")
+CHARDEV_PATH_TYPES = ("dev", "file", "pipe")
+# virDomainChrSourceModeType, read for the socket types.
+CHARDEV_MODES = ("connect", "bind")
+CHARDEV_MODE_TYPES = ("tcp", "unix")
+# virDomainMemoryModel
+MEMORY_MODELS = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")
 # Character devices (virDomainChrDefForeach: serials, parallels, channels, consoles).
 CHARDEV_ELEMENTS = ("serial", "parallel", "channel", "console")
 # Memory devices whose backing file the security drivers label
@@ -40,6 +81,26 @@ LABELLED_MEMORY_MODELS = ("nvdimm", "virtio-pmem")
 
 def _xml_error(message: str) -> LibvirtError:
     return LibvirtError(ErrorCode.XML_ERROR, message)
+
+
+def _invalid_value(element: ET.Element, attribute: str) -> LibvirtError:
+    """``virXMLPropEnum`` (and the other ``virXMLProp*`` readers) on a value outside the enum."""
+    value = element.get(attribute, "")
+    return _xml_error(
+        f"Invalid value for attribute '{attribute}' in element '{element.tag}': '{value}'."
+    )
+
+
+def _enum_attribute(
+    element: ET.Element, attribute: str, values: tuple[str, ...], default: str
+) -> str:
+    """An optional enum attribute: ``default`` when absent, libvirt's error when invalid."""
+    value = element.get(attribute)
+    if value is None:
+        return default
+    if value not in values:
+        raise _invalid_value(element, attribute)
+    return value
 
 
 @attrs.define(repr=False)
@@ -137,6 +198,7 @@ class MemoryDevice:
 
     model: str
     path: str
+    size_kib: int  # <target><size>, KiB rounded up (virDomainParseMemory)
 
 
 @attrs.frozen(repr=False)
@@ -246,50 +308,35 @@ _FIELDS_OF: dict[type, Callable[[object], tuple[Any, ...]]] = {
 }
 
 
-def parse_xml(text: str) -> ET.Element:
-    """Well-formed XML without any DTD, or ``XML error: ...`` with line and column."""
-    match = _DTD.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
-        raise _xml_error(f"document type declarations are not allowed: line {line}")
-    try:
-        root = ET.fromstring(text)  # noqa: S314 - no DTD can reach expat
-    except ET.ParseError as error:
-        raise _xml_error(str(error)) from None
-    if text.count("<") > MAX_XML_DEPTH:
-        # (each element opens with a "<": fewer of them cannot nest too deep)
-        _check_depth(root)
-    return root
+def parse_xml(text: str, *, url: str = DOMAIN_URL) -> ET.Element:
+    """Well-formed XML without any DTD, or libvirt's error for it (``virXMLParseHelper``,
+    ``catchXMLError``); ``url`` names the document in the error, as libvirt does."""
+    return virxml.parse(text, url=url)
 
 
-def _check_depth(root: ET.Element) -> None:
-    """libxml2 refuses documents nested deeper than 256 elements; so does the lab, iteratively."""
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > MAX_XML_DEPTH:
-            raise _xml_error(
-                f"Excessive depth in document: {MAX_XML_DEPTH} use XML_PARSE_HUGE option"
-            )
-        stack.extend((child, depth + 1) for child in element)
+def local_name(tag: str) -> str:
+    """An element's name without the ``{namespace}`` ElementTree puts before it."""
+    return tag.rpartition("}")[2]
 
 
-def _yes_no(value: str | None, default: bool) -> bool:
-    if value is None:
-        return default
-    if value not in ("yes", "no"):
-        raise _xml_error(f"invalid security relabel value {value}")
-    return value == "yes"
+def _relabel(element: ET.Element, default: bool) -> bool:
+    """``relabel='yes|no'`` (virXMLPropTristateBool in virSecurityLabelDefParseXML and
+    virSecurityDeviceLabelDefParseXML)."""
+    return _enum_attribute(element, "relabel", ("yes", "no"), "yes" if default else "no") == "yes"
 
 
 def _device_seclabels(parent: ET.Element) -> tuple[DeviceSeclabel, ...]:
     out = []
     for element in parent.findall("seclabel"):
         model = element.get("model", "selinux")
-        relabel = _yes_no(element.get("relabel"), True)
+        relabel = _relabel(element, True)
         label = element.findtext("label")
         if relabel is False and label is not None:
-            raise _xml_error("Cannot specify a label if relabelling is turned off.")
+            # libvirt: virSecurityDeviceLabelDefParseXML (NULLSTR of the model)
+            raise _xml_error(
+                "Cannot specify a label if relabelling is turned off. "
+                f"model={element.get('model', '<null>')}"
+            )
         out.append(DeviceSeclabel(model, relabel, label))
     return tuple(out)
 
@@ -299,11 +346,12 @@ def _seclabel(element: ET.Element, *, live: bool = False) -> SecLabel:
     model = element.get("model", "selinux")
     baselabel = element.findtext("baselabel")
     # No type: the driver's default decides at GenLabel time; a baselabel means dynamic.
-    type_ = element.get("type") or ("dynamic" if baselabel is not None else "default")
-    if type_ not in (*SECLABEL_TYPES, "default"):
-        raise _xml_error(f"invalid security type '{type_}'")
-    relabel_text = element.get("relabel")
-    relabel = _yes_no(relabel_text, type_ in ("dynamic", "default"))
+    type_text = element.get("type")
+    if type_text is not None and type_text not in SECLABEL_TYPES:
+        # virXMLPropEnum with VIR_XML_PROP_NONZERO: an explicit 'default' is refused too
+        raise _invalid_value(element, "type")
+    type_ = type_text or ("dynamic" if baselabel is not None else "default")
+    relabel = _relabel(element, type_ in ("dynamic", "default"))
     if type_ == "dynamic" and not relabel:
         raise LibvirtError(
             ErrorCode.CONFIG_UNSUPPORTED, "dynamic label type must use resource relabeling"
@@ -338,13 +386,25 @@ def _backing(element: ET.Element | None) -> StorageSource | None:
     """
     layers: list[tuple[str | None, str | None]] = []
     while element is not None:
+        # libvirt: virDomainDiskBackingStoreParse
+        type_ = element.get("type")
+        if type_ is None:
+            break  # <backingStore/>: the chain ends here
+        format_element = element.find("format")
+        format_ = None if format_element is None else format_element.get("type")
+        if not format_:
+            raise _xml_error("missing disk backing store format")
         source = element.find("source")
         if source is None:
-            break
-        fmt = element.find("format")
-        layers.append(
-            (source.get("file") or source.get("dev"), None if fmt is None else fmt.get("type"))
-        )
+            raise _xml_error("missing disk backing store source")
+        # virDomainStorageSourceParseBase
+        if type_ not in ("file", "block", *UNMODELLED_DISK_TYPES):
+            raise _xml_error(f"unknown storage source type '{type_}'")
+        if format_ not in DISK_FORMATS:
+            raise _xml_error(f"unknown storage source format '{format_}'")
+        if type_ in UNMODELLED_DISK_TYPES:
+            raise NotModelled(f"backing store type '{type_}'")
+        layers.append((source.get("file" if type_ == "file" else "dev"), format_))
         element = element.find("backingStore")
     chain: StorageSource | None = None
     for path, format_ in reversed(layers):
@@ -353,39 +413,50 @@ def _backing(element: ET.Element | None) -> StorageSource | None:
 
 
 def _disk(element: ET.Element) -> Disk:
-    type_ = element.get("type", "file")
+    # libvirt: virDomainDiskDefParseXML (virXMLPropEnum for type and device)
+    type_ = _enum_attribute(element, "type", ("file", "block", *UNMODELLED_DISK_TYPES), "file")
     if type_ in UNMODELLED_DISK_TYPES:
         raise NotModelled(f"disk type '{type_}'")
-    if type_ not in ("file", "block"):
-        raise _xml_error(f"unknown disk type '{type_}'")
-    device = element.get("device", "disk")
-    if device not in ("disk", "cdrom"):
-        raise _xml_error(f"unknown disk device '{device}'")
+    device = _enum_attribute(element, "device", ("disk", "cdrom", *UNMODELLED_DISK_DEVICES), "disk")
+    if device in UNMODELLED_DISK_DEVICES:
+        raise NotModelled(f"disk device '{device}'")
     source = element.find("source")
     path = None if source is None else source.get("file" if type_ == "file" else "dev")
     target = element.find("target")
-    if target is None or not target.get("dev"):
-        raise _xml_error(f"missing target information for device {path or ''}".rstrip())
+    # (a missing target is refused by _validate_disk, after every device is parsed)
+    target_dev = "" if target is None else target.get("dev", "")
+    bus = None if target is None else _enum_attribute(target, "bus", DISK_BUSES, "") or None
+    if bus in UNMODELLED_DISK_BUSES:
+        raise NotModelled(f"disk bus '{bus}'")
+    # libvirt reads the source (and its seclabels), the backing chain, the driver's
+    # attributes and then the driver's format, in that order (measured)
+    seclabels = () if source is None else _device_seclabels(source)
+    backing_element = element.find("backingStore")
+    backing = _backing(backing_element)
     driver = element.find("driver")
     driver_type = None if driver is None else driver.get("type")
-    error_policy = None if driver is None else driver.get("error_policy")
-    if error_policy not in (None, *ERROR_POLICIES):
-        raise _xml_error(f"unknown disk error policy '{error_policy}'")
-    if driver is not None and driver.get("rerror_policy") is not None:
-        raise NotModelled("disk rerror_policy")
-    backing_element = element.find("backingStore")
-    src = StorageSource(
-        path=path,
-        format=driver_type,
-        backing=_backing(backing_element),
-        seclabels=() if source is None else _device_seclabels(source),
-    )
+    error_policy = None
+    if driver is not None:
+        # libvirt: virDomainDiskDefDriverParseXML
+        error_policy = _enum_attribute(driver, "error_policy", ERROR_POLICIES, "") or None
+        if driver.get("rerror_policy") is not None:
+            if _enum_attribute(driver, "rerror_policy", ERROR_POLICIES, "") == "enospace":
+                raise LibvirtError(
+                    ErrorCode.CONFIG_UNSUPPORTED, "Invalid disk read error policy: 'enospace'"
+                )
+            raise NotModelled("disk rerror_policy")
+    if driver_type is not None and driver_type not in DISK_FORMATS:
+        # libvirt: virDomainDiskDefDriverSourceParseXML
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED, f"unknown driver format value '{driver_type}'"
+        )
+    src = StorageSource(path=path, format=driver_type, backing=backing, seclabels=seclabels)
     return Disk(
         type=type_,
         device=device,
-        target=target.get("dev", ""),
+        target=target_dev,
         src=src,
-        bus=target.get("bus"),
+        bus=bus,
         driver_type=driver_type,
         readonly=element.find("readonly") is not None or device == "cdrom",
         shareable=element.find("shareable") is not None,
@@ -394,14 +465,81 @@ def _disk(element: ET.Element) -> Disk:
     )
 
 
+def _disk_post_parse(element: ET.Element, disk: Disk) -> None:
+    """``virDomainDiskDefAssignAddress`` (a device post-parse step): the target must name
+    a disk (``virDiskNameToIndex``) unless the disk has an address."""
+    name = disk.target
+    if name and element.find("address") is None and _DISK_NAME.fullmatch(name) is None:
+        raise _xml_error(f"Unknown disk name '{name}' and no address specified")
+
+
+def _validate_disk(disk: Disk) -> None:
+    """The disk checks of libvirt's validation step (after every post-parse step), for a
+    disk or CD-ROM."""
+    if not disk.target:
+        # VIR_ERR_NO_TARGET, whose text has no " %s" without a source
+        raise LibvirtError(ErrorCode.NO_TARGET, f" {disk.src.path}" if disk.src.path else "")
+    if disk.bus == "fdc":  # a disk that is not a floppy
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid bus type 'fdc' for {disk.device}")
+    if disk.target.startswith("fd") or _DISK_NAME.fullmatch(disk.target) is None:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"Invalid harddisk device name: {disk.target}")
+    if disk.src.path is None and disk.device == "disk":
+        # only removable media may be empty
+        raise LibvirtError(ErrorCode.NO_SOURCE, f" {disk.target}")
+
+
+def _check_duplicate_targets(disks: list[Disk]) -> None:
+    """``virDomainDefCheckDuplicateDiskInfo`` (validation)."""
+    seen: dict[str, Disk] = {}
+    for disk in disks:
+        existing = seen.setdefault(disk.target, disk)
+        if existing is not disk:
+            raise _xml_error(
+                f"target '{disk.target}' duplicated for disk sources "
+                f"'{existing.src.path or ''}' and '{disk.src.path or ''}'"
+            )
+
+
+def _os_type(os_element: ET.Element | None) -> None:
+    """``<os><type>`` (virDomainDefParseCaps, virDomainDefParseBootInitOptions); without one
+    the lab goes on (libvirt: 'an os <type> must be specified', docs/deviations.md)."""
+    type_element = None if os_element is None else os_element.find("type")
+    if type_element is None:
+        return
+    assert os_element is not None
+    os_type = "".join(type_element.itertext())
+    arch = type_element.get("arch")
+    if arch is not None:
+        if arch and arch not in ARCHES:
+            # libvirt: virDomainDefParseCaps (virArchFromString)
+            raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"Unknown architecture {arch}")
+        if arch != "x86_64":
+            raise NotModelled(f"<os><type arch='{arch}'>")
+    if os_type not in OS_TYPES:
+        raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"unknown OS type '{os_type}'")
+    if os_type == "exe" and os_element.find("init") is None:
+        raise _xml_error("init binary must be specified")
+    if os_type != "hvm":
+        raise NotModelled(f"<os><type>{os_type}</type>")
+
+
 def _chardev(element: ET.Element) -> Chardev:
     type_ = element.get("type", "pty")
+    if type_ not in CHARDEV_TYPES:
+        # libvirt: virDomainChrDefParseXML
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED,
+            f"unknown type presented to host for character device: {type_}",
+        )
     if element.tag == "channel" and element.find("target") is not None:
         target = element.find("target")
         assert target is not None
         if target.get("type") == "guestfwd":
             raise NotModelled("guestfwd channel")
     source = element.find("source")
+    # libvirt: virDomainChrSourceDefParseXML
+    if type_ in CHARDEV_MODE_TYPES and source is not None:
+        _enum_attribute(source, "mode", CHARDEV_MODES, "connect")
     return Chardev(
         element=element.tag,
         type=type_,
@@ -409,6 +547,21 @@ def _chardev(element: ET.Element) -> Chardev:
         mode=None if source is None else source.get("mode"),
         seclabels=() if source is None else _device_seclabels(source),
     )
+
+
+def _validate_chardev(element: ET.Element) -> None:
+    """``virDomainChrSourceDefValidate``: the types that need a path; a unix socket needs one
+    but for a virtio channel (libvirt generates it)."""
+    type_ = element.get("type", "pty")
+    target = element.find("target")
+    virtio_channel = element.tag == "channel" and target is not None
+    virtio_channel = virtio_channel and target is not None and target.get("type") == "virtio"
+    needs_path = type_ in CHARDEV_PATH_TYPES or (type_ == "unix" and not virtio_channel)
+    source = element.find("source")
+    if needs_path and (source is None or source.get("path") is None):
+        raise LibvirtError(
+            ErrorCode.INTERNAL_ERROR, "Missing source path attribute for char device"
+        )
 
 
 def _slic_table(os_element: ET.Element) -> str | None:
@@ -423,15 +576,41 @@ def _slic_table(os_element: ET.Element) -> str | None:
 
 
 def _memory(element: ET.Element) -> MemoryDevice | None:
-    model = element.get("model", "")
+    """``virDomainMemoryDefParseXML``."""
+    if element.get("model") is None:
+        # virXMLPropEnum with VIR_XML_PROP_REQUIRED
+        raise _xml_error("Missing required attribute 'model' in element 'memory'")
+    model = _enum_attribute(element, "model", MEMORY_MODELS, "")
     path = element.findtext("source/path")
-    if model in LABELLED_MEMORY_MODELS:
-        if not path:
-            raise _xml_error(f"path is required for model '{model}'")
-        return MemoryDevice(model, path.strip())
-    if model in ("dimm", "virtio-mem", "sgx-epc"):
-        return None  # no backing file of its own to label
-    raise NotModelled(f"memory device model '{model}'")
+    size_kib = _memory_device_size(element)
+    if path and model in LABELLED_MEMORY_MODELS:
+        return MemoryDevice(model, path.strip(), size_kib)
+    return None  # no backing file of its own to label
+
+
+def _validate_memory(element: ET.Element) -> None:
+    """The memory device checks of libvirt's validation step."""
+    model = element.get("model", "")
+    if model in LABELLED_MEMORY_MODELS and not element.findtext("source/path"):
+        # VIR_ERR_XML_DETAIL: no prefix
+        raise LibvirtError(ErrorCode.XML_DETAIL, f"path is required for model '{model}'")
+
+
+def _memory_device_size(element: ET.Element) -> int:
+    """``virDomainMemoryTargetDefParseXML``: ``virDomainParseMemory("./size", ...)``, required
+    (the lab labels, it does not size memory devices)."""
+    size = element.find("target/size")
+    text = None if size is None else "".join(size.itertext())
+    if not text:
+        raise _xml_error("missing element or attribute './size'")
+    assert size is not None
+    match = _STRTOULL.fullmatch(text)
+    if match is None or int(match.group(1)) > 2**64 - 1:
+        raise _xml_error(f"Invalid value '{text}' for element or attribute './size'")
+    size_bytes = scale_integer(
+        int(match.group(1)), size.get("unit") or None, 1024, MEMORY_MAX_BYTES
+    )
+    return -(-size_bytes // 1024)  # VIR_DIV_UP
 
 
 # -- memory and vCPUs (virDomainDefParseMemory, virDomainVcpuParse) -------------------------
@@ -514,10 +693,13 @@ def _memory_size(root: ET.Element) -> MemorySize:
     return MemorySize(total, current)
 
 
-def _check_memory(domain: DomainDef) -> None:
-    """``virDomainDefPostParseMemory``, after the whole definition is parsed: without a
-    ``<memory>`` size the definition is refused."""
-    if domain.memory.total_kib:
+def _check_memory(domain: DomainDef, devices_kib: int = 0) -> None:
+    """``virDomainDefPostParseMemory``, after the whole definition is parsed: the memory
+    devices (``devices_kib`` in all) are part of ``<memory>``; without a size of its own
+    the definition is refused."""
+    if devices_kib > domain.memory.total_kib:
+        raise _xml_error("Total size of memory devices exceeds the total memory size")
+    if domain.memory.total_kib - devices_kib:
         return
     raise LibvirtError(
         ErrorCode.XML_ERROR,
@@ -538,7 +720,7 @@ def _vcpus(root: ET.Element) -> Vcpus:
     unexpected = sorted(set(element.attrib) - {"placement", "current"})
     if unexpected:
         raise NotModelled(f"<vcpu {unexpected[0]}=...>")  # cpuset: CPU pinning
-    if element.get("placement", "static") != "static":
+    if _enum_attribute(element, "placement", ("static", "auto"), "static") != "static":
         raise NotModelled(f"<vcpu placement='{element.get('placement')}'>")
     current_text = element.get("current")
     current = maximum
@@ -546,7 +728,13 @@ def _vcpus(root: ET.Element) -> Vcpus:
         if not (current_text.isascii() and current_text.isdigit()):
             raise NotModelled(f"<vcpu current='{current_text}'>")
         current = int(current_text)
-    if maximum == 0 or not 1 <= current <= maximum:
+    if current > maximum:
+        # libvirt: virDomainDefSetVcpus, from virDomainVcpuParse
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED,
+            "maximum vCPU count must not be less than current vCPU count",
+        )
+    if maximum == 0 or current == 0:
         raise NotModelled(f"<vcpu current='{current}'>{maximum}</vcpu>")
     return Vcpus(maximum, current)
 
@@ -578,7 +766,11 @@ def _refuse_unlabelled(element: ET.Element) -> None:
 
 
 def parse_domain(
-    text: str, *, live: bool = False, new_uuid: Callable[[], str] | None = None
+    text: str,
+    *,
+    live: bool = False,
+    new_uuid: Callable[[], str] | None = None,
+    url: str = DOMAIN_URL,
 ) -> DomainDef:
     """A domain definition from XML, or the :class:`LibvirtError` libvirt would report.
 
@@ -586,7 +778,33 @@ def parse_domain(
     ``new_uuid`` gives the UUID of a definition without ``<uuid>`` (:func:`name_uuid`
     when None).
     """
-    return domain_from_element(parse_xml(text), live=live, new_uuid=new_uuid)
+    return domain_from_element(parse_xml(text, url=url), live=live, new_uuid=new_uuid)
+
+
+_SPACE = " \t\n\v\f\r"  # g_ascii_isspace
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def parse_uuid(text: str) -> str | None:
+    """``virUUIDParse``: 16 pairs of hex digits, with any dashes or spaces between pairs
+    and white space around; the canonical form, or None."""
+    index = len(text) - len(text.lstrip(_SPACE))
+    pairs: list[str] = []
+    while len(pairs) < 16:  # each turn takes at least one character: bounded by the text
+        if index >= len(text):
+            return None
+        if text[index] in "- ":
+            index += 1
+            continue
+        pair = text[index : index + 2]
+        if len(pair) < 2 or not set(pair) <= _HEX:
+            return None
+        pairs.append(pair.lower())
+        index += 2
+    if text[index:].strip(_SPACE):
+        return None
+    digits = "".join(pairs)
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def name_uuid(name: str) -> str:
@@ -598,29 +816,49 @@ def name_uuid(name: str) -> str:
 def domain_from_element(
     root: ET.Element, *, live: bool = False, new_uuid: Callable[[], str] | None = None
 ) -> DomainDef:
-    if root.tag != "domain":
-        raise _xml_error(f"expecting root element of 'domain', not '{root.tag}'")
+    # virXMLParseHelper compares the root's local name: a namespace does not matter there
+    # (but hides every child from libvirt's XPath queries, as it does from find() here)
+    root_name = local_name(root.tag)
+    if root_name != "domain":
+        raise _xml_error(f"expecting root element of 'domain', not '{root_name}'")
+    # libvirt: virDomainDefParseXML
     virt_type = root.get("type")
-    if virt_type is None:
-        raise _xml_error("missing domain type attribute")
+    if not virt_type:
+        raise LibvirtError(ErrorCode.INTERNAL_ERROR, "missing domain type attribute")
+    if virt_type not in VIRT_TYPES:
+        raise LibvirtError(ErrorCode.CONFIG_UNSUPPORTED, f"invalid domain type {virt_type}")
     if virt_type not in ("kvm", "qemu"):
-        raise LibvirtError(ErrorCode.INTERNAL_ERROR, f"invalid domain type {virt_type}")
-    name = (root.findtext("name") or "").strip()
+        # the QEMU driver refuses it later (its capabilities); the lab has no text for that
+        raise NotModelled(f"domain type '{virt_type}'")
+    # virXPathString("string(./name[1])"): the text as written, spaces included
+    name_element = root.find("name")
+    name = "" if name_element is None else "".join(name_element.itertext())
     if not name:
         raise LibvirtError(ErrorCode.NO_NAME, "")
     if "/" in name:
         raise _xml_error(f"name {name} cannot contain '/'")
-    uuid_text = root.findtext("uuid")
-    if uuid_text is None:
-        # libvirt: virDomainDefParseXML -> virUUIDGenerate when there is no <uuid>
+    if "\n" in name:
+        # virXMLCheckIllegalChars (VIR_ERR_XML_DETAIL: no prefix)
+        raise LibvirtError(ErrorCode.XML_DETAIL, "invalid char in name: \n")
+    uuid_element = root.find("uuid")
+    uuid_text = "" if uuid_element is None else "".join(uuid_element.itertext())
+    if not uuid_text:
+        # libvirt: virDomainDefParseXML -> virUUIDGenerate when there is no <uuid> (or an
+        # empty one: virXPathString gives NULL)
         uuid = name_uuid(name) if new_uuid is None else new_uuid()
     else:
-        try:
-            uuid = str(uuid_module.UUID(uuid_text.strip()))
-        except ValueError:
-            raise LibvirtError(ErrorCode.INTERNAL_ERROR, "malformed uuid element") from None
+        parsed = parse_uuid(uuid_text)
+        if parsed is None:
+            raise LibvirtError(ErrorCode.INTERNAL_ERROR, "malformed uuid element")
+        uuid = parsed
     os_element = root.find("os")
+    _os_type(os_element)
     os_def = OsDef()
+    loader = None if os_element is None else os_element.find("loader")
+    if loader is not None:
+        # libvirt: virDomainLoaderDefParseXMLLoader (virXMLPropEnum, virXMLPropTristateBool)
+        _enum_attribute(loader, "type", ("rom", "pflash"), "")
+        _enum_attribute(loader, "readonly", ("yes", "no"), "")
     if os_element is not None:
         os_def = OsDef(
             kernel=os_element.findtext("kernel"),
@@ -640,39 +878,95 @@ def domain_from_element(
     )
     if root.find("sysinfo/fw_cfg/entry[@file]") is not None:
         raise NotModelled("sysinfo fw_cfg entries backed by files")
-    devices = root.find("devices")
-    if devices is not None:
-        for element in devices:
-            if element.tag == "disk":
-                add_disk(domain, _disk(element))
-            elif element.tag in CHARDEV_ELEMENTS:
-                domain.chardevs.append(_chardev(element))
-            elif element.tag == "memory":
-                memory = _memory(element)
-                if memory is not None:
-                    domain.memories.append(memory)
-            else:
-                _refuse_unlabelled(element)
-    models: list[str] = []
-    for element in root.findall("seclabel"):
-        label = _seclabel(element, live=live)
-        if label.model in models:
-            raise _xml_error(f"seclabel for model {label.model} is already provided")
-        models.append(label.model)
-        domain.seclabels.append(label)
-    _check_memory(domain)
+    # libvirt: virDomainDefParseXML reads the seclabels before the devices
+    _parse_seclabels(root, domain, live=live)
+    post_parse, validate, devices_kib = _parse_devices(root, domain)
+    for check in post_parse:  # virDomainDefPostParse: the devices' steps, then the domain's
+        check()
+    _check_memory(domain, devices_kib)
+    for check in validate:  # virDomainDefValidate
+        check()
+    _check_duplicate_targets(domain.disks)
     return domain
+
+
+def _parse_seclabels(root: ET.Element, domain: DomainDef, *, live: bool) -> None:
+    """``virSecurityLabelDefsParseXML``."""
+    models: list[str | None] = []  # as written (STREQ_NULLABLE compares them)
+    seclabel_elements = root.findall("seclabel")
+    for element in seclabel_elements:
+        label = _seclabel(element, live=live)
+        # each label is compared with those before it (measured: before the next is read)
+        if element.get("model") is not None and element.get("model") in models:
+            # VIR_ERR_XML_DETAIL: no prefix
+            raise LibvirtError(
+                ErrorCode.XML_DETAIL, f"seclabel for model {label.model} is already provided"
+            )
+        models.append(element.get("model"))
+        domain.seclabels.append(label)
+    if len(seclabel_elements) > 1 and any(e.get("model") is None for e in seclabel_elements):
+        # (measured: once every label is read)
+        raise _xml_error("missing security model when using multiple labels")
+
+
+# virDomainDefParseXML parses the devices of each kind in turn, in this order (the kinds the
+# lab models); the others are refused as not modelled afterwards.
+DEVICE_PARSE_ORDER = ("disk", "parallel", "serial", "console", "channel", "memory")
+_Check = Callable[[], None]
+
+
+def _parse_devices(root: ET.Element, domain: DomainDef) -> tuple[list[_Check], list[_Check], int]:
+    """Parse the modelled devices in libvirt's order (so that the first error is libvirt's)
+    and keep them in the document's order; the post-parse and validation checks to run, and
+    the memory devices' size in KiB."""
+    devices = root.find("devices")
+    children = [] if devices is None else list(devices)
+    post_parse: list[_Check] = []
+    validate: list[_Check] = []
+    parsed: dict[int, Disk | Chardev | MemoryDevice | None] = {}
+    devices_kib = 0
+    for tag in DEVICE_PARSE_ORDER:
+        for index, element in enumerate(children):
+            if element.tag != tag:
+                continue
+            if tag == "disk":
+                disk = _disk(element)
+                post_parse.append(functools.partial(_disk_post_parse, element, disk))
+                validate.append(functools.partial(_validate_disk, disk))
+                parsed[index] = disk
+            elif tag == "memory":
+                parsed[index] = _memory(element)
+                devices_kib += _memory_device_size(element)
+                validate.append(functools.partial(_validate_memory, element))
+            else:
+                parsed[index] = _chardev(element)
+                validate.append(functools.partial(_validate_chardev, element))
+    for element in children:
+        if element.tag not in DEVICE_PARSE_ORDER:
+            _refuse_unlabelled(element)
+    for index in sorted(parsed):
+        item = parsed[index]
+        if isinstance(item, Disk):
+            domain.disks.append(item)
+        elif isinstance(item, Chardev):
+            domain.chardevs.append(item)
+        elif item is not None:
+            domain.memories.append(item)
+    return post_parse, validate, devices_kib
 
 
 def parse_disk(text: str) -> Disk:
     """A ``<disk>`` element alone, as ``virsh attach-device`` passes it."""
-    root = parse_xml(text)
-    if root.tag in (*CHARDEV_ELEMENTS, "memory", "interface", "controller", *UNMODELLED_DEVICES):
-        # libvirt hot-plugs these (qemu_hotplug.c); the lab hot-plugs disks only.
-        raise NotModelled(f"hotplug of <{root.tag}>")
+    # libvirt: virDomainDeviceDefParse names the document "(device_definition)"
+    root = parse_xml(text, url="(device_definition)")
     if root.tag != "disk":
-        raise _xml_error(f"expecting root element of 'disk', not '{root.tag}'")
-    return _disk(root)
+        # libvirt hot-plugs other devices (qemu_hotplug.c) and refuses a name that is no
+        # device type ("unknown device type"); the lab hot-plugs disks only.
+        raise NotModelled(f"hotplug of <{local_name(root.tag)}>")
+    disk = _disk(root)
+    _disk_post_parse(root, disk)
+    _validate_disk(disk)
+    return disk
 
 
 def add_disk(domain: DomainDef, disk: Disk) -> None:
@@ -831,6 +1125,9 @@ def _memory_lines(memory: MemoryDevice) -> list[str]:
         "      <source>",
         f"        <path>{_q(memory.path)}</path>",
         "      </source>",
+        "      <target>",
+        f"        <size unit='KiB'>{memory.size_kib}</size>",
+        "      </target>",
         "    </memory>",
     ]
 

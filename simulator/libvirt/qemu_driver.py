@@ -223,7 +223,8 @@ class Daemon:
             path = f"{DEFINITIONS}/{name}"
             try:
                 raw = self.host.read_file(ops.actor, path)
-                definition = parse_domain(raw.decode(errors="replace"))
+                # virDomainDefParseFile: libxml2 names the file in its errors
+                definition = parse_domain(raw.decode(errors="replace"), url=path)
                 # virDomainObjListLoadConfig -> virDomainObjListAddLocked (flags 0)
                 domain = self.domains.replaced_by(definition, check_live=False)
             except (SeclabError, OSError) as error:

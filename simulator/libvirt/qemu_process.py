@@ -421,7 +421,7 @@ def load_status(driver: Daemon, path: str) -> tuple[Domain, Status] | None:
     # libvirt: virDomainObjListLoadAllConfigs (liveStatus) -> virDomainObjListLoadStatus
     try:
         status = parse_status(
-            driver.host.read_file(driver.ops().actor, path).decode(errors="replace")
+            driver.host.read_file(driver.ops().actor, path).decode(errors="replace"), path
         )
         live = status.live
         if driver.domains.find_by_uuid(live.uuid) is not None:

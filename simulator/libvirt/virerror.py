@@ -9,21 +9,37 @@ from simulator.kernel import errno_table
 
 
 class ErrorCode(enum.Enum):
-    """``virErrorNumber`` values the lab raises, with ``virErrorMsg``'s prefix."""
+    """``virErrorNumber`` values the lab raises: the number and ``virErrorMsg``'s prefix."""
 
-    INTERNAL_ERROR = "internal error: "
-    OPERATION_INVALID = "Requested operation is not valid: "
-    OPERATION_FAILED = "operation failed: "
-    NO_DOMAIN = "Domain not found: "
-    CONFIG_UNSUPPORTED = "unsupported configuration: "
-    XML_ERROR = "XML error: "
-    INVALID_ARG = "invalid argument: "
-    NO_SUPPORT = "this function is not supported by the connection driver: "
-    OPERATION_DENIED = "operation forbidden: "
-    CONF_SYNTAX = "configuration file syntax error: "
-    NO_NAME = "missing name information"
-    SYSTEM_ERROR = ""
-    MIGRATE_UNSAFE = "Unsafe migration: "
+    INTERNAL_ERROR = (1, "internal error: ")
+    OPERATION_INVALID = (55, "Requested operation is not valid: ")
+    OPERATION_FAILED = (9, "operation failed: ")
+    NO_DOMAIN = (42, "Domain not found: ")
+    CONFIG_UNSUPPORTED = (67, "unsupported configuration: ")
+    XML_ERROR = (27, "XML error: ")
+    INVALID_ARG = (8, "invalid argument: ")
+    NO_SUPPORT = (3, "this function is not supported by the connection driver: ")
+    OPERATION_DENIED = (29, "operation forbidden: ")
+    CONF_SYNTAX = (33, "configuration file syntax error: ")
+    NO_NAME = (21, "missing name information")
+    # virErrorMsg: "missing target information for device %s" (without the info, no " %s")
+    NO_TARGET = (20, "missing target information for device")
+    # virErrorMsg: "missing source information for device %s"
+    NO_SOURCE = (19, "missing source information for device")
+    # virErrorMsg: "%s" (libxml2's message through catchXMLError, and domain_conf.c's details)
+    XML_DETAIL = (35, "")
+    SYSTEM_ERROR = (38, "")
+    MIGRATE_UNSAFE = (81, "Unsafe migration: ")
+
+    @property
+    def number(self) -> int:
+        """``virErrorNumber``."""
+        return self.value[0]
+
+    @property
+    def prefix(self) -> str:
+        """What ``virErrorMsg`` puts before the message."""
+        return self.value[1]
 
 
 class LibvirtError(SeclabError):
@@ -34,7 +50,7 @@ class LibvirtError(SeclabError):
     """
 
     def __init__(self, code: ErrorCode, message: str, *, domain: str | None = None) -> None:
-        super().__init__(code.value + message)
+        super().__init__(code.prefix + message)
         self.code = code
         self.message = message
         self.domain = domain

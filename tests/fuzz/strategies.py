@@ -61,11 +61,12 @@ def _seclabel(draw: st.DrawFn, parent: ET.Element, *, device: bool) -> None:
 
 def _backing_chain(draw: st.DrawFn, parent: ET.Element, depth: int) -> None:
     for _ in range(depth):
-        store = ET.SubElement(parent, "backingStore", type="file")
-        if draw(st.booleans()):
-            ET.SubElement(store, "format", type=draw(st.sampled_from(["qcow2", "raw"])))
         if draw(st.integers(0, 9)) == 0:
-            return  # a terminated chain: <backingStore/> with no source
+            ET.SubElement(parent, "backingStore")  # a terminated chain: no type, nothing more
+            return
+        store = ET.SubElement(parent, "backingStore", type="file")
+        if draw(st.integers(0, 9)):  # without a format, libvirt refuses the definition
+            ET.SubElement(store, "format", type=draw(st.sampled_from(["qcow2", "raw"])))
         ET.SubElement(store, "source", file=draw(PATH_LIKE))
         parent = store
 
@@ -120,6 +121,7 @@ def deep_backing_xml(depth: int) -> str:
     parent = disk
     for level in range(depth):
         parent = ET.SubElement(parent, "backingStore", type="file")
+        ET.SubElement(parent, "format", type="qcow2")
         ET.SubElement(parent, "source", file=f"/var/lib/libvirt/images/b{level}.qcow2")
     return ET.tostring(root, encoding="unicode")
 

@@ -23,7 +23,8 @@ RICH = domain_xml(
     disk_xml(f"{IMAGES}/a.qcow2")
     + disk_xml(f"{IMAGES}/b.qcow2", "vdb", "<seclabel model='dac' relabel='no'/>")
     + "<serial type='file'><source path='/var/log/rich.log'/></serial>"
-    + "<memory model='nvdimm'><source><path>/var/lib/nv.img</path></source></memory>",
+    + "<memory model='nvdimm'><source><path>/var/lib/nv.img</path></source>"
+    + "<target><size unit='KiB'>524288</size></target></memory>",
     extra="<memory unit='MiB'>2048</memory><vcpu current='1'>2</vcpu>"
     "<os><kernel>/boot/vmlinuz</kernel><initrd>/boot/initrd</initrd></os>"
     "<seclabel type='dynamic' model='selinux'/><seclabel type='dynamic' model='dac'/>",

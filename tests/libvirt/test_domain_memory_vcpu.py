@@ -110,7 +110,6 @@ def test_a_bad_memory_size_is_libvirts_error_and_defines_nothing(memory: str, er
         "<cpu><numa><cell id='0' cpus='0' memory='1048576'/></numa></cpu>",
         "<vcpu placement='auto'>2</vcpu>",
         "<vcpu cpuset='1-2'>2</vcpu>",
-        "<vcpu current='3'>2</vcpu>",
         "<vcpu>0</vcpu>",
     ],
 )
@@ -119,6 +118,31 @@ def test_what_the_lab_does_not_follow_is_loud(sizes: str) -> None:
     result = _define(host, sizes)
     assert result.status == 3
     assert result.output.startswith("seclab: not modelled: ")
+    assert "t" not in host.libvirt.domains
+
+
+@pytest.mark.parametrize(
+    ("vcpu", "error"),
+    [
+        # virDomainDefSetVcpus (recorded: xml_errors_corpus.jsonl, vcpu-current-above-max)
+        (
+            "<vcpu current='3'>2</vcpu>",
+            "unsupported configuration: maximum vCPU count must not be less than current vCPU count",
+        ),
+        # virXMLPropEnum (vcpu-bad-placement)
+        (
+            "<vcpu placement='bogus'>2</vcpu>",
+            "XML error: Invalid value for attribute 'placement' in element 'vcpu': 'bogus'.",
+        ),
+    ],
+)
+def test_a_bad_vcpu_count_is_libvirts_error(vcpu: str, error: str) -> None:
+    host = simulator.Host()
+    result = _define(host, vcpu)
+    assert (result.output, result.status) == (
+        f"error: Failed to define domain from /root/t.xml\nerror: {error}\n\n",
+        1,
+    )
     assert "t" not in host.libvirt.domains
 
 
