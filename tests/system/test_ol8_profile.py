@@ -191,7 +191,8 @@ def test_handouts_show_the_profile_host_in_the_prompt(tmp_path: Path) -> None:
 def test_libvirt_python_reports_the_profile_versions() -> None:
     from simulator.bindings import patch_libvirt
 
-    for name, versions in (("ol9", (9_005_000, 8_000_000)), ("ol8", (8_000_000, 6_002_000))):
+    # RHEL/OL 9.2: libvirt 9.0.0, qemu-kvm 7.2.0; RHEL 8.6+ virt:rhel: libvirt 8.0.0, qemu-kvm 6.2.0
+    for name, versions in (("ol9", (9_000_000, 7_002_000)), ("ol8", (8_000_000, 6_002_000))):
         with patch_libvirt(simulator.Host(profile=name)) as libvirt:
             conn = libvirt.open("qemu:///system")
             assert (conn.getLibVersion(), conn.getVersion()) == versions
