@@ -588,6 +588,16 @@ def _memory(element: ET.Element) -> MemoryDevice | None:
     return None  # no backing file of its own to label
 
 
+def _validate_memory_hotplug(root: ET.Element) -> None:
+    """``qemuDomainDefValidateMemoryHotplug``: memory devices (of every model) need
+    ``<maxMemory>``, which the lab does not model (refused as not modelled before this)."""
+    if root.find("devices/memory") is not None and root.find("maxMemory") is None:
+        raise LibvirtError(
+            ErrorCode.CONFIG_UNSUPPORTED,
+            "cannot use/hotplug a memory device when domain 'maxMemory' is not defined",
+        )
+
+
 def _validate_memory(element: ET.Element) -> None:
     """The memory device checks of libvirt's validation step."""
     model = element.get("model", "")
@@ -884,7 +894,10 @@ def domain_from_element(
     for check in post_parse:  # virDomainDefPostParse: the devices' steps, then the domain's
         check()
     _check_memory(domain, devices_kib)
-    for check in validate:  # virDomainDefValidate
+    # virDomainDefValidate: the driver's callback (qemuValidateDomainDef) first, then each
+    # device's validation
+    _validate_memory_hotplug(root)
+    for check in validate:
         check()
     _check_duplicate_targets(domain.disks)
     return domain

@@ -33,6 +33,12 @@ KNOWN: dict[str, str] = {
         "QEMU driver only: its security manager refuses a model it does not run "
         "('Security driver model 'apparmor' is not available'); the test driver has none"
     ),
+    "memory-device-nvdimm-without-path": (
+        "QEMU driver only: qemuValidateDomainDef -> qemuDomainDefValidateMemoryHotplug refuses "
+        "any memory device without <maxMemory> ('cannot use/hotplug a memory device when "
+        "domain 'maxMemory' is not defined') before the devices' own validation; the test "
+        "driver has no such check"
+    ),
     "seclabel-bad-selinux-label": (
         "QEMU driver only: virSecurityManagerVerify (virSecuritySELinuxVerify) refuses a "
         "context that is not valid ('XML error: Invalid security label ...'); the test "
