@@ -4,6 +4,7 @@ the domain's namespace, image labels set or restored, qemu's ``blockdev-add``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from simulator.kernel import errno_table
@@ -13,8 +14,10 @@ from simulator.libvirt.qemu_process import (
     as_libvirt_error,
     node_index,
     open_disk_for_io,
+    qemu_user,
     write_status,
 )
+from simulator.libvirt.storage import determine_disk_chain
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
@@ -33,6 +36,8 @@ def attach_disk(driver: Daemon, domain: Domain, disk: Disk) -> None:
     add_disk(domain.live, disk)
     ops = driver.ops(qemu.ns_id) if domain.namespaces else driver.ops()
     try:
+        # libvirt: qemuDomainAttachDeviceDiskLiveInternal -> qemuDomainDetermineDiskChain
+        determine_disk_chain(driver.ops(), functools.partial(qemu_user, driver), disk)
         if domain.namespaces:
             qemu_namespace.setup_disk(driver, ops, disk)
         # libvirt: qemuDomainStorageSourceAccessAllow -> qemuSecuritySetImageLabel

@@ -28,7 +28,7 @@ from simulator.libvirt.domain_status import format_status, parse_status, status_
 from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef, copy_definition
 from simulator.libvirt.host_access import HostAccess, process_copy
 from simulator.libvirt.security_dac import parse_ids
-from simulator.libvirt.storage import disk_chain
+from simulator.libvirt.storage import BrokenChain, determine_disk_chain, disk_chain
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import DaemonCrashed, ErrorCode, LibvirtError, system_error
 from simulator.system import accounts
@@ -243,25 +243,31 @@ def _groups_with_member(group_text: str, user: str) -> tuple[int, ...]:
 
 
 def prepare_host(driver: Daemon, live: DomainDef) -> None:
-    """The qemu user must reach every image of every disk chain."""
-    # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage ->
-    # qemuDomainDetermineDiskChain -> virStorageSourceReportBrokenChain
-    uid, gid, groups = qemu_ids(driver)
+    """Every disk's chain is determined, once, and kept in the live definition; the qemu
+    user must reach every image of it."""
+    # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage (the disks from the
+    # last to the first) -> qemuDomainDetermineDiskChain
     ops = driver.ops()
-    probe = process_copy(ops.actor)
+    probe = functools.cache(functools.partial(qemu_user, driver))
+    for disk in reversed(live.disks):
+        try:
+            determine_disk_chain(ops, probe, disk)
+        except BrokenChain as error:
+            if error.as_ids is not None:
+                user = probe()
+                driver.last_refusal = StorageRefusal(
+                    live.name, error.path, user.uid, user.gid, user.groups
+                )
+            raise
+
+
+def qemu_user(driver: Daemon) -> Process:
+    """The daemon as the qemu user: the forked child ``virFileAccessibleAs`` checks in."""
+    # libvirt: virFileAccessibleAs (virGetGroupList, virFork, virSetUIDGID)
+    uid, gid, groups = qemu_ids(driver)
+    probe = process_copy(driver.ops().actor)
     probe.uid, probe.gid, probe.groups = uid, gid, groups
-    for disk in live.disks:
-        for src in disk_chain(ops, disk):
-            if src.path is None:
-                continue
-            try:
-                driver.host.stat(probe, src.path)
-            except OSError as error:
-                driver.last_refusal = StorageRefusal(live.name, src.path, uid, gid, groups)
-                raise system_error(
-                    error.errno or 0,
-                    f"Cannot access storage file '{src.path}' (as uid:{uid}, gid:{gid})",
-                ) from None
+    return probe
 
 
 def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> None:
@@ -392,7 +398,7 @@ def remove_image_metadata(driver: Daemon, ops: HostAccess, live: DomainDef) -> N
     # libvirt: qemuBlockRemoveImageMetadata
     drivers = ["selinux", "dac"] if driver.config.dynamic_ownership else ["selinux"]
     for disk in live.disks:
-        for src in disk_chain(ops, disk):
+        for src in disk_chain(ops, disk):  # the chain determined at start
             if src.path is None:
                 continue
             for name in drivers:

@@ -24,6 +24,7 @@ class ErrorCode(enum.Enum):
     NO_NAME = "missing name information"
     SYSTEM_ERROR = ""
     MIGRATE_UNSAFE = "Unsafe migration: "
+    OPERATION_UNSUPPORTED = "Operation not supported: "
 
 
 class LibvirtError(SeclabError):

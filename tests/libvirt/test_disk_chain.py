@@ -1,0 +1,138 @@
+"""A disk's backing chain is determined once, at start (or hotplug), and kept in the live
+definition (libvirt: qemuProcessPrepareHostStorage -> qemuDomainDetermineDiskChain stores
+it in ``disk->src->backingStore``); everything afterwards walks the stored chain."""
+
+from __future__ import annotations
+
+import simulator
+from simulator.kernel import ImageInfo
+from tests.libvirt.conftest import IMAGES, disk_xml, domain_xml
+
+TRUSTED = b"trusted.libvirt.security."
+
+
+def _host() -> simulator.Host:
+    return simulator.Host()
+
+
+def _image(host: simulator.Host, path: str, image: ImageInfo | None = None) -> str:
+    host.write_file(host.shell, path, b"")
+    if image is not None:
+        host.set_image(host.shell, path, image)
+    return path
+
+
+def _define(host: simulator.Host, name: str, devices: str) -> None:
+    host.write_file(host.shell, f"/root/{name}.xml", domain_xml(name, devices).encode())
+    result = host.run(f"virsh define /root/{name}.xml")
+    assert result.status == 0, result.output
+
+
+def _remembered(host: simulator.Host, path: str) -> list[bytes]:
+    return [n for n in host.listxattr(host.shell, path) if n.startswith(TRUSTED)]
+
+
+def test_a_header_changed_while_running_does_not_change_what_destroy_cleans() -> None:
+    """The overlay's header is rewritten while the guest runs to name another domain's
+    disk: destroy wipes the remembered xattrs of the chain it started with, not those of
+    the image the header names now (the code that re-read headers wiped them)."""
+    host = _host()
+    base = _image(host, f"{IMAGES}/base.qcow2", ImageInfo("qcow2"))
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2", base, "qcow2"))
+    other = _image(host, f"{IMAGES}/other.qcow2", ImageInfo("qcow2"))
+    _define(host, "a", disk_xml(top))
+    _define(host, "b", disk_xml(other))
+    assert host.run("virsh start a").status == 0
+    assert host.run("virsh start b").status == 0
+    held_by_b = _remembered(host, other)
+    assert held_by_b  # b's remembered label and owner
+    host.set_image(host.shell, top, ImageInfo("qcow2", other, "qcow2"))
+    assert host.run("virsh destroy a").status == 0
+    assert _remembered(host, other) == held_by_b
+    assert _remembered(host, top) == []
+
+
+def test_the_chain_is_read_once_per_start() -> None:
+    """One access check (as the qemu user) and one header read per image at prepare; the
+    namespace, both drivers and destroy read no header again."""
+    host = _host()
+    base = _image(host, f"{IMAGES}/base.qcow2", ImageInfo("qcow2"))
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2", base, "qcow2"))
+    _define(host, "a", disk_xml(top))
+    paths: list[str] = []
+    spied = host.kernel.stat
+
+    def stat(proc: object, path: str, **kw: object) -> object:
+        paths.append(path)
+        return spied(proc, path, **kw)  # type: ignore[arg-type]
+
+    host.kernel.stat = stat  # type: ignore[method-assign,assignment]
+    assert host.run("virsh start a").status == 0
+    assert host.run("virsh destroy a").status == 0
+    # base: the access check and the header read at prepare, then only what libvirt does
+    # with a chain element: qemuNamespaceMknodItemInit's lstat and
+    # virSecurityDACSetOwnershipInternal's stat (the code that re-read the headers in the
+    # namespace, both drivers and at destroy made 8).
+    assert paths.count(base) == 4
+
+
+def test_dumpxml_of_a_running_domain_does_not_print_the_detected_chain() -> None:
+    host = _host()
+    base = _image(host, f"{IMAGES}/base.qcow2", ImageInfo("qcow2"))
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2", base, "qcow2"))
+    _define(host, "a", disk_xml(top))
+    assert host.run("virsh start a").status == 0
+    assert "backingStore" not in host.run("virsh dumpxml a").output
+
+
+def test_an_unreachable_backing_image_is_named_with_its_top() -> None:
+    # libvirt: virStorageSourceReportBrokenChain (src != parent)
+    host = _host()
+    base = _image(host, "/root/base.qcow2", ImageInfo("qcow2"))
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2", base, "qcow2"))
+    _define(host, "a", disk_xml(top))
+    result = host.run("virsh start a")
+    assert result.status == 1
+    assert (
+        f"error: Cannot access backing file '{base}' of storage file '{top}' "
+        "(as uid:107, gid:107): Permission denied"
+    ) in result.output
+
+
+def test_a_missing_raw_image_is_checked_by_the_daemon_itself() -> None:
+    """A format without backing support: virFileExists as the daemon, no ids."""
+    host = _host()
+    xml = (
+        "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+        f"<source file='{IMAGES}/gone.img'/><target dev='vda' bus='virtio'/></disk>"
+    )
+    _define(host, "a", xml)
+    result = host.run("virsh start a")
+    assert (
+        f"error: Cannot access storage file '{IMAGES}/gone.img': No such file or directory"
+    ) in result.output
+
+
+def test_disks_are_prepared_from_the_last() -> None:
+    """qemuProcessPrepareHostStorage walks the disks from the last: of two unreachable
+    disks, the error names the second."""
+    host = _host()
+    first = "/root/first.qcow2"
+    second = "/root/second.qcow2"
+    _image(host, first)
+    _image(host, second)
+    _define(host, "a", disk_xml(first, "vda") + disk_xml(second, "vdb"))
+    result = host.run("virsh start a")
+    assert f"Cannot access storage file '{second}'" in result.output
+
+
+def test_a_self_referential_image_is_refused() -> None:
+    host = _host()
+    top = _image(host, f"{IMAGES}/loop.qcow2")
+    host.set_image(host.shell, top, ImageInfo("qcow2", top, "qcow2"))
+    _define(host, "a", disk_xml(top))
+    result = host.run("virsh start a")
+    assert result.status == 1
+    assert (
+        f"error: internal error: backing store for {top} is self-referential or too deeply nested"
+    ) in result.output
