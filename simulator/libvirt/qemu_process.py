@@ -227,19 +227,33 @@ def prepare_domain(driver: Daemon, domain: Domain, live: DomainDef) -> None:
 
 def qemu_ids(driver: Daemon) -> tuple[int, int, tuple[int, ...]]:
     """qemu.conf's ``user`` and ``group`` as ids, and the user's groups."""
-    # libvirt: virQEMUDriverConfigLoadSecurityEntry (virParseOwnershipIds), virGetGroupList
-    ops = driver.ops()
-    uid, gid = parse_ids(ops, f"{driver.config.user}:{driver.config.group}")
-    # virGetGroupList: the user's groups from the group database (getgrouplist).
-    groups = _groups_with_member(ops.read_text(accounts.GROUP_PATH), driver.config.user)
-    return uid, gid, (gid, *groups)
+    # libvirt: the ids were resolved when the daemon read qemu.conf
+    # (virQEMUDriverConfigLoadSecurityEntry: virGetUserID, virGetGroupID) and given to the
+    # DAC driver (qemuSecurityInit); each fork asks for the groups (virGetGroupList).
+    assert driver.manager is not None
+    uid, gid = driver.manager.qemu_user
+    return uid, gid, group_list(driver.ops(), uid, gid)
+
+
+def group_list(ops: HostAccess, uid: int, gid: int) -> tuple[int, ...]:
+    """``virGetGroupList``: the user's primary group (``getpwuid_r``) and the groups that list
+    it as a member (``getgrouplist``), then ``gid`` if it is not among them; only ``gid`` for
+    a uid without a passwd entry."""
+    user = accounts.entry_with_id(ops.read_text(accounts.PASSWD_PATH), uid)
+    if user is None or len(user.fields) < 4 or not user.fields[3].isdigit():
+        return (gid,)
+    return _group_list(ops.read_text(accounts.GROUP_PATH), user.name, int(user.fields[3]), gid)
 
 
 @functools.lru_cache(maxsize=16)
-def _groups_with_member(group_text: str, user: str) -> tuple[int, ...]:
-    """``getgrouplist`` of the group database's text (read afresh by every start, so a
-    changed file is a new key): the same answer for every start until it changes."""
-    return tuple(accounts.groups_with_member(group_text, user))
+def _group_list(group_text: str, user: str, primary: int, gid: int) -> tuple[int, ...]:
+    """``getgrouplist`` of the group database's text (read afresh by every fork, so a
+    changed file is a new key), and ``gid``: the same answer until the file changes."""
+    groups = [primary]
+    groups += (g for g in accounts.groups_with_member(group_text, user) if g not in groups)
+    if gid not in groups:
+        groups.append(gid)
+    return tuple(groups)
 
 
 def prepare_host(driver: Daemon, live: DomainDef) -> None:

@@ -136,3 +136,19 @@ def test_a_self_referential_image_is_refused() -> None:
     assert (
         f"error: internal error: backing store for {top} is self-referential or too deeply nested"
     ) in result.output
+
+
+def test_the_qemu_ids_are_those_the_daemon_resolved_at_boot() -> None:
+    """qemu.conf's user and group are resolved when the daemon reads its configuration
+    (virQEMUDriverConfigLoadSecurityEntry); a passwd edited afterwards changes the ids of
+    the pre-check only after a daemon restart."""
+    host = _host()
+    top = _image(host, "/root/top.qcow2", ImageInfo("qcow2"))
+    _define(host, "a", disk_xml(top))
+    passwd = host.read_file(host.shell, "/etc/passwd").decode()
+    host.write_file(
+        host.shell, "/etc/passwd", passwd.replace("qemu:x:107:107", "qemu:x:999:107").encode()
+    )
+    assert "(as uid:107, gid:107)" in host.run("virsh start a").output
+    assert host.run("systemctl restart virtqemud").status == 0
+    assert "(as uid:999, gid:107)" in host.run("virsh start a").output
