@@ -262,7 +262,13 @@ def prepare_host(driver: Daemon, live: DomainDef) -> None:
     # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage (the disks from the
     # last to the first) -> qemuDomainDetermineDiskChain
     ops = driver.ops()
-    probe = functools.cache(functools.partial(qemu_user, driver))
+    known: list[Process] = []
+
+    def probe() -> Process:  # the qemu user, asked for once, when a check needs it
+        if not known:
+            known.append(qemu_user(driver))
+        return known[0]
+
     for disk in reversed(live.disks):
         try:
             determine_disk_chain(ops, probe, disk)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-import attrs
-
 from simulator.kernel.process import Process
 from simulator.libvirt.domain_xml import Disk, StorageSource
 from simulator.libvirt.host_access import HostAccess
@@ -83,7 +81,8 @@ def determine_disk_chain(ops: HostAccess, image_user: Callable[[], Process], dis
         _validate_depth(len(chain), disk.target)
         disk.chain_known = True
         return
-    disk.src = attrs.evolve(src, backing=_probe_backing(ops, qemu_user, top, ids))
+    backing = _probe_backing(ops, qemu_user, top, ids)
+    disk.src = StorageSource(src.path, src.format, backing, src.seclabels)
     disk.chain_known = True
 
 
