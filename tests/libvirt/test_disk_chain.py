@@ -152,3 +152,24 @@ def test_the_qemu_ids_are_those_the_daemon_resolved_at_boot() -> None:
     assert "(as uid:107, gid:107)" in host.run("virsh start a").output
     assert host.run("systemctl restart virtqemud").status == 0
     assert "(as uid:999, gid:107)" in host.run("virsh start a").output
+
+
+def test_hotplug_determines_the_new_disk_s_chain_first() -> None:
+    """qemuDomainAttachDeviceDiskLiveInternal: qemuDomainDetermineDiskChain before the
+    namespace and the labels, so an unreachable backing image refuses the attach and
+    nothing is labelled."""
+    host = _host()
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2"))
+    base = _image(host, "/root/base.qcow2", ImageInfo("qcow2"))
+    extra = _image(host, f"{IMAGES}/extra.qcow2", ImageInfo("qcow2", base, "qcow2"))
+    _define(host, "a", disk_xml(top))
+    assert host.run("virsh start a").status == 0
+    host.write_file(host.shell, "/root/extra.xml", disk_xml(extra, "vdb").encode())
+    result = host.run("virsh attach-device a /root/extra.xml")
+    assert result.status == 1
+    assert (
+        f"Cannot access backing file '{base}' of storage file '{extra}' "
+        "(as uid:107, gid:107): Permission denied"
+    ) in result.output
+    assert _remembered(host, extra) == []
+    assert host.stat(host.shell, extra).st_uid == 0
