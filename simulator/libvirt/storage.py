@@ -56,7 +56,8 @@ def determine_disk_chain(ops: HostAccess, image_user: Callable[[], Process], dis
     """
     # libvirt: qemuDomainDetermineDiskChain
     src = disk.src
-    if src.path is None or disk.chain_known:  # virStorageSourceIsEmpty
+    if src.path is None or disk.chain_known:
+        # virStorageSourceIsEmpty: nothing to determine; or determined already
         disk.chain_known = True
         return
     top = src.path
