@@ -173,3 +173,33 @@ def test_hotplug_determines_the_new_disk_s_chain_first() -> None:
     ) in result.output
     assert _remembered(host, extra) == []
     assert host.stat(host.shell, extra).st_uid == 0
+
+
+def test_a_given_chain_is_checked_but_not_probed() -> None:
+    """qemuDomainDetermineDiskChain with a <backingStore> given: every image that has a
+    backing one is checked as the qemu user, the last one is not, and no header is read
+    (the header here names an image that does not exist)."""
+    host = _host()
+    base = _image(host, "/root/base.qcow2", ImageInfo("qcow2"))  # unreachable, last: fine
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2", "/nowhere.qcow2", "qcow2"))
+    inner = (
+        f"<backingStore type='file'><format type='qcow2'/><source file='{base}'/>"
+        "<backingStore/></backingStore>"
+    )
+    _define(host, "a", disk_xml(top, inner=inner))
+    assert host.run("virsh start a").status == 0
+    assert "backingStore" in host.run("virsh dumpxml a").output  # given: printed
+
+
+def test_a_restarted_daemon_reads_the_headers_it_needs() -> None:
+    """The status file does not carry the detected chain (docs/deviations.md): after a
+    daemon restart, destroy reads the headers to wipe the chain's metadata."""
+    host = _host()
+    base = _image(host, f"{IMAGES}/base.qcow2", ImageInfo("qcow2"))
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2", base, "qcow2"))
+    _define(host, "a", disk_xml(top))
+    assert host.run("virsh start a").status == 0
+    assert host.run("systemctl restart virtqemud").status == 0
+    assert host.run("virsh destroy a").status == 0
+    assert _remembered(host, top) == []
+    assert host.stat(host.shell, top).st_uid == 0
