@@ -4,7 +4,6 @@ the domain's namespace, image labels set or restored, qemu's ``blockdev-add``.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from simulator.kernel import errno_table
@@ -12,9 +11,9 @@ from simulator.libvirt import qemu_namespace
 from simulator.libvirt.domain_xml import Disk, DomainDef, add_disk
 from simulator.libvirt.qemu_process import (
     as_libvirt_error,
+    image_user,
     node_index,
     open_disk_for_io,
-    qemu_user,
     write_status,
 )
 from simulator.libvirt.storage import determine_disk_chain
@@ -37,7 +36,7 @@ def attach_disk(driver: Daemon, domain: Domain, disk: Disk) -> None:
     ops = driver.ops(qemu.ns_id) if domain.namespaces else driver.ops()
     try:
         # libvirt: qemuDomainAttachDeviceDiskLiveInternal -> qemuDomainDetermineDiskChain
-        determine_disk_chain(driver.ops(), functools.partial(qemu_user, driver), disk)
+        determine_disk_chain(driver.ops(), image_user(driver, domain.live), disk)
         if domain.namespaces:
             qemu_namespace.setup_disk(driver, ops, disk)
         # libvirt: qemuDomainStorageSourceAccessAllow -> qemuSecuritySetImageLabel

@@ -13,6 +13,7 @@ import contextlib
 import functools
 import json
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -257,36 +258,60 @@ def _group_list(group_text: str, user: str, primary: int, gid: int) -> tuple[int
 
 
 def prepare_host(driver: Daemon, live: DomainDef) -> None:
-    """Every disk's chain is determined, once, and kept in the live definition; the qemu
+    """Every disk's chain is determined, once, and kept in the live definition; the image
     user must reach every image of it."""
     # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage (the disks from the
     # last to the first) -> qemuDomainDetermineDiskChain
     ops = driver.ops()
-    known: list[Process] = []
-
-    def probe() -> Process:  # the qemu user, asked for once, when a check needs it
-        if not known:
-            known.append(qemu_user(driver))
-        return known[0]
-
+    user = image_user(driver, live)
     for disk in reversed(live.disks):
         try:
-            determine_disk_chain(ops, probe, disk)
+            determine_disk_chain(ops, user, disk)
         except BrokenChain as error:
             if error.as_ids is not None:
-                user = probe()
+                probe = user(disk)
                 driver.last_refusal = StorageRefusal(
-                    live.name, error.path, user.uid, user.gid, user.groups
+                    live.name, error.path, probe.uid, probe.gid, probe.groups
                 )
             raise
 
 
-def qemu_user(driver: Daemon) -> Process:
-    """The daemon as the qemu user: the forked child ``virFileAccessibleAs`` checks in."""
+def image_user(driver: Daemon, domain: DomainDef) -> Callable[[Disk], Process]:
+    """The daemon as a disk's image ids (``qemuDomainGetImageIds``), in the child
+    ``virFileAccessibleAs`` forks for the access check: made when a check needs it, once per
+    ids for the whole operation."""
+    made: dict[tuple[int, int], Process] = {}
+
+    def user(disk: Disk) -> Process:
+        ids = image_ids(driver, domain, disk)
+        probe = made.get(ids)
+        if probe is None:
+            probe = made[ids] = accessible_as(driver, *ids)
+        return probe
+
+    return user
+
+
+def image_ids(driver: Daemon, domain: DomainDef, disk: Disk) -> tuple[int, int]:
+    """qemu.conf's ids, then the domain's DAC label, then the disk's own DAC label."""
+    # libvirt: qemuDomainGetImageIds (virParseOwnershipIds; a label that does not parse
+    # leaves the ids as they were, its error is not checked there)
+    assert driver.manager is not None
+    ids = driver.manager.qemu_user
+    dac = domain.seclabel("dac")
+    per_disk = disk.src.seclabel("dac")
+    for label in (dac.label if dac is not None else None, per_disk and per_disk.label):
+        if label:
+            with contextlib.suppress(LibvirtError):
+                ids = parse_ids(driver.ops(), label)
+    return ids
+
+
+def accessible_as(driver: Daemon, uid: int, gid: int) -> Process:
+    """The daemon's forked child as ``uid``:``gid`` with that user's groups."""
     # libvirt: virFileAccessibleAs (virGetGroupList, virFork, virSetUIDGID)
-    uid, gid, groups = qemu_ids(driver)
     probe = process_copy(driver.ops().actor)
-    probe.uid, probe.gid, probe.groups = uid, gid, groups
+    probe.uid, probe.gid, probe.groups = uid, gid, group_list(driver.ops(), uid, gid)
     return probe
 
 

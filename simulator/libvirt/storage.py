@@ -46,12 +46,15 @@ class BrokenChain(LibvirtError):
         self.as_ids = as_ids
 
 
-def determine_disk_chain(ops: HostAccess, image_user: Callable[[], Process], disk: Disk) -> None:
+def determine_disk_chain(
+    ops: HostAccess, image_user: Callable[[Disk], Process], disk: Disk
+) -> None:
     """Find ``disk``'s chain and keep it in ``disk`` (a disk of the live definition).
 
-    ``image_user()`` is the daemon as the image ids (the child ``virFileAccessibleAs``
-    forks, after ``virGetGroupList`` and ``virSetUIDGID``), asked for only when a check
-    needs it: every access check is made as it, every header read as the daemon.
+    ``image_user(disk)`` is the daemon as the disk's image ids (``qemuDomainGetImageIds``;
+    the child ``virFileAccessibleAs`` forks, after ``virGetGroupList`` and ``virSetUIDGID``),
+    asked for only when a check needs it: every access check is made as it, every header
+    read as the daemon.
     Raises :class:`BrokenChain` or a :class:`LibvirtError`.
     """
     # libvirt: qemuDomainDetermineDiskChain
@@ -70,7 +73,7 @@ def determine_disk_chain(ops: HostAccess, image_user: Callable[[], Process], dis
             raise BrokenChain(top, top, error.errno or 0, None) from None
         disk.chain_known = True
         return
-    qemu_user = image_user()
+    qemu_user = image_user(disk)
     ids = (qemu_user.uid, qemu_user.gid)
     if disk.backing_given:
         # The chain given in the XML: each image that has a backing one must be reachable

@@ -203,3 +203,17 @@ def test_a_restarted_daemon_reads_the_headers_it_needs() -> None:
     assert host.run("virsh destroy a").status == 0
     assert _remembered(host, top) == []
     assert host.stat(host.shell, top).st_uid == 0
+
+
+def test_the_pre_check_runs_as_the_domain_s_dac_label() -> None:
+    """qemuDomainGetImageIds: qemu.conf's ids, overridden by the domain's DAC label (and a
+    disk's own): a domain that runs as root passes the check on an image under /root."""
+    host = _host()
+    top = _image(host, "/root/top.qcow2", ImageInfo("qcow2"))
+    seclabel = "<seclabel type='static' model='dac' relabel='yes'><label>+0:+0</label></seclabel>"
+    _define(host, "a", disk_xml(top))
+    xml = domain_xml("b", disk_xml(top), extra=seclabel)
+    host.write_file(host.shell, "/root/b.xml", xml.encode())
+    assert host.run("virsh define /root/b.xml").status == 0
+    assert "(as uid:107, gid:107)" in host.run("virsh start a").output
+    assert "Cannot access" not in host.run("virsh start b").output
