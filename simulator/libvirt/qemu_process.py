@@ -226,16 +226,6 @@ def prepare_domain(driver: Daemon, domain: Domain, live: DomainDef) -> None:
     driver.manager.gen_label(live)
 
 
-def qemu_ids(driver: Daemon) -> tuple[int, int, tuple[int, ...]]:
-    """qemu.conf's ``user`` and ``group`` as ids, and the user's groups."""
-    # libvirt: the ids were resolved when the daemon read qemu.conf
-    # (virQEMUDriverConfigLoadSecurityEntry: virGetUserID, virGetGroupID) and given to the
-    # DAC driver (qemuSecurityInit); each fork asks for the groups (virGetGroupList).
-    assert driver.manager is not None
-    uid, gid = driver.manager.qemu_user
-    return uid, gid, group_list(driver.ops(), uid, gid)
-
-
 def group_list(ops: HostAccess, uid: int, gid: int) -> tuple[int, ...]:
     """``virGetGroupList``: the user's primary group (``getpwuid_r``) and the groups that list
     it as a member (``getgrouplist``), then ``gid`` if it is not among them; only ``gid`` for
@@ -355,15 +345,17 @@ def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> Non
 
 
 def exec_qemu(driver: Daemon, qemu: Process, live: DomainDef) -> None:
-    """The child execs qemu with the process label and the qemu user's ids."""
-    # libvirt: qemuSecuritySetChildProcessLabel (virSecurityDACSetChildProcessLabel,
-    # virSecuritySELinuxSetChildProcessLabel), then virExec's execve
-    uid, gid, groups = qemu_ids(driver)
+    """The child execs qemu with the process label and the DAC label's ids (qemu.conf's
+    without one), with that uid's groups."""
+    # libvirt: qemuSecuritySetChildProcessLabel (virSecurityDACSetChildProcessLabel:
+    # virSecurityDACGetIds, virCommandSetUID/GID; virSecuritySELinuxSetChildProcessLabel),
+    # then virExec: virGetGroupList(cmd->uid, cmd->gid), virSetUIDGIDWithCaps, execve
+    assert driver.manager is not None
+    uid, gid = driver.manager.qemu_user
     dac = live.seclabel("dac")
-    if dac is not None and dac.label and parse_ids(driver.ops(), dac.label) != (uid, gid):
+    if dac is not None and dac.label:
         uid, gid = parse_ids(driver.ops(), dac.label)
-        groups = (gid,)
-    qemu.uid, qemu.gid, qemu.groups = uid, gid, groups
+    qemu.uid, qemu.gid, qemu.groups = uid, gid, group_list(driver.ops(), uid, gid)
     if driver.config.set_process_name:
         qemu.comm = process_name(live)
     selinux = live.seclabel("selinux")

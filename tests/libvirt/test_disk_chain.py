@@ -217,3 +217,18 @@ def test_the_pre_check_runs_as_the_domain_s_dac_label() -> None:
     assert host.run("virsh define /root/b.xml").status == 0
     assert "(as uid:107, gid:107)" in host.run("virsh start a").output
     assert "Cannot access" not in host.run("virsh start b").output
+
+
+def test_qemu_runs_with_the_groups_of_its_dac_label_s_uid() -> None:
+    """virExec: virGetGroupList(cmd->uid, cmd->gid) — the label's uid's primary group, the
+    groups listing it, then the label's gid."""
+    host = _host()
+    top = _image(host, f"{IMAGES}/top.qcow2", ImageInfo("qcow2"))
+    seclabel = (
+        "<seclabel type='static' model='dac' relabel='yes'><label>+107:+36</label></seclabel>"
+    )
+    host.write_file(host.shell, "/root/a.xml", domain_xml("a", disk_xml(top), seclabel).encode())
+    assert host.run("virsh define /root/a.xml").status == 0
+    assert host.run("virsh start a").status == 0
+    qemu = host.processes[host.libvirt.domains["a"].pid or -1]
+    assert (qemu.uid, qemu.gid, qemu.groups) == (107, 36, (107, 36))
