@@ -165,6 +165,9 @@ class Disk:
     shareable: bool = False
     backing_given: bool = False
     error_policy: str | None = None  # <driver error_policy=...>: what a failed write does
+    # The chain below ``src`` is the one determined when the disk was set up (start or
+    # hotplug; libvirt: the live definition's ``src->backingStore``, detected or given).
+    chain_known: bool = False
 
 
 @attrs.define(repr=False)

@@ -28,7 +28,7 @@ import contextlib
 from simulator.errors import NotModelled
 from simulator.libvirt import security_util
 from simulator.libvirt.domain_status import status_path
-from simulator.libvirt.domain_xml import DomainDef, copy_definition, format_domain
+from simulator.libvirt.domain_xml import DomainDef, StorageSource, copy_definition, format_domain
 from simulator.libvirt.qemu_driver import Daemon
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
@@ -52,6 +52,13 @@ def check_safe(source: Daemon, live: DomainDef) -> None:
 def migratable(live: DomainDef) -> DomainDef:
     """The XML the destination gets: no generated dynamic labels, no implicit seclabels."""
     definition = copy_definition(live)
+    for disk in definition.disks:
+        # The chain the source detected is not sent (only one given in the XML is): the
+        # destination determines it again (qemuProcessPrepareHostStorage).
+        if disk.chain_known and not disk.backing_given:
+            src = disk.src
+            disk.src = StorageSource(src.path, src.format, None, src.seclabels)
+        disk.chain_known = False
     definition.seclabels[:] = [s for s in definition.seclabels if not s.implicit]
     for seclabel in definition.seclabels:
         if seclabel.type == "dynamic" and seclabel.baselabel is None:

@@ -11,10 +11,12 @@ from simulator.libvirt import qemu_namespace
 from simulator.libvirt.domain_xml import Disk, DomainDef, add_disk
 from simulator.libvirt.qemu_process import (
     as_libvirt_error,
+    image_user,
     node_index,
     open_disk_for_io,
     write_status,
 )
+from simulator.libvirt.storage import determine_disk_chain
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
@@ -33,6 +35,8 @@ def attach_disk(driver: Daemon, domain: Domain, disk: Disk) -> None:
     add_disk(domain.live, disk)
     ops = driver.ops(qemu.ns_id) if domain.namespaces else driver.ops()
     try:
+        # libvirt: qemuDomainAttachDeviceDiskLiveInternal -> qemuDomainDetermineDiskChain
+        determine_disk_chain(driver.ops(), image_user(driver, domain.live), disk)
         if domain.namespaces:
             qemu_namespace.setup_disk(driver, ops, disk)
         # libvirt: qemuDomainStorageSourceAccessAllow -> qemuSecuritySetImageLabel

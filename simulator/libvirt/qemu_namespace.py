@@ -8,6 +8,8 @@ import functools
 import posixpath
 from typing import TYPE_CHECKING
 
+import attrs
+
 from simulator.kernel import errno_table as errno
 from simulator.kernel.calls_files import StatResult
 from simulator.kernel.inode import SELINUX_XATTR, Kind
@@ -53,29 +55,64 @@ def unshare_dev(kernel: Kernel, child: Process, preserved: str, dev_label: str |
     kernel.rmdir(child, preserved)
 
 
-def dev_paths(kernel: Kernel, host_view: Process, paths: list[str]) -> list[str]:
-    """Every ``/dev`` path to create for ``paths``, following symlinks hop by hop
-    (``qemuNamespacePrepareOneItem``); paths outside ``/dev`` are shared, not created."""
-    out: list[str] = []
+@attrs.frozen(repr=False)
+class MknodItem:
+    """``qemuNamespaceMknodItem``: a ``/dev`` path as the daemon found it on the host."""
+
+    path: str
+    st: StatResult
+    target: str | None  # a symlink's target, made absolute against the link's directory
+    label: bytes | None  # lgetfilecon_raw (None: ENODATA or no xattr support)
+
+
+def prepare_items(kernel: Kernel, host_view: Process, paths: list[str]) -> list[MknodItem]:
+    """``qemuNamespacePrepareOneItem`` for each path: every hop of a symlink chain is looked
+    at (``qemuNamespaceMknodItemInit``: ``lstat``, ``readlink``, ``lgetfilecon_raw``); the
+    ones under ``/dev`` (not under its submounts) are kept, once each."""
+    items: dict[str, MknodItem] = {}
     for start in paths:
         path = start
         for _ in range(MAX_HOPS):
+            item = _item(kernel, host_view, path)
+            if item is None:
+                break  # ENOENT: nothing to make (qemuNamespaceMknodItemInit returns -2)
             if path.startswith("/dev/") and not path.startswith(DEV_SUBMOUNTS):
-                out.append(path)
-            try:
-                st = kernel.lstat(host_view, path)
-            except OSError:
+                items.setdefault(path, item)
+            if item.target is None:
                 break
-            if st.kind is not Kind.SYMLINK:
-                break
-            target = kernel.readlink(host_view, path)
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-    return list(dict.fromkeys(out))
+            path = item.target
+    return list(items.values())
 
 
-def mknod_paths(kernel: Kernel, host_view: Process, child: Process, paths: list[str]) -> bool:
-    """``qemuNamespaceMknodPaths``: copy each node (owner, mode, SELinux label; never
-    libvirt's xattrs) into the namespace. True if every node was new.
+def _item(kernel: Kernel, host_view: Process, path: str) -> MknodItem | None:
+    # libvirt: qemuNamespaceMknodItemInit
+    try:
+        st = kernel.lstat(host_view, path)
+    except OSError as error:
+        if error.errno == errno.ENOENT:
+            return None
+        raise system_error(error.errno or 0, f"Unable to access {path}") from None
+    target = None
+    if st.kind is Kind.SYMLINK:
+        target = kernel.readlink(host_view, path)
+        if not target.startswith("/"):
+            # the link's directory (up to its last "/") and the target, not normalised:
+            # /dev/zvol/pool/vm -> ../../zd0 is /dev/zvol/pool/../../zd0
+            target = path[: path.rfind("/") + 1] + target
+    try:
+        label: bytes | None = kernel.getxattr(host_view, path, SELINUX_XATTR, follow=False)
+    except OSError as error:
+        if error.errno not in (errno.EOPNOTSUPP, errno.ENODATA):
+            raise system_error(
+                error.errno or 0, f"Unable to get SELinux label from {path}"
+            ) from None
+        label = None
+    return MknodItem(path, st, target, label)
+
+
+def mknod_paths(kernel: Kernel, child: Process, items: list[MknodItem]) -> None:
+    """``qemuNamespaceMknodHelper``, in the domain's namespace: each node made as the host
+    has it (owner, mode, SELinux label; never libvirt's xattrs).
 
     ``qemuNamespaceMknodOne`` skips only the ``mknod``/``symlink`` of a node that already
     exists with the right major:minor (or target); ``lchown``, ``chmod`` and
@@ -83,21 +120,20 @@ def mknod_paths(kernel: Kernel, host_view: Process, child: Process, paths: list[
     by a detach whose restore failed is put back to the host's label, while any
     ``trusted.libvirt.security.*`` xattrs it kept stay on it.
     """
-    created_all = True
-    for path in paths:
-        try:
-            st = kernel.lstat(host_view, path)
-        except OSError:
-            continue  # ENOENT: silently skipped (qemuNamespaceMknodItemInit returns -2)
+    for item in items:
+        path, st = item.path, item.st
         if not (st.kind is Kind.SYMLINK or st.kind.is_device):
             continue  # regular files and directories in /dev would be bind-mounted
+        # virFileExists (what decides whether the helper reports the node as new)
+        try:  # noqa: SIM105 - a with-statement costs three calls per node
+            kernel.access(child, path, 0)
+        except OSError:
+            pass
         _make_parents(kernel, child, path)
-        if st.kind is Kind.SYMLINK:
-            if not _make_symlink(kernel, host_view, child, path):
-                created_all = False
-        elif not _make_node(kernel, child, path, st):
-            created_all = False
-        # libvirt: qemuNamespaceMknodOne, the part that runs for new and existing nodes.
+        if item.target is not None:
+            _make_symlink(kernel, child, path, item.target)
+        else:
+            _make_node(kernel, child, path, st)
         try:
             kernel.chown(child, path, st.st_uid, st.st_gid, follow=False)
         except OSError as error:
@@ -109,23 +145,22 @@ def mknod_paths(kernel: Kernel, host_view: Process, child: Process, paths: list[
                 raise system_error(
                     error.errno or 0, f"Failed to set permissions for device {path}"
                 ) from None
+        if item.label is None:
+            continue
         try:
-            label = kernel.getxattr(host_view, path, SELINUX_XATTR, follow=False)
-            kernel.setxattr(child, path, SELINUX_XATTR, label, follow=False)
+            kernel.setxattr(child, path, SELINUX_XATTR, item.label, follow=False)
         except OSError as error:
-            if error.errno not in (errno.EOPNOTSUPP, errno.ENODATA):
+            if error.errno != errno.EOPNOTSUPP:
                 raise system_error(
                     error.errno or 0, f"Unable to set SELinux label on {path}"
                 ) from None
-    return created_all
 
 
-def _make_symlink(kernel: Kernel, host_view: Process, child: Process, path: str) -> bool:
-    """The symlink part of ``qemuNamespaceMknodOne``; False when it already pointed right."""
-    target = kernel.readlink(host_view, path)
+def _make_symlink(kernel: Kernel, child: Process, path: str, target: str) -> None:
+    """The symlink part of ``qemuNamespaceMknodOne``: kept when it already points right."""
     try:
         if kernel.readlink(child, path) == target:
-            return False
+            return
         kernel.unlink(child, path)
     except OSError:
         pass
@@ -135,15 +170,14 @@ def _make_symlink(kernel: Kernel, host_view: Process, child: Process, path: str)
         raise system_error(
             error.errno or 0, f"Unable to create symlink {path} (pointing to {target})"
         ) from None
-    return True
 
 
-def _make_node(kernel: Kernel, child: Process, path: str, st: StatResult) -> bool:
-    """The device part of ``qemuNamespaceMknodOne``; False when a node with the same
-    major:minor was already there ("Skipping dev ... which exists and has correct MAJ:MIN")."""
+def _make_node(kernel: Kernel, child: Process, path: str, st: StatResult) -> None:
+    """The device part of ``qemuNamespaceMknodOne``: a node with the same major:minor is
+    kept ("Skipping dev ... which exists and has correct MAJ:MIN")."""
     try:
         if kernel.lstat(child, path).st_rdev == st.st_rdev:
-            return False
+            return
         kernel.unlink(child, path)
     except OSError:
         pass
@@ -151,7 +185,6 @@ def _make_node(kernel: Kernel, child: Process, path: str, st: StatResult) -> boo
         kernel.mknod(child, path, st.kind, st.mode, st.st_rdev)
     except OSError as error:
         raise system_error(error.errno or 0, f"Unable to create device {path}") from None
-    return True
 
 
 def _make_parents(kernel: Kernel, child: Process, path: str) -> None:
@@ -188,7 +221,7 @@ def build_namespace(driver: Daemon, qemu: Process, live: DomainDef) -> HostAcces
     for disk in live.disks:
         paths.extend(s.path for s in disk_chain(driver.ops(), disk) if s.path)
     paths.extend(c.path for c in live.chardevs if c.path and c.mode != "bind")
-    mknod_paths(host, host_view, qemu, dev_paths(host, host_view, paths))
+    mknod_paths(host, qemu, prepare_items(host, host_view, paths))
     return driver.ops(qemu.ns_id)
 
 
@@ -197,4 +230,4 @@ def setup_disk(driver: Daemon, ops: HostAccess, disk: Disk) -> None:
     # libvirt: qemuDomainNamespaceSetupDisk -> qemuNamespaceMknodPaths
     host_view = driver.ops().actor
     paths = [s.path for s in disk_chain(driver.ops(), disk) if s.path]
-    mknod_paths(driver.host, host_view, ops.actor, dev_paths(driver.host, host_view, paths))
+    mknod_paths(driver.host, ops.actor, prepare_items(driver.host, host_view, paths))

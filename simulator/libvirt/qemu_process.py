@@ -13,6 +13,7 @@ import contextlib
 import functools
 import json
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -28,7 +29,7 @@ from simulator.libvirt.domain_status import Status, format_status, parse_status,
 from simulator.libvirt.domain_xml import MACHINE_TYPE, Disk, DomainDef, copy_definition
 from simulator.libvirt.host_access import HostAccess, process_copy
 from simulator.libvirt.security_dac import parse_ids
-from simulator.libvirt.storage import disk_chain
+from simulator.libvirt.storage import BrokenChain, determine_disk_chain, disk_chain
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import DaemonCrashed, ErrorCode, LibvirtError, system_error
 from simulator.system import accounts
@@ -225,43 +226,83 @@ def prepare_domain(driver: Daemon, domain: Domain, live: DomainDef) -> None:
     driver.manager.gen_label(live)
 
 
-def qemu_ids(driver: Daemon) -> tuple[int, int, tuple[int, ...]]:
-    """qemu.conf's ``user`` and ``group`` as ids, and the user's groups."""
-    # libvirt: virQEMUDriverConfigLoadSecurityEntry (virParseOwnershipIds), virGetGroupList
-    ops = driver.ops()
-    uid, gid = parse_ids(ops, f"{driver.config.user}:{driver.config.group}")
-    # virGetGroupList: the user's groups from the group database (getgrouplist).
-    groups = _groups_with_member(ops.read_text(accounts.GROUP_PATH), driver.config.user)
-    return uid, gid, (gid, *groups)
+def group_list(ops: HostAccess, uid: int, gid: int) -> tuple[int, ...]:
+    """``virGetGroupList``: the user's primary group (``getpwuid_r``) and the groups that list
+    it as a member (``getgrouplist``), then ``gid`` if it is not among them; only ``gid`` for
+    a uid without a passwd entry."""
+    user = accounts.entry_with_id(ops.read_text(accounts.PASSWD_PATH), uid)
+    if user is None or len(user.fields) < 4 or not user.fields[3].isdigit():
+        return (gid,)
+    return _group_list(ops.read_text(accounts.GROUP_PATH), user.name, int(user.fields[3]), gid)
 
 
 @functools.lru_cache(maxsize=16)
-def _groups_with_member(group_text: str, user: str) -> tuple[int, ...]:
-    """``getgrouplist`` of the group database's text (read afresh by every start, so a
-    changed file is a new key): the same answer for every start until it changes."""
-    return tuple(accounts.groups_with_member(group_text, user))
+def _group_list(group_text: str, user: str, primary: int, gid: int) -> tuple[int, ...]:
+    """``getgrouplist`` of the group database's text (read afresh by every fork, so a
+    changed file is a new key), and ``gid``: the same answer until the file changes."""
+    groups = [primary]
+    groups += (g for g in accounts.groups_with_member(group_text, user) if g not in groups)
+    if gid not in groups:
+        groups.append(gid)
+    return tuple(groups)
 
 
 def prepare_host(driver: Daemon, live: DomainDef) -> None:
-    """The qemu user must reach every image of every disk chain."""
-    # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage ->
-    # qemuDomainDetermineDiskChain -> virStorageSourceReportBrokenChain
-    uid, gid, groups = qemu_ids(driver)
+    """Every disk's chain is determined, once, and kept in the live definition; the image
+    user must reach every image of it."""
+    # libvirt: qemuProcessPrepareHost -> qemuProcessPrepareHostStorage (the disks from the
+    # last to the first) -> qemuDomainDetermineDiskChain
     ops = driver.ops()
-    probe = process_copy(ops.actor)
-    probe.uid, probe.gid, probe.groups = uid, gid, groups
-    for disk in live.disks:
-        for src in disk_chain(ops, disk):
-            if src.path is None:
-                continue
-            try:
-                driver.host.stat(probe, src.path)
-            except OSError as error:
-                driver.last_refusal = StorageRefusal(live.name, src.path, uid, gid, groups)
-                raise system_error(
-                    error.errno or 0,
-                    f"Cannot access storage file '{src.path}' (as uid:{uid}, gid:{gid})",
-                ) from None
+    user = image_user(driver, live)
+    for disk in reversed(live.disks):
+        try:
+            determine_disk_chain(ops, user, disk)
+        except BrokenChain as error:
+            if error.as_ids is not None:
+                probe = user(disk)
+                driver.last_refusal = StorageRefusal(
+                    live.name, error.path, probe.uid, probe.gid, probe.groups
+                )
+            raise
+
+
+def image_user(driver: Daemon, domain: DomainDef) -> Callable[[Disk], Process]:
+    """The daemon as a disk's image ids (``qemuDomainGetImageIds``), in the child
+    ``virFileAccessibleAs`` forks for the access check: made when a check needs it, once per
+    ids for the whole operation."""
+    made: dict[tuple[int, int], Process] = {}
+
+    def user(disk: Disk) -> Process:
+        ids = image_ids(driver, domain, disk)
+        probe = made.get(ids)
+        if probe is None:
+            probe = made[ids] = accessible_as(driver, *ids)
+        return probe
+
+    return user
+
+
+def image_ids(driver: Daemon, domain: DomainDef, disk: Disk) -> tuple[int, int]:
+    """qemu.conf's ids, then the domain's DAC label, then the disk's own DAC label."""
+    # libvirt: qemuDomainGetImageIds (virParseOwnershipIds; a label that does not parse
+    # leaves the ids as they were, its error is not checked there)
+    assert driver.manager is not None
+    ids = driver.manager.qemu_user
+    dac = domain.seclabel("dac")
+    per_disk = disk.src.seclabel("dac")
+    for label in (dac.label if dac is not None else None, per_disk and per_disk.label):
+        if label:
+            with contextlib.suppress(LibvirtError):
+                ids = parse_ids(driver.ops(), label)
+    return ids
+
+
+def accessible_as(driver: Daemon, uid: int, gid: int) -> Process:
+    """The daemon's forked child as ``uid``:``gid`` with that user's groups."""
+    # libvirt: virFileAccessibleAs (virGetGroupList, virFork, virSetUIDGID)
+    probe = process_copy(driver.ops().actor)
+    probe.uid, probe.gid, probe.groups = uid, gid, group_list(driver.ops(), uid, gid)
+    return probe
 
 
 def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> None:
@@ -304,15 +345,17 @@ def launch(driver: Daemon, domain: Domain, live: DomainDef, job: _Launch) -> Non
 
 
 def exec_qemu(driver: Daemon, qemu: Process, live: DomainDef) -> None:
-    """The child execs qemu with the process label and the qemu user's ids."""
-    # libvirt: qemuSecuritySetChildProcessLabel (virSecurityDACSetChildProcessLabel,
-    # virSecuritySELinuxSetChildProcessLabel), then virExec's execve
-    uid, gid, groups = qemu_ids(driver)
+    """The child execs qemu with the process label and the DAC label's ids (qemu.conf's
+    without one), with that uid's groups."""
+    # libvirt: qemuSecuritySetChildProcessLabel (virSecurityDACSetChildProcessLabel:
+    # virSecurityDACGetIds, virCommandSetUID/GID; virSecuritySELinuxSetChildProcessLabel),
+    # then virExec: virGetGroupList(cmd->uid, cmd->gid), virSetUIDGIDWithCaps, execve
+    assert driver.manager is not None
+    uid, gid = driver.manager.qemu_user
     dac = live.seclabel("dac")
-    if dac is not None and dac.label and parse_ids(driver.ops(), dac.label) != (uid, gid):
+    if dac is not None and dac.label:
         uid, gid = parse_ids(driver.ops(), dac.label)
-        groups = (gid,)
-    qemu.uid, qemu.gid, qemu.groups = uid, gid, groups
+    qemu.uid, qemu.gid, qemu.groups = uid, gid, group_list(driver.ops(), uid, gid)
     if driver.config.set_process_name:
         qemu.comm = process_name(live)
     selinux = live.seclabel("selinux")
@@ -392,7 +435,7 @@ def remove_image_metadata(driver: Daemon, ops: HostAccess, live: DomainDef) -> N
     # libvirt: qemuBlockRemoveImageMetadata
     drivers = ["selinux", "dac"] if driver.config.dynamic_ownership else ["selinux"]
     for disk in live.disks:
-        for src in disk_chain(ops, disk):
+        for src in disk_chain(ops, disk):  # the chain determined at start
             if src.path is None:
                 continue
             for name in drivers:

@@ -86,6 +86,9 @@ class SecurityManager:
     def __init__(self, drivers: list[Driver], config: QemuConfig) -> None:
         self.drivers = drivers
         self.config = config
+        # cfg->user and cfg->group, resolved once when the daemon read qemu.conf
+        # (virQEMUDriverConfigLoadSecurityEntry): the DAC driver's ids (set by create).
+        self.qemu_user: tuple[int, int] = (0, 0)
         self.default_confined = config.security_default_confined
         self.require_confined = config.security_require_confined
         if any(d.name == "none" for d in drivers) and self.default_confined:
@@ -122,7 +125,9 @@ class SecurityManager:
                 mount_namespace=config.mount_namespace,
             )
         )
-        return cls(drivers, config)
+        manager = cls(drivers, config)
+        manager.qemu_user = user
+        return manager
 
     @property
     def primary_model(self) -> str:

@@ -30,6 +30,7 @@ class ErrorCode(enum.Enum):
     XML_DETAIL = (35, "")
     SYSTEM_ERROR = (38, "")
     MIGRATE_UNSAFE = (81, "Unsafe migration: ")
+    OPERATION_UNSUPPORTED = (84, "Operation not supported: ")
 
     @property
     def number(self) -> int:

@@ -86,3 +86,19 @@ def test_a_local_disk_is_unsafe_and_nothing_changes() -> None:
     assert str(caught.value) == "Unsafe migration: Migration without shared storage is unsafe"
     assert kvm1.libvirt.lookup("local").active
     assert "local" not in kvm2.libvirt.domains
+
+
+def test_the_destination_determines_the_chain_itself() -> None:
+    """The source's detected chain does not travel: the destination checks and reads the
+    image again (qemuProcessPrepareHostStorage on the incoming side)."""
+    kvm1, kvm2, _ = _hosts()
+    paths: list[str] = []
+    stat = kvm2.kernel.stat
+
+    def spy(proc: object, path: str, **kw: object) -> object:
+        paths.append(path)
+        return stat(proc, path, **kw)  # type: ignore[arg-type]
+
+    kvm2.kernel.stat = spy  # type: ignore[method-assign,assignment]
+    migrate(kvm1.libvirt, kvm2.libvirt, "vm", persistent=False, undefine_source=False)
+    assert paths[:2] == ["/mnt/vm.qcow2", "/mnt/vm.qcow2"]  # access check, header read
