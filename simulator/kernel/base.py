@@ -190,6 +190,9 @@ _WalkEntry = tuple[
     tuple[tuple[Filesystem, int], ...],
     bool | None,
 ]
+_NO_CREDENTIALS = Credentials(-1, -1)  # never checked: a walk sets its own before any check
+# What the walk cache of a namespace with no cached walks reads as (never written).
+_NO_WALKS: dict[_WalkKey, _WalkEntry] = {}
 
 
 class KernelBase:
@@ -479,7 +482,7 @@ class KernelBase:
             proc.uid != 0 or fs.features.root_squash or (mask & MAY_EXEC and not is_dir)
         ) and not dac_allows(self.credentials_on(proc, fs), inode, mask):
             raise os_error(errno.EACCES)
-        perms = _PERMS_FOR_MASK[mask, is_dir, append]
+        perms = PERMS_FOR_MASK[mask, is_dir, append]
         tclass = SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, None):
             return
@@ -636,15 +639,15 @@ class KernelBase:
         through ``/proc/PID/root`` or NFS (whose files another host changes), is not kept.
         """
         if self.walk_cache_enabled and path[:1] == "/":
+            ns_id = proc.ns_id
             key = (path, proc.uid, proc.gid, proc.groups, proc.context)
-            walks = self.walk_cache.get(proc.ns_id)
-            hit = None if walks is None else walks.get(key)
+            hit = self.walk_cache.get(ns_id, _NO_WALKS).get(key)
             if hit is not None:
                 resolved, tops, source, decisions, through, followed = hit
                 if (
-                    self.mount_tops.get(proc.ns_id) is tops
+                    source.generation == decisions
+                    and self.mount_tops.get(ns_id) is tops
                     and self.security.decisions is source
-                    and source.generation == decisions
                     and (followed is None or followed is follow)
                 ):
                     for fs, generation in through:
@@ -685,7 +688,8 @@ class KernelBase:
         until the answer is built: a walk makes no value per component it passes."""
         if not path:
             raise os_error(errno.ENOENT, path)
-        check_path(path)
+        if len(path) > NAME_MAX or "\0" in path or not path.isascii():
+            check_path(path)  # its common case (short ASCII, no NUL) passes: linux getname
         mounts, filesystems = self.mounts, self.filesystems
         root_mount = mounts[self.namespaces[proc.ns_id].mount_ids[0]]
         root_mid, root_ino = root_mount.mount_id, root_mount.root_ino
@@ -702,10 +706,13 @@ class KernelBase:
         cur_name = names[-1] if names else "/"
         hops = 0
         is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
+        dac_cred = _NO_CREDENTIALS
         allows = self.security.allows
         source = self.security.decisions
         decisions = source.generation
-        tops = self._tops_of_mount(mid)
+        tops = self.mount_tops.get(mounts[mid].ns_id)  # _tops_of_mount, its common case
+        if tops is None:
+            tops = self._tops_of_mount(mid)
         through: dict[Filesystem, int] = {}
         followed: bool | None = None  # set when the answer depends on ``follow``
         fs_mid = -1  # the mount ``fs`` was looked up for (a walk stays on one for a while)
@@ -719,6 +726,8 @@ class KernelBase:
                 fs = root_fs if mid == root_mid else filesystems[mounts[mid].fs_id]
                 inodes = fs.inodes
                 check_dac = not is_root or fs.features.root_squash
+                if check_dac:  # the DAC identity, once per filesystem rather than per name
+                    dac_cred = effective_credentials(credentials_of(proc), fs)
                 if key is not None and fs not in through:
                     if fs.fstype == "nfs":
                         key = None  # another host changes these files
@@ -729,9 +738,7 @@ class KernelBase:
                 raise os_error(errno.ENOTDIR, path)
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
-            if check_dac and not dac_allows(
-                effective_credentials(credentials_of(proc), fs), directory, MAY_EXEC
-            ):
+            if check_dac and not dac_allows(dac_cred, directory, MAY_EXEC):
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                 self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
@@ -751,7 +758,8 @@ class KernelBase:
             if child_ino is None:
                 if pending:
                     raise os_error(errno.ENOENT, path)
-                resolved = Resolved(None, Location(mid, ino), part, _join([*names, part]))
+                names.append(part)
+                resolved = Resolved(None, Location(mid, ino), part, "/" + "/".join(names))
                 if key is not None:
                     self._remember(
                         proc.ns_id, key, resolved, (tops, source, decisions, through, followed)
@@ -760,7 +768,7 @@ class KernelBase:
                     raise os_error(errno.ENOENT, path)
                 return resolved
             child_mid = mid
-            top = tops.get((mid, child_ino))
+            top = tops.get((mid, child_ino)) if tops else None
             if top is None:
                 child = inodes[child_ino]
             else:
@@ -799,7 +807,7 @@ class KernelBase:
         if must_be_dir and not self.inode_at(loc).is_dir():
             raise os_error(errno.ENOTDIR, path)
         resolved = Resolved(
-            loc, None if parent is None else Location(*parent), last_name, _join(names)
+            loc, None if parent is None else Location(*parent), last_name, "/" + "/".join(names)
         )
         if key is not None:
             self._remember(proc.ns_id, key, resolved, (tops, source, decisions, through, followed))
@@ -899,7 +907,7 @@ def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
 _DIR_CLASS = Kind.DIRECTORY.selinux_class
 _DIRECTORY, _SYMLINK = Kind.DIRECTORY, Kind.SYMLINK
 _SEARCH = ("search",)
-_PERMS_FOR_MASK = {
+PERMS_FOR_MASK = {
     (mask, is_dir, append): _perms_for(mask, is_dir, append)
     for mask in range(8)
     for is_dir in (False, True)
