@@ -759,7 +759,9 @@ class KernelBase:
                 if pending:
                     raise os_error(errno.ENOENT, path)
                 names.append(part)
-                resolved = Resolved(None, Location(mid, ino), part, "/" + "/".join(names))
+                resolved = _new_tuple(
+                    Resolved, (None, _new_tuple(Location, (mid, ino)), part, "/" + "/".join(names))
+                )
                 if key is not None:
                     self._remember(
                         proc.ns_id, key, resolved, (tops, source, decisions, through, followed)
@@ -803,11 +805,16 @@ class KernelBase:
             parent, last_name = (mid, ino), part
             mid, ino, cur_name = child_mid, child_ino, part
             names.append(part)
-        loc = Location(mid, ino)
-        if must_be_dir and not self.inode_at(loc).is_dir():
+        if must_be_dir and inodes_at(filesystems, mounts, mid)[ino].kind is not _DIRECTORY:
             raise os_error(errno.ENOTDIR, path)
-        resolved = Resolved(
-            loc, None if parent is None else Location(*parent), last_name, "/" + "/".join(names)
+        resolved = _new_tuple(
+            Resolved,
+            (
+                _new_tuple(Location, (mid, ino)),
+                None if parent is None else _new_tuple(Location, parent),
+                last_name,
+                "/" + "/".join(names),
+            ),
         )
         if key is not None:
             self._remember(proc.ns_id, key, resolved, (tops, source, decisions, through, followed))
@@ -853,17 +860,18 @@ class KernelBase:
             or self.mount_tops.get(proc.ns_id) is not tops
             or self.security.decisions is not source
             or source.generation != decisions
-            or self.fs_at(created).inodes[created.ino].kind is _SYMLINK
+            or inodes_at(self.filesystems, self.mounts, created.mount_id)[created.ino].kind
+            is _SYMLINK
         ):
             return
-        changed = self.fs_at(missing.parent)
+        changed = self.filesystems[self.mounts[missing.parent.mount_id].fs_id]
         now: list[tuple[Filesystem, int]] = []
         for fs, generation in through:
             expected = generation + 1 if fs is changed else generation
             if fs.generation != expected:
                 return
             now.append((fs, fs.generation))
-        resolved = Resolved(created, missing.parent, missing.name, missing.path)
+        resolved = _new_tuple(Resolved, (created, missing.parent, missing.name, missing.path))
         walks[key] = (resolved, tops, source, decisions, tuple(now), None)  # a key it had
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
@@ -915,8 +923,15 @@ PERMS_FOR_MASK = {
 }
 
 
-def _join(names: list[str]) -> str:
-    return "/" + "/".join(names)
+# NamedTuple(a, b) without its ``__new__`` (a Python function): for the values a walk makes.
+_new_tuple = tuple.__new__
+
+
+def inodes_at(
+    filesystems: dict[int, Filesystem], mounts: dict[int, Mount], mount_id: int
+) -> dict[int, Inode]:
+    """The inode table of the filesystem mount ``mount_id`` shows."""
+    return filesystems[mounts[mount_id].fs_id].inodes
 
 
 def set_label(inode: Inode, label: str) -> None:

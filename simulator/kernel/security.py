@@ -83,14 +83,17 @@ def _syscall(name: str, *args: int) -> Syscall:
 
 @functools.lru_cache(maxsize=1024)
 def _syscall_at(name: str, path: str, *rest: int) -> Syscall:
-    """:meth:`Syscall.at`: one shared value per call and arguments."""
-    return _syscall(name, AT_FDCWD, user_pointer(path), *rest)
+    """:meth:`Syscall.at`: one shared value per call and arguments (a new path, such as a
+    new domain's, is made here at once rather than through :func:`_syscall`'s cache)."""
+    padded = (*rest, 0, 0)
+    return Syscall(name, (AT_FDCWD, user_pointer(path), padded[0], padded[1]))
 
 
 @functools.lru_cache(maxsize=1024)
 def _syscall_on(name: str, path: str, *rest: int) -> Syscall:
     """:meth:`Syscall.on`: one shared value per call and arguments."""
-    return _syscall(name, user_pointer(path), *rest)
+    padded = (*rest, 0, 0, 0)
+    return Syscall(name, (user_pointer(path), padded[0], padded[1], padded[2]))
 
 
 Syscall.at = _syscall_at
