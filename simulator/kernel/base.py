@@ -9,14 +9,16 @@ link" into that process's mount namespace, as on Linux.
 from __future__ import annotations
 
 import functools
-import inspect
 import random
+import types
+import zlib
 from collections import deque
 from collections.abc import Callable
 from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from simulator.errors import InvalidArgument
 from simulator.kernel import errno_table as errno
+from simulator.kernel import syscall_entries
 from simulator.kernel.audit import (
     FIRST_AUDIT_SERIAL,
     AuditEvent,
@@ -94,68 +96,121 @@ def syscall_entry(
     Every text argument is checked first (:func:`check_text`). The wrapper is written for
     ``call``'s own parameters (as attrs writes ``__init__``), so that a call costs no
     packing of ``*args``/``**kwargs`` and no loop over them: it runs on every system call.
+    Its source is checked in, compiled, in :mod:`simulator.kernel.syscall_entries` (made by
+    ``python -m simulator.kernel.syscall_entries_gen``), so that importing the kernel
+    compiles nothing; a wrapper whose source is not there as written here (a call whose
+    parameters changed since) is compiled here, and a test says the module is out of date.
     """
-    params = list(inspect.signature(call).parameters.values())[2:]  # after self and proc
-    namespace: dict[str, object] = {"_entry_call": call, "_entry_check_text": check_text}
-    signature, passed, checks = ["self", "proc", "/"], ["self", "proc"], []
-    for index, param in enumerate(params):
-        if param.kind not in _ENTRY_KINDS or param.name in _ENTRY_LOCALS:
-            raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}({param})")
-        if param.kind is inspect.Parameter.KEYWORD_ONLY and "*" not in signature:
+    qualname = call.__qualname__
+    source, defaults = entry_source(call)  # type: ignore[arg-type]
+    ENTRY_SOURCES[qualname] = source
+    factory = syscall_entries.FACTORIES.get(qualname)
+    if factory is None or syscall_entries.SOURCES.get(qualname) != source_digest(source):
+        namespace: dict[str, object] = {}
+        exec(compile(source, f"<syscall_entry {qualname}>", "exec"), namespace)  # noqa: S102
+        compiled = namespace["_factory"]
+        assert callable(compiled)
+        factory = compiled
+    entry = factory(call, check_text, *defaults)
+    functools.update_wrapper(entry, call)
+    return entry  # type: ignore[no-any-return]
+
+
+def source_digest(source: str) -> str:
+    """What :mod:`simulator.kernel.syscall_entries` records of a wrapper's source."""
+    return f"{zlib.crc32(source.encode()):08x}"
+
+
+# The wrapper source of every call made a system call, by qualified name: what
+# :mod:`simulator.kernel.syscall_entries` must hold.
+ENTRY_SOURCES: dict[str, str] = {}
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08  # inspect.CO_VARARGS, inspect.CO_VARKEYWORDS
+
+
+def entry_source(call: types.FunctionType) -> tuple[str, tuple[object, ...]]:
+    """The source of ``call``'s wrapper factory, and the default values it takes.
+
+    Read from the code object rather than ``inspect.signature``: it runs at import for
+    every system call."""
+    code = call.__code__
+    if code.co_posonlyargcount or code.co_flags & (_CO_VARARGS | _CO_VARKEYWORDS):
+        raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}: *args, **kwargs or /")
+    count = code.co_argcount
+    names = code.co_varnames[: count + code.co_kwonlyargcount]
+    positional_defaults = call.__defaults__ or ()
+    keyword_defaults = call.__kwdefaults__ or {}
+    annotations = call.__annotations__
+    first_default = count - len(positional_defaults)
+    signature, passed = ["self", "proc", "/"], ["self", "proc"]
+    checks: list[str] = []
+    params: list[str] = []
+    defaults: list[object] = []
+    for index, name in enumerate(names[2:], start=2):
+        if name in _ENTRY_LOCALS:
+            raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}({name})")
+        keyword = index >= count
+        if keyword and "*" not in signature:
             signature.append("*")
         default = ""
-        if param.default is not inspect.Parameter.empty:
-            namespace[f"_entry_default{index}"] = param.default
-            default = f"=_entry_default{index}"
-        signature.append(param.name + default)
-        keyword = param.kind is inspect.Parameter.KEYWORD_ONLY
-        passed.append(f"{param.name}={param.name}" if keyword else param.name)
-        if param.annotation not in _NEVER_TEXT:
-            checks.append(_ENTRY_CHECK.format(name=param.name))
+        if keyword and name in keyword_defaults:
+            defaults.append(keyword_defaults[name])
+        elif not keyword and index >= first_default:
+            defaults.append(positional_defaults[index - first_default])
+        if len(defaults) > len(params):
+            params.append(f"_entry_default{len(params)}")
+            default = f"={params[-1]}"
+        signature.append(name + default)
+        passed.append(f"{name}={name}" if keyword else name)
+        if annotations.get(name) not in _NEVER_TEXT:
+            checks.append(_ENTRY_CHECK.format(name=name))
     source = _ENTRY_SOURCE.format(
         name=call.__name__,
-        signature=", ".join(signature),
+        factory_params="".join(f"    {param},\n" for param in params),
+        signature="".join(f"        {part},\n" for part in signature),
         arguments=", ".join(passed),
         checks="".join(checks),
     )
-    exec(compile(source, f"<syscall_entry {call.__qualname__}>", "exec"), namespace)  # noqa: S102
-    entry = namespace[call.__name__]
-    functools.update_wrapper(entry, call)  # type: ignore[arg-type]
-    return entry  # type: ignore[return-value]
+    return source, tuple(defaults)
 
 
-_ENTRY_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 _ENTRY_LOCALS = frozenset({"self", "proc", "pending", "result", "error"})
 # Parameter annotations that never hold text: the wrapper does not look at those.
 _NEVER_TEXT = frozenset({"int", "bool", "bytes"})
 # check_text's common case (ASCII, no NUL) inlined, per parameter that may hold text.
 _ENTRY_CHECK = """\
-    if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
-        _entry_check_text({name})
+        if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
+            _entry_check_text({name})
 """
 _ENTRY_SOURCE = """\
-def {name}({signature}):
-    if self.audit_pending is not None:
-        return _entry_call({arguments})
+def _factory(
+    _entry_call,
+    _entry_check_text,
+{factory_params}):
+    def {name}(
+{signature}    ):
+        if self.audit_pending is not None:
+            return _entry_call({arguments})
 {checks}\
-    pending = []
-    self.audit_pending = pending
-    try:
-        result = _entry_call({arguments})
-    except OSError as error:
-        if pending:
-            self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
-        else:
+        pending = []
+        self.audit_pending = pending
+        try:
+            result = _entry_call({arguments})
+        except OSError as error:
+            if pending:
+                self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
+            else:
+                self.audit_pending = None
+            raise
+        except BaseException:
             self.audit_pending = None
-        raise
-    except BaseException:
-        self.audit_pending = None
-        raise
-    if pending:
-        self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
-    else:
-        self.audit_pending = None  # nothing to audit: no event
-    return result
+            raise
+        if pending:
+            self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+        else:
+            self.audit_pending = None  # nothing to audit: no event
+        return result
+
+    return {name}
 """
 
 
