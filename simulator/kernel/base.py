@@ -392,7 +392,14 @@ class KernelBase:
         """A new mount, last in its namespace's table."""
         self.mounts[mount.mount_id] = mount
         self.namespaces[mount.ns_id].mount_ids.append(mount.mount_id)
+        tops = self.mount_tops.get(mount.ns_id)
         self._count_mount(mount, 1)
+        if tops is not None and mount.parent_id is not None and mount.mountpoint_ino is not None:
+            # Last in the table, the new mount is the top on its mountpoint (_tops_of): the
+            # namespace's tops are those it had and this one, not a scan of the table again.
+            tops = dict(tops)
+            tops[mount.parent_id, mount.mountpoint_ino] = mount
+            self.mount_tops[mount.ns_id] = tops
 
     def drop_mount(self, mount_id: int) -> Mount:
         """A mount leaves the mount table (``umount``, or its namespace goes)."""
@@ -463,11 +470,31 @@ class KernelBase:
         ns = self.namespaces.pop(ns_id)
         self.mount_tops.pop(ns_id, None)
         self._forget_walks_in(ns_id)
+        mounts, filesystems = self.mounts, self.filesystems
+        fs_mount_count, root_pins = self.fs_mount_count, self.root_pins
         for mount_id in ns.mount_ids:
-            mount = self.drop_mount(mount_id)
-            if mount.fs_id in self.filesystems:
-                self.free_if_unused(mount.fs_id, mount.root_ino)
-                self.forget_unused_filesystem(mount.fs_id)
+            # drop_mount(), free_if_unused() and forget_unused_filesystem() with their
+            # common cases in line (a namespace has tens of mounts): the namespace's tops
+            # and walks are gone already, and a mount's root is mostly its filesystem's.
+            mount = mounts.pop(mount_id)
+            fs_id, root_ino = mount.fs_id, mount.root_ino
+            count = fs_mount_count.get(fs_id, 0) - 1
+            if count > 0:
+                fs_mount_count[fs_id] = count
+            else:
+                fs_mount_count.pop(fs_id, None)
+            pin = (fs_id, root_ino)
+            count = root_pins.get(pin, 0) - 1
+            if count > 0:
+                root_pins[pin] = count
+            else:
+                root_pins.pop(pin, None)
+            fs = filesystems.get(fs_id)
+            if fs is not None:
+                if root_ino != fs.root_ino:
+                    self.free_if_unused(fs_id, root_ino)
+                if fs.fstype != "nfs" and fs_id not in fs_mount_count:
+                    del filesystems[fs_id]
 
     # -- mounts ---------------------------------------------------------------------------
 
@@ -488,12 +515,12 @@ class KernelBase:
 
     def _tops_of(self, ns_id: int) -> dict[tuple[int, int], Mount]:
         """Mountpoint -> the mount on top of it: the last mounted there wins."""
-        tops: dict[tuple[int, int], Mount] = {}
-        for mount_id in self.namespaces[ns_id].mount_ids:
-            mount = self.mounts[mount_id]
-            if mount.parent_id is not None and mount.mountpoint_ino is not None:
-                tops[mount.parent_id, mount.mountpoint_ino] = mount
-        return tops
+        # in table order, so a later mount on the same mountpoint replaces an earlier one
+        return {
+            (mount.parent_id, mount.mountpoint_ino): mount
+            for mount in map(self.mounts.__getitem__, self.namespaces[ns_id].mount_ids)
+            if mount.parent_id is not None and mount.mountpoint_ino is not None
+        }
 
     def cross_mounts(self, loc: Location) -> Location:
         while (mount := self.mounted_on(loc)) is not None:
@@ -818,9 +845,8 @@ class KernelBase:
                     Resolved, (None, _new_tuple(Location, (mid, ino)), part, "/" + "/".join(names))
                 )
                 if key is not None:
-                    self._remember(
-                        proc.ns_id, key, resolved, (tops, source, decisions, through, followed)
-                    )
+                    entry = (resolved, tops, source, decisions, tuple(through.items()), followed)
+                    self._remember(proc.ns_id, key, entry)
                 if not allow_missing:
                     raise os_error(errno.ENOENT, path)
                 return resolved
@@ -872,26 +898,18 @@ class KernelBase:
             ),
         )
         if key is not None:
-            self._remember(proc.ns_id, key, resolved, (tops, source, decisions, through, followed))
+            entry = (resolved, tops, source, decisions, tuple(through.items()), followed)
+            self._remember(proc.ns_id, key, entry)
         return resolved
 
-    def _remember(
-        self,
-        ns_id: int,
-        key: _WalkKey,
-        resolved: Resolved,
-        depends: tuple[
-            dict[tuple[int, int], Mount], Generational, int, dict[Filesystem, int], bool | None
-        ],
-    ) -> None:
+    def _remember(self, ns_id: int, key: _WalkKey, entry: _WalkEntry) -> None:
         if self.walks_cached >= WALK_CACHE_SIZE:
             self.forget_walks()  # bounded, like the dcache under memory pressure
         walks = self.walk_cache.get(ns_id)
         if walks is None:
             walks = self.walk_cache[ns_id] = {}
         before = len(walks)
-        tops, source, decisions, through, followed = depends
-        walks[key] = (resolved, tops, source, decisions, tuple(through.items()), followed)
+        walks[key] = entry
         self.walks_cached += len(walks) - before
 
     def instantiate(self, proc: Process, path: str, missing: Resolved, created: Location) -> None:

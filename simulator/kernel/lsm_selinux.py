@@ -80,6 +80,10 @@ class SelinuxLsm:
         self.decisions = self.selinux  # SecurityModule.decisions: kept with self.selinux
         self.permissive_grants: set[tuple[str, str, str, str]] = set()
         self.last_decision: Decision | None = None
+        # valid_label's answers, for the policy they were given under (they depend on its
+        # users, roles and types only): a relabel asks again for the same few labels.
+        self.valid_labels: dict[bytes, bool] = {}
+        self.valid_labels_policy: object = None
 
     @property
     def generation(self) -> int:
@@ -208,7 +212,7 @@ class SelinuxLsm:
         raw = _genfs_label(fs)
         if raw is not None:
             return self.context_of(raw.encode())
-        return self.context_of(inode.xattrs.get(SELINUX_XATTR, UNLABELED.encode()))
+        return self.context_of(inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW))
 
     def context_of(self, raw: bytes) -> SecurityContext:
         """A label as the policy sees it: anything invalid maps to unlabeled_t."""
@@ -258,6 +262,19 @@ class SelinuxLsm:
         return None
 
     def valid_label(self, value: bytes) -> bool:
+        policy = self.selinux.policy
+        if self.valid_labels_policy is not policy:
+            self.valid_labels, self.valid_labels_policy = {}, policy
+        valid = self.valid_labels.get(value)
+        if valid is None:
+            valid = self._valid_label(value)
+            if len(self.valid_labels) >= NEW_LABELS_KEPT:
+                self.valid_labels.clear()  # bounded: every domain's images have their own
+            self.valid_labels[value] = valid
+        return valid
+
+    def _valid_label(self, value: bytes) -> bool:
+        """``security_context_to_sid()``'s verdict on a label."""
         try:
             context = parse_context(value.decode())
         except (ContextError, UnicodeDecodeError):
