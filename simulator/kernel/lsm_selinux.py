@@ -9,9 +9,7 @@ is remembered, so the same permissive denial is logged once.
 
 from __future__ import annotations
 
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from simulator.errors import ContextError
 from simulator.kernel.audit import AvcRecord
@@ -50,8 +48,7 @@ NEW_LABELS_KEPT = 4096  # remembered labels (SelinuxState.new_labels, .contexts)
 _GRANTED = object()  # a cached decision that grants every requested permission
 
 
-@attrs.frozen(repr=False)
-class _Denial:
+class _Denial(NamedTuple):
     """A cached decision that denies something, with what its AVC records print."""
 
     decision: Decision

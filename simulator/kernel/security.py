@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import attrs
 
@@ -101,12 +101,12 @@ Syscall.on = _syscall_on
 Syscall.of = _syscall
 
 
-@attrs.frozen
-class AccessRequest:
+class AccessRequest(NamedTuple):
     """One permission check: ``process`` wants ``perms`` on ``inode`` (object class ``tclass``).
 
     ``name`` is the dentry name for checks made at ``inode_permission`` time (the AVC says
     ``name=``); ``path`` is set for checks on an opened path (``file_open``: ``path=``).
+    A frozen value, a tuple underneath: no class for attrs to write at import.
     """
 
     process: Process
@@ -121,9 +121,9 @@ class AccessRequest:
     new_label: bytes | None = None
 
 
-@attrs.frozen(repr=False)
-class CheckResult:
-    """The module's answer: fail the call with EACCES or not, and what to audit."""
+class CheckResult(NamedTuple):
+    """The module's answer: fail the call with EACCES or not, and what to audit (a frozen
+    value, a tuple underneath)."""
 
     enforced: bool = False
     avc: AvcRecord | None = None
