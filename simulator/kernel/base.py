@@ -920,12 +920,14 @@ class KernelBase:
         changed since but the one name added (the parent filesystem's generation one
         higher): the same directories granted the same searches, and the new name is a
         fresh inode, neither a symlink nor a mountpoint (so ``follow`` plays no part)."""
-        if not self.walk_cache_enabled or path[:1] != "/" or path[-1:] == "/":
+        if not path or path[0] != "/" or path[-1] == "/" or not self.walk_cache_enabled:
             return
         key = (path, proc.uid, proc.gid, proc.groups, proc.context)
         walks = self.walk_cache.get(proc.ns_id)
-        hit = None if walks is None else walks.get(key)
-        if walks is None or hit is None or hit[0] is not missing or missing.parent is None:
+        if walks is None:
+            return
+        hit = walks.get(key)
+        if hit is None or hit[0] is not missing or missing.parent is None:
             return
         _, tops, source, decisions, through, followed = hit
         if (
@@ -933,17 +935,18 @@ class KernelBase:
             or self.mount_tops.get(proc.ns_id) is not tops
             or self.security.decisions is not source
             or source.generation != decisions
-            or inodes_at(self.filesystems, self.mounts, created.mount_id)[created.ino].kind
+            or self.filesystems[self.mounts[created.mount_id].fs_id].inodes[created.ino].kind
             is _SYMLINK
         ):
             return
         changed = self.filesystems[self.mounts[missing.parent.mount_id].fs_id]
         now: list[tuple[Filesystem, int]] = []
         for fs, generation in through:
-            expected = generation + 1 if fs is changed else generation
-            if fs.generation != expected:
+            if fs is changed:
+                generation += 1
+            if fs.generation != generation:
                 return
-            now.append((fs, fs.generation))
+            now.append((fs, generation))
         resolved = _new_tuple(Resolved, (created, missing.parent, missing.name, missing.path))
         walks[key] = (resolved, tops, source, decisions, tuple(now), None)  # a key it had
 

@@ -37,7 +37,7 @@ from simulator.kernel.inode import (
     check_mode,
 )
 from simulator.kernel.mounts import Location
-from simulator.kernel.process import Process
+from simulator.kernel.process import Process, credentials_of
 from simulator.kernel.security import Syscall
 
 O_ACCMODE = open_flags.O_ACCMODE
@@ -655,16 +655,18 @@ class FileCalls(KernelBase):
         self.take_fault("chown", proc, resolved.path, loc)
         fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
-        cred = self.credentials_on(proc, fs)
+        # credentials_on(), its common case (no root squash: the caller's own ids) in line
+        cred = self.credentials_on(proc, fs) if fs.features.root_squash else None
+        caller = proc.uid if cred is None else cred.uid
         # chown_ok()/chgrp_ok(): only CAP_CHOWN gives files away; an owner may change the
         # group to one of its own groups.
-        is_root = cred.uid == 0
+        is_root = caller == 0
         if uid != -1 and uid != inode.uid and not is_root:
             raise os_error(errno.EPERM, path)
         if (
             gid not in (-1, inode.gid)
             and not is_root
-            and not (cred.uid == inode.uid and cred.in_group(gid))
+            and not (caller == inode.uid and (cred or credentials_of(proc)).in_group(gid))
         ):
             raise os_error(errno.EPERM, path)
         # linux: security_inode_setattr

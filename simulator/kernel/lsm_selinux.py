@@ -186,13 +186,14 @@ class SelinuxLsm:
         # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
         # "l2 eq h2".
         high = target.range.high  # target.high, without the property
+        low = target.range.low
         grant_key = (
             subject.type,
             target.type,
             tclass,
             perms,
             subject.range.high.dominates(high),
-            target.range.low == high,
+            low is high or low == high,  # a single level is one object (MlsRange.single)
         )
         grants = self.selinux.grant_cache
         if grant_key in grants:
