@@ -714,21 +714,24 @@ class KernelBase:
         Like the dentry cache, an absolute walk that the security module granted silently
         all the way is remembered, keyed by everything its answer depends on (namespace,
         path, the caller's ids and context) and checked on reuse against what can change
-        it: the namespace's mount table, the security module's decisions, and the
-        generation of every filesystem it went through. A missing last name is remembered
-        too (a negative dentry: ENOENT, or where a create goes). ``follow`` is part of the
-        answer only when the last name was a symlink. A walk that audited, or that went
-        through ``/proc/PID/root`` or NFS (whose files another host changes), is not kept.
+        it: the security module's decisions and the generation of every filesystem it went
+        through (a change to the namespace's mount table forgets its walks at once). A
+        missing last name is remembered too (a negative dentry: ENOENT, or where a create
+        goes). ``follow`` is part of the answer only when the last name was a symlink. A
+        walk that audited, or that went through ``/proc/PID/root`` or NFS (whose files
+        another host changes), is not kept.
         """
         if self.walk_cache_enabled and path[:1] == "/":
             ns_id = proc.ns_id
             key = (path, proc.uid, proc.gid, proc.groups, proc.context)
             hit = self.walk_cache.get(ns_id, _NO_WALKS).get(key)
             if hit is not None:
-                resolved, tops, source, decisions, through, followed = hit
+                # The namespace's mount tops are not compared: whatever drops or replaces
+                # them forgets the namespace's walks too (_count_mount, mounts_moved,
+                # release_namespace, recount_mounts), so a walk found is on the tops of now.
+                resolved, _, source, decisions, through, followed = hit
                 if (
                     source.generation == decisions
-                    and self.mount_tops.get(ns_id) is tops
                     and self.security.decisions is source
                     and (followed is None or followed is follow)
                 ):
