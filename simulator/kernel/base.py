@@ -9,14 +9,16 @@ link" into that process's mount namespace, as on Linux.
 from __future__ import annotations
 
 import functools
-import inspect
 import random
+import types
+import zlib
 from collections import deque
 from collections.abc import Callable
 from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from simulator.errors import InvalidArgument
 from simulator.kernel import errno_table as errno
+from simulator.kernel import syscall_entries
 from simulator.kernel.audit import (
     FIRST_AUDIT_SERIAL,
     AuditEvent,
@@ -94,68 +96,121 @@ def syscall_entry(
     Every text argument is checked first (:func:`check_text`). The wrapper is written for
     ``call``'s own parameters (as attrs writes ``__init__``), so that a call costs no
     packing of ``*args``/``**kwargs`` and no loop over them: it runs on every system call.
+    Its source is checked in, compiled, in :mod:`simulator.kernel.syscall_entries` (made by
+    ``python -m simulator.kernel.syscall_entries_gen``), so that importing the kernel
+    compiles nothing; a wrapper whose source is not there as written here (a call whose
+    parameters changed since) is compiled here, and a test says the module is out of date.
     """
-    params = list(inspect.signature(call).parameters.values())[2:]  # after self and proc
-    namespace: dict[str, object] = {"_entry_call": call, "_entry_check_text": check_text}
-    signature, passed, checks = ["self", "proc", "/"], ["self", "proc"], []
-    for index, param in enumerate(params):
-        if param.kind not in _ENTRY_KINDS or param.name in _ENTRY_LOCALS:
-            raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}({param})")
-        if param.kind is inspect.Parameter.KEYWORD_ONLY and "*" not in signature:
+    qualname = call.__qualname__
+    source, defaults = entry_source(call)  # type: ignore[arg-type]
+    ENTRY_SOURCES[qualname] = source
+    factory = syscall_entries.FACTORIES.get(qualname)
+    if factory is None or syscall_entries.SOURCES.get(qualname) != source_digest(source):
+        namespace: dict[str, object] = {}
+        exec(compile(source, f"<syscall_entry {qualname}>", "exec"), namespace)  # noqa: S102
+        compiled = namespace["_factory"]
+        assert callable(compiled)
+        factory = compiled
+    entry = factory(call, check_text, *defaults)
+    functools.update_wrapper(entry, call)
+    return entry  # type: ignore[no-any-return]
+
+
+def source_digest(source: str) -> str:
+    """What :mod:`simulator.kernel.syscall_entries` records of a wrapper's source."""
+    return f"{zlib.crc32(source.encode()):08x}"
+
+
+# The wrapper source of every call made a system call, by qualified name: what
+# :mod:`simulator.kernel.syscall_entries` must hold.
+ENTRY_SOURCES: dict[str, str] = {}
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08  # inspect.CO_VARARGS, inspect.CO_VARKEYWORDS
+
+
+def entry_source(call: types.FunctionType) -> tuple[str, tuple[object, ...]]:
+    """The source of ``call``'s wrapper factory, and the default values it takes.
+
+    Read from the code object rather than ``inspect.signature``: it runs at import for
+    every system call."""
+    code = call.__code__
+    if code.co_posonlyargcount or code.co_flags & (_CO_VARARGS | _CO_VARKEYWORDS):
+        raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}: *args, **kwargs or /")
+    count = code.co_argcount
+    names = code.co_varnames[: count + code.co_kwonlyargcount]
+    positional_defaults = call.__defaults__ or ()
+    keyword_defaults = call.__kwdefaults__ or {}
+    annotations = call.__annotations__
+    first_default = count - len(positional_defaults)
+    signature, passed = ["self", "proc", "/"], ["self", "proc"]
+    checks: list[str] = []
+    params: list[str] = []
+    defaults: list[object] = []
+    for index, name in enumerate(names[2:], start=2):
+        if name in _ENTRY_LOCALS:
+            raise TypeError(f"syscall_entry cannot wrap {call.__qualname__}({name})")
+        keyword = index >= count
+        if keyword and "*" not in signature:
             signature.append("*")
         default = ""
-        if param.default is not inspect.Parameter.empty:
-            namespace[f"_entry_default{index}"] = param.default
-            default = f"=_entry_default{index}"
-        signature.append(param.name + default)
-        keyword = param.kind is inspect.Parameter.KEYWORD_ONLY
-        passed.append(f"{param.name}={param.name}" if keyword else param.name)
-        if param.annotation not in _NEVER_TEXT:
-            checks.append(_ENTRY_CHECK.format(name=param.name))
+        if keyword and name in keyword_defaults:
+            defaults.append(keyword_defaults[name])
+        elif not keyword and index >= first_default:
+            defaults.append(positional_defaults[index - first_default])
+        if len(defaults) > len(params):
+            params.append(f"_entry_default{len(params)}")
+            default = f"={params[-1]}"
+        signature.append(name + default)
+        passed.append(f"{name}={name}" if keyword else name)
+        if annotations.get(name) not in _NEVER_TEXT:
+            checks.append(_ENTRY_CHECK.format(name=name))
     source = _ENTRY_SOURCE.format(
         name=call.__name__,
-        signature=", ".join(signature),
+        factory_params="".join(f"    {param},\n" for param in params),
+        signature="".join(f"        {part},\n" for part in signature),
         arguments=", ".join(passed),
         checks="".join(checks),
     )
-    exec(compile(source, f"<syscall_entry {call.__qualname__}>", "exec"), namespace)  # noqa: S102
-    entry = namespace[call.__name__]
-    functools.update_wrapper(entry, call)  # type: ignore[arg-type]
-    return entry  # type: ignore[return-value]
+    return source, tuple(defaults)
 
 
-_ENTRY_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 _ENTRY_LOCALS = frozenset({"self", "proc", "pending", "result", "error"})
 # Parameter annotations that never hold text: the wrapper does not look at those.
 _NEVER_TEXT = frozenset({"int", "bool", "bytes"})
 # check_text's common case (ASCII, no NUL) inlined, per parameter that may hold text.
 _ENTRY_CHECK = """\
-    if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
-        _entry_check_text({name})
+        if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
+            _entry_check_text({name})
 """
 _ENTRY_SOURCE = """\
-def {name}({signature}):
-    if self.audit_pending is not None:
-        return _entry_call({arguments})
+def _factory(
+    _entry_call,
+    _entry_check_text,
+{factory_params}):
+    def {name}(
+{signature}    ):
+        if self.audit_pending is not None:
+            return _entry_call({arguments})
 {checks}\
-    pending = []
-    self.audit_pending = pending
-    try:
-        result = _entry_call({arguments})
-    except OSError as error:
-        if pending:
-            self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
-        else:
+        pending = []
+        self.audit_pending = pending
+        try:
+            result = _entry_call({arguments})
+        except OSError as error:
+            if pending:
+                self.audit_exit(proc, success=False, exit_code=-(error.errno or 0))
+            else:
+                self.audit_pending = None
+            raise
+        except BaseException:
             self.audit_pending = None
-        raise
-    except BaseException:
-        self.audit_pending = None
-        raise
-    if pending:
-        self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
-    else:
-        self.audit_pending = None  # nothing to audit: no event
-    return result
+            raise
+        if pending:
+            self.audit_exit(proc, success=True, exit_code=int(getattr(result, "fd", 0)))
+        else:
+            self.audit_pending = None  # nothing to audit: no event
+        return result
+
+    return {name}
 """
 
 
@@ -190,6 +245,9 @@ _WalkEntry = tuple[
     tuple[tuple[Filesystem, int], ...],
     bool | None,
 ]
+_NO_CREDENTIALS = Credentials(-1, -1)  # never checked: a walk sets its own before any check
+# What the walk cache of a namespace with no cached walks reads as (never written).
+_NO_WALKS: dict[_WalkKey, _WalkEntry] = {}
 
 
 class KernelBase:
@@ -334,7 +392,14 @@ class KernelBase:
         """A new mount, last in its namespace's table."""
         self.mounts[mount.mount_id] = mount
         self.namespaces[mount.ns_id].mount_ids.append(mount.mount_id)
+        tops = self.mount_tops.get(mount.ns_id)
         self._count_mount(mount, 1)
+        if tops is not None and mount.parent_id is not None and mount.mountpoint_ino is not None:
+            # Last in the table, the new mount is the top on its mountpoint (_tops_of): the
+            # namespace's tops are those it had and this one, not a scan of the table again.
+            tops = dict(tops)
+            tops[mount.parent_id, mount.mountpoint_ino] = mount
+            self.mount_tops[mount.ns_id] = tops
 
     def drop_mount(self, mount_id: int) -> Mount:
         """A mount leaves the mount table (``umount``, or its namespace goes)."""
@@ -405,11 +470,31 @@ class KernelBase:
         ns = self.namespaces.pop(ns_id)
         self.mount_tops.pop(ns_id, None)
         self._forget_walks_in(ns_id)
+        mounts, filesystems = self.mounts, self.filesystems
+        fs_mount_count, root_pins = self.fs_mount_count, self.root_pins
         for mount_id in ns.mount_ids:
-            mount = self.drop_mount(mount_id)
-            if mount.fs_id in self.filesystems:
-                self.free_if_unused(mount.fs_id, mount.root_ino)
-                self.forget_unused_filesystem(mount.fs_id)
+            # drop_mount(), free_if_unused() and forget_unused_filesystem() with their
+            # common cases in line (a namespace has tens of mounts): the namespace's tops
+            # and walks are gone already, and a mount's root is mostly its filesystem's.
+            mount = mounts.pop(mount_id)
+            fs_id, root_ino = mount.fs_id, mount.root_ino
+            count = fs_mount_count.get(fs_id, 0) - 1
+            if count > 0:
+                fs_mount_count[fs_id] = count
+            else:
+                fs_mount_count.pop(fs_id, None)
+            pin = (fs_id, root_ino)
+            count = root_pins.get(pin, 0) - 1
+            if count > 0:
+                root_pins[pin] = count
+            else:
+                root_pins.pop(pin, None)
+            fs = filesystems.get(fs_id)
+            if fs is not None:
+                if root_ino != fs.root_ino:
+                    self.free_if_unused(fs_id, root_ino)
+                if fs.fstype != "nfs" and fs_id not in fs_mount_count:
+                    del filesystems[fs_id]
 
     # -- mounts ---------------------------------------------------------------------------
 
@@ -430,12 +515,12 @@ class KernelBase:
 
     def _tops_of(self, ns_id: int) -> dict[tuple[int, int], Mount]:
         """Mountpoint -> the mount on top of it: the last mounted there wins."""
-        tops: dict[tuple[int, int], Mount] = {}
-        for mount_id in self.namespaces[ns_id].mount_ids:
-            mount = self.mounts[mount_id]
-            if mount.parent_id is not None and mount.mountpoint_ino is not None:
-                tops[mount.parent_id, mount.mountpoint_ino] = mount
-        return tops
+        # in table order, so a later mount on the same mountpoint replaces an earlier one
+        return {
+            (mount.parent_id, mount.mountpoint_ino): mount
+            for mount in map(self.mounts.__getitem__, self.namespaces[ns_id].mount_ids)
+            if mount.parent_id is not None and mount.mountpoint_ino is not None
+        }
 
     def cross_mounts(self, loc: Location) -> Location:
         while (mount := self.mounted_on(loc)) is not None:
@@ -479,7 +564,7 @@ class KernelBase:
             proc.uid != 0 or fs.features.root_squash or (mask & MAY_EXEC and not is_dir)
         ) and not dac_allows(self.credentials_on(proc, fs), inode, mask):
             raise os_error(errno.EACCES)
-        perms = _PERMS_FOR_MASK[mask, is_dir, append]
+        perms = PERMS_FOR_MASK[mask, is_dir, append]
         tclass = SELINUX_CLASS_BY_KIND_VALUE[inode.kind._value_]
         if self.security.allows(proc, fs, inode, tclass, perms, None):
             return
@@ -629,22 +714,25 @@ class KernelBase:
         Like the dentry cache, an absolute walk that the security module granted silently
         all the way is remembered, keyed by everything its answer depends on (namespace,
         path, the caller's ids and context) and checked on reuse against what can change
-        it: the namespace's mount table, the security module's decisions, and the
-        generation of every filesystem it went through. A missing last name is remembered
-        too (a negative dentry: ENOENT, or where a create goes). ``follow`` is part of the
-        answer only when the last name was a symlink. A walk that audited, or that went
-        through ``/proc/PID/root`` or NFS (whose files another host changes), is not kept.
+        it: the security module's decisions and the generation of every filesystem it went
+        through (a change to the namespace's mount table forgets its walks at once). A
+        missing last name is remembered too (a negative dentry: ENOENT, or where a create
+        goes). ``follow`` is part of the answer only when the last name was a symlink. A
+        walk that audited, or that went through ``/proc/PID/root`` or NFS (whose files
+        another host changes), is not kept.
         """
         if self.walk_cache_enabled and path[:1] == "/":
+            ns_id = proc.ns_id
             key = (path, proc.uid, proc.gid, proc.groups, proc.context)
-            walks = self.walk_cache.get(proc.ns_id)
-            hit = None if walks is None else walks.get(key)
+            hit = self.walk_cache.get(ns_id, _NO_WALKS).get(key)
             if hit is not None:
-                resolved, tops, source, decisions, through, followed = hit
+                # The namespace's mount tops are not compared: whatever drops or replaces
+                # them forgets the namespace's walks too (_count_mount, mounts_moved,
+                # release_namespace, recount_mounts), so a walk found is on the tops of now.
+                resolved, _, source, decisions, through, followed = hit
                 if (
-                    self.mount_tops.get(proc.ns_id) is tops
+                    source.generation == decisions
                     and self.security.decisions is source
-                    and source.generation == decisions
                     and (followed is None or followed is follow)
                 ):
                     for fs, generation in through:
@@ -685,7 +773,8 @@ class KernelBase:
         until the answer is built: a walk makes no value per component it passes."""
         if not path:
             raise os_error(errno.ENOENT, path)
-        check_path(path)
+        if len(path) > NAME_MAX or "\0" in path or not path.isascii():
+            check_path(path)  # its common case (short ASCII, no NUL) passes: linux getname
         mounts, filesystems = self.mounts, self.filesystems
         root_mount = mounts[self.namespaces[proc.ns_id].mount_ids[0]]
         root_mid, root_ino = root_mount.mount_id, root_mount.root_ino
@@ -702,10 +791,13 @@ class KernelBase:
         cur_name = names[-1] if names else "/"
         hops = 0
         is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
+        dac_cred = _NO_CREDENTIALS
         allows = self.security.allows
         source = self.security.decisions
         decisions = source.generation
-        tops = self._tops_of_mount(mid)
+        tops = self.mount_tops.get(mounts[mid].ns_id)  # _tops_of_mount, its common case
+        if tops is None:
+            tops = self._tops_of_mount(mid)
         through: dict[Filesystem, int] = {}
         followed: bool | None = None  # set when the answer depends on ``follow``
         fs_mid = -1  # the mount ``fs`` was looked up for (a walk stays on one for a while)
@@ -719,6 +811,8 @@ class KernelBase:
                 fs = root_fs if mid == root_mid else filesystems[mounts[mid].fs_id]
                 inodes = fs.inodes
                 check_dac = not is_root or fs.features.root_squash
+                if check_dac:  # the DAC identity, once per filesystem rather than per name
+                    dac_cred = effective_credentials(credentials_of(proc), fs)
                 if key is not None and fs not in through:
                     if fs.fstype == "nfs":
                         key = None  # another host changes these files
@@ -729,9 +823,7 @@ class KernelBase:
                 raise os_error(errno.ENOTDIR, path)
             # may_lookup(): inode_permission(dir, MAY_EXEC), as inode_permission() does it
             # but without its lookups; root (not squashed) may search any directory.
-            if check_dac and not dac_allows(
-                effective_credentials(credentials_of(proc), fs), directory, MAY_EXEC
-            ):
+            if check_dac and not dac_allows(dac_cred, directory, MAY_EXEC):
                 raise os_error(errno.EACCES)
             if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                 self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
@@ -751,16 +843,18 @@ class KernelBase:
             if child_ino is None:
                 if pending:
                     raise os_error(errno.ENOENT, path)
-                resolved = Resolved(None, Location(mid, ino), part, _join([*names, part]))
+                names.append(part)
+                resolved = _new_tuple(
+                    Resolved, (None, _new_tuple(Location, (mid, ino)), part, "/" + "/".join(names))
+                )
                 if key is not None:
-                    self._remember(
-                        proc.ns_id, key, resolved, (tops, source, decisions, through, followed)
-                    )
+                    entry = (resolved, tops, source, decisions, tuple(through.items()), followed)
+                    self._remember(proc.ns_id, key, entry)
                 if not allow_missing:
                     raise os_error(errno.ENOENT, path)
                 return resolved
             child_mid = mid
-            top = tops.get((mid, child_ino))
+            top = tops.get((mid, child_ino)) if tops else None
             if top is None:
                 child = inodes[child_ino]
             else:
@@ -795,33 +889,30 @@ class KernelBase:
             parent, last_name = (mid, ino), part
             mid, ino, cur_name = child_mid, child_ino, part
             names.append(part)
-        loc = Location(mid, ino)
-        if must_be_dir and not self.inode_at(loc).is_dir():
+        if must_be_dir and inodes_at(filesystems, mounts, mid)[ino].kind is not _DIRECTORY:
             raise os_error(errno.ENOTDIR, path)
-        resolved = Resolved(
-            loc, None if parent is None else Location(*parent), last_name, _join(names)
+        resolved = _new_tuple(
+            Resolved,
+            (
+                _new_tuple(Location, (mid, ino)),
+                None if parent is None else _new_tuple(Location, parent),
+                last_name,
+                "/" + "/".join(names),
+            ),
         )
         if key is not None:
-            self._remember(proc.ns_id, key, resolved, (tops, source, decisions, through, followed))
+            entry = (resolved, tops, source, decisions, tuple(through.items()), followed)
+            self._remember(proc.ns_id, key, entry)
         return resolved
 
-    def _remember(
-        self,
-        ns_id: int,
-        key: _WalkKey,
-        resolved: Resolved,
-        depends: tuple[
-            dict[tuple[int, int], Mount], Generational, int, dict[Filesystem, int], bool | None
-        ],
-    ) -> None:
+    def _remember(self, ns_id: int, key: _WalkKey, entry: _WalkEntry) -> None:
         if self.walks_cached >= WALK_CACHE_SIZE:
             self.forget_walks()  # bounded, like the dcache under memory pressure
         walks = self.walk_cache.get(ns_id)
         if walks is None:
             walks = self.walk_cache[ns_id] = {}
         before = len(walks)
-        tops, source, decisions, through, followed = depends
-        walks[key] = (resolved, tops, source, decisions, tuple(through.items()), followed)
+        walks[key] = entry
         self.walks_cached += len(walks) - before
 
     def instantiate(self, proc: Process, path: str, missing: Resolved, created: Location) -> None:
@@ -832,12 +923,14 @@ class KernelBase:
         changed since but the one name added (the parent filesystem's generation one
         higher): the same directories granted the same searches, and the new name is a
         fresh inode, neither a symlink nor a mountpoint (so ``follow`` plays no part)."""
-        if not self.walk_cache_enabled or path[:1] != "/" or path[-1:] == "/":
+        if not path or path[0] != "/" or path[-1] == "/" or not self.walk_cache_enabled:
             return
         key = (path, proc.uid, proc.gid, proc.groups, proc.context)
         walks = self.walk_cache.get(proc.ns_id)
-        hit = None if walks is None else walks.get(key)
-        if walks is None or hit is None or hit[0] is not missing or missing.parent is None:
+        if walks is None:
+            return
+        hit = walks.get(key)
+        if hit is None or hit[0] is not missing or missing.parent is None:
             return
         _, tops, source, decisions, through, followed = hit
         if (
@@ -845,17 +938,19 @@ class KernelBase:
             or self.mount_tops.get(proc.ns_id) is not tops
             or self.security.decisions is not source
             or source.generation != decisions
-            or self.fs_at(created).inodes[created.ino].kind is _SYMLINK
+            or self.filesystems[self.mounts[created.mount_id].fs_id].inodes[created.ino].kind
+            is _SYMLINK
         ):
             return
-        changed = self.fs_at(missing.parent)
+        changed = self.filesystems[self.mounts[missing.parent.mount_id].fs_id]
         now: list[tuple[Filesystem, int]] = []
         for fs, generation in through:
-            expected = generation + 1 if fs is changed else generation
-            if fs.generation != expected:
+            if fs is changed:
+                generation += 1
+            if fs.generation != generation:
                 return
-            now.append((fs, fs.generation))
-        resolved = Resolved(created, missing.parent, missing.name, missing.path)
+            now.append((fs, generation))
+        resolved = _new_tuple(Resolved, (created, missing.parent, missing.name, missing.path))
         walks[key] = (resolved, tops, source, decisions, tuple(now), None)  # a key it had
 
     def _magic_root(self, proc: Process, pid: int, path: str) -> Location:
@@ -899,7 +994,7 @@ def _perms_for(mask: int, is_dir: bool, append: bool) -> tuple[str, ...]:
 _DIR_CLASS = Kind.DIRECTORY.selinux_class
 _DIRECTORY, _SYMLINK = Kind.DIRECTORY, Kind.SYMLINK
 _SEARCH = ("search",)
-_PERMS_FOR_MASK = {
+PERMS_FOR_MASK = {
     (mask, is_dir, append): _perms_for(mask, is_dir, append)
     for mask in range(8)
     for is_dir in (False, True)
@@ -907,8 +1002,15 @@ _PERMS_FOR_MASK = {
 }
 
 
-def _join(names: list[str]) -> str:
-    return "/" + "/".join(names)
+# NamedTuple(a, b) without its ``__new__`` (a Python function): for the values a walk makes.
+_new_tuple = tuple.__new__
+
+
+def inodes_at(
+    filesystems: dict[int, Filesystem], mounts: dict[int, Mount], mount_id: int
+) -> dict[int, Inode]:
+    """The inode table of the filesystem mount ``mount_id`` shows."""
+    return filesystems[mounts[mount_id].fs_id].inodes
 
 
 def set_label(inode: Inode, label: str) -> None:

@@ -9,7 +9,13 @@ import attrs
 from simulator.errors import InvalidArgument
 from simulator.kernel import errno_table as errno
 from simulator.kernel import open_flags
-from simulator.kernel.base import KernelBase, Resolved, check_path, syscall_entry
+from simulator.kernel.base import (
+    PERMS_FOR_MASK,
+    KernelBase,
+    Resolved,
+    check_path,
+    syscall_entry,
+)
 from simulator.kernel.dac import (
     MAY_EXEC,
     MAY_READ,
@@ -23,6 +29,7 @@ from simulator.kernel.inode import (
     FORMAT_BITS_BY_KIND_VALUE,
     MAX_MAJOR,
     MAX_MINOR,
+    SELINUX_CLASS_BY_KIND_VALUE,
     DeviceNumber,
     ImageInfo,
     Inode,
@@ -30,7 +37,7 @@ from simulator.kernel.inode import (
     check_mode,
 )
 from simulator.kernel.mounts import Location
-from simulator.kernel.process import Process
+from simulator.kernel.process import Process, credentials_of
 from simulator.kernel.security import Syscall
 
 O_ACCMODE = open_flags.O_ACCMODE
@@ -59,6 +66,15 @@ _new_stat = tuple.__new__
 # Kind's members as module names: a lookup through the enum's metaclass costs several times
 # a global's, and these are compared on every call.
 _DIRECTORY, _SYMLINK, _REGULAR = Kind.DIRECTORY, Kind.SYMLINK, Kind.REGULAR
+# The security module's fast check (``allows``) is asked in line by the hot calls below,
+# with these shared permission tuples; only a check it does not grant silently goes
+# through ``lsm_check`` (which asks again, then audits): avc_has_perm's common case.
+_CLASS = SELINUX_CLASS_BY_KIND_VALUE
+_GETATTR, _SETATTR, _OPEN = ("getattr",), ("setattr",), ("open",)
+_ADD_NAME, _REMOVE_NAME, _CREATE = ("add_name",), ("remove_name",), ("create",)
+_syscall_at, _syscall_on = Syscall.at, Syscall.on
+_DIR_CLASS = Kind.DIRECTORY.selinux_class
+_WRITE_SEARCH = ("search", "write")  # what inode_permission asks of a directory to create in
 
 
 @attrs.frozen
@@ -123,18 +139,32 @@ class FileCalls(KernelBase):
         name = resolved.name
         if parent_loc is None or name is None:
             raise os_error(errno.EEXIST, resolved.path)
-        fs = self.fs_at(parent_loc)
+        fs = self.filesystems[self.mounts[parent_loc.mount_id].fs_id]
         if fs.fstype == "proc":
             raise os_error(errno.ENOENT, resolved.path)  # procfs has no user-created files
         directory = fs.inodes[parent_loc.ino]
-        self.inode_permission(
-            proc, parent_loc, MAY_WRITE | MAY_EXEC, syscall, name=_name_of(directory, resolved)
-        )
-        self.lsm_check(proc, parent_loc, ("add_name",), syscall, name=name)
-        cred = self.credentials_on(proc, fs)
-        gid = directory.gid if directory.mode & 0o2000 else cred.gid
-        label = self.security.label_new_inode(proc, directory, kind, name)
-        inode = fs.allocate(kind, cred.uid, gid, mode, self.clock.now)
+        security = self.security
+        # may_create(): inode_permission(dir, MAY_WRITE | MAY_EXEC) as inode_permission()
+        # does it, its lookups and the AVC name (only an audit prints it) left for a denial
+        uid = proc.uid
+        squash = fs.features.root_squash
+        if (uid != 0 or squash) and not dac_allows(
+            self.credentials_on(proc, fs), directory, MAY_WRITE | MAY_EXEC
+        ):
+            raise os_error(errno.EACCES)
+        if not security.allows(proc, fs, directory, _DIR_CLASS, _WRITE_SEARCH, None):
+            name_of_dir = _name_of(directory, resolved)
+            self.lsm_check(proc, parent_loc, _WRITE_SEARCH, syscall, name=name_of_dir)
+        if not security.allows(proc, fs, directory, _DIR_CLASS, _ADD_NAME, None):
+            self.lsm_check(proc, parent_loc, _ADD_NAME, syscall, name=name)
+        if squash:
+            cred = self.credentials_on(proc, fs)
+            uid, own_gid = cred.uid, cred.gid
+        else:
+            own_gid = proc.gid
+        gid = directory.gid if directory.mode & 0o2000 else own_gid
+        label = security.label_new_inode(proc, directory, kind, name)
+        inode = fs.allocate(kind, uid, gid, mode, self.clock.now)
         if label is not None:
             inode.xattrs[b"security.selinux"] = label
         inode.rdev = rdev
@@ -148,7 +178,7 @@ class FileCalls(KernelBase):
             directory.nlink += 1
         assert directory.entries is not None
         directory.entries[name] = inode.ino
-        fs.names_changed()
+        fs.generation += 1  # fs.names_changed()
         directory.mtime = directory.ctime = self.clock.now
         return Location(parent_loc.mount_id, inode.ino)
 
@@ -156,8 +186,9 @@ class FileCalls(KernelBase):
     def open(
         self, proc: Process, path: str, flags: int = open_flags.O_RDONLY, mode: int = 0o666
     ) -> OpenFile:
-        syscall = Syscall.at("openat", path, flags, mode if flags & open_flags.O_CREAT else 0)
-        check_mode(mode)
+        syscall = _syscall_at("openat", path, flags, mode if flags & open_flags.O_CREAT else 0)
+        if not 0 <= mode <= 0o7777:
+            check_mode(mode)
         resolved = self.walk(
             proc,
             path,
@@ -176,30 +207,37 @@ class FileCalls(KernelBase):
                 raise
             return self._new_handle(proc, loc, resolved.path, flags)
         loc = resolved.location
-        inode = self.inode_at(loc)
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        kind = inode.kind
         if flags & open_flags.O_CREAT and flags & open_flags.O_EXCL:
             raise os_error(errno.EEXIST, path)
-        if inode.kind is _SYMLINK:
+        if kind is _SYMLINK:
             raise os_error(errno.ELOOP, path)
         accmode = flags & O_ACCMODE
-        if inode.is_dir() and (accmode != open_flags.O_RDONLY or flags & open_flags.O_CREAT):
+        is_dir = kind is _DIRECTORY
+        if is_dir and (accmode != open_flags.O_RDONLY or flags & open_flags.O_CREAT):
             raise os_error(errno.EISDIR, path)
-        if flags & open_flags.O_DIRECTORY and not inode.is_dir():
+        if flags & open_flags.O_DIRECTORY and not is_dir:
             raise os_error(errno.ENOTDIR, path)
         self.take_fault("open", proc, resolved.path, loc)
         mask = _MASK_BY_ACCMODE.get(accmode, MAY_READ | MAY_WRITE)
         if flags & open_flags.O_TRUNC:
             mask |= MAY_WRITE
-        # may_open(): inode_permission (AVC name=), then security_file_open (AVC path=).
-        self.inode_permission(
-            proc,
-            loc,
-            mask,
-            syscall,
-            name=resolved.name or "/",
-            append=bool(flags & open_flags.O_APPEND),
-        )
-        self.lsm_check(proc, loc, ("open",), syscall, path=resolved.path)
+        # may_open(): inode_permission (AVC name=), then security_file_open (AVC path=);
+        # inode_permission's DAC step as it does it, the security module's in line.
+        append = bool(flags & open_flags.O_APPEND)
+        tclass = _CLASS[kind._value_]
+        if (
+            proc.uid != 0 or fs.features.root_squash or (mask & MAY_EXEC and not is_dir)
+        ) and not dac_allows(self.credentials_on(proc, fs), inode, mask):
+            raise os_error(errno.EACCES)
+        perms = PERMS_FOR_MASK[mask, is_dir, append]
+        security = self.security
+        if not security.allows(proc, fs, inode, tclass, perms, None):
+            self.lsm_check(proc, loc, perms, syscall, name=resolved.name or "/")
+        if not security.allows(proc, fs, inode, tclass, _OPEN, None):
+            self.lsm_check(proc, loc, _OPEN, syscall, path=resolved.path)
         if flags & open_flags.O_TRUNC and inode.kind is _REGULAR:
             inode.data = b""
             inode.size = 0
@@ -278,12 +316,16 @@ class FileCalls(KernelBase):
 
     @syscall_entry
     def stat(self, proc: Process, path: str, *, follow: bool = True) -> StatResult:
-        syscall = Syscall.at("newfstatat", path, 0x7FFC0000, 0 if follow else 0x100)
+        syscall = _syscall_at("newfstatat", path, 0x7FFC0000, 0 if follow else 0x100)
         resolved = self.walk(proc, path, syscall, follow=follow)
         loc = resolved.location
         assert loc is not None
         self.take_fault("stat", proc, resolved.path, loc)
-        self.lsm_check(proc, loc, ("getattr",), syscall, path=resolved.path)
+        # linux: security_inode_getattr
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _GETATTR, None):
+            self.lsm_check(proc, loc, _GETATTR, syscall, path=resolved.path)
         return self.stat_location(loc)
 
     @syscall_entry
@@ -377,14 +419,25 @@ class FileCalls(KernelBase):
             self._drop_entry(resolved.parent, resolved.name)
             raise
 
+    def _created(self, proc: Process, resolved: Resolved, loc: Location, syscall: Syscall) -> None:
+        """:meth:`_finish_create`, the security module's silent grant asked in line."""
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _CREATE, None):
+            self._finish_create(proc, resolved, loc, syscall)
+
     @syscall_entry
     def mkdir(self, proc: Process, path: str, mode: int = 0o777) -> None:
-        syscall = Syscall.at("mkdirat", path, mode)
-        check_mode(mode)
-        resolved = self._new_name(proc, path.rstrip("/") or "/", syscall)
+        syscall = _syscall_at("mkdirat", path, mode)
+        if not 0 <= mode <= 0o7777:
+            check_mode(mode)
+        path = path.rstrip("/") or "/"
+        resolved = self.walk(proc, path, syscall, follow=False, allow_missing=True)
+        if resolved.location is not None:  # _new_name
+            raise os_error(errno.EEXIST, path)
         loc = self._create(proc, resolved, _DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
-        self._finish_create(proc, resolved, loc, syscall)
-        self.instantiate(proc, path.rstrip("/") or "/", resolved, loc)
+        self._created(proc, resolved, loc, syscall)
+        self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
     def mknod(
@@ -395,8 +448,10 @@ class FileCalls(KernelBase):
         mode: int,
         rdev: DeviceNumber | None = None,
     ) -> None:
-        syscall = Syscall.at("mknodat", path, kind.format_bits | mode, rdev.encode() if rdev else 0)
-        check_mode(mode)
+        bits = FORMAT_BITS_BY_KIND_VALUE[kind._value_]  # kind.format_bits
+        syscall = _syscall_at("mknodat", path, bits | mode, rdev.encode() if rdev else 0)
+        if not 0 <= mode <= 0o7777:
+            check_mode(mode)
         if kind in (_DIRECTORY, _SYMLINK):
             raise InvalidArgument(f"mknod cannot make a {kind.value}")
         if kind.is_device and rdev is None:
@@ -404,12 +459,14 @@ class FileCalls(KernelBase):
         if rdev is not None and (rdev.major > MAX_MAJOR or rdev.minor > MAX_MINOR):
             # glibc: mknodat passes dev_t to the kernel in 32 bits, EINVAL if it does not fit.
             raise os_error(errno.EINVAL, path)
-        resolved = self._new_name(proc, path, syscall)
+        resolved = self.walk(proc, path, syscall, follow=False, allow_missing=True)
+        if resolved.location is not None:  # _new_name
+            raise os_error(errno.EEXIST, path)
         self.take_fault("mknod", proc, resolved.path, None)
         if kind.is_device and proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, path)
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
-        self._finish_create(proc, resolved, loc, syscall)
+        self._created(proc, resolved, loc, syscall)
         self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
@@ -449,15 +506,23 @@ class FileCalls(KernelBase):
         self, proc: Process, resolved: Resolved, loc: Location, syscall: Syscall, perm: str
     ) -> None:
         """``may_delete()``: write+search on the directory, the sticky bit, the LSM."""
-        assert resolved.parent is not None
-        directory = self.inode_at(resolved.parent)
-        victim = self.inode_at(loc)
-        self.inode_permission(proc, resolved.parent, MAY_WRITE | MAY_EXEC, syscall, name=None)
-        cred = self.credentials_on(proc, self.fs_at(loc))
+        parent = resolved.parent
+        assert parent is not None
+        filesystems, mounts = self.filesystems, self.mounts
+        dir_fs = filesystems[mounts[parent.mount_id].fs_id]
+        directory = dir_fs.inodes[parent.ino]
+        fs = filesystems[mounts[loc.mount_id].fs_id]
+        victim = fs.inodes[loc.ino]
+        self.inode_permission(proc, parent, MAY_WRITE | MAY_EXEC, syscall, name=None)
+        cred = self.credentials_on(proc, fs)
         if not sticky_allows_delete(cred, directory, victim):
             raise os_error(errno.EPERM, resolved.path)
-        self.lsm_check(proc, resolved.parent, ("remove_name",), syscall, name=resolved.name)
-        self.lsm_check(proc, loc, (perm,), syscall, name=resolved.name)
+        security = self.security
+        if not security.allows(proc, dir_fs, directory, _DIR_CLASS, _REMOVE_NAME, None):
+            self.lsm_check(proc, parent, _REMOVE_NAME, syscall, name=resolved.name)
+        perms = (perm,)
+        if not security.allows(proc, fs, victim, _CLASS[victim.kind._value_], perms, None):
+            self.lsm_check(proc, loc, perms, syscall, name=resolved.name)
 
     def _is_busy(self, loc: Location) -> bool:
         return self.mounted_on(loc) is not None or self.is_mount_root(loc)
@@ -576,7 +641,7 @@ class FileCalls(KernelBase):
         """Change the owner; returns the owner and group it replaced, which the real call
         does not: the lab's trace of libvirt's changes shows them without a stat libvirt
         does not make."""
-        syscall = Syscall.on(
+        syscall = _syscall_on(
             "chown" if follow else "lchown", path, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF
         )
         for value, what in ((uid, "uid"), (gid, "gid")):
@@ -584,23 +649,29 @@ class FileCalls(KernelBase):
                 raise InvalidArgument(f"{what} {value} is out of range")
         # linux: chown_common, (uid_t)-1 and (gid_t)-1 leave the owner or group as it is.
         uid, gid = (-1 if uid == 0xFFFFFFFF else uid), (-1 if gid == 0xFFFFFFFF else gid)
-        resolved, loc = self.resolve_existing(proc, path, syscall, follow=follow)
+        resolved = self.walk(proc, path, syscall, follow=follow)
+        loc = resolved.location
+        assert loc is not None
         self.take_fault("chown", proc, resolved.path, loc)
-        fs = self.fs_at(loc)
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
-        cred = self.credentials_on(proc, fs)
+        # credentials_on(), its common case (no root squash: the caller's own ids) in line
+        cred = self.credentials_on(proc, fs) if fs.features.root_squash else None
+        caller = proc.uid if cred is None else cred.uid
         # chown_ok()/chgrp_ok(): only CAP_CHOWN gives files away; an owner may change the
         # group to one of its own groups.
-        is_root = cred.uid == 0
+        is_root = caller == 0
         if uid != -1 and uid != inode.uid and not is_root:
             raise os_error(errno.EPERM, path)
         if (
             gid not in (-1, inode.gid)
             and not is_root
-            and not (cred.uid == inode.uid and cred.in_group(gid))
+            and not (caller == inode.uid and (cred or credentials_of(proc)).in_group(gid))
         ):
             raise os_error(errno.EPERM, path)
-        self.lsm_check(proc, loc, ("setattr",), syscall, name=resolved.name)
+        # linux: security_inode_setattr
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _SETATTR, None):
+            self.lsm_check(proc, loc, _SETATTR, syscall, name=resolved.name)
         previous = (inode.uid, inode.gid)
         if uid != -1:
             inode.uid = uid
@@ -618,15 +689,20 @@ class FileCalls(KernelBase):
 
     @syscall_entry
     def chmod(self, proc: Process, path: str, mode: int) -> None:
-        syscall = Syscall.on("chmod", path, mode)
-        check_mode(mode)
-        resolved, loc = self.resolve_existing(proc, path, syscall)
+        syscall = _syscall_on("chmod", path, mode)
+        if not 0 <= mode <= 0o7777:
+            check_mode(mode)
+        resolved = self.walk(proc, path, syscall)
+        loc = resolved.location
+        assert loc is not None
         self.take_fault("chmod", proc, resolved.path, loc)
-        fs = self.fs_at(loc)
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
         if not owner_or_capable(self.credentials_on(proc, fs), inode):
             raise os_error(errno.EPERM, path)
-        self.lsm_check(proc, loc, ("setattr",), syscall, name=resolved.name)
+        # linux: security_inode_setattr
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _SETATTR, None):
+            self.lsm_check(proc, loc, _SETATTR, syscall, name=resolved.name)
         inode.mode = mode
         if inode.kind is _DIRECTORY:
             fs.names_changed()  # who may search it changed

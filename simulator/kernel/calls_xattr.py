@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from simulator.kernel import errno_table as errno
 from simulator.kernel.base import KernelBase, syscall_entry
-from simulator.kernel.dac import MAY_READ, MAY_WRITE, owner_or_capable
+from simulator.kernel.dac import MAY_READ, MAY_WRITE
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.filesystem import Filesystem
-from simulator.kernel.inode import SELINUX_XATTR, Inode, Kind
+from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, SELINUX_XATTR, Inode, Kind
 from simulator.kernel.mounts import Location
 from simulator.kernel.process import Process, credentials_of
 from simulator.kernel.security import Syscall
 from simulator.kernel.xattr_rules import (
+    NAMESPACE_BY_NAME,
     XATTR_CREATE,
+    XATTR_NAME_MAX,
     XATTR_REPLACE,
     XATTR_SIZE_MAX,
     Namespace,
     check_name,
+    namespace_of,
     resolve_handler,
     visible_to,
     xattr_permission,
@@ -31,6 +34,11 @@ from simulator.kernel.xattr_rules import (
 _SECURITY_PREFIX = Namespace.SECURITY.value
 # Members as module names (a lookup through the enum's metaclass costs several globals).
 _DIRECTORY, _TRUSTED = Kind.DIRECTORY, Namespace.TRUSTED
+_SECURITY, _SYSTEM = Namespace.SECURITY, Namespace.SYSTEM
+_CLASS = SELINUX_CLASS_BY_KIND_VALUE
+_GETATTR, _SETATTR = ("getattr",), ("setattr",)
+_RELABELFROM, _RELABELTO = ("relabelfrom",), ("relabelto",)
+_syscall_on = Syscall.on
 
 
 class XattrCalls(KernelBase):
@@ -63,18 +71,35 @@ class XattrCalls(KernelBase):
 
     @syscall_entry
     def getxattr(self, proc: Process, path: str, name: bytes, *, follow: bool = True) -> bytes:
-        syscall = Syscall.on("getxattr" if follow else "lgetxattr", path)
-        check_name(name)
-        where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
+        syscall = _syscall_on("getxattr" if follow else "lgetxattr", path)
+        if not name or len(name) > XATTR_NAME_MAX:
+            check_name(name)
+        resolved = self.walk(proc, path, syscall, follow=follow)  # _xattr_target, in line
+        loc = resolved.location
+        assert loc is not None
+        where = resolved.path
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
         self.take_fault("getxattr", proc, where, loc)
-        self._xattr_permission(proc, fs, inode, name, MAY_READ)
-        self.lsm_check(proc, loc, ("getattr",), syscall, path=where)
+        namespace = NAMESPACE_BY_NAME.get(name) or namespace_of(name)
+        if namespace is _TRUSTED:  # xattr_permission(): trusted.* is for CAP_SYS_ADMIN
+            if proc.uid != 0:
+                raise os_error(errno.ENODATA)
+        elif namespace is not _SECURITY:
+            self._xattr_permission(proc, fs, inode, name, MAY_READ)
+        # linux: security_inode_getxattr
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _GETATTR, None):
+            self.lsm_check(proc, loc, _GETATTR, syscall, path=where)
         if name == SELINUX_XATTR:
             label = self._label_of(fs, inode)
             if label is None:
                 raise os_error(errno.EOPNOTSUPP if not fs.features.xattrs else errno.ENODATA, path)
             return label
-        namespace = resolve_handler(name)
+        # xattr_resolve_name(), as resolve_handler() does it, the namespace known
+        if namespace is None or namespace is _SYSTEM:
+            raise os_error(errno.EOPNOTSUPP)
+        if name == namespace._value_:
+            raise os_error(errno.EINVAL)
         if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
             raise os_error(errno.EOPNOTSUPP, path)
         value = inode.xattrs.get(name)  # not inode.xattrs[name]: no KeyError to turn into this
@@ -109,23 +134,42 @@ class XattrCalls(KernelBase):
         """Set ``name``; returns the value it replaced (None: there was none), which the
         real call does not: the lab's trace of libvirt's changes shows it without asking
         the kernel again (a getxattr libvirt does not make)."""
-        syscall = Syscall.on("setxattr" if follow else "lsetxattr", path, 0, len(value), flags)
-        check_name(name)
+        syscall = _syscall_on("setxattr" if follow else "lsetxattr", path, 0, len(value), flags)
+        if not name or len(name) > XATTR_NAME_MAX:
+            check_name(name)
         if len(value) > XATTR_SIZE_MAX:
             raise os_error(errno.E2BIG, path)
         if flags & ~(XATTR_CREATE | XATTR_REPLACE):
             raise os_error(errno.EINVAL, path)
-        where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
-        self.take_fault("setfilecon" if name == SELINUX_XATTR else "setxattr", proc, where, loc)
-        self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
-        if name == SELINUX_XATTR:
+        resolved = self.walk(proc, path, syscall, follow=follow)  # _xattr_target, in line
+        loc = resolved.location
+        assert loc is not None
+        where = resolved.path
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        is_label = name == SELINUX_XATTR
+        self.take_fault("setfilecon" if is_label else "setxattr", proc, where, loc)
+        namespace = NAMESPACE_BY_NAME.get(name) or namespace_of(name)
+        if namespace is _TRUSTED:  # xattr_permission(): trusted.* is for CAP_SYS_ADMIN
+            if proc.uid != 0:
+                raise os_error(errno.EPERM)
+        elif namespace is not _SECURITY:
+            self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
+        if is_label:
             self._may_relabel(proc, loc, fs, inode, value, syscall, path)
             stored = value if value.endswith(b"\0") else value + b"\0"
         else:
-            if name.startswith(_SECURITY_PREFIX) and proc.uid != 0:
+            if namespace is _SECURITY and proc.uid != 0:
                 raise os_error(errno.EPERM, path)  # cap_inode_setxattr(): CAP_SYS_ADMIN
-            self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
-            namespace = resolve_handler(name)
+            # linux: security_inode_setxattr, for names other than security.selinux
+            tclass = _CLASS[inode.kind._value_]
+            if not self.security.allows(proc, fs, inode, tclass, _SETATTR, None):
+                self.lsm_check(proc, loc, _SETATTR, syscall, path=where)
+            # xattr_resolve_name(), as resolve_handler() does it, the namespace known
+            if namespace is None or namespace is _SYSTEM:
+                raise os_error(errno.EOPNOTSUPP)
+            if name == namespace._value_:
+                raise os_error(errno.EINVAL)
             if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
                 raise os_error(errno.EOPNOTSUPP, path)
             stored = value
@@ -139,7 +183,7 @@ class XattrCalls(KernelBase):
         if inode.kind is _DIRECTORY:
             fs.names_changed()  # a new label: who may search it changed
         inode.ctime = self.clock.now
-        if name == SELINUX_XATTR:
+        if is_label:
             # fsnotify_xattr (IN_ATTRIB): watchers learn which inode changed
             self.relabels += 1
             self.relabeled.append((fs.fs_id, inode.ino))
@@ -156,14 +200,19 @@ class XattrCalls(KernelBase):
         path: str,
     ) -> None:
         """``selinux_inode_setxattr()``: owner, label support, relabelfrom, valid, relabelto."""
-        if not owner_or_capable(credentials_of(proc), inode):
+        if not (proc.uid == 0 or proc.uid == inode.uid):  # owner_or_capable(), in line
             raise os_error(errno.EPERM, path)
-        if not fs.features.setfilecon or not fs.features.xattrs:
+        features = fs.features
+        if not features.setfilecon or not features.xattrs:
             raise os_error(errno.EOPNOTSUPP, path)
-        self.lsm_check(proc, loc, ("relabelfrom",), syscall, path=path)
-        if not self.security.valid_label(value.rstrip(b"\0")):
+        security = self.security
+        tclass = _CLASS[inode.kind._value_]
+        if not security.allows(proc, fs, inode, tclass, _RELABELFROM, None):
+            self.lsm_check(proc, loc, _RELABELFROM, syscall, path=path)
+        if not security.valid_label(value.rstrip(b"\0")):
             raise os_error(errno.EINVAL, path)
-        self.lsm_check(proc, loc, ("relabelto",), syscall, path=path, new_label=value)
+        if not security.allows(proc, fs, inode, tclass, _RELABELTO, value):
+            self.lsm_check(proc, loc, _RELABELTO, syscall, path=path, new_label=value)
 
     @syscall_entry
     def removexattr(self, proc: Process, path: str, name: bytes, *, follow: bool = True) -> None:

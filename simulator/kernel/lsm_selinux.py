@@ -9,9 +9,7 @@ is remembered, so the same permissive denial is logged once.
 
 from __future__ import annotations
 
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from simulator.errors import ContextError
 from simulator.kernel.audit import AvcRecord
@@ -50,8 +48,7 @@ NEW_LABELS_KEPT = 4096  # remembered labels (SelinuxState.new_labels, .contexts)
 _GRANTED = object()  # a cached decision that grants every requested permission
 
 
-@attrs.frozen(repr=False)
-class _Denial:
+class _Denial(NamedTuple):
     """A cached decision that denies something, with what its AVC records print."""
 
     decision: Decision
@@ -80,6 +77,10 @@ class SelinuxLsm:
         self.decisions = self.selinux  # SecurityModule.decisions: kept with self.selinux
         self.permissive_grants: set[tuple[str, str, str, str]] = set()
         self.last_decision: Decision | None = None
+        # valid_label's answers, for the policy they were given under (they depend on its
+        # users, roles and types only): a relabel asks again for the same few labels.
+        self.valid_labels: dict[bytes, bool] = {}
+        self.valid_labels_policy: object = None
 
     @property
     def generation(self) -> int:
@@ -185,13 +186,14 @@ class SelinuxLsm:
         # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
         # "l2 eq h2".
         high = target.range.high  # target.high, without the property
+        low = target.range.low
         grant_key = (
             subject.type,
             target.type,
             tclass,
             perms,
             subject.range.high.dominates(high),
-            target.range.low == high,
+            low is high or low == high,  # a single level is one object (MlsRange.single)
         )
         grants = self.selinux.grant_cache
         if grant_key in grants:
@@ -208,7 +210,7 @@ class SelinuxLsm:
         raw = _genfs_label(fs)
         if raw is not None:
             return self.context_of(raw.encode())
-        return self.context_of(inode.xattrs.get(SELINUX_XATTR, UNLABELED.encode()))
+        return self.context_of(inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW))
 
     def context_of(self, raw: bytes) -> SecurityContext:
         """A label as the policy sees it: anything invalid maps to unlabeled_t."""
@@ -258,6 +260,19 @@ class SelinuxLsm:
         return None
 
     def valid_label(self, value: bytes) -> bool:
+        policy = self.selinux.policy
+        if self.valid_labels_policy is not policy:
+            self.valid_labels, self.valid_labels_policy = {}, policy
+        valid = self.valid_labels.get(value)
+        if valid is None:
+            valid = self._valid_label(value)
+            if len(self.valid_labels) >= NEW_LABELS_KEPT:
+                self.valid_labels.clear()  # bounded: every domain's images have their own
+            self.valid_labels[value] = valid
+        return valid
+
+    def _valid_label(self, value: bytes) -> bool:
+        """``security_context_to_sid()``'s verdict on a label."""
         try:
             context = parse_context(value.decode())
         except (ContextError, UnicodeDecodeError):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import attrs
 
 UNSET_ID = 4294967295  # auid/ses of processes that never logged in: (unsigned)-1
 
 
-@attrs.frozen
-class Credentials:
-    """The identity DAC checks use."""
+class Credentials(NamedTuple):
+    """The identity DAC checks use (a frozen value, a tuple underneath)."""
 
     uid: int
     gid: int

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import attrs
 
@@ -83,14 +83,17 @@ def _syscall(name: str, *args: int) -> Syscall:
 
 @functools.lru_cache(maxsize=1024)
 def _syscall_at(name: str, path: str, *rest: int) -> Syscall:
-    """:meth:`Syscall.at`: one shared value per call and arguments."""
-    return _syscall(name, AT_FDCWD, user_pointer(path), *rest)
+    """:meth:`Syscall.at`: one shared value per call and arguments (a new path, such as a
+    new domain's, is made here at once rather than through :func:`_syscall`'s cache)."""
+    padded = (*rest, 0, 0)
+    return Syscall(name, (AT_FDCWD, user_pointer(path), padded[0], padded[1]))
 
 
 @functools.lru_cache(maxsize=1024)
 def _syscall_on(name: str, path: str, *rest: int) -> Syscall:
     """:meth:`Syscall.on`: one shared value per call and arguments."""
-    return _syscall(name, user_pointer(path), *rest)
+    padded = (*rest, 0, 0, 0)
+    return Syscall(name, (user_pointer(path), padded[0], padded[1], padded[2]))
 
 
 Syscall.at = _syscall_at
@@ -98,12 +101,12 @@ Syscall.on = _syscall_on
 Syscall.of = _syscall
 
 
-@attrs.frozen
-class AccessRequest:
+class AccessRequest(NamedTuple):
     """One permission check: ``process`` wants ``perms`` on ``inode`` (object class ``tclass``).
 
     ``name`` is the dentry name for checks made at ``inode_permission`` time (the AVC says
     ``name=``); ``path`` is set for checks on an opened path (``file_open``: ``path=``).
+    A frozen value, a tuple underneath: no class for attrs to write at import.
     """
 
     process: Process
@@ -118,9 +121,9 @@ class AccessRequest:
     new_label: bytes | None = None
 
 
-@attrs.frozen(repr=False)
-class CheckResult:
-    """The module's answer: fail the call with EACCES or not, and what to audit."""
+class CheckResult(NamedTuple):
+    """The module's answer: fail the call with EACCES or not, and what to audit (a frozen
+    value, a tuple underneath)."""
 
     enforced: bool = False
     avc: AvcRecord | None = None

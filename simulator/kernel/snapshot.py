@@ -6,8 +6,6 @@ the JSON stays readable for labels and still round-trips arbitrary bytes.
 
 from __future__ import annotations
 
-import difflib
-import json
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -36,10 +34,14 @@ class Snapshot:
 
     @classmethod
     def of(cls, state: dict[str, Any]) -> Snapshot:
+        import json  # only snapshots need it: not imported with the kernel
+
         return cls(json.dumps(state, sort_keys=True, indent=1, ensure_ascii=True))
 
     @classmethod
     def parse(cls, text: str) -> Snapshot:
+        import json
+
         try:
             return cls.of(json.loads(text))
         except json.JSONDecodeError as error:
@@ -52,6 +54,8 @@ class Snapshot:
             raise SnapshotError("state is not valid JSON: nested too deeply") from None
 
     def data(self) -> dict[str, Any]:
+        import json
+
         try:
             value = json.loads(self.text)
         except ValueError as error:
@@ -68,6 +72,8 @@ class Snapshot:
         compare states: each changed line names one field of one inode, mount or process."""
         if self.text == other.text:
             return ""
+        import difflib  # only a diff of two states needs it: not imported with the kernel
+
         return "".join(
             difflib.unified_diff(
                 self.text.splitlines(keepends=True),

@@ -42,8 +42,18 @@ _REGULAR, _DIRECTORY = Kind.REGULAR, Kind.DIRECTORY
 assert all(prefix.count(b".") == 1 and prefix.endswith(b".") for prefix in _BY_PREFIX)
 
 
+# The namespace of each name seen (names are few: libvirt's, and those users type), so
+# that the calls find it with one lookup; bounded all the same.
+NAMESPACE_BY_NAME: dict[bytes, Namespace | None] = {}
+NAMES_KEPT = 1024
+
+
 def namespace_of(name: bytes) -> Namespace | None:
-    return _BY_PREFIX.get(name[: name.find(b".") + 1])
+    namespace = _BY_PREFIX.get(name[: name.find(b".") + 1])
+    if len(NAMESPACE_BY_NAME) >= NAMES_KEPT:
+        NAMESPACE_BY_NAME.clear()
+    NAMESPACE_BY_NAME[name] = namespace
+    return namespace
 
 
 def resolve_handler(name: bytes) -> Namespace:

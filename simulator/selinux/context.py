@@ -58,6 +58,8 @@ def parse_categories(text: str, whole: str | None = None) -> frozenset[int]:
 
 def format_categories(cats: frozenset[int]) -> str:
     """The kernel's canonical text: ``c0.c1023``, ``c1,c3``, ``c0.c2,c7``."""
+    if len(cats) <= 2:  # an MCS pair, or one category: no run of three to fold
+        return ",".join([f"c{n}" for n in sorted(cats)])
     parts: list[str] = []
     ordered = sorted(cats)
     i = 0

@@ -8,6 +8,7 @@ only while their boolean is on), the MCS constraints then clear some of them, an
 from __future__ import annotations
 
 import enum
+from typing import NamedTuple
 
 import attrs
 
@@ -95,8 +96,7 @@ def decide(
     return Decision(scontext, tcontext, tclass, verdicts, permissive)
 
 
-@attrs.frozen(repr=False)
-class _TypeVerdict:
+class _TypeVerdict(NamedTuple):
     """The type-enforcement part of a verdict: it depends on types only, not on levels."""
 
     granting: tuple[TeRule, ...]

@@ -123,7 +123,10 @@ def _observe(
 ) -> tuple[object, ...]:
     host, who = _new_host(cached=cached)
     then()
-    outcomes = [_apply(host, who, op) for op in ops]
+    outcomes = []
+    for op in ops:
+        outcomes.append(_apply(host, who, op))
+        _on_current_tops(host.kernel)
     _count(host.kernel)  # the count of cached walks kept right through every change
     state = json.dumps(dump_state(host.kernel), sort_keys=True)
     return outcomes, state
@@ -269,6 +272,14 @@ def test_the_cache_is_bounded() -> None:
 
 def _cached_paths(kernel: KernelBase) -> set[str]:
     return {key[0] for walks in kernel.walk_cache.values() for key in walks}
+
+
+def _on_current_tops(kernel: KernelBase) -> None:
+    """Every cached walk was made on its namespace's mount tops of now: ``walk`` relies on
+    it (it does not compare them), so whatever drops or replaces the tops forgets the walks."""
+    for ns_id, walks in kernel.walk_cache.items():
+        for entry in walks.values():
+            assert entry[1] is kernel.mount_tops.get(ns_id)
 
 
 def _count(kernel: KernelBase) -> int:
