@@ -12,7 +12,7 @@ import attrs
 BOOL, STRING, INT, DATA, ARGV, ALIAS = "bool", "string", "int", "data", "argv", "alias"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Opt:
     """``vshCmdOptDef``: for an alias, ``help`` is what it stands for (``mode=shareable``)."""
 
@@ -24,7 +24,7 @@ class Opt:
     empty_ok: bool = False  # VSH_OFLAG_EMPTY_OK
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class CommandDef:
     """``vshCmdDef``: the name, the ``help`` and ``desc`` infos and the options."""
 
