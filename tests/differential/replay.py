@@ -5,7 +5,7 @@ there. Cases that only read share one host; the others start from a snapshot."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -85,33 +85,33 @@ def load(corpus: Path = CORPUS) -> list[Case]:
     return cases
 
 
-def fixture_host() -> simulator.Host:
+def _tree_host(
+    dirs: Iterable[str], files: Mapping[str, bytes], symlinks: Mapping[str, str]
+) -> simulator.Host:
+    """A host with the recording's base directory holding ``dirs``, ``files`` and
+    ``symlinks`` (names relative to BASE)."""
     host = simulator.Host()
     proc = host.shell
     host.mkdir(proc, "/tmp/seclab-differential", 0o755)
     host.mkdir(proc, BASE, 0o755)
-    for name in DIRS:
+    for name in dirs:
         host.mkdir(proc, f"{BASE}/{name}", 0o755)
-    for name, data in FILES.items():
+    for name, data in files.items():
         host.write_file(proc, f"{BASE}/{name}", data, mode=0o644)
-    for name, target in SYMLINKS.items():
+    for name, target in symlinks.items():
         host.symlink(proc, target, f"{BASE}/{name}")
     return host
+
+
+def fixture_host() -> simulator.Host:
+    return _tree_host(DIRS, FILES, SYMLINKS)
 
 
 def attr_fixture_host() -> simulator.Host:
     """The getfattr/setfattr corpus's tree (tools/record-differential populate_attr): the
     ATTR_* files with their XATTRS, and ATTR_LABEL over the lab's own label on each."""
-    host = simulator.Host()
+    host = _tree_host(ATTR_DIRS, ATTR_FILES, ATTR_SYMLINKS)
     proc = host.shell
-    host.mkdir(proc, "/tmp/seclab-differential", 0o755)
-    host.mkdir(proc, BASE, 0o755)
-    for name in ATTR_DIRS:
-        host.mkdir(proc, f"{BASE}/{name}", 0o755)
-    for name, data in ATTR_FILES.items():
-        host.write_file(proc, f"{BASE}/{name}", data, mode=0o644)
-    for name, target in ATTR_SYMLINKS.items():
-        host.symlink(proc, target, f"{BASE}/{name}")
     for name in ["", *ATTR_DIRS, *ATTR_FILES, *ATTR_SYMLINKS]:
         path = f"{BASE}/{name}".rstrip("/")
         host.setxattr(proc, path, b"security.selinux", ATTR_LABEL, follow=False)
