@@ -8,6 +8,7 @@ prefix or no support: EOPNOTSUPP), then ``XATTR_CREATE``/``XATTR_REPLACE``.
 
 from __future__ import annotations
 
+from simulator.errors import NotModelled
 from simulator.kernel import errno_table as errno
 from simulator.kernel.base import KernelBase, syscall_entry
 from simulator.kernel.dac import MAY_READ, MAY_WRITE
@@ -36,6 +37,11 @@ _SECURITY_PREFIX = Namespace.SECURITY.value
 _DIRECTORY, _TRUSTED = Kind.DIRECTORY, Namespace.TRUSTED
 _SECURITY, _SYSTEM = Namespace.SECURITY, Namespace.SYSTEM
 _CLASS = SELINUX_CLASS_BY_KIND_VALUE
+# include/uapi/linux/xattr.h XATTR_NAME_POSIX_ACL_ACCESS / XATTR_NAME_POSIX_ACL_DEFAULT
+POSIX_ACL_XATTRS = frozenset((b"system.posix_acl_access", b"system.posix_acl_default"))
+# The filesystem types with the posix_acl_*_xattr_handler: xfs, ext4 and tmpfs (devtmpfs is
+# one; CONFIG_TMPFS_POSIX_ACL on RHEL). NFS, proc, devpts, mqueue, hugetlbfs have none.
+ACL_FILESYSTEMS = frozenset(("xfs", "ext4", "tmpfs", "devtmpfs"))
 _GETATTR, _SETATTR = ("getattr",), ("setattr",)
 _RELABELFROM, _RELABELTO = ("relabelfrom",), ("relabelto",)
 _syscall_on = Syscall.on
@@ -97,6 +103,9 @@ class XattrCalls(KernelBase):
             return label
         # xattr_resolve_name(), as resolve_handler() does it, the namespace known
         if namespace is None or namespace is _SYSTEM:
+            if name in POSIX_ACL_XATTRS and fs.fstype in ACL_FILESYSTEMS:
+                # posix_acl_xattr_get(): no ACL is ever set in the lab
+                raise os_error(errno.ENODATA, path)
             raise os_error(errno.EOPNOTSUPP)
         if name == namespace._value_:
             raise os_error(errno.EINVAL)
@@ -147,6 +156,8 @@ class XattrCalls(KernelBase):
         where = resolved.path
         fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
+        if name in POSIX_ACL_XATTRS and fs.fstype in ACL_FILESYSTEMS:
+            raise NotModelled("POSIX ACLs (setting system.posix_acl_access/default)")
         is_label = name == SELINUX_XATTR
         self.take_fault("setfilecon" if is_label else "setxattr", proc, where, loc)
         namespace = NAMESPACE_BY_NAME.get(name) or namespace_of(name)
@@ -219,6 +230,8 @@ class XattrCalls(KernelBase):
         syscall = Syscall.on("removexattr" if follow else "lremovexattr", path)
         check_name(name)
         where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
+        if name in POSIX_ACL_XATTRS and fs.fstype in ACL_FILESYSTEMS:
+            raise NotModelled("POSIX ACLs (removing system.posix_acl_access/default)")
         self.take_fault("removexattr", proc, where, loc)
         self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
         if name == SELINUX_XATTR:

@@ -33,7 +33,6 @@ KNOWN: dict[str, str] = {
     "find d -maxdepth 1": "find walks in readdir order of the recording file system; the lab's directories are in name order",
     "find d -type f -exec cat {} \\;": "find walks in readdir order of the recording file system; the lab's directories are in name order",
     "xargs -n1 < nosuch": "the lab's shell prints bash 5.1's interactive message; the recording bash 5.2 -c adds 'line 1:'",
-    "getfattr -n system.posix_acl_access f": "the lab does not model POSIX ACLs: its system.* handler refuses every name (EOPNOTSUPP) where ext4 answers ENODATA for a file without an ACL",
     "setfattr -n user.new -v $'\\xff\\x01' g && getfattr -d -e hex g": "the lab's bash makes $'\\xff' the character U+00FF (two bytes in UTF-8); bash makes it the byte 0xff",
     "setfattr -n $'user.\\xe9' -v 1 g && getfattr -d -e hex g": "the lab's bash makes $'\\xe9' the character U+00E9 (two bytes in UTF-8); bash makes it the byte 0xe9",
 }
