@@ -89,7 +89,7 @@ class ParseError(VirshError):
 Values = dict[str, str | bool]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Parsed:
     """One command of the line, parsed (vsh.c ``vshCmd``): its table and its options."""
 
@@ -303,7 +303,7 @@ def _domain(daemon: Daemon, key: str, *, by: tuple[str, ...] = ("id", "uuid", "n
     return found
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Table:
     """A table a handler returns; printed by ``vshTablePrintToStdout`` (virsh decides on
     the header: ``-q`` leaves it out)."""
