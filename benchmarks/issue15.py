@@ -38,6 +38,7 @@ def domain_xml(name: str, disks: int) -> str:
     )
     return (
         f"<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory>"
+        "<os><type>hvm</type></os>"
         f"<devices>{devices}</devices></domain>"
     )
 

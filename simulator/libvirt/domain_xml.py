@@ -503,14 +503,17 @@ def _check_duplicate_targets(disks: list[Disk]) -> None:
             )
 
 
-def _os_type(os_element: ET.Element | None) -> None:
-    """``<os><type>`` (virDomainDefParseCaps, virDomainDefParseBootInitOptions); without one
-    the lab goes on (libvirt: 'an os <type> must be specified', docs/deviations.md)."""
+def _os_type(os_element: ET.Element | None, bootloader: str) -> None:
+    """``<os><type>`` (virDomainDefParseCaps, virDomainDefParseBootInitOptions)."""
     type_element = None if os_element is None else os_element.find("type")
-    if type_element is None:
-        return
-    assert os_element is not None
-    os_type = "".join(type_element.itertext())
+    # virXPathString("string(./os/type[1])"): an empty type is none
+    os_type = "" if type_element is None else "".join(type_element.itertext())
+    if not os_type:
+        if bootloader:
+            # libvirt takes a <bootloader> (pygrub) domain as os type xen
+            raise NotModelled("<bootloader> (a domain of os type xen)")
+        raise _xml_error("an os <type> must be specified")
+    assert os_element is not None and type_element is not None
     arch = type_element.get("arch")
     if arch is not None:
         if arch and arch not in ARCHES:
@@ -865,7 +868,8 @@ def domain_from_element(
             raise LibvirtError(ErrorCode.INTERNAL_ERROR, "malformed uuid element")
         uuid = parsed
     os_element = root.find("os")
-    _os_type(os_element)
+    bootloader = root.find("bootloader")
+    _os_type(os_element, "" if bootloader is None else "".join(bootloader.itertext()))
     os_def = OsDef()
     loader = None if os_element is None else os_element.find("loader")
     if loader is not None:

@@ -63,7 +63,7 @@ class DomainLifecycle(RuleBasedStateMachine):
             # UUID, which libvirt refuses for a name it knows.
             self.definitions[name] = (
                 f"<domain type='kvm'><name>{name}</name><uuid>{name_uuid(name)}</uuid>"
-                "<memory unit='GiB'>1</memory>"
+                "<memory unit='GiB'>1</memory><os><type>hvm</type></os>"
                 f"<devices>{disks}</devices></domain>"
             )
             self.daemon.define(self.definitions[name])

@@ -30,6 +30,7 @@ EXTRA = f"{IMAGES}/extra.img"
 def _domain(name: str) -> str:
     return (
         f"<domain type='kvm'>\n  <name>{name}</name>\n  <memory unit='GiB'>1</memory>\n"
+        "  <os>\n    <type>hvm</type>\n  </os>\n"
         "  <devices>\n"
         f"    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n"
         f"      <source file='{IMAGES}/{name}.qcow2'/>\n      <target dev='vda' bus='virtio'/>\n"

@@ -85,5 +85,6 @@ def domain_xml(draw: st.DrawFn, name: str | None = None, max_disks: int = 3) -> 
     )
     return (
         f"<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory>"
+        "<os><type>hvm</type></os>"
         f"<devices>{disks}</devices></domain>"
     )

@@ -16,6 +16,9 @@ IMAGE = "/var/lib/libvirt/images/vm.qcow2"
 XML = f"""<domain type='kvm'>
   <name>vm</name>
   <memory unit='GiB'>1</memory>
+  <os>
+    <type>hvm</type>
+  </os>
   <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>

@@ -16,7 +16,7 @@ from simulator import Host
 from simulator.bindings import patch_libvirt, patch_os, patch_selinux
 host = Host()
 host.write_file(host.shell, "/var/lib/libvirt/images/vm.qcow2", b"")
-host.write_file(host.shell, "/root/vm.xml", b'''<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><devices>
+host.write_file(host.shell, "/root/vm.xml", b'''<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices>
 <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
 <source file='/var/lib/libvirt/images/vm.qcow2'/><target dev='vda' bus='virtio'/></disk>
 </devices></domain>''')

@@ -20,7 +20,7 @@ IMAGES = "/var/lib/libvirt/images"
 
 
 def _vm(name: str) -> str:
-    return f"""<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory><devices>
+    return f"""<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices>
 <disk type='file' device='disk'><driver name='qemu' type='raw'/>
 <source file='{IMAGES}/{name}.img'/><target dev='vda' bus='virtio'/></disk>
 </devices></domain>"""

@@ -26,6 +26,9 @@ IMAGE = "/var/lib/libvirt/images/web.qcow2"
 XML = f"""<domain type='kvm'>
   <name>web</name>
   <memory unit='GiB'>1</memory>
+  <os>
+    <type>hvm</type>
+  </os>
   <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>

@@ -115,6 +115,7 @@ def deep_backing_xml(depth: int) -> str:
     root = ET.Element("domain", type="kvm")
     ET.SubElement(root, "name").text = "deep"
     ET.SubElement(root, "memory", unit="GiB").text = "1"
+    ET.SubElement(ET.SubElement(root, "os"), "type").text = "hvm"
     disk = ET.SubElement(ET.SubElement(root, "devices"), "disk", type="file")
     ET.SubElement(disk, "source", file="/var/lib/libvirt/images/top.qcow2")
     ET.SubElement(disk, "target", dev="vda")

@@ -22,7 +22,7 @@ EXAMPLES = int(os.environ.get("SECLAB_FUZZ_EXAMPLES", "15"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 IMAGE = "/var/lib/libvirt/images/vm1.qcow2"
 VM1 = (
-    "<domain type='kvm'><name>vm1</name><memory unit='GiB'>1</memory><devices><disk type='file'>"
+    "<domain type='kvm'><name>vm1</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices><disk type='file'>"
     f"<source file='{IMAGE}'/><target dev='vda'/></disk></devices></domain>"
 )
 

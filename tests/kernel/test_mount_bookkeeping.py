@@ -41,7 +41,7 @@ def test_unshare_inside_a_domain_namespace_copies_moved_mounts() -> None:
     daemon = host.libvirt
     daemon.start(
         daemon.define(
-            "<domain type='kvm'><name>a</name><memory unit='GiB'>1</memory><devices><disk type='file' device='disk'>"
+            "<domain type='kvm'><name>a</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices><disk type='file' device='disk'>"
             "<source file='/var/lib/libvirt/images/a.qcow2'/><target dev='vda'/></disk>"
             "</devices></domain>"
         )

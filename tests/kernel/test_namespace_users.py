@@ -37,7 +37,7 @@ def test_a_namespace_entered_by_nsenter_outlives_its_qemu_until_left() -> None:
     host = simulator.Host()
     host.write_file(host.shell, "/var/lib/libvirt/images/a.qcow2", b"")
     xml = (
-        "<domain type='kvm'><name>a</name><memory unit='GiB'>1</memory><devices><disk type='file' device='disk'>"
+        "<domain type='kvm'><name>a</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices><disk type='file' device='disk'>"
         "<source file='/var/lib/libvirt/images/a.qcow2'/><target dev='vda'/></disk>"
         "</devices></domain>"
     )

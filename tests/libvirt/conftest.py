@@ -84,9 +84,13 @@ def lab() -> Lab:
 
 
 def domain_xml(name: str, devices: str = "", extra: str = "", virt_type: str = "kvm") -> str:
+    # libvirt: virDomainDefParseCaps needs <os><type> ("an os <type> must be specified")
+    os_part = "<os><type>hvm</type></os>"
+    if "<os>" in extra:
+        extra, os_part = extra.replace("<os>", "<os><type>hvm</type>", 1), ""
     return (
-        f"<domain type='{virt_type}'><name>{name}</name><memory unit='GiB'>1</memory>{extra}"
-        f"<devices>{devices}</devices></domain>"
+        f"<domain type='{virt_type}'><name>{name}</name><memory unit='GiB'>1</memory>"
+        f"{os_part}{extra}<devices>{devices}</devices></domain>"
     )
 
 

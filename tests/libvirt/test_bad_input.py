@@ -21,7 +21,7 @@ EXTERNAL = (
 
 
 def _d(body: str, type_: str = "kvm") -> str:
-    return f"<domain type='{type_}'><name>vm</name><memory unit='GiB'>1</memory>{body}</domain>"
+    return f"<domain type='{type_}'><name>vm</name><memory unit='GiB'>1</memory><os><type>hvm</type></os>{body}</domain>"
 
 
 DOMAIN_CASES = [

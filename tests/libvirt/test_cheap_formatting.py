@@ -58,7 +58,9 @@ def test_the_format_argument_is_json_dumps(driver: str | None, readonly: bool, i
 @settings(deadline=None)  # a loaded CI machine must not fail it
 @given(path=ASCII_TEXT | TEXT)
 def test_a_status_file_indents_every_line_of_the_definition(path: str) -> None:
-    definition = parse_domain("<domain type='kvm'><name>vm</name><memory>1048576</memory></domain>")
+    definition = parse_domain(
+        "<domain type='kvm'><name>vm</name><memory>1048576</memory><os><type>hvm</type></os></domain>"
+    )
     definition.disks.append(Disk("file", "disk", "vda", StorageSource("/img/" + path)))
     domain = Domain(definition, persistent=True)
     domain.live, domain.pid, domain.id = definition, 4242, 1

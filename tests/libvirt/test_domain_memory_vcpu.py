@@ -17,7 +17,8 @@ def _xml(name: str, sizes: str) -> str:
     """A definition with ``sizes``, and 1 GiB of memory when they give no <memory>."""
     if "<memory" not in sizes and "<currentMemory" not in sizes:
         sizes = "<memory unit='GiB'>1</memory>" + sizes
-    return f"<domain type='kvm'><name>{name}</name>{sizes}<devices/></domain>"
+    os_part = "" if "<os>" in sizes else "<os><type>hvm</type></os>"
+    return f"<domain type='kvm'><name>{name}</name>{sizes}{os_part}<devices/></domain>"
 
 
 def _define(host: simulator.Host, sizes: str, name: str = "t") -> simulator.Result:
@@ -207,4 +208,4 @@ def test_libvirt_python_info_reads_the_definition() -> None:
         plain = conn.defineXML(_xml("p", ""))
         assert plain.info()[1:4] == [GIB_KIB, GIB_KIB, 1]
         with pytest.raises(libvirt.libvirtError, match="Memory size must be specified"):
-            conn.defineXML("<domain type='kvm'><name>n</name></domain>")
+            conn.defineXML("<domain type='kvm'><name>n</name><os><type>hvm</type></os></domain>")

@@ -8,7 +8,7 @@ from simulator.libvirt.virxml import MAX_XML_DEPTH
 from tests.fuzz.strategies import deep_backing_xml
 
 ODD = (
-    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
+    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices>"
     "<disk type='file'><driver name='qemu' type='qcow2'/>"
     '<source file="/var/lib/libvirt/images/it\'s&amp;&lt;&quot;.qcow2"/>'
     "<target dev='vda' bus='virtio'/></disk>"
@@ -32,7 +32,7 @@ def test_control_characters_are_dropped_like_virBufferEscapeString() -> None:
 
 
 RUNNABLE = (
-    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><devices>"
+    "<domain type='kvm'><name>odd</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices>"
     "<disk type='file'><source file=\"/var/lib/libvirt/images/it's&amp;&lt;.img\"/>"
     "<target dev='vda' bus='virtio'/></disk></devices></domain>"
 )

@@ -7,7 +7,7 @@ import pytest
 import simulator
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 
-XML = "<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><devices/></domain>"
+XML = "<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices/></domain>"
 
 
 def test_an_unknown_domain_names_the_key_it_was_asked_for() -> None:

@@ -89,7 +89,7 @@ def test_create_whose_start_fails_reports_libvirts_error_and_forgets_the_domain(
     assert "t" not in daemon.domains
     _assert_nothing_left(host, daemon, "t")
     result = host.run(
-        "printf %s \"<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><seclabel type='static' model='dac' "
+        "printf %s \"<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><seclabel type='static' model='dac' "
         "relabel='yes'><label>+4294967296:+0</label></seclabel></domain>\" > t.xml; "
         "virsh create t.xml"
     )
@@ -106,7 +106,7 @@ def test_one_bad_definition_or_status_file_does_not_stop_the_boot() -> None:
     host.write_file(host.shell, f"{IMAGES}/c.img", b"")
     daemon.start(daemon.lookup("c"))
     qemu = daemon.lookup("c").pid
-    bad = "<domain type='kvm'><name>b</name><memory unit='GiB'>1</memory><devices><disk type='network'/></devices></domain>"
+    bad = "<domain type='kvm'><name>b</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices><disk type='network'/></devices></domain>"
     host.write_file(host.shell, "/etc/libvirt/qemu/b.xml", bad.encode())
     host.write_file(host.shell, "/etc/libvirt/qemu/bb.xml", b"\xff\xfe<domain")
     host.write_file(host.shell, "/run/libvirt/qemu/x.xml", b"<domstatus pid='x'><domain/>")

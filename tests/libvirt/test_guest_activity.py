@@ -24,7 +24,7 @@ def _xml(name: str, *paths: str, policy: str = "stop") -> str:
         + "</disk>"
         for i, path in enumerate(paths)
     )
-    return f"<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory><devices>{disks}</devices></domain>"
+    return f"<domain type='kvm'><name>{name}</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices>{disks}</devices></domain>"
 
 
 # Guests defined in the order c, a, b (the list's order), changed in other orders.

@@ -13,7 +13,7 @@ from tests.library_runs import library, observed
 
 LIBRARY = library("libvirt", "walkthrough", "faults")
 IMAGE = "/var/lib/libvirt/images/vm.img"
-XML = f"""<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><devices>
+XML = f"""<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices>
 <disk type='file' device='disk'><driver name='qemu' type='raw'/>
 <source file='{IMAGE}'/><target dev='vda' bus='virtio'/></disk></devices></domain>"""
 

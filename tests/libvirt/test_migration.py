@@ -22,6 +22,9 @@ virt_use_nfs = true
 <domain type='kvm'>
   <name>vm</name>
   <memory unit='GiB'>1</memory>
+  <os>
+    <type>hvm</type>
+  </os>
   <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>

@@ -25,7 +25,7 @@ virt_use_nfs = true
   $ mount -t nfs nfs1:/srv/vms /mnt
   $ ssh kvm2 mount -t nfs nfs1:/srv/vms /mnt
 """
-XML = """<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><devices>
+XML = """<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices>
 <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
 <source file='/mnt/vm.qcow2'/><target dev='vda' bus='virtio'/></disk>
 </devices></domain>"""

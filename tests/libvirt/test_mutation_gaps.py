@@ -129,7 +129,7 @@ def test_an_unknown_memory_device_model_is_libvirts_error() -> None:
     """domain_xml._memory: virXMLPropEnum's error names the model, through virsh as a user
     sees it (recorded: tests/libvirt/xml_errors_corpus.jsonl, memory-device-bad-model)."""
     host = simulator.Host()
-    xml = "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><devices><memory model='ram-x'/></devices></domain>"
+    xml = "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices><memory model='ram-x'/></devices></domain>"
     host.write_file(host.shell, "/root/t.xml", xml.encode())
     result = host.run("virsh define /root/t.xml")
     assert (result.output, result.status) == (
@@ -297,7 +297,7 @@ def test_an_acpi_table_of_another_type_names_it() -> None:
     """virDomainDefParseBootAcpiOptions: only type='slic' tables."""
     host = simulator.Host()
     xml = (
-        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><acpi><table type='msdm'>/t.bin</table></acpi>"
+        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><type>hvm</type><acpi><table type='msdm'>/t.bin</table></acpi>"
         "</os><devices/></domain>"
     )
     host.write_file(host.shell, "/root/t.xml", xml.encode())
@@ -352,7 +352,7 @@ def test_nvram_and_a_disk_without_a_type_in_dumpxml() -> None:
     host = simulator.Host()
     host.write_file(host.shell, IMAGE, b"")
     xml = (
-        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>"
+        "<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><type>hvm</type><nvram>/var/lib/libvirt/qemu/nvram/t.fd</nvram>"
         f"</os><devices><disk device='disk'><source file='{IMAGE}'/><target dev='vda'/></disk>"
         "</devices></domain>"
     )
@@ -383,7 +383,7 @@ def test_dac_remembers_the_owner_of_a_kernel_image() -> None:
     host = simulator.Host()
     kernel = "/var/lib/libvirt/boot/vmlinuz"
     host.run(f"mkdir -p /var/lib/libvirt/boot; touch {kernel}; chown 1000:1000 {kernel}")
-    xml = f"<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><kernel>{kernel}</kernel></os><devices/></domain>"
+    xml = f"<domain type='kvm'><name>t</name><memory unit='GiB'>1</memory><os><type>hvm</type><kernel>{kernel}</kernel></os><devices/></domain>"
     host.write_file(host.shell, "/root/t.xml", xml.encode())
     assert host.run("virsh define /root/t.xml; virsh start t").status == 0
     assert host.stat(host.shell, kernel).st_uid == 107

@@ -25,10 +25,6 @@ CORPUS = Path(__file__).with_name("xml_errors_corpus.jsonl")
 # libvirt's test driver: its parsing is the QEMU driver's (domain_conf.c, virxml.c), but the
 # QEMU driver adds its own post-parse and validation steps and a security manager.
 KNOWN: dict[str, str] = {
-    "missing-os-type": (
-        "the lab does not require <os><type> (virDomainDefParseCaps: 'an os <type> must be "
-        "specified'): no definition in its scenarios and tests has one"
-    ),
     "seclabel-bad-model": (
         "QEMU driver only: its security manager refuses a model it does not run "
         "('Security driver model 'apparmor' is not available'); the test driver has none"

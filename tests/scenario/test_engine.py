@@ -216,7 +216,7 @@ def test_from_state_continues_a_saved_host(tmp_path: Path) -> None:
     first = _write(
         tmp_path,
         "t\n-- transcript --\n  $ touch /srv/kept\n  $ virsh define vm.xml\n"
-        "-- vm.xml --\n<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory></domain>\n",
+        "-- vm.xml --\n<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><os><type>hvm</type></os></domain>\n",
     )
     result = run_path(first)
     assert result.host is not None

@@ -8,7 +8,7 @@ import simulator
 
 IMG = "/var/lib/libvirt/images"
 DOMAIN = (
-    "<domain type='kvm'><name>vm1</name><memory unit='GiB'>1</memory><devices><disk type='file' device='disk'>"
+    "<domain type='kvm'><name>vm1</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices><disk type='file' device='disk'>"
     f"<source file='{IMG}/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk>"
     "<disk type='file' device='cdrom'><target dev='sda' bus='sata'/></disk></devices></domain>"
 )

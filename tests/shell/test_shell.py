@@ -101,7 +101,7 @@ def test_what_is_not_modelled_says_so(host: simulator.Host, line: str, message: 
     host.write_file(
         host.shell,
         "/root/net.xml",
-        b"<domain type='kvm'><name>n</name><memory unit='GiB'>1</memory><devices><disk type='network'>"
+        b"<domain type='kvm'><name>n</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices><disk type='network'>"
         b"<source protocol='rbd' name='pool/image'/><target dev='vda'/></disk>"
         b"</devices></domain>",
     )

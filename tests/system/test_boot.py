@@ -84,7 +84,7 @@ def test_services_start_from_the_table_in_its_order() -> None:
     profile = get_profile("ol9")
     kept = {entry.pid for entry in profile.processes}
     host.libvirt.define(
-        "<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><devices/></domain>"
+        "<domain type='kvm'><name>vm</name><memory unit='GiB'>1</memory><os><type>hvm</type></os><devices/></domain>"
     )
     host.reboot()
     started = [p for pid, p in sorted(host.processes.items()) if pid not in kept]

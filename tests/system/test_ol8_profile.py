@@ -15,6 +15,9 @@ from simulator.scenario.runner import load, run
 VM_XML = """<domain type='kvm'>
   <name>vm</name>
   <memory unit='GiB'>1</memory>
+  <os>
+    <type>hvm</type>
+  </os>
   <devices>
     <disk type='file' device='disk'>
       <source file='/var/lib/libvirt/images/vm.qcow2'/>
