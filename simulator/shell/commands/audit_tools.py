@@ -209,31 +209,55 @@ def _end_time(ctx: CommandContext, keyword: str) -> int | None:
 
 @command("ausearch")
 def ausearch(ctx: CommandContext) -> int:
+    # ausearch-options.c check_params: an error sets retval = -1 and parsing goes on, so
+    # every bad option is reported (in order) before ausearch exits 1.
     args = list(ctx.args)
     values: dict[str, str] = {}
-    report = "default"  # --raw and -i: the last one given wins (ausearch-options.c)
+    report = "default"
+    errors: list[str] = []
+    pid: int | None = None
     while args:
         arg = args.pop(0)
         if arg in VALUE_OPTIONS:
             if not args:
-                ctx.err(f"Argument is required for {arg}\n")
-                return 1
-            values[VALUE_OPTIONS[arg]] = args.pop(0)
-        elif arg in ("-i", "--interpret"):
-            report = "interpret"
-        elif arg in ("-r", "--raw"):
-            report = "raw"
+                if arg in ("-m", "--message"):
+                    # followed by libaudit's table of type names, which differs by version
+                    raise NotModelled(f"ausearch {arg} without a type")
+                if VALUE_OPTIONS[arg] in ("start", "end"):
+                    errors.append(f"{arg} requires either date and/or time\n")
+                else:
+                    errors.append(f"Argument is required for {arg}\n")
+                continue
+            value = values[VALUE_OPTIONS[arg]] = args.pop(0)
+            if VALUE_OPTIONS[arg] == "pid":
+                # S_PID: isdigit(optarg[0]), then strtol, which stops at the first non-digit
+                digits = re.match(r"[0-9]+", value)
+                if digits is None:
+                    errors.append(f"Process id must be a numeric value, was {value}\n")
+                else:
+                    pid = int(digits.group())
+            elif VALUE_OPTIONS[arg] == "success":
+                # S_OSUCCESS: "yes" or "no" anywhere in the value; exactly "yes" is success
+                if "yes" in value or "no" in value:
+                    values["success"] = "yes" if value == "yes" else "no"
+                else:
+                    errors.append("Success must be 'yes' or 'no'.\n")
+        elif arg in ("-i", "--interpret", "-r", "--raw"):
+            # S_INTERP/S_RAW: a second output format is an error, not the last one winning
+            wanted = "interpret" if arg in ("-i", "--interpret") else "raw"
+            if report == "default":
+                report = wanted
+            else:
+                errors.append(f"Conflicting output format {'--raw' if wanted == 'raw' else arg}\n")
         else:
             raise NotModelled(f"ausearch {arg}")
+    success = values.get("success")
     types = [t.upper() for t in values["types"].split(",")] if "types" in values else None
     if types is not None and not set(types) <= RECORD_TYPES:
         raise NotModelled(f"ausearch -m {values['types']}")
-    pid: int | None = None
-    if "pid" in values:
-        if not values["pid"].isdigit():
-            ctx.err(f"Illegal pid {values['pid']}\n")
-            return 1
-        pid = int(values["pid"])
+    if errors:
+        ctx.err("".join(errors))
+        return 1
     start = end = None
     if "start" in values:
         start = _start_time(ctx, values["start"])
@@ -243,10 +267,6 @@ def ausearch(ctx: CommandContext) -> int:
         end = _end_time(ctx, values["end"])
         if end is None:
             raise NotModelled(f"ausearch -te {values['end']}")
-    success = values.get("success")
-    if success is not None and success not in ("yes", "no"):
-        ctx.err("Success must be 'yes' or 'no'.\n")
-        return 1
     # Without -if, ausearch reads auditd's log (auditd.conf log_file), as the caller.
     read = log_events(ctx, values.get("file", AUDIT_LOG), "ausearch")
     if read is None:
