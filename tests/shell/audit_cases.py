@@ -9,7 +9,7 @@ date). The lab's -ts/-te forms are covered by the scenarios instead.
 from __future__ import annotations
 
 LOG = "/var/log/audit/audit.log"
-LOGS = ("single-write-denial", "permissive-triage", "te-denial-rounds")
+LOGS = ("single-write-denial", "permissive-triage", "te-denial-rounds", "empty")
 
 _AUSEARCH = (
     "-m avc",
@@ -51,6 +51,29 @@ _AUSEARCH = (
     "-ui 107",
     "-f web.qcow2",
     "-se svirt_t",
+    "-p 4810abc",
+    "-p abc -sv maybe -i --raw",
+    "-p 4810 -p 4811",
+    "-sv nope",
+    "-sv yesno",
+    "-i -i",
+    "--raw --raw",
+    "-r -i",
+    "-m avc,syscall",
+    "-m USER_AVC",
+    "-m CWD",
+    "-m PATH,PROCTITLE --raw",
+    "-c qemu-kvm -x qemu -sv no -i",
+    "-c",
+    "-x",
+    "-sv",
+    "-ts",
+    "-te",
+    "-i extra",
+    "--raw extra",
+    "-i -r extra",
+    "-c -x qemu",
+    "-p -1",
     "-ts 06/04/2025 09:58:00",
     "-te 06/04/2025 09:58:05",
 )
@@ -62,6 +85,7 @@ _AUREPORT = (
     "",
     "-x",
     "--failed",
+    "--avc -i",
 )
 
 
@@ -73,4 +97,8 @@ def cases() -> list[tuple[str, str]]:
         out.append((log, "ausearch -m avc"))
         out += [(log, f"aureport -if {LOG} {opts}".rstrip()) for opts in _AUREPORT]
         out.append((log, "aureport -a"))
+    out.append(("empty", "ausearch -if /nonexistent.log"))
+    out.append(("empty", "aureport -a -if /nonexistent.log"))
+    out.append(("empty", "ausearch -if /var/log/audit"))
+    out.append(("empty", "ausearch"))
     return out

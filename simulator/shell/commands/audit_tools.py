@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import time
 
 from simulator.errors import NotModelled
@@ -12,7 +13,6 @@ from simulator.kernel.audit import AuditEvent
 from simulator.shell.accounts import group_names, user_names
 from simulator.shell.registry import CommandContext, command
 
-USAGE = "usage: ausearch [options]\n"
 AUDIT_LOG = "/var/log/audit/audit.log"
 OPEN_FLAGS = (
     (open_flags.O_CREAT, "O_CREAT"),
@@ -172,9 +172,23 @@ VALUE_OPTIONS = {
 }
 
 
-def log_events(ctx: CommandContext, path: str, tool: str) -> list[AuditEvent] | None:
+def log_events(
+    ctx: CommandContext, path: str, tool: str, *, user_file: bool = False
+) -> list[AuditEvent] | None:
     """The events an audit log file holds, read as the caller; None (after the tool's
-    error) when it cannot be read. Lines the lab did not write are not modelled."""
+    error) when it cannot be read. Lines the lab did not write are not modelled.
+
+    A file named with -if is stat()ed first, a failure reported by perror("stat"), and a
+    directory means its audit.log and rotated logs (ausearch.c main, process_logs); then
+    fopen, a failure "Error opening FILE (strerror)" (process_file)."""
+    if user_file:
+        try:
+            mode = ctx.host.stat(ctx.proc, path).st_mode
+        except OSError as error:
+            ctx.err(f"stat: {error.strerror}\n")
+            return None
+        if stat.S_ISDIR(mode):
+            raise NotModelled(f"{tool} -if on a directory (its rotated logs)")
     try:
         text = ctx.host.read_file(ctx.proc, path).decode(errors="replace")
     except OSError as error:
@@ -209,54 +223,67 @@ def _end_time(ctx: CommandContext, keyword: str) -> int | None:
 
 @command("ausearch")
 def ausearch(ctx: CommandContext) -> int:
-    # ausearch-options.c check_params: an error sets retval = -1 and parsing goes on, so
-    # every bad option is reported (in order) before ausearch exits 1.
+    # ausearch-options.c check_params: the first bad option ends the parse (retval = -1) and
+    # ausearch exits 1.
     args = list(ctx.args)
+    if not args:
+        # check_params: count < 2 prints usage() and fails
+        raise NotModelled("ausearch without options (its usage text)")
     values: dict[str, str] = {}
     report = "default"
-    errors: list[str] = []
+    error: str | None = None
     pid: int | None = None
-    while args:
+    while args and error is None:  # while (c < count && retval == 0)
         arg = args.pop(0)
+        # optarg is the next word unless it starts with '-'
+        optarg = args[0] if args and not args[0].startswith("-") else None
         if arg in VALUE_OPTIONS:
-            if not args:
-                if arg in ("-m", "--message"):
+            name = VALUE_OPTIONS[arg]
+            if optarg is None:
+                if name == "types":
                     # followed by libaudit's table of type names, which differs by version
                     raise NotModelled(f"ausearch {arg} without a type")
-                if VALUE_OPTIONS[arg] in ("start", "end"):
-                    errors.append(f"{arg} requires either date and/or time\n")
+                if name in ("start", "end"):
+                    error = f"{arg} requires either date and/or time\n"
                 else:
-                    errors.append(f"Argument is required for {arg}\n")
+                    error = f"Argument is required for {arg}\n"
                 continue
-            value = values[VALUE_OPTIONS[arg]] = args.pop(0)
-            if VALUE_OPTIONS[arg] == "pid":
+            value = values[name] = args.pop(0)
+            if name in ("start", "end") and args and not args[0].startswith("-"):
+                # S_TIME_START/S_TIME_END: a second word is the date or time
+                raise NotModelled(f"ausearch {arg} {value} {args[0]}")
+            if name == "pid":
                 # S_PID: isdigit(optarg[0]), then strtol, which stops at the first non-digit
                 digits = re.match(r"[0-9]+", value)
                 if digits is None:
-                    errors.append(f"Process id must be a numeric value, was {value}\n")
+                    error = f"Process id must be a numeric value, was {value}\n"
                 else:
                     pid = int(digits.group())
-            elif VALUE_OPTIONS[arg] == "success":
+            elif name == "success":
                 # S_OSUCCESS: "yes" or "no" anywhere in the value; exactly "yes" is success
                 if "yes" in value or "no" in value:
                     values["success"] = "yes" if value == "yes" else "no"
                 else:
-                    errors.append("Success must be 'yes' or 'no'.\n")
+                    error = "Success must be 'yes' or 'no'.\n"
         elif arg in ("-i", "--interpret", "-r", "--raw"):
-            # S_INTERP/S_RAW: a second output format is an error, not the last one winning
-            wanted = "interpret" if arg in ("-i", "--interpret") else "raw"
+            # S_INTERP/S_RAW: a second output format is an error, not the last one winning;
+            # a word after the option (not starting with '-') is one more
+            raw = arg in ("-r", "--raw")
+            shown = "--raw" if raw else arg
             if report == "default":
-                report = wanted
+                report = "raw" if raw else "interpret"
             else:
-                errors.append(f"Conflicting output format {'--raw' if wanted == 'raw' else arg}\n")
+                error = f"Conflicting output format {shown}\n"
+            if optarg is not None:
+                error = (error or "") + f"Argument is NOT required for {shown}\n"
         else:
             raise NotModelled(f"ausearch {arg}")
     success = values.get("success")
     types = [t.upper() for t in values["types"].split(",")] if "types" in values else None
     if types is not None and not set(types) <= RECORD_TYPES:
         raise NotModelled(f"ausearch -m {values['types']}")
-    if errors:
-        ctx.err("".join(errors))
+    if error is not None:
+        ctx.err(error)
         return 1
     start = end = None
     if "start" in values:
@@ -268,7 +295,7 @@ def ausearch(ctx: CommandContext) -> int:
         if end is None:
             raise NotModelled(f"ausearch -te {values['end']}")
     # Without -if, ausearch reads auditd's log (auditd.conf log_file), as the caller.
-    read = log_events(ctx, values.get("file", AUDIT_LOG), "ausearch")
+    read = log_events(ctx, values.get("file", AUDIT_LOG), "ausearch", user_file="file" in values)
     if read is None:
         return 1
     source = read
@@ -318,30 +345,38 @@ def aureport(ctx: CommandContext) -> int:
     print_per_event_item); the input is the log file, as aureport reads it."""
     args = list(ctx.args)
     path = AUDIT_LOG
-    avc = False
+    user_file = avc = interpret = False
     while args:
         arg = args.pop(0)
         if arg in ("-a", "--avc"):
             avc = True
+        elif arg in ("-i", "--interpret"):
+            interpret = True
         elif arg in ("-if", "--input") and args:
             path = args.pop(0)
+            user_file = True
         else:
             raise NotModelled(f"aureport {arg}")
     if not avc:
         raise NotModelled("aureport without -a (only the AVC report is modelled)")
-    events = log_events(ctx, path, "aureport")
-    if events is None:
-        return 1
+    # aureport.c main: print_title() comes before the log is opened, so a log that cannot
+    # be read still gets the report's title
     ctx.out(
         f"\nAVC Report\n{AUREPORT_RULE}\n"
         "# date time comm subj syscall class permission obj result event\n"
         f"{AUREPORT_RULE}\n"
     )
+    events = log_events(ctx, path, "aureport", user_file=user_file)
+    if events is None:
+        return 1
     item = 0
     for event in events:
         date = time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(event.seconds))  # "%x %T"
         comm = event.syscall.comm if event.syscall else (event.avcs[0].comm if event.avcs else "?")
-        number = event.syscall.number if event.syscall else 0
+        # -i: the syscall by name (aureport-output.c print_per_event_item, aulookup_syscall)
+        number: int | str = 0
+        if event.syscall is not None:
+            number = event.syscall.syscall if interpret else event.syscall.number
         for record in event.avcs:
             item += 1
             ctx.out(
@@ -350,5 +385,7 @@ def aureport(ctx: CommandContext) -> int:
                 f"{'granted' if record.granted else 'denied'} {event.serial}\n"
             )
     if item == 0:
+        # main: nothing found in a detailed report is exit status 1
         ctx.out("<no events of interest were found>\n\n")
+        return 1
     return 0

@@ -22,6 +22,7 @@ SCENARIOS = {
     "single-write-denial": "scenarios/admin/audit-log-and-reports.txtar",
     "permissive-triage": "scenarios/walkthrough/06-permissive-triage.txtar",
     "te-denial-rounds": "scenarios/audit/audit2allow-te-denial.txtar",
+    "empty": "scenarios/walkthrough/01-selinux-mode-checks.txtar",
 }
 
 
