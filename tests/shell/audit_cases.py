@@ -1,9 +1,9 @@
 """Command lines recorded with the real ausearch/aureport (tools/record-audit) and replayed in
 the lab (tests/shell/test_audit_recorded.py), each on every log of tests/shell/data/audit.
 
-Left out, because the real tools' answer depends on the recording machine's clock rather than
-the log: -ts/-te recent, now, today, this-hour, this-week, boot and bare HH:MM:SS (today's
-date). The lab's -ts/-te forms are covered by the scenarios instead.
+The recorder runs the real tools under faketime at the lab host's clock, so -ts/-te with
+recent, now, today, this-hour and a bare HH:MM:SS (today's date) mean what they mean in the
+lab. Left out: -ts boot, which the real tools take from this machine's /proc/uptime.
 """
 
 from __future__ import annotations
@@ -74,7 +74,36 @@ _AUSEARCH = (
     "-i -r extra",
     "-c -x qemu",
     "-p -1",
+    "-ts recent",
+    "-ts today",
+    "-ts this-hour",
+    "-ts 09:58:05",
+    "-ts 09:58:05 -te 09:58:08",
+    "-te now",
+    "-te recent",
+    "-te 09:58:05",
+    "-ts yesterday",
+    "-ts this-week",
+    "-te today",
+    "-ts 9:58",
+    "-ts 25:00:00",
     "-ts 06/04/2025 09:58:00",
+    "-ts 06/04/2025",
+    "-ts 06/04/2025 09:58:03",
+    "-ts 09:58:03 06/04/2025",
+    "-ts 06/05/2025",
+    "-ts 13/40/2025",
+    "-ts 06/04/1999",
+    "-te foo",
+    "-te 25:00",
+    "-te 09:58",
+    "-ts now",
+    "-ts week-ago",
+    "-ts this-month",
+    "-ts this-year",
+    "-te yesterday",
+    "-te this-week",
+    "-te 06/04/2025 09:58:02",
     "-te 06/04/2025 09:58:05",
 )
 _AUREPORT = (

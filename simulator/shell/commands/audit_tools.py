@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import stat
 import time
@@ -130,25 +131,109 @@ def _interpret(ctx: CommandContext, event: AuditEvent) -> list[str]:
     return lines
 
 
-def _start_time(ctx: CommandContext, keyword: str) -> int | None:
+DAY = 86400
+# ausearch-time.c timetab, and "boot" (the kernel's boot time; audit 3.0.x ausearch-options)
+TIME_KEYWORDS = frozenset(
+    {
+        "now",
+        "recent",
+        "boot",
+        "today",
+        "yesterday",
+        "this-week",
+        "week-ago",
+        "this-month",
+        "this-year",
+    }
+)
+CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
+DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def _midnight(seconds: int) -> int:
+    return seconds - seconds % DAY  # the lab's clock is UTC
+
+
+def _keyword_date(ctx: CommandContext, keyword: str) -> int:
+    """Midnight of the day a keyword names (set_tm_today, set_tm_this_week, ...)."""
     now = ctx.host.clock.now
-    if keyword == "recent":
-        return now - 600
-    if keyword == "boot":
-        return ctx.host.clock.boot_time
-    if keyword in ("today", "this-hour"):
-        t = time.gmtime(now)
-        return (
-            now - t.tm_hour * 3600 - t.tm_min * 60 - t.tm_sec + (1 if keyword == "today" else 0)
-            if keyword == "today"
-            else now - t.tm_min * 60 - t.tm_sec
-        )
-    parts = keyword.split(":")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        t = time.gmtime(now)
-        midnight = now - t.tm_hour * 3600 - t.tm_min * 60 - t.tm_sec
-        return midnight + int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
-    return None
+    t = time.gmtime(now)
+    if keyword == "yesterday":
+        return _midnight(now - DAY)
+    if keyword == "this-week":  # back to Sunday (tm_wday 0)
+        return _midnight(now - ((t.tm_wday + 1) % 7) * DAY)
+    if keyword == "week-ago":
+        return _midnight(now - 7 * DAY)
+    if keyword == "this-month":
+        return calendar.timegm((t.tm_year, t.tm_mon, 1, 0, 0, 0))
+    if keyword == "this-year":
+        return calendar.timegm((t.tm_year, 1, 1, 0, 0, 0))
+    return _midnight(now)  # today
+
+
+def _clock(text: str) -> int | None:
+    """Seconds into the day of a time word, None when strptime "%X" refuses it; a word of
+    five characters or fewer gets ":00" (ausearch_time_start). Odd shapes: not modelled."""
+    match = CLOCK.fullmatch(text)
+    if match is None or (len(text) > 5) != (match.group(3) is not None):
+        if re.fullmatch(r"[0-9:]+", text):
+            raise NotModelled(f"ausearch time {text!r}")
+        return None
+    hour, minute, second = (int(g or 0) for g in match.groups())
+    if hour > 23 or minute > 59 or second > 59:
+        if second > 59 and hour <= 23 and minute <= 59:
+            raise NotModelled(f"ausearch time {text!r} (a leap second)")
+        return None
+    return hour * 3600 + minute * 60 + second
+
+
+def _date(text: str) -> int | None:
+    """Midnight of an MM/DD/YYYY date (strptime "%x" in en_US), None when refused."""
+    match = DATE.fullmatch(text)
+    if match is None:
+        if re.fullmatch(r"[0-9/]+", text):
+            raise NotModelled(f"ausearch date {text!r}")
+        return None
+    month, day, year = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return calendar.timegm((year, month, day, 0, 0, 0))  # mktime normalises 02/31
+
+
+def time_bound(ctx: CommandContext, end: bool, da: str | None, ti: str | None) -> int | str:
+    """ausearch_time_start/ausearch_time_end (ausearch-time.c): the bound, or the error
+    ausearch prints. da is a date or keyword, ti a time of day; either may be missing."""
+    now = ctx.host.clock.now
+    which = "end" if end else "start"
+    if da is None:
+        date = _midnight(now)
+    elif da in TIME_KEYWORDS:
+        if da in ("now", "recent"):  # goto set_it: the time is the keyword's own
+            return now - (600 if da == "recent" else 0)
+        if da == "boot":
+            if end:
+                raise NotModelled("ausearch -te boot")
+            return ctx.host.clock.boot_time
+        if end and da == "today":  # "Special case today": now
+            return now
+        date = _keyword_date(ctx, da)
+    else:
+        parsed = _date(da)
+        if parsed is None:
+            return f"Invalid {which} date ({da}). Month, Day, and Year are required.\n"
+        date = parsed
+    if ti is None:
+        # the start of the day; an end without a time takes the current time of day
+        clock = now % DAY if end else 0
+    else:
+        parsed = _clock(ti)
+        if parsed is None:
+            return f"Invalid {which} time ({ti}). Hour, Minute, and Second are required.\n"
+        clock = parsed
+    year = time.gmtime(date).tm_year
+    if year < 2004:  # d.tm_year < 104
+        return f"Error - year is {year}\n"
+    return date + clock
 
 
 RECORD_TYPES = frozenset({"AVC", "USER_AVC", "SYSCALL", "PROCTITLE", "CWD", "PATH", "ALL"})
@@ -210,17 +295,6 @@ def log_events(
     return out
 
 
-def _end_time(ctx: CommandContext, keyword: str) -> int | None:
-    if keyword == "now":
-        return ctx.host.clock.now
-    if keyword == "recent":
-        return ctx.host.clock.now - 600
-    parts = keyword.split(":")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        return _start_time(ctx, keyword)
-    return None
-
-
 @command("ausearch")
 def ausearch(ctx: CommandContext) -> int:
     # ausearch-options.c check_params: the first bad option ends the parse (retval = -1) and
@@ -233,6 +307,7 @@ def ausearch(ctx: CommandContext) -> int:
     report = "default"
     error: str | None = None
     pid: int | None = None
+    bounds: dict[str, int] = {}
     while args and error is None:  # while (c < count && retval == 0)
         arg = args.pop(0)
         # optarg is the next word unless it starts with '-'
@@ -249,9 +324,25 @@ def ausearch(ctx: CommandContext) -> int:
                     error = f"Argument is required for {arg}\n"
                 continue
             value = values[name] = args.pop(0)
-            if name in ("start", "end") and args and not args[0].startswith("-"):
-                # S_TIME_START/S_TIME_END: a second word is the date or time
-                raise NotModelled(f"ausearch {arg} {value} {args[0]}")
+            if name in ("start", "end"):
+                # S_TIME_START/S_TIME_END: a second word not starting with '-' is the date or
+                # the time (the one holding ':' is the time); one word is a keyword, a date
+                # (no ':') or a time of today
+                words: tuple[str | None, str | None]
+                if args and not args[0].startswith("-"):
+                    other = args.pop(0)
+                    words = (other, value) if ":" in value else (value, other)
+                elif value == "checkpoint":
+                    raise NotModelled(f"ausearch {arg} checkpoint")
+                elif value in TIME_KEYWORDS or ":" not in value:
+                    words = (value, None)
+                else:
+                    words = (None, value)
+                bound = time_bound(ctx, name == "end", *words)
+                if isinstance(bound, str):
+                    error = bound
+                else:
+                    bounds[name] = bound
             if name == "pid":
                 # S_PID: isdigit(optarg[0]), then strtol, which stops at the first non-digit
                 digits = re.match(r"[0-9]+", value)
@@ -285,15 +376,7 @@ def ausearch(ctx: CommandContext) -> int:
     if error is not None:
         ctx.err(error)
         return 1
-    start = end = None
-    if "start" in values:
-        start = _start_time(ctx, values["start"])
-        if start is None:
-            raise NotModelled(f"ausearch -ts {values['start']}")
-    if "end" in values:
-        end = _end_time(ctx, values["end"])
-        if end is None:
-            raise NotModelled(f"ausearch -te {values['end']}")
+    start, end = bounds.get("start"), bounds.get("end")
     # Without -if, ausearch reads auditd's log (auditd.conf log_file), as the caller.
     read = log_events(ctx, values.get("file", AUDIT_LOG), "ausearch", user_file="file" in values)
     if read is None:
