@@ -254,6 +254,10 @@ VALUE_OPTIONS = {
     "--success": "success",
     "-if": "file",
     "--input": "file",
+    "-k": "key",
+    "--key": "key",
+    "-ui": "uid",
+    "--uid-all": "uid",
 }
 
 
@@ -307,6 +311,7 @@ def ausearch(ctx: CommandContext) -> int:
     report = "default"
     error: str | None = None
     pid: int | None = None
+    uid: int | None = None
     bounds: dict[str, int] = {}
     while args and error is None:  # while (c < count && retval == 0)
         arg = args.pop(0)
@@ -343,7 +348,13 @@ def ausearch(ctx: CommandContext) -> int:
                     error = bound
                 else:
                     bounds[name] = bound
-            if name == "pid":
+            if name == "uid":
+                # S_ALL_UID: a number (strtoul) matches uid, euid or auid (user_match, "or");
+                # a name is looked up in /etc/passwd and matched as text
+                if not value[0].isdigit():
+                    raise NotModelled(f"ausearch {arg} by user name")
+                uid = int(re.match(r"[0-9]+", value).group())  # type: ignore[union-attr]
+            elif name == "pid":
                 # S_PID: isdigit(optarg[0]), then strtol, which stops at the first non-digit
                 digits = re.match(r"[0-9]+", value)
                 if digits is None:
@@ -391,6 +402,17 @@ def ausearch(ctx: CommandContext) -> int:
         if "comm" in values and not any(values["comm"] in c for c in comms):
             continue
         if "exe" in values and (event.syscall is None or values["exe"] not in event.syscall.exe):
+            continue
+        # -k: strmatch (a substring) on the SYSCALL record's key, which ausearch keeps as
+        # written, "(null)" too (recorded: -k null matches key=(null))
+        if "key" in values and (
+            event.syscall is None
+            or values["key"] not in ("(null)" if event.syscall.key is None else event.syscall.key)
+        ):
+            continue
+        if uid is not None and (
+            event.syscall is None or uid not in (event.syscall.uid, event.syscall.auid)
+        ):
             continue
         pids = [a.pid for a in event.avcs] + ([event.syscall.pid] if event.syscall else [])
         if pid is not None and pid not in pids:
