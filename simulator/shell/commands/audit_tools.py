@@ -258,6 +258,12 @@ VALUE_OPTIONS = {
     "--key": "key",
     "-ui": "uid",
     "--uid-all": "uid",
+    "-se": "context",
+    "--context": "context",
+    "-su": "subject",
+    "--subject": "subject",
+    "-o": "object",
+    "--object": "object",
 }
 
 
@@ -408,6 +414,24 @@ def ausearch(ctx: CommandContext) -> int:
         if "key" in values and (
             event.syscall is None
             or values["key"] not in ("(null)" if event.syscall.key is None else event.syscall.key)
+        ):
+            continue
+        # -se/-su/-o: strmatch on the event's subject contexts (each AVC's scontext and the
+        # SYSCALL's subj) and object contexts (tcontext); -se is either (ausearch-match.c
+        # context_match). With -su, context_match returns before it looks at -o: -o counts
+        # only alone (audit 3.0.x; 3.1.2 made the two an "and")
+        subjects = [a.scontext for a in event.avcs] + (
+            [event.syscall.subj] if event.syscall else []
+        )
+        objects = [a.tcontext for a in event.avcs]
+        if "context" in values and not any(values["context"] in c for c in subjects + objects):
+            continue
+        if "subject" in values and not any(values["subject"] in c for c in subjects):
+            continue
+        if (
+            "object" in values
+            and "subject" not in values
+            and not any(values["object"] in c for c in objects)
         ):
             continue
         if uid is not None and (
