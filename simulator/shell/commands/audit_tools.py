@@ -264,6 +264,8 @@ VALUE_OPTIONS = {
     "--subject": "subject",
     "-o": "object",
     "--object": "object",
+    "-f": "file_name",
+    "--file": "file_name",
 }
 
 
@@ -433,6 +435,11 @@ def ausearch(ctx: CommandContext) -> int:
             and "subject" not in values
             and not any(values["object"] in c for c in objects)
         ):
+            continue
+        # -f: the file names the event holds, here each AVC's name= or path=
+        # (ausearch-parse.c parse_avc adds them to s.filename), matched as a substring
+        names = [n for a in event.avcs for n in (a.name, a.path) if n is not None]
+        if "file_name" in values and not any(values["file_name"] in n for n in names):
             continue
         if uid is not None and (
             event.syscall is None or uid not in (event.syscall.uid, event.syscall.auid)
