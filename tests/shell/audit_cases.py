@@ -141,6 +141,9 @@ _AUREPORT = (
     "-x",
     "--failed",
     "--avc -i",
+    "-x -i",
+    "--executable",
+    "-a -x",
 )
 
 
