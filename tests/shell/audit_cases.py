@@ -9,7 +9,14 @@ lab. Left out: -ts boot, which the real tools take from this machine's /proc/upt
 from __future__ import annotations
 
 LOG = "/var/log/audit/audit.log"
-LOGS = ("single-write-denial", "permissive-triage", "te-denial-rounds", "empty")
+LOGS = (
+    "single-write-denial",
+    "permissive-triage",
+    "te-denial-rounds",
+    "empty",
+    "virtqemud-relabel",
+    "running-guest-writes",
+)
 
 _AUSEARCH = (
     "-m avc",
@@ -28,6 +35,11 @@ _AUSEARCH = (
     "-c qemu",
     "-c qemu-kvm",
     "-c virsh",
+    "-c virtqemud -i",
+    "-x virtqemud",
+    "-ui 0 -i",
+    "-m avc -se relabelto",
+    "-o virt_image_t -i",
     "--comm qemu-kvm -i",
     "-x qemu-kvm",
     "-x /usr/libexec/qemu-kvm",

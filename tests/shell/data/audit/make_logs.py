@@ -23,6 +23,8 @@ SCENARIOS = {
     "permissive-triage": "scenarios/walkthrough/06-permissive-triage.txtar",
     "te-denial-rounds": "scenarios/audit/audit2allow-te-denial.txtar",
     "empty": "scenarios/walkthrough/01-selinux-mode-checks.txtar",
+    "virtqemud-relabel": "scenarios/field/nvram/custom-path-firmware.txtar",
+    "running-guest-writes": "scenarios/libvirt/relabel-under-running-guest.txtar",
 }
 
 
