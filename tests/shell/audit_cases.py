@@ -5,10 +5,10 @@ The recorder runs the real tools under faketime at the lab host's clock, so -ts/
 recent, now, today, this-hour and a bare HH:MM:SS (today's date) mean what they mean in the
 lab. Left out: -ts boot, which the real tools take from this machine's /proc/uptime.
 
-Versions: recorded with Debian 12's audit 3.0.9; RHEL 9 ships 3.0.7. The upstream ChangeLog
-between them (3.0.8, 3.0.9) changes auditd, krb5, auparse's field array and kernel-module
-name interpretation, none of which reaches these records or options; the two behaviours the
-corpus pins that did change upstream came later: "this-hour" became a -ts/-te keyword in
+Versions: recorded with Debian 12's audit 3.0.9; RHEL 9 ships 3.0.7. 3.0.9's ChangeLog
+changes auditd, krb5, auparse's field array and kernel-module name interpretation, none of
+which reaches these records or options (3.0.8's entries were not checked); the two
+behaviours the corpus pins that did change upstream came later: "this-hour" became a -ts/-te keyword in
 3.1, and -su with -o became an "and" in 3.1.2.
 """
 
