@@ -13,6 +13,7 @@ from simulator.errors import NotModelled
 from simulator.libvirt.domain_xml import DomainDef, domain_from_element, format_domain, parse_xml
 from simulator.libvirt.virdomainobjlist import Domain
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
+from simulator.libvirt.virxml import DOMAIN_URL, invalid_attribute, missing_attribute
 
 STATUS = "/run/libvirt/qemu"  # cfg->stateDir
 # The ASCII characters other than "\n" that str.splitlines() ends a line at.
@@ -112,11 +113,12 @@ def format_status(domain: Domain, machine: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse_status(text: str, path: str = "") -> Status:
-    """A status file's contents, or the error libvirt logs for it (``path`` names the file
-    in libxml2's errors, as virDomainObjParseFile -> virXMLParseWithIndent does)."""
+def parse_status(text: str, url: str = DOMAIN_URL) -> Status:
+    """A status file's contents, or the error libvirt logs for it (``url``, the file's
+    path, names it in libxml2's errors, as virDomainObjParseFile -> virXMLParseWithIndent
+    does)."""
     # libvirt: virDomainObjParseFile -> virDomainObjParseXML
-    root = parse_xml(text, url=path) if path else parse_xml(text)
+    root = parse_xml(text, url=url)
     if root.tag != "domstatus":
         raise LibvirtError(
             ErrorCode.XML_ERROR, f"expecting root element of 'domstatus', not '{root.tag}'"
@@ -133,17 +135,17 @@ def parse_status(text: str, path: str = "") -> Status:
     if id_text is not None:
         domain_id = _strtol(id_text, 32)
         if domain_id is None:
-            raise _invalid_attribute("id", "domain", id_text, " Expected integer value")
+            raise invalid_attribute("domain", "id", id_text, "Expected integer value")
         if domain_id < 0:
-            raise _invalid_attribute("id", "domain", id_text, " Expected non-negative value")
+            raise invalid_attribute("domain", "id", id_text, "Expected non-negative value")
     # virDomainObjParseXML: the state and reason the previous daemon recorded, read after
     # the definition and before the pid, each with virxml.c's attribute helpers
     state = root.get("state")
     if state is None:
-        raise _missing_attribute("state", "domstatus")
+        raise missing_attribute("domstatus", "state")
     if state not in _STATES:
         # virXMLPropEnum(virDomainStateTypeFromString, VIR_XML_PROP_REQUIRED)
-        raise _invalid_attribute("state", "domstatus", state, "")
+        raise invalid_attribute("domstatus", "state", state)
     if state not in _REASONS:
         raise NotModelled(f"a status file in state '{state}'")
     # virDomainStateReasonFromString: an absent reason is 0 ("unknown"); a present one,
@@ -155,10 +157,10 @@ def parse_status(text: str, path: str = "") -> Status:
     # obj->pid = (pid_t) vmpid: no range check, a negative pid is taken as it is
     pid_text = root.get("pid")
     if pid_text is None:
-        raise _missing_attribute("pid", "domstatus")
+        raise missing_attribute("domstatus", "pid")
     pid = _strtol(pid_text, 64)
     if pid is None:
-        raise _invalid_attribute("pid", "domstatus", pid_text, " Expected long long integer value")
+        raise invalid_attribute("domstatus", "pid", pid_text, "Expected long long integer value")
     pid = (pid + 2**31) % 2**32 - 2**31
     return Status(
         live=live,
@@ -169,22 +171,6 @@ def parse_status(text: str, path: str = "") -> Status:
         # libvirt: qemuDomainObjPrivateXMLParse
         remember_owner=root.find("rememberOwner") is not None,
         namespaces=root.find("namespaces") is not None,
-    )
-
-
-def _missing_attribute(name: str, element: str) -> LibvirtError:
-    # libvirt: virxml.c virXMLProp* with VIR_XML_PROP_REQUIRED
-    return LibvirtError(
-        ErrorCode.XML_ERROR, f"Missing required attribute '{name}' in element '{element}'"
-    )
-
-
-def _invalid_attribute(name: str, element: str, value: str, expected: str) -> LibvirtError:
-    # libvirt: virxml.c "Invalid value for attribute '%1$s' in element '%2$s': '%3$s'."
-    # followed by what the helper expected (virXMLPropEnum adds nothing)
-    return LibvirtError(
-        ErrorCode.XML_ERROR,
-        f"Invalid value for attribute '{name}' in element '{element}': '{value}'.{expected}",
     )
 
 

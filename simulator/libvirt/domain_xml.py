@@ -85,10 +85,7 @@ def _xml_error(message: str) -> LibvirtError:
 
 def _invalid_value(element: ET.Element, attribute: str) -> LibvirtError:
     """``virXMLPropEnum`` (and the other ``virXMLProp*`` readers) on a value outside the enum."""
-    value = element.get(attribute, "")
-    return _xml_error(
-        f"Invalid value for attribute '{attribute}' in element '{element.tag}': '{value}'."
-    )
+    return virxml.invalid_attribute(element.tag, attribute, element.get(attribute, ""))
 
 
 def _enum_attribute(
@@ -585,7 +582,7 @@ def _memory(element: ET.Element) -> MemoryDevice | None:
     """``virDomainMemoryDefParseXML``."""
     if element.get("model") is None:
         # virXMLPropEnum with VIR_XML_PROP_REQUIRED
-        raise _xml_error("Missing required attribute 'model' in element 'memory'")
+        raise virxml.missing_attribute("memory", "model")
     model = _enum_attribute(element, "model", MEMORY_MODELS, "")
     path = element.findtext("source/path")
     size_kib = _memory_device_size(element)

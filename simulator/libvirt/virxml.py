@@ -48,6 +48,24 @@ class _TooDeep(Exception):
         self.index = index
 
 
+def missing_attribute(element: str, name: str) -> LibvirtError:
+    """The ``virXMLProp*`` readers with ``VIR_XML_PROP_REQUIRED`` on an absent attribute."""
+    return LibvirtError(
+        ErrorCode.XML_ERROR, f"Missing required attribute '{name}' in element '{element}'"
+    )
+
+
+def invalid_attribute(element: str, name: str, value: str, expected: str = "") -> LibvirtError:
+    """The ``virXMLProp*`` readers on a value they cannot read: the value, then what the
+    reader expected (``virXMLPropEnum`` says nothing more, ``virXMLPropInt`` "Expected
+    integer value", ``virXMLPropLongLong`` "Expected long long integer value", ...)."""
+    more = f" {expected}" if expected else ""
+    return LibvirtError(
+        ErrorCode.XML_ERROR,
+        f"Invalid value for attribute '{name}' in element '{element}': '{value}'.{more}",
+    )
+
+
 def parse(text: str, *, url: str = DOMAIN_URL) -> ET.Element:
     """The document's root element, or the error libvirt reports for it.
 
