@@ -18,13 +18,12 @@ from __future__ import annotations
 import collections
 import os
 import re
-import resource
 import subprocess  # noqa: TID251 - only to time a fresh interpreter, never the lab
 import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.issue15 import ONE_SCENARIO, ROOT
+from benchmarks.issue15 import ONE_SCENARIO, ROOT, wall
 
 IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
 
@@ -127,34 +126,28 @@ for name in sorted(sys.modules):
 """
 
 
-def _child_cpu(argv: list[str], runs: int) -> tuple[float, str]:
-    """The least CPU time (ms) of ``runs`` runs of a child, and the last run's output."""
-    best, out = float("inf"), ""
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        done = subprocess.run(argv, cwd=ROOT, env=_env(), capture_output=True, text=True)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        spent = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        best, out = min(best, spent * 1000), done.stdout
-    return best, out
-
-
 def cpu_split(runs: int) -> list[tuple[str, float]]:
     """Where the CPU time of ``seclab run ONE`` goes, each part the least of ``runs`` runs:
     the bare interpreter, importing attrs, the other modules the run loads that are not
     ours (stdlib), attrs making our classes, and the rest (our modules and the scenario)."""
-    total, _ = _child_cpu([sys.executable, "-m", "simulator.cli", "run", ONE_SCENARIO], runs)
-    bare, _ = _child_cpu([sys.executable, "-c", "pass"], runs)
-    with_attrs, _ = _child_cpu([sys.executable, "-c", "import attrs"], runs)
+
+    def cpu_ms(argv: list[str]) -> float:
+        return wall(argv, runs=runs)[1] * 1000
+
+    total = cpu_ms([sys.executable, "-m", "simulator.cli", "run", ONE_SCENARIO])
+    bare = cpu_ms([sys.executable, "-c", "pass"])
+    with_attrs = cpu_ms([sys.executable, "-c", "import attrs"])
     classes = float("inf")
     modules: list[str] = []
     for _ in range(runs):
-        _, out = _child_cpu([sys.executable, "-c", _SPLIT, ONE_SCENARIO], 1)
-        lines = out.splitlines()
+        argv = [sys.executable, "-c", _SPLIT, ONE_SCENARIO]
+        lines = subprocess.run(
+            argv, cwd=ROOT, env=_env(), capture_output=True, text=True, check=True
+        ).stdout.splitlines()
         classes = min(classes, *(float(x.split()[1]) for x in lines if x.startswith("attrs-ms")))
         modules = [x.split()[1] for x in lines if x.startswith("module ")]
     imports = f"import attrs\nfor name in {modules!r}:\n    __import__(name)"
-    with_stdlib, _ = _child_cpu([sys.executable, "-c", imports], runs)
+    with_stdlib = cpu_ms([sys.executable, "-c", imports])
     return [
         ("bare interpreter (python -c pass)", bare),
         ("import attrs", with_attrs - bare),
