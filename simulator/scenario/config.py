@@ -10,6 +10,7 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START
 from simulator.kernel.inode import DeviceNumber
+from simulator.scenario import toml_subset
 from simulator.selinux.context import SecurityContext
 from simulator.system.profiles import DEFAULT_PROFILE, PROFILES
 
@@ -93,9 +94,6 @@ FILE_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
-    import datetime  # a scenario without scenario.toml loads neither (tomllib needs datetime)
-    import tomllib
-
     def fail(message: str, key: str | None = None) -> ScenarioError:
         line = first_line
         if key is not None:
@@ -105,14 +103,9 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
                     break
         return ScenarioError(path, line, message)
 
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        raise ScenarioError(path, first_line, "scenario.toml: nested too deeply") from None
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"line (\d+)", str(error))
-        line = first_line + int(match.group(1)) - 1 if match else first_line
-        raise ScenarioError(path, line, f"scenario.toml: {error}") from None
+    data = toml_subset.loads(text)  # the plain TOML most files are, without importing tomllib
+    if data is None:
+        data = _tomllib_loads(text, path, first_line)
     for key, value in data.items():
         expected = TOP_KEYS.get(key)
         if expected is None:
@@ -129,6 +122,8 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         raise fail(f"scenario.toml: unknown profile '{data['profile']}'", "profile")
     clock = data.get("clock", CLOCK_START)
     if isinstance(clock, str):
+        import datetime  # only a clock written as a time loads it
+
         try:
             moment = datetime.datetime.fromisoformat(clock.replace("Z", "+00:00"))
         except ValueError:
@@ -185,6 +180,19 @@ def parse_config(text: str, path: str, first_line: int) -> ScenarioConfig:
         lines=tuple((name, fail("", name).line) for name in booleans),
         guests=tuple(sorted(guests)),
     )
+
+
+def _tomllib_loads(text: str, path: str, first_line: int) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise ScenarioError(path, first_line, "scenario.toml: nested too deeply") from None
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        line = first_line + int(match.group(1)) - 1 if match else first_line
+        raise ScenarioError(path, line, f"scenario.toml: {error}") from None
 
 
 def _guest(spec: Any, name: str, fail: Any) -> int | None:
