@@ -13,8 +13,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from simulator.scenario import toml_subset
-from simulator.scenario import txtar
+from simulator.scenario import toml_subset, txtar
 
 ROOT = Path(__file__).resolve().parents[2]
 
