@@ -51,7 +51,7 @@ _FLAGS: dict[str, tuple[str, bool]] = {
 CLIENT_OPTIONS = ("vers=3", "vers=4", "vers=4.0", "vers=4.1", "vers=4.2", "nfsvers=4.2")
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Export:
     """One client of one line of the export table."""
 
@@ -120,7 +120,7 @@ def _export(path: str, item: str) -> Export:
     return Export(path, client, **flags)
 
 
-@attrs.define
+@attrs.define(eq=False)
 class NfsServer:
     """A host's NFS server: whether it runs and the table ``exportfs -r`` last loaded."""
 

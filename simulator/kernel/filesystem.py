@@ -8,7 +8,7 @@ from simulator.errors import InvalidArgument
 from simulator.kernel.inode import DeviceNumber, Inode, Kind
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Features:
     """What a filesystem supports, which decides how xattr and label calls fail on it."""
 

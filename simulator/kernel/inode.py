@@ -125,7 +125,7 @@ class DeviceNumber:
         return f"{self.major}:{self.minor}"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class ImageInfo:
     """What ``qemu-img info`` would find in a disk image's header."""
 

@@ -54,7 +54,7 @@ SYSCALL_NUMBERS: dict[str, int] = {
 }
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Syscall:
     """What the audit SYSCALL record needs to know about the call being checked."""
 

@@ -76,7 +76,7 @@ _WORD = {(state, shown): word for state, pairs in _REASONS.items() for word, sho
 _SHOWN = {(state, word): shown for state, pairs in _REASONS.items() for word, shown in pairs}
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Status:
     """What a status file says about a running domain."""
 

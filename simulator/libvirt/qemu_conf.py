@@ -26,7 +26,7 @@ DEFAULT_DEVICE_ACL = (
 KNOWN_NAMESPACES = ("mount",)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class QemuConfig:
     security_driver: tuple[str, ...] = ()  # empty: probe selinux, apparmor, none
     security_default_confined: bool = True

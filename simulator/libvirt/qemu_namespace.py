@@ -55,7 +55,7 @@ def unshare_dev(kernel: Kernel, child: Process, preserved: str, dev_label: str |
     kernel.rmdir(child, preserved)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class MknodItem:
     """``qemuNamespaceMknodItem``: a ``/dev`` path as the daemon found it on the host."""
 

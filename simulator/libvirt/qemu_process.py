@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 QEMU_LOG_MICROS_STEP = 104729  # host.md: qemu log lines' microseconds
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class OpenFailure:
     """Why qemu could not open a disk: the ``-blockdev`` argument and the errno."""
 
@@ -170,7 +170,7 @@ def command_line(
 # -- start -------------------------------------------------------------------------------------
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class StorageRefusal:
     """A start refused by ``virStorageSourceReportBrokenChain``: who could not reach what."""
 

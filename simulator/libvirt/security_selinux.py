@@ -24,7 +24,7 @@ IMAGE_CONTEXT_FILE = "/etc/selinux/targeted/contexts/virtual_image_context"
 NON_CRITICAL = (errno.EOPNOTSUPP, errno.ENOTSUP, errno.EROFS)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class VirtualContexts:
     """The selinux-policy contexts files libvirt reads at start."""
 

@@ -13,7 +13,7 @@ from simulator.libvirt.host_access import HostAccess
 from simulator.libvirt.virerror import ErrorCode, LibvirtError, system_error
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Item:
     """One queued operation: set ``label`` on ``path`` or restore it."""
 

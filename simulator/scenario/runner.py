@@ -62,7 +62,7 @@ class StepResult:
         )
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class ScenarioResult:
     scenario: Scenario | None
     path: str

@@ -36,7 +36,7 @@ def evaluate(expression: Expression, subject: SecurityContext, target: SecurityC
     return l2 == h2
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class PermissionVerdict:
     perm: str
     cause: Cause
@@ -50,7 +50,7 @@ class PermissionVerdict:
         return self.cause is Cause.ALLOWED
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Decision:
     """The verdict on each requested permission, and whether denials are enforced."""
 

@@ -18,7 +18,7 @@ AVC = re.compile(
 )
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class ParsedAvc:
     line: str
     perms: tuple[str, ...]

@@ -13,7 +13,7 @@ from simulator.selinux.rules import ALL, Boolean, Constraint, RuleKind, TeRule, 
 MCS_CONSTRAINED = "mcs_constrained_type"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Policy:
     """One loaded policy. ``modules`` are the rule sets ``semodule -i`` added."""
 

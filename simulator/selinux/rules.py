@@ -79,7 +79,7 @@ class Expression(enum.Enum):
     L2_EQ_H2 = "l2 eq h2"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Constraint:
     """``mlsconstrain CLASSES PERMS (EXPR or t1 != mcs_constrained_type);``"""
 
@@ -95,14 +95,14 @@ def mlsconstrain(classes: str, perms: str, expression: Expression) -> Constraint
     return Constraint(tuple(classes.split()), tuple(perms.split()), expression)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Boolean:
     name: str
     default: bool
     description: str
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class TypeTransition:
     """``type_transition SOURCE PARENT:CLASS NEW;`` for files created in PARENT."""
 

@@ -50,7 +50,7 @@ QEMU_IMAGE_DO = (
 DEFAULT_IF = "If you want to allow $SOURCE_BASE_PATH to have $ACCESS access on the $TARGET_BASE_PATH $TARGET_CLASS"  # noqa: E501
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Denial:
     """One AVC, with what setroubleshoot reads from its event."""
 
@@ -64,7 +64,7 @@ class Denial:
     syscall: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Suggestion:
     plugin: str
     priority: int
@@ -74,7 +74,7 @@ class Suggestion:
     confidence: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Alert:
     summary: str
     suggestions: tuple[Suggestion, ...]

@@ -14,7 +14,7 @@ from simulator.selinux.policy import Policy
 from simulator.selinux.rules import RuleKind, TeRule
 
 
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)
 class SelinuxState:
     """What ``setenforce``, ``setsebool`` and ``semodule`` change on a running host."""
 

@@ -62,7 +62,7 @@ Chunks = list[tuple[int, bytes]]
 _Body = Callable[[Input, Chunks], int]  # what runs inside redirections
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Result:
     """What a command line printed (stdout and stderr in write order) and its status."""
 

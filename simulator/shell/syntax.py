@@ -89,7 +89,7 @@ class Lit:
     quoted: bool
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Param:
     """``$x``, ``${x}``, ``${#x}``, ``${x:-word}``, ``${x#pat}``, ``${x/a/b}`` ..."""
 
@@ -100,19 +100,19 @@ class Param:
     arg2: Word | None = None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class CmdSub:
     node: Node | None
     quoted: bool
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Arith:
     expr: Word
     quoted: bool
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Tilde:
     user: str
 
@@ -131,7 +131,7 @@ class Word:
         return None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Token:
     kind: str  # "word" | "op" | "eof"
     value: str
@@ -174,7 +174,7 @@ class Heredoc:
     line: int = 1  # where it starts, for bash's warning
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Redirect:
     fd: int | None  # None: the operator's default (0 for <, 1 for >)
     op: str
@@ -189,86 +189,86 @@ class Simple:
     redirects: tuple[Redirect, ...]
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Pipeline:
     commands: tuple[Node, ...]
     negate: bool = False
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class AndOr:
     first: Node
     rest: tuple[tuple[str, Node], ...]
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Sequence:
     items: tuple[Node, ...]
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Background:
     node: Node
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class For:
     name: str
     words: tuple[Word, ...] | None  # None: "$@"
     body: Node
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class If:
     branches: tuple[tuple[Node, Node], ...]
     otherwise: Node | None
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class While:
     condition: Node
     body: Node
     until: bool = False
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class CaseItem:
     patterns: tuple[Word, ...]
     body: Node | None
     terminator: str  # ";;", ";&", ";;&"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Case:
     word: Word
     items: tuple[CaseItem, ...]
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Group:
     body: Node
     subshell: bool
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class FunctionDef:
     name: str
     body: Node
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class ArithCommand:
     expr: Word
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Conditional:
     """``[[ ... ]]``: words and the operators ``&&``, ``||``, ``(``, ``)``, ``<``, ``>``."""
 
     items: tuple[Word | str, ...]
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Compound:
     """A compound command with redirections after it (``{ ...; } > f``, ``done < f``)."""
 

@@ -175,7 +175,7 @@ def encode_value(value: bytes, encoding: str | None) -> bytes:
     return bytes(out)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class _InOrder:
     """getopt_long's options in the order it returns them, as far as it gets: ``error`` is
     what it printed on the first bad option (and the status), to print once the options
@@ -220,7 +220,7 @@ def _synopsis(ctx: CommandContext, usage: str) -> int:
     return 2
 
 
-@attrs.define
+@attrs.define(eq=False)
 class _GetfattrRun:
     """getfattr.c's globals for one run."""
 
@@ -510,7 +510,7 @@ def getfattr(ctx: CommandContext) -> int:
     return 1 if run.had_errors else 0
 
 
-@attrs.define
+@attrs.define(eq=False)
 class _Decoder:
     """setfattr.c ``decode()`` with its static buffer: high_water_alloc() grows it in
     256-byte steps and leaves it NULL while nothing larger than 0 bytes was asked for, so
@@ -662,7 +662,7 @@ def _decode_text(value: bytes) -> bytes:
     return bytes(out)
 
 
-@attrs.define
+@attrs.define(eq=False)
 class _SetfattrRun:
     """setfattr.c's globals for one run."""
 

@@ -116,7 +116,7 @@ MAX_STEPS = 1_000_000
 Value = Union[str, float, "StrNum"]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class StrNum:
     """Input that looks numeric: compares as a number, prints as its text (awk strnum)."""
 
@@ -166,7 +166,7 @@ def truthy(value: Value) -> bool:
 # -- syntax tree -----------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Node:
     kind: str
     value: object = None
@@ -500,7 +500,7 @@ class _Exit(Exception):
     pass
 
 
-@attrs.define
+@attrs.define(eq=False)
 class _Machine:
     out: list[str]
     fs: str = " "

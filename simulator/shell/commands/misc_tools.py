@@ -148,7 +148,7 @@ _NOT_MODELLED_TEXT = (
 _NOT_MODELLED = frozenset(_NOT_MODELLED_TEXT.split(" "))
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class _Test:
     name: str
     arg: str = ""

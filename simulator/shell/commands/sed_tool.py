@@ -97,14 +97,14 @@ class SedError(Exception):
     """``sed: -e expression #1, char N: message``."""
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Address:
     line: int | None = None
     last: bool = False
     regex: re.Pattern[str] | None = None
 
 
-@attrs.define
+@attrs.define(eq=False)
 class Command:
     first: Address | None
     second: Address | None
