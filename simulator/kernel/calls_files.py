@@ -77,7 +77,7 @@ _DIR_CLASS = Kind.DIRECTORY.selinux_class
 _WRITE_SEARCH = ("search", "write")  # what inode_permission asks of a directory to create in
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class OpenFile:
     """An open file description: what ``open`` returned."""
 

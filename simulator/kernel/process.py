@@ -24,7 +24,7 @@ class Credentials(NamedTuple):
         return gid == self.gid or gid in self.groups
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class Process:
     pid: int
     ppid: int

@@ -62,7 +62,7 @@ class StepResult:
         )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ScenarioResult:
     scenario: Scenario | None
     path: str

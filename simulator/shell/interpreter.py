@@ -62,7 +62,7 @@ Chunks = list[tuple[int, bytes]]
 _Body = Callable[[Input, Chunks], int]  # what runs inside redirections
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Result:
     """What a command line printed (stdout and stderr in write order) and its status."""
 
