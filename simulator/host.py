@@ -14,7 +14,6 @@ from simulator.errors import InvalidArgument, SeclabError, SnapshotError
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START, REBOOT_SECONDS
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
-from simulator.kernel.snapshot import Snapshot, dump_state
 from simulator.system.boot import check_bootable, reboot_kernel
 from simulator.system.install import install, start_service
 from simulator.system.profile import HostProfile, Service
@@ -22,6 +21,7 @@ from simulator.system.profiles import DEFAULT_PROFILE, get_profile
 from simulator.system.userspace import Userspace
 
 if TYPE_CHECKING:
+    from simulator.kernel.snapshot import Snapshot
     from simulator.libvirt.qemu_driver import Daemon
     from simulator.network import Network
     from simulator.shell.interpreter import Result, Shell
@@ -60,6 +60,8 @@ class Host:
 
     def snapshot(self) -> Snapshot:
         """The whole host (kernel and userspace) as an immutable, comparable value."""
+        from simulator.kernel.snapshot import Snapshot, dump_state  # only saving loads it
+
         state = dump_state(self.kernel)
         self.userspace.dump_into(state)
         if self.profile.name != DEFAULT_PROFILE:  # the default's states keep their old keys
@@ -69,6 +71,8 @@ class Host:
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> Host:
         """A host in a saved state (``lab state --json``); its daemon reconnects on first use."""
+        from simulator.kernel.snapshot import Snapshot
+
         data = snapshot.data()
         try:
             userspace = Userspace.take_from(data)
@@ -93,6 +97,8 @@ class Host:
 
     @classmethod
     def from_json(cls, text: str) -> Host:
+        from simulator.kernel.snapshot import Snapshot
+
         return cls.from_snapshot(Snapshot.parse(text))
 
     # -- the processes a user reaches -----------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from simulator.errors import SnapshotError
 from simulator.kernel.calls_files import FileCalls
 from simulator.kernel.calls_mount import MountCalls
@@ -9,7 +11,11 @@ from simulator.kernel.calls_process import ProcessCalls
 from simulator.kernel.calls_xattr import XattrCalls
 from simulator.kernel.lsm_selinux import SelinuxLsm
 from simulator.kernel.security import NoSecurity, SecurityModule
-from simulator.kernel.snapshot import Snapshot, dump_state, load_state
+
+if TYPE_CHECKING:
+    from simulator.kernel.snapshot import Snapshot
+
+# The snapshot module (and its schema) is loaded by the calls that save or load a state.
 
 SECURITY_MODULES: dict[str, type[NoSecurity] | type[SelinuxLsm]] = {
     NoSecurity.name: NoSecurity,
@@ -25,10 +31,14 @@ class Kernel(FileCalls, XattrCalls, MountCalls, ProcessCalls):
 
     def snapshot(self) -> Snapshot:
         """The whole state as an immutable, comparable value."""
+        from simulator.kernel.snapshot import Snapshot, dump_state
+
         return Snapshot.of(dump_state(self))
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> Kernel:
+        from simulator.kernel.snapshot import load_state
+
         kernel = cls.__new__(cls)
         Kernel.__init__(kernel)  # an empty machine, whatever a subclass would build
         data = snapshot.data()
@@ -42,4 +52,6 @@ class Kernel(FileCalls, XattrCalls, MountCalls, ProcessCalls):
 
     @classmethod
     def from_json(cls, text: str) -> Kernel:
+        from simulator.kernel.snapshot import Snapshot
+
         return cls.from_snapshot(Snapshot.parse(text))

@@ -175,13 +175,14 @@ def parse_status(text: str, url: str = DOMAIN_URL) -> Status:
 
 
 # strtol(3) in the C locale: leading isspace(), an optional sign, then decimal digits
-_C_INTEGER = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]+)")
+# compiled (and cached by re) when a status file is read, not at import
+_C_INTEGER = r"[ \t\n\v\f\r]*([+-]?[0-9]+)"
 
 
 def _strtol(text: str, bits: int) -> int | None:
     """``virStrToLong_ll`` (bits 64) / ``virStrToLong_i`` (bits 32) in base 10: the whole
     string must be read and the value must fit, else None."""
-    match = _C_INTEGER.fullmatch(text)
+    match = re.fullmatch(_C_INTEGER, text)
     if match is None:
         return None
     value = int(match.group(1))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -59,9 +58,35 @@ def node_index(domain: DomainDef, disk: Disk) -> int:
     return len(domain.disks) - domain.disks.index(disk)
 
 
-# A JSON string as ``json.dumps`` writes it (ASCII, escaped): the -blockdev arguments are
-# JSON objects whose only free values are strings, so they are written as text around them.
-_json_string = json.encoder.encode_basestring_ascii
+# The -blockdev arguments are JSON objects whose only free values are strings, so they are
+# written as text around strings written as ``json.dumps`` writes them: ASCII, with JSON's
+# two-character escapes, ``\u00XX`` for the other control characters and DEL, and ``\uXXXX``
+# (a surrogate pair above U+FFFF) for the rest (json.encoder: py_encode_basestring_ascii).
+# Written out here so that a start does not import the json package.
+_JSON_ASCII_ESCAPES = {c: f"\\u{c:04x}" for c in (*range(0x20), 0x7F)} | {
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord("\b"): "\\b",
+    ord("\f"): "\\f",
+}
+
+
+def _json_wide(code: int) -> str:
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 | (code >> 10) & 0x3FF:04x}\\u{0xDC00 | code & 0x3FF:04x}"
+
+
+def _json_string(text: str) -> str:
+    """``json.dumps(text)``."""
+    escaped = text.translate(_JSON_ASCII_ESCAPES)
+    if not escaped.isascii():
+        escaped = "".join(c if c.isascii() else _json_wide(ord(c)) for c in escaped)
+    return f'"{escaped}"'
 
 
 def _storage_arg(path: str, index: int) -> str:

@@ -1146,14 +1146,15 @@ def _find_brace(atoms: list[_Atom], start: int) -> tuple[int, int, list[int]] | 
     return None
 
 
-_SEQUENCE = re.compile(r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?")
+# compiled (and cached by re) the first time a brace expansion is tried, not at import
+_SEQUENCE = r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?"
 
 
 def _is_sequence(atoms: list[_Atom]) -> bool:
     text = "".join(a for a in atoms if isinstance(a, str))
     if len(text) != len(atoms):
         return False
-    match = _SEQUENCE.fullmatch(text)
+    match = re.fullmatch(_SEQUENCE, text)
     if match is None:
         return False
     first, last = match.group(1), match.group(2)
@@ -1164,7 +1165,7 @@ def _sequence(atoms: list[_Atom]) -> list[list[_Atom]] | None:
     """``{1..5}``, ``{a..e}``, ``{01..10..2}`` (bash: braces.c mkseq)."""
     if not _is_sequence(atoms):
         return None
-    match = _SEQUENCE.fullmatch("".join(a for a in atoms if isinstance(a, str)))
+    match = re.fullmatch(_SEQUENCE, "".join(a for a in atoms if isinstance(a, str)))
     assert match is not None
     first, last, step_text = match.group(1), match.group(2), match.group(3)
     step = abs(int(step_text)) if step_text else 1

@@ -9,7 +9,7 @@ import json
 import random
 
 import hypothesis.strategies as st
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 from simulator.libvirt.domain_status import format_status
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_domain
@@ -30,6 +30,7 @@ ASCII_TEXT = st.text(st.characters(codec="ascii") | st.sampled_from("\r\n\x0b\x0
 
 @settings(deadline=None)  # a loaded CI machine must not fail it
 @given(path=TEXT, index=st.integers(1, 99))
+@example(path="\x7f\x1f\b\f\udc80\U0001f600\uffff", index=1)  # DEL, lone and paired surrogates
 def test_the_storage_argument_is_json_dumps(path: str, index: int) -> None:
     expected = {
         "driver": "file",

@@ -1325,13 +1325,14 @@ _MKNOD_KINDS = {"b": Kind.BLOCK, "c": Kind.CHAR, "u": Kind.CHAR, "p": Kind.FIFO}
 MAX_MAJOR, MAX_MINOR = (1 << 12) - 1, (1 << 20) - 1  # the kernel's dev_t: 12 + 20 bits
 
 
-_UINTMAX = re.compile(r"[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]{1,40}|0[0-7]{0,60}|[1-9][0-9]{0,40})")
+# compiled (and cached by re) by the first mknod, not at import
+_UINTMAX = r"[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]{1,40}|0[0-7]{0,60}|[1-9][0-9]{0,40})"
 
 
 def _device_part(text: str) -> int | None:
     """coreutils mknod: ``xstrtoumax(s, NULL, 0, ...)`` (decimal, 0octal, 0xhex, nothing
     after it) into an ``unsigned int`` (``major_t``/``minor_t``); None when invalid."""
-    match = _UINTMAX.fullmatch(text)
+    match = re.fullmatch(_UINTMAX, text)
     if match is None:
         return None
     digits = match.group(1)
