@@ -1,9 +1,11 @@
-"""Reads of the host that several commands share: the SELinux module, a directory tree."""
+"""Reads of the host that several commands share: the SELinux module, a file operand, a
+directory tree."""
 
 from __future__ import annotations
 
 import contextlib
 
+from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import Kind
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.lsm_selinux import SelinuxLsm
@@ -14,6 +16,16 @@ from simulator.system.libselinux import selinux_module
 def selinux_lsm(host: Kernel) -> SelinuxLsm | None:
     """The host's SELinux module, or None when SELinux is disabled."""
     return selinux_module(host)
+
+
+def read_operand(ctx: CommandContext, name: str) -> bytes:
+    """The bytes of a file operand (``-`` is standard input); reading a directory is EISDIR."""
+    if name == "-":
+        return ctx.stdin
+    data = ctx.host.read_file(ctx.proc, name)
+    if ctx.host.stat(ctx.proc, name).kind is Kind.DIRECTORY:
+        raise OSError(errno.EISDIR, "Is a directory", name)
+    return data
 
 
 def tree(

@@ -8,7 +8,7 @@ import pytest
 
 import simulator
 from simulator.kernel.clock import CLOCK_MAX
-from simulator.shell.commands.sleep_interval import interval_seconds
+from simulator.shell.commands.sleep_tool import interval_seconds
 
 NOT_MODELLED_PAST_9999 = "seclab: not modelled: a clock past 9999-12-31 23:59:59 UTC\n"
 

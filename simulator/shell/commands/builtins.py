@@ -1,7 +1,6 @@
 """Bash's builtins (``builtins/*.def`` in bash 5.1): cd, pwd, export, exit, echo, printf,
 test/[, read, local, return, shift, set, unset, command, type, eval, source, break,
-continue, let; the builtins the lab does not model say so. ``sleep`` (coreutils) is here
-too: it moves the virtual clock."""
+continue, let; the builtins the lab does not model say so."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from simulator.errors import NotModelled
 from simulator.shell import bracket
 from simulator.shell.arith import ArithError, Evaluator
 from simulator.shell.commands import BUILTINS, NOT_BUILTINS_MODULE
-from simulator.shell.commands.sleep_interval import interval_seconds
 from simulator.shell.registry import COMMANDS, CommandContext, command
 
 # bash: the reserved words
@@ -179,28 +177,6 @@ def exit_(ctx: CommandContext) -> int:
         _shell_error(ctx, f"{ctx.name}: too many arguments")
         raise AbortLine(1)
     raise ExitShell(value & 0xFF)
-
-
-@command("sleep")
-def sleep(ctx: CommandContext) -> int:
-    """``sleep N`` moves the virtual clock on by N seconds (coreutils sleep.c: every bad
-    operand is reported, then the usage hint once)."""
-    if not ctx.args:
-        ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n")
-        return 1
-    total = 0.0
-    ok = True
-    for arg in ctx.args:
-        try:
-            total += interval_seconds(arg)
-        except ValueError:
-            ctx.err(f"sleep: invalid time interval \u2018{arg}\u2019\n")  # quote(), UTF-8
-            ok = False
-    if not ok:
-        ctx.err("Try 'sleep --help' for more information.\n")
-        return 1
-    ctx.host.clock.sleep(total)
-    return 0
 
 
 # -- echo and printf ---------------------------------------------------------------------------

@@ -6,8 +6,7 @@ import re
 
 from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import Kind
-from simulator.shell.commands.text_tools import read_operand
-from simulator.shell.host_views import tree
+from simulator.shell.host_views import read_operand, tree  # not text_tools: grep loads no more
 from simulator.shell.options import (
     OPTIONAL,
     REQUIRED,

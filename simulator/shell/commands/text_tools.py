@@ -10,6 +10,7 @@ from collections.abc import Callable
 from simulator.kernel import errno_table as errno
 from simulator.kernel.inode import Kind
 from simulator.shell.collation import collate_key
+from simulator.shell.host_views import read_operand
 from simulator.shell.options import (
     NONE,
     OPTIONAL,
@@ -26,16 +27,6 @@ from simulator.shell.options import (
     unmodelled,
 )
 from simulator.shell.registry import CommandContext
-
-
-def read_operand(ctx: CommandContext, name: str) -> bytes:
-    """The bytes of a file operand (``-`` is standard input); reading a directory is EISDIR."""
-    if name == "-":
-        return ctx.stdin
-    data = ctx.host.read_file(ctx.proc, name)
-    if ctx.host.stat(ctx.proc, name).kind is Kind.DIRECTORY:
-        raise OSError(errno.EISDIR, "Is a directory", name)
-    return data
 
 
 def split_lines(data: bytes) -> list[bytes]:

@@ -1,4 +1,5 @@
-"""coreutils 8.32 ``sleep`` operands: ``xstrtod`` with ``cl_strtod`` and ``apply_suffix``.
+"""coreutils 8.32 ``sleep``, which moves the virtual clock; its operands are read with
+``xstrtod`` with ``cl_strtod`` and ``apply_suffix``.
 
 ``NUMBER[SUFFIX]``: whatever C's ``strtod`` reads in the C locale (decimal, hexadecimal,
 ``inf``, ``infinity``, ``nan``), then at most one suffix character (``s``, ``m``, ``h``,
@@ -9,6 +10,8 @@
 from __future__ import annotations
 
 import re
+
+from simulator.shell.registry import CommandContext, command
 
 # coreutils: sleep.c apply_suffix.
 SUFFIXES = {"": 1, "s": 1, "m": 60, "h": 60 * 60, "d": 60 * 60 * 24}
@@ -47,3 +50,25 @@ def interval_seconds(operand: str) -> float:
     if not seconds >= 0:  # NaN included
         raise ValueError(operand)
     return seconds * SUFFIXES[suffix]
+
+
+@command("sleep")
+def sleep(ctx: CommandContext) -> int:
+    """``sleep N`` moves the virtual clock on by N seconds (coreutils sleep.c: every bad
+    operand is reported, then the usage hint once)."""
+    if not ctx.args:
+        ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n")
+        return 1
+    total = 0.0
+    ok = True
+    for arg in ctx.args:
+        try:
+            total += interval_seconds(arg)
+        except ValueError:
+            ctx.err(f"sleep: invalid time interval \u2018{arg}\u2019\n")  # quote(), UTF-8
+            ok = False
+    if not ok:
+        ctx.err("Try 'sleep --help' for more information.\n")
+        return 1
+    ctx.host.clock.sleep(total)
+    return 0
