@@ -27,6 +27,11 @@ class Policy:
     users: frozenset[str] = attrs.field(repr=False)
     roles: frozenset[str] = attrs.field(repr=False)
     modules: tuple[tuple[str, tuple[TeRule, ...]], ...] = ()
+    # (kind, source type) -> the rules of that kind whose source is the type or one of its
+    # attributes, in rule order: filled as asked, and new with every new policy (evolve)
+    _by_source: dict[tuple[RuleKind, str], tuple[TeRule, ...]] = attrs.field(
+        init=False, factory=dict, repr=False
+    )
 
     @classmethod
     def targeted(cls) -> Policy:
@@ -87,13 +92,17 @@ class Policy:
         self, kind: RuleKind, source: str, target: str, tclass: str, perm: str
     ) -> tuple[TeRule, ...]:
         """Rules of ``kind`` that cover ``source -> target:tclass perm`` (booleans ignored)."""
-        sources, targets = self.names_of(source), self.names_of(target)
+        from_source = self._by_source.get((kind, source))
+        if from_source is None:
+            sources = self.names_of(source)
+            from_source = self._by_source[kind, source] = tuple(
+                rule for rule in self.all_rules() if rule.kind is kind and rule.source in sources
+            )
+        targets = self.names_of(target)
         return tuple(
             rule
-            for rule in self.all_rules()
-            if rule.kind is kind
-            and rule.source in sources
-            and any(t in targets for t in rule.targets)
+            for rule in from_source
+            if not targets.isdisjoint(rule.targets)
             and (ALL in rule.classes or tclass in rule.classes)
             and (ALL in rule.perms or perm in rule.perms)
         )

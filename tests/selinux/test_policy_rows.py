@@ -133,3 +133,16 @@ def test_every_rule_names_real_classes_and_permissions(rule: TeRule) -> None:
             check_permissions(tclass, rule.perms)
     for name in (rule.source, *rule.targets):
         assert POLICY.knows(name), name
+
+
+def test_a_loaded_module_is_seen_after_the_base_policy_was_asked_the_same_question() -> None:
+    """Policy.matching indexes rules by source type as it is asked; a policy with a module
+    (``semodule -i``, ``with_module``) is a new policy whose index starts empty."""
+    from simulator.selinux.rules import allow
+
+    question = (RuleKind.ALLOW, "svirt_t", "admin_home_t", "file", "read")
+    assert POLICY.matching(*question) == ()  # the base policy answers (and indexes) first
+    rule = allow("svirt_t", "admin_home_t", "file", "read")
+    with_module = POLICY.with_module("local", (rule,))
+    assert with_module.matching(*question) == (rule,)
+    assert POLICY.matching(*question) == ()
