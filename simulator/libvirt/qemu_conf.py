@@ -84,9 +84,9 @@ class _Reader:
             char = self.peek()
             if char in (" ", "\t", "\r") or (newlines and char == "\n"):
                 self.advance()
-            elif char == "#" and comments:
-                while self.peek() not in ("", "\n"):
-                    self.advance()
+            elif char == "#" and comments:  # to the end of the line, which stays
+                end = self.text.find("\n", self.pos)
+                self.pos = len(self.text) if end < 0 else end
             else:
                 return
 
