@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import operator
 import re
-import uuid as uuid_module
 import xml.etree.ElementTree as ET  # DTDs are refused before expat sees the text
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,7 +21,7 @@ from simulator.libvirt import virxml
 from simulator.libvirt.virerror import ErrorCode, LibvirtError
 from simulator.libvirt.virxml import DOMAIN_URL
 
-UUID_NAMESPACE = uuid_module.UUID("5d1e7a1b-5ec1-4ab0-9d1a-000000000001")
+UUID_NAMESPACE = "5d1e7a1b-5ec1-4ab0-9d1a-000000000001"
 SECLABEL_TYPES = ("dynamic", "static", "none")
 SECLABEL_MODELS = ("selinux", "dac")
 
@@ -823,7 +822,9 @@ def parse_uuid(text: str) -> str | None:
 def name_uuid(name: str) -> str:
     """A UUID for a definition without one, from its name: for callers outside a daemon
     (tests, tools). A daemon passes its own generator (``virUUIDGenerate``)."""
-    return str(uuid_module.uuid5(UUID_NAMESPACE, name))
+    import uuid  # only here: a daemon's start does not load it
+
+    return str(uuid.uuid5(uuid.UUID(UUID_NAMESPACE), name))
 
 
 def domain_from_element(

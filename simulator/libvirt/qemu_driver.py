@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import random
-import uuid as uuid_module
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -99,6 +98,15 @@ def about_domain(
             raise
 
     return named
+
+
+def uuid4_text(bits: int) -> str:
+    """128 random bits made an RFC 4122 version 4 UUID, printed as ``virUUIDFormat`` does
+    (what ``str(uuid.UUID(int=bits, version=4))`` gives, without loading the uuid module)."""
+    # libvirt: virUUIDGenerate (version 4 in the high nibble of byte 6, variant 10 in byte 8)
+    bits = (bits & ~(0xF000 << 64) | 0x4000 << 64) & ~(0xC000 << 48) | 0x8000 << 48
+    digits = f"{bits:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 class Daemon:
@@ -344,7 +352,7 @@ class Daemon:
         number = self.userspace.next_uuid()
         # random seeds itself from a text by its SHA-512 (no hashlib import for one UUID)
         source = random.Random(f"virUUIDGenerate\0{self.host.seed}\0{number}")  # noqa: S311
-        return str(uuid_module.UUID(int=source.getrandbits(128), version=4))
+        return uuid4_text(source.getrandbits(128))
 
     def _save_definition(self, definition: DomainDef) -> None:
         # libvirt: virDomainDefSave

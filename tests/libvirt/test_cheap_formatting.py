@@ -1,7 +1,8 @@
 """Text the daemon writes on every start, built without the general tools, is what the
-general tools give: qemu's ``-blockdev`` JSON is ``json.dumps``'s, a status file indents
-the definition as a line-by-line ``splitlines()`` would, whatever the names hold, and MCS
-levels and generated labels are what a parsed and printed context gives."""
+general tools give: qemu's ``-blockdev`` JSON is ``json.dumps``'s, a generated UUID is
+``uuid``'s, a status file indents the definition as a line-by-line ``splitlines()`` would,
+whatever the names hold, and MCS levels and generated labels are what a parsed and printed
+context gives."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import example, given, settings
 from simulator.libvirt.domain_status import format_status
 from simulator.libvirt.domain_xml import Disk, StorageSource, format_domain, parse_domain
 from simulator.libvirt.mcs import CategoryRange, McsTable
+from simulator.libvirt.qemu_driver import uuid4_text
 from simulator.libvirt.qemu_process import _format_arg, _storage_arg
 from simulator.libvirt.security_selinux import SelinuxDriver, VirtualContexts
 from simulator.libvirt.virdomainobjlist import Domain
@@ -97,3 +99,10 @@ def test_a_generated_context_is_the_context_printed(seed: int, is_object: bool) 
     role = parsed.role if is_object else owner.role
     expected = SecurityContext(owner.user, role, parsed.type, MlsRange.parse(mcs))
     assert driver._new_context(base, mcs, is_object=is_object) == str(expected)
+
+
+@given(bits=st.integers(0, 2**128 - 1))
+def test_a_generated_uuid_is_what_the_uuid_module_makes_of_the_bits(bits: int) -> None:
+    import uuid
+
+    assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
