@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -25,18 +26,8 @@ from simulator.shell.registry import COMMANDS, STDERR, STDOUT, CommandContext, I
 from simulator.shell.syntax import (
     AndOr,
     Arith,
-    ArithCommand,
-    Background,
-    Case,
     CmdSub,
-    Compound,
-    Conditional,
-    For,
-    FunctionDef,
-    Group,
-    If,
     Lit,
-    Node,
     Param,
     Part,
     Pipeline,
@@ -45,11 +36,14 @@ from simulator.shell.syntax import (
     ShellSyntaxError,
     Simple,
     Tilde,
-    While,
     Word,
     parse,
 )
 from simulator.system import accounts, auditd
+
+if TYPE_CHECKING:
+    from simulator.shell.syntax import Node
+    from simulator.shell.syntax_compound import Case, Conditional, For, While
 
 NOT_MODELLED_STATUS = 3  # spec README, fidelity rule 4
 INTERNAL_ERROR_STATUS = 70
@@ -246,6 +240,23 @@ class Shell:
             for item in node.items:
                 status = self.execute(item, stdin, sink)
             return status
+        return self._compound(node, stdin, sink)
+
+    def _compound(self, node: Node, stdin: Input, sink: Chunks) -> int:
+        # any other node is a compound command, whose module the parser has loaded
+        from simulator.shell.syntax_compound import (
+            ArithCommand,
+            Background,
+            Case,
+            Compound,
+            Conditional,
+            For,
+            FunctionDef,
+            Group,
+            If,
+            While,
+        )
+
         if isinstance(node, Compound):
             return self._with_redirects(
                 node.redirects, stdin, sink, lambda i, s: self.execute(node.node, i, s)

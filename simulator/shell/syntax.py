@@ -11,6 +11,7 @@ that itself must consume input, so the count is bounded by the input's length.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -206,92 +207,36 @@ class Sequence:
     items: tuple[Node, ...]
 
 
-@attrs.frozen(repr=False, eq=False)
-class Background:
-    node: Node
+if TYPE_CHECKING:
+    from simulator.shell.syntax_compound import (
+        ArithCommand,
+        Background,
+        Case,
+        Compound,
+        Conditional,
+        For,
+        FunctionDef,
+        Group,
+        If,
+        While,
+    )
 
-
-@attrs.frozen(repr=False, eq=False)
-class For:
-    name: str
-    words: tuple[Word, ...] | None  # None: "$@"
-    body: Node
-
-
-@attrs.frozen(repr=False, eq=False)
-class If:
-    branches: tuple[tuple[Node, Node], ...]
-    otherwise: Node | None
-
-
-@attrs.frozen(repr=False, eq=False)
-class While:
-    condition: Node
-    body: Node
-    until: bool = False
-
-
-@attrs.frozen(repr=False, eq=False)
-class CaseItem:
-    patterns: tuple[Word, ...]
-    body: Node | None
-    terminator: str  # ";;", ";&", ";;&"
-
-
-@attrs.frozen(repr=False, eq=False)
-class Case:
-    word: Word
-    items: tuple[CaseItem, ...]
-
-
-@attrs.frozen(repr=False, eq=False)
-class Group:
-    body: Node
-    subshell: bool
-
-
-@attrs.frozen(repr=False, eq=False)
-class FunctionDef:
-    name: str
-    body: Node
-
-
-@attrs.frozen(repr=False, eq=False)
-class ArithCommand:
-    expr: Word
-
-
-@attrs.frozen(repr=False, eq=False)
-class Conditional:
-    """``[[ ... ]]``: words and the operators ``&&``, ``||``, ``(``, ``)``, ``<``, ``>``."""
-
-    items: tuple[Word | str, ...]
-
-
-@attrs.frozen(repr=False, eq=False)
-class Compound:
-    """A compound command with redirections after it (``{ ...; } > f``, ``done < f``)."""
-
-    node: Node
-    redirects: tuple[Redirect, ...]
-
-
-Node = (
-    Simple
-    | Pipeline
-    | AndOr
-    | Sequence
-    | Background
-    | For
-    | If
-    | While
-    | Case
-    | Group
-    | FunctionDef
-    | ArithCommand
-    | Conditional
-    | Compound
-)
+    Node = (
+        Simple
+        | Pipeline
+        | AndOr
+        | Sequence
+        | Background
+        | For
+        | If
+        | While
+        | Case
+        | Group
+        | FunctionDef
+        | ArithCommand
+        | Conditional
+        | Compound
+    )
 
 RESERVED = frozenset(
     [
@@ -980,6 +925,8 @@ class _Parser:
                 if self.is_op("&"):
                     self.take()
                     self.has_background = True
+                    from simulator.shell.syntax_compound import Background
+
                     node = Background(node)
                 elif self.is_op(";"):
                     self.take()
@@ -1043,7 +990,12 @@ class _Parser:
             node = self._command()
         finally:
             self.unnest()
-        if isinstance(node, (Simple, FunctionDef)):
+        if isinstance(node, Simple):
+            return node
+        # any other command is a compound one, whose module _command has loaded
+        from simulator.shell.syntax_compound import Compound, FunctionDef
+
+        if isinstance(node, FunctionDef):
             return node
         redirects = self.redirects()
         return Compound(node, redirects) if redirects else node
@@ -1053,6 +1005,8 @@ class _Parser:
         reserved = self.peek_reserved()
         if token.kind == "op" and token.fd is None and token.value == "(":
             self.take()
+            from simulator.shell.syntax_compound import ArithCommand, Group
+
             if self.char() == "(" and self.text[self.pos - 1] == "(":
                 self.advance()
                 return ArithCommand(self._arith_body())
@@ -1096,12 +1050,16 @@ class _Parser:
         self.take()
 
     def brace_group(self) -> Node:
+        from simulator.shell.syntax_compound import Group
+
         self.take()
         body = self.body(frozenset({"}"}))
         self.expect_reserved("}")
         return Group(body, subshell=False)
 
     def if_clause(self) -> Node:
+        from simulator.shell.syntax_compound import If
+
         self.take()
         branches: list[tuple[Node, Node]] = []
         condition = self.body(frozenset({"then"}))
@@ -1123,6 +1081,8 @@ class _Parser:
             return If(tuple(branches), otherwise)
 
     def while_clause(self) -> Node:
+        from simulator.shell.syntax_compound import While
+
         until = self.take().value == "until"
         condition = self.body(frozenset({"do"}))
         self.expect_reserved("do")
@@ -1131,6 +1091,8 @@ class _Parser:
         return While(condition, body, until)
 
     def for_clause(self) -> Node:
+        from simulator.shell.syntax_compound import For
+
         self.take()
         if self.is_op("(") and self.char() == "(":
             raise SyntaxNotModelled("arithmetic for loops")
@@ -1160,6 +1122,8 @@ class _Parser:
         return For(name, words, body)
 
     def case_clause(self) -> Node:
+        from simulator.shell.syntax_compound import Case, CaseItem
+
         self.take()
         token = self.take()
         if token.kind != "word" or token.word is None:
@@ -1211,6 +1175,18 @@ class _Parser:
         return self.function_body(name)
 
     def function_body(self, name: str) -> Node:
+        from simulator.shell.syntax_compound import (
+            ArithCommand,
+            Case,
+            Compound,
+            Conditional,
+            For,
+            FunctionDef,
+            Group,
+            If,
+            While,
+        )
+
         while self.is_op("\n"):
             self.take()
         body = self.command()
@@ -1225,6 +1201,8 @@ class _Parser:
         return "newline"
 
     def conditional(self) -> Node:
+        from simulator.shell.syntax_compound import Conditional
+
         self.take()
         items: list[Word | str] = []
         while True:
