@@ -48,8 +48,10 @@ def test_simple_lines_do_not_load_the_compound_nodes_and_compound_lines_do() -> 
     compound_first = _probe(COMPOUND + SIMPLE)
     assert [loaded for loaded, _, _ in simple_first] == [False, False, True]
     assert [loaded for loaded, _, _ in compound_first] == [False, True, True]
-    outputs = {line: result[1:] for line, result in zip(SIMPLE + COMPOUND, simple_first)}
+    outputs = {
+        line: result[1:] for line, result in zip(SIMPLE + COMPOUND, simple_first, strict=True)
+    }
     assert outputs[COMPOUND[0]] == ["two\n", 0]
     assert outputs[COMPOUND[1]] == ["A\n", 0]
-    for line, result in zip(COMPOUND + SIMPLE, compound_first):
+    for line, result in zip(COMPOUND + SIMPLE, compound_first, strict=True):
         assert result[1:] == outputs[line], line
