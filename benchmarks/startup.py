@@ -45,10 +45,13 @@ try:
     cli.main()
 except SystemExit:
     pass
+def generated(cls, name):  # attrs compiled it (a method the class writes itself is not)
+    code = getattr(cls.__dict__.get(name), "__code__", None)
+    return code is not None and code.co_filename.startswith("<attrs generated")
 for cls in made:
     if cls.__module__.startswith("simulator"):
         print("class", f"{cls.__module__}.{cls.__qualname__}",
-              "__repr__" in cls.__dict__, "__eq__" in cls.__dict__)
+              generated(cls, "__repr__"), generated(cls, "__eq__"))
 """
 
 
