@@ -1,21 +1,20 @@
-"""The audit trail: AVC, SYSCALL and PROCTITLE records, grouped into events by serial.
+"""The audit trail's records: AVC, SYSCALL and PROCTITLE records, grouped into events by
+serial.
 
 Raw text follows the kernel (``security/selinux/avc.c``, ``security/lsm_audit.c``,
 ``kernel/auditsc.c``): two spaces after ``avc:``, after ``denied`` and after ``for``; untrusted
 strings (comm, name, path, proctitle) are quoted, or hex when they hold a space, a control
-character or a double quote. Events reach the audit log only while auditd is registered;
-otherwise the kernel prints them to its own log.
+character or a double quote. Events reach the audit log (:mod:`simulator.kernel.audit_log`)
+only while auditd is registered; otherwise the kernel prints them to its own log. This module
+is loaded by the first event: a run without one does not make its classes.
 """
 
 from __future__ import annotations
 
-import functools
-import zlib
 from typing import Any
 
 import attrs
 
-FIRST_AUDIT_SERIAL = 1001
 AUDIT_ARCH_X86_64 = "c000003e"
 PROCTITLE_MAX = 128
 RECORD_TYPE_NUMBERS = {"AVC": 1400, "SYSCALL": 1300, "PROCTITLE": 1327}
@@ -27,12 +26,6 @@ def untrusted(value: str | bytes) -> str:
     if any(b < 0x21 or b > 0x7E or b == 0x22 for b in data):
         return data.hex().upper()
     return '"' + data.decode() + '"'
-
-
-@functools.lru_cache(maxsize=1024)
-def user_pointer(text: str) -> int:
-    """A stable stand-in for the user-space address of a path argument."""
-    return 0x560000000000 | (zlib.crc32(text.encode()) << 4)
 
 
 @attrs.frozen(repr=False)
@@ -144,43 +137,7 @@ class AuditEvent:
         ]
 
 
-@attrs.define(repr=False)
-class AuditLog:
-    """Events that reached auditd, the kernel's own log, and who listens."""
-
-    events: list[AuditEvent] = attrs.field(factory=list)
-    kernel_log: list[str] = attrs.field(factory=list)
-    daemon_pid: int | None = None
-    written: int = 0  # events auditd has appended to /var/log/audit/audit.log
-
-    def record(self, event: AuditEvent) -> None:
-        if self.daemon_pid is not None:
-            self.events.append(event)
-        else:
-            self.kernel_log.extend(event.kernel_lines())
-
-    def to_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AuditLog:
-        events = [_event_from_dict(e) for e in data["events"]]
-        written = data.get("written", 0)
-        # how many events auditd has written: a count within the log (load_state turns a
-        # ValueError into the saved state's error)
-        if isinstance(written, bool) or not isinstance(written, int):
-            raise ValueError(f"audit.written: expected a count, found {written!r}")
-        if not 0 <= written <= len(events):
-            raise ValueError(f"audit.written: {written} is not in 0..{len(events)}")
-        return cls(
-            events=events,
-            kernel_log=list(data["kernel_log"]),
-            daemon_pid=data["daemon_pid"],
-            written=written,
-        )
-
-
-def _event_from_dict(data: dict[str, Any]) -> AuditEvent:
+def event_from_dict(data: dict[str, Any]) -> AuditEvent:
     syscall = data["syscall"]
     proctitle = data["proctitle"]
     return AuditEvent(

@@ -14,19 +14,12 @@ import types
 import zlib
 from collections import deque
 from collections.abc import Callable
-from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from simulator.errors import InvalidArgument
 from simulator.kernel import errno_table as errno
 from simulator.kernel import syscall_entries
-from simulator.kernel.audit import (
-    FIRST_AUDIT_SERIAL,
-    AuditEvent,
-    AuditLog,
-    AvcRecord,
-    ProctitleRecord,
-    SyscallRecord,
-)
+from simulator.kernel.audit_log import FIRST_AUDIT_SERIAL, AuditLog
 from simulator.kernel.clock import BOOT_TIME, CLOCK_START, Clock, Counters, seeded_random
 from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effective_credentials
 from simulator.kernel.errno_util import os_error
@@ -42,6 +35,9 @@ from simulator.kernel.security import (
     SecurityModule,
     Syscall,
 )
+
+if TYPE_CHECKING:
+    from simulator.kernel.audit import AuditEvent, AvcRecord, SyscallRecord
 
 MAX_SYMLINK_HOPS = 40
 WALK_CACHE_SIZE = 4096  # cached path walks kept (all namespaces) before the cache starts afresh
@@ -616,6 +612,8 @@ class KernelBase:
         if not pending:
             return
         syscall = pending[0][0]
+        from simulator.kernel.audit import SyscallRecord  # loaded by the first event
+
         record = SyscallRecord(
             syscall=syscall.name,
             number=syscall.number,
@@ -638,6 +636,8 @@ class KernelBase:
     def emit_audit_event(
         self, avcs: tuple[AvcRecord, ...], syscall: SyscallRecord | None, proc: Process
     ) -> AuditEvent:
+        from simulator.kernel.audit import AuditEvent, ProctitleRecord  # loaded by the first event
+
         self.counters.audit_events += 1
         self.audited_pids.update(avc.pid for avc in avcs)
         n = self.counters.audit_events

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from simulator.errors import ContextError
-from simulator.kernel.audit import AvcRecord
 from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, SELINUX_XATTR, Inode, Kind
 from simulator.kernel.process import Process
@@ -120,6 +119,8 @@ class SelinuxLsm:
             self.permissive_grants.update((*grant_key, p) for p in entry.denied)
         avc = None
         if audited:
+            from simulator.kernel.audit import AvcRecord  # loaded by the first audited check
+
             avc = AvcRecord(
                 perms=audited,
                 pid=request.process.pid,

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 import attrs
 
-from simulator.kernel.audit import AvcRecord, user_pointer
+from simulator.kernel.audit_log import user_pointer
 from simulator.kernel.filesystem import Filesystem
 from simulator.kernel.inode import Inode, Kind
 from simulator.kernel.process import Process
+
+if TYPE_CHECKING:
+    from simulator.kernel.audit import AvcRecord
 
 AT_FDCWD = 0xFFFFFF9C
 

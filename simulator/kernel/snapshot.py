@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from simulator.errors import SeclabError, SnapshotError
-from simulator.kernel.audit import AuditLog
+from simulator.kernel.audit_log import AuditLog
 from simulator.kernel.clock import Counters
 from simulator.kernel.faults import Fault
 from simulator.kernel.filesystem import Features, Filesystem

@@ -16,7 +16,8 @@ import pytest
 import simulator
 from simulator.errors import SnapshotError
 from simulator.kernel import Process
-from simulator.kernel.audit import AuditEvent, AuditLog, AvcRecord
+from simulator.kernel.audit import AuditEvent, AvcRecord
+from simulator.kernel.audit_log import AuditLog
 from tests.kernel.conftest import fails
 
 
