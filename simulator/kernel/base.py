@@ -32,7 +32,13 @@ from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effe
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.faults import Fault, FaultRegistry
 from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
-from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, DeviceNumber, Inode, Kind
+from simulator.kernel.inode import (
+    SELINUX_CLASS_BY_KIND_VALUE,
+    SELINUX_XATTR,
+    DeviceNumber,
+    Inode,
+    Kind,
+)
 from simulator.kernel.mounts import Location, Mount, MountNamespace
 from simulator.kernel.process import Credentials, Process, credentials_of
 from simulator.kernel.security import (
@@ -44,6 +50,7 @@ from simulator.kernel.security import (
 )
 
 MAX_SYMLINK_HOPS = 40
+SEARCH_GRANTS = 256  # contexts whose silently granted directory searches a walk remembers
 WALK_CACHE_SIZE = 4096  # cached path walks kept (all namespaces) before the cache starts afresh
 EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
 RELABELS_REMEMBERED = 256  # the last inodes relabelled, for watchers of open files
@@ -302,6 +309,17 @@ class KernelBase:
         # ``walks_cached`` counts them all, for the bound.
         self.walk_cache: dict[int, dict[_WalkKey, _WalkEntry]] = {}
         self.walks_cached = 0
+        # The directory labels each SELinux context may search, as the security module
+        # granted it silently (its AVC's answer for ``dir search``, which depends on the
+        # context, the label and the module's decisions only, on a filesystem labelled by
+        # xattrs): a walk asks the module again only for a label it has not granted yet.
+        # Kept for one generation of one module's decisions (a policy load, boolean,
+        # setenforce or state load starts it afresh), bounded by contexts held.
+        self._search_grants: tuple[Generational, int, dict[str, set[bytes | None]]] = (
+            self.security.decisions,
+            -1,
+            {},
+        )
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -721,7 +739,7 @@ class KernelBase:
         walk that audited, or that went through ``/proc/PID/root`` or NFS (whose files
         another host changes), is not kept.
         """
-        if self.walk_cache_enabled and path[:1] == "/":
+        if path and path[0] == "/" and self.walk_cache_enabled:
             ns_id = proc.ns_id
             key = (path, proc.uid, proc.gid, proc.groups, proc.context)
             hit = self.walk_cache.get(ns_id, _NO_WALKS).get(key)
@@ -792,9 +810,20 @@ class KernelBase:
         hops = 0
         is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
         dac_cred = _NO_CREDENTIALS
-        allows = self.security.allows
-        source = self.security.decisions
+        security = self.security
+        allows = security.allows
+        source = security.decisions
         decisions = source.generation
+        # The directory labels the security module let this context search silently
+        # (see _search_grants), for filesystems whose labels are their inodes' xattrs.
+        grants = self._search_grants
+        if grants[0] is not source or grants[1] != decisions or len(grants[2]) >= SEARCH_GRANTS:
+            grants = self._search_grants = (source, decisions, {})
+        searchable = grants[2].get(proc.context)
+        if searchable is None:
+            searchable = grants[2][proc.context] = set()
+        use_grants = self.walk_cache_enabled  # off (tests): ask the module every time
+        labels_in_xattrs = False
         tops = self.mount_tops.get(mounts[mid].ns_id)  # _tops_of_mount, its common case
         if tops is None:
             tops = self._tops_of_mount(mid)
@@ -810,7 +839,9 @@ class KernelBase:
                 fs_mid = mid
                 fs = root_fs if mid == root_mid else filesystems[mounts[mid].fs_id]
                 inodes = fs.inodes
-                check_dac = not is_root or fs.features.root_squash
+                features = fs.features
+                labels_in_xattrs = use_grants and features.xattrs and not features.genfs_labels
+                check_dac = not is_root or features.root_squash
                 if check_dac:  # the DAC identity, once per filesystem rather than per name
                     dac_cred = effective_credentials(credentials_of(proc), fs)
                 if key is not None and fs not in through:
@@ -825,7 +856,17 @@ class KernelBase:
             # but without its lookups; root (not squashed) may search any directory.
             if check_dac and not dac_allows(dac_cred, directory, MAY_EXEC):
                 raise os_error(errno.EACCES)
-            if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+            if labels_in_xattrs:
+                label = directory.xattrs.get(SELINUX_XATTR)
+                if label in searchable:
+                    pass  # granted silently before, to this context, on a directory so labelled
+                elif allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                    searchable.add(label)
+                else:
+                    self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
+                    if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                        key = None  # a denial (audited or not) is never remembered
+            elif not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                 self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
                 if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                     key = None  # a denial (audited or not) is never remembered
