@@ -168,7 +168,10 @@ def entry_source(call: types.FunctionType) -> tuple[str, tuple[object, ...]]:
             default = f"={params[-1]}"
         signature.append(name + default)
         passed.append(f"{name}={name}" if keyword else name)
-        if annotations.get(name) not in _NEVER_TEXT:
+        annotation = annotations.get(name)
+        if annotation == "str":  # text, typed so: no isinstance to ask first
+            checks.append(_ENTRY_CHECK_STR.format(name=name))
+        elif annotation not in _NEVER_TEXT:
             checks.append(_ENTRY_CHECK.format(name=name))
     source = _ENTRY_SOURCE.format(
         name=call.__name__,
@@ -186,6 +189,10 @@ _NEVER_TEXT = frozenset({"int", "bool", "bytes"})
 # check_text's common case (ASCII, no NUL) inlined, per parameter that may hold text.
 _ENTRY_CHECK = """\
         if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
+            _entry_check_text({name})
+"""
+_ENTRY_CHECK_STR = """\
+        if "\\0" in {name} or not {name}.isascii():
             _entry_check_text({name})
 """
 _ENTRY_SOURCE = """\
@@ -804,9 +811,11 @@ class KernelBase:
             names = [n for n in proc.cwd.split("/") if n]
         pending = deque(filter(None, path.split("/")))
         must_be_dir = path[-1] == "/"
-        parent: tuple[int, int] | None = None
-        last_name: str | None = None
-        cur_name = names[-1] if names else "/"
+        dots = "/." in path or path[0] == "."  # a "." or ".." may be among the names
+        # The directory the last name was found in (-1: none, after "..", a symlink or at
+        # the start); the name itself is then names[-1]. The directory being searched is
+        # names[-1] too ("/" when names is empty), as the AVC names it.
+        parent_mid = parent_ino = -1
         hops = 0
         is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
         dac_cred = _NO_CREDENTIALS
@@ -817,10 +826,12 @@ class KernelBase:
         # The directory labels the security module let this context search silently
         # (see _search_grants), for filesystems whose labels are their inodes' xattrs.
         grants = self._search_grants
-        if grants[0] is not source or grants[1] != decisions or len(grants[2]) >= SEARCH_GRANTS:
+        if grants[0] is not source or grants[1] != decisions:
             grants = self._search_grants = (source, decisions, {})
         searchable = grants[2].get(proc.context)
         if searchable is None:
+            if len(grants[2]) >= SEARCH_GRANTS:
+                grants[2].clear()
             searchable = grants[2][proc.context] = set()
         use_grants = self.walk_cache_enabled  # off (tests): ask the module every time
         labels_in_xattrs = False
@@ -863,21 +874,22 @@ class KernelBase:
                 elif allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                     searchable.add(label)
                 else:
-                    self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
+                    where = names[-1] if names else "/"
+                    self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=where)
                     if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                         key = None  # a denial (audited or not) is never remembered
             elif not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
-                self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
+                where = names[-1] if names else "/"
+                self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=where)
                 if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                     key = None  # a denial (audited or not) is never remembered
-            if part == "." or part == "..":
+            if dots and (part == "." or part == ".."):
                 if part == "..":
                     up = self._dotdot(Location(mid, ino), Location(root_mid, root_ino))
                     mid, ino = up.mount_id, up.ino
                     if names:
                         names.pop()
-                    cur_name = names[-1] if names else "/"
-                parent, last_name = None, None
+                parent_mid = -1
                 continue
             entries = directory.entries
             child_ino = None if entries is None else entries.get(part)
@@ -916,19 +928,22 @@ class KernelBase:
                         into = self._magic_root(proc, child.magic_root_pid, path)
                         mid, ino = into.mount_id, into.ino
                         tops = self._tops_of_mount(mid)
-                        names, cur_name = [], "/"
-                        parent, last_name = None, None
+                        names = []
+                        parent_mid = -1
                         continue
                     target = child.target or ""
                     if not target:
                         raise os_error(errno.ENOENT, path)
                     if target[0] == "/":
-                        mid, ino, names, cur_name = root_mid, root_ino, [], "/"
+                        mid, ino, names = root_mid, root_ino, []
                     pending.extendleft(reversed([p for p in target.split("/") if p]))
-                    parent, last_name = None, None
+                    dots = True
+                    parent_mid = -1
                     continue
-            parent, last_name = (mid, ino), part
-            mid, ino, cur_name = child_mid, child_ino, part
+            parent_mid = mid
+            parent_ino = ino
+            mid = child_mid
+            ino = child_ino
             names.append(part)
         if must_be_dir and inodes_at(filesystems, mounts, mid)[ino].kind is not _DIRECTORY:
             raise os_error(errno.ENOTDIR, path)
@@ -936,8 +951,8 @@ class KernelBase:
             Resolved,
             (
                 _new_tuple(Location, (mid, ino)),
-                None if parent is None else _new_tuple(Location, parent),
-                last_name,
+                None if parent_mid < 0 else _new_tuple(Location, (parent_mid, parent_ino)),
+                None if parent_mid < 0 else names[-1],
                 "/" + "/".join(names),
             ),
         )

@@ -644,9 +644,10 @@ class FileCalls(KernelBase):
         syscall = _syscall_on(
             "chown" if follow else "lchown", path, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF
         )
-        for value, what in ((uid, "uid"), (gid, "gid")):
-            if not -1 <= value <= 0xFFFFFFFF:
-                raise InvalidArgument(f"{what} {value} is out of range")
+        if not (-1 <= uid <= 0xFFFFFFFF and -1 <= gid <= 0xFFFFFFFF):
+            for value, what in ((uid, "uid"), (gid, "gid")):
+                if not -1 <= value <= 0xFFFFFFFF:
+                    raise InvalidArgument(f"{what} {value} is out of range")
         # linux: chown_common, (uid_t)-1 and (gid_t)-1 leave the owner or group as it is.
         uid, gid = (-1 if uid == 0xFFFFFFFF else uid), (-1 if gid == 0xFFFFFFFF else gid)
         resolved = self.walk(proc, path, syscall, follow=follow)
@@ -679,7 +680,7 @@ class FileCalls(KernelBase):
             inode.gid = gid
         if inode.kind is _DIRECTORY:
             fs.names_changed()  # who may search it changed
-        if not inode.is_dir() and inode.kind is not _SYMLINK:
+        if inode.kind is not _DIRECTORY and inode.kind is not _SYMLINK:
             # setattr_should_drop_suidgid(): a chown drops set-user-ID and set-group-ID.
             inode.mode &= ~0o4000
             if inode.mode & 0o010:
