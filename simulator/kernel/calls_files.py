@@ -712,11 +712,13 @@ class FileCalls(KernelBase):
     @syscall_entry
     def access(self, proc: Process, path: str, mask: int) -> None:
         """``access(2)`` with real ids: DAC and the LSM, without opening (used by libvirt)."""
-        syscall = Syscall.on("access", path, mask)
-        _, loc = self.resolve_existing(proc, path, syscall)
-        fs = self.fs_at(loc)
-        if mask and not dac_allows(self.credentials_on(proc, fs), fs.inodes[loc.ino], mask):
-            raise os_error(errno.EACCES, path)
+        syscall = _syscall_on("access", path, mask)
+        loc = self.walk(proc, path, syscall).location  # resolve_existing, in line
+        assert loc is not None
+        if mask:  # F_OK (0), libvirt's virFileExists, asks for nothing more than the walk
+            fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+            if not dac_allows(self.credentials_on(proc, fs), fs.inodes[loc.ino], mask):
+                raise os_error(errno.EACCES, path)
 
     def truncate(self, proc: Process, path: str, size: int) -> None:
         """``truncate(2)``: set the apparent size (images are sparse: no data is stored)."""
