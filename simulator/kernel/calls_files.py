@@ -65,6 +65,7 @@ _new_stat = _new_location = tuple.__new__
 # Kind's members as module names: a lookup through the enum's metaclass costs several times
 # a global's, and these are compared on every call.
 _DIRECTORY, _SYMLINK, _REGULAR = Kind.DIRECTORY, Kind.SYMLINK, Kind.REGULAR
+_CHAR, _BLOCK = Kind.CHAR, Kind.BLOCK
 # The security module's fast check (``allows``) is asked in line by the hot calls below,
 # with these shared permission tuples; only a check it does not grant silently goes
 # through ``lsm_check`` (which asks again, then audits): avc_has_perm's common case.
@@ -453,7 +454,8 @@ class FileCalls(KernelBase):
             check_mode(mode)
         if kind in (_DIRECTORY, _SYMLINK):
             raise InvalidArgument(f"mknod cannot make a {kind.value}")
-        if kind.is_device and rdev is None:
+        is_device = kind is _CHAR or kind is _BLOCK  # kind.is_device, without the property
+        if is_device and rdev is None:
             raise InvalidArgument("a device node needs a major:minor number")
         if rdev is not None and (rdev.major > MAX_MAJOR or rdev.minor > MAX_MINOR):
             # glibc: mknodat passes dev_t to the kernel in 32 bits, EINVAL if it does not fit.
@@ -462,7 +464,7 @@ class FileCalls(KernelBase):
         if resolved.location is not None:  # _new_name
             raise os_error(errno.EEXIST, path)
         self.take_fault("mknod", proc, resolved.path, None)
-        if kind.is_device and proc.uid != 0:  # not proc.credentials.is_root
+        if is_device and proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, path)
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
         self._created(proc, resolved, loc, syscall)

@@ -96,9 +96,13 @@ class XattrCalls(KernelBase):
         if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _GETATTR, None):
             self.lsm_check(proc, loc, _GETATTR, syscall, path=where)
         if name == SELINUX_XATTR:
-            label = self._label_of(fs, inode)
+            label = self.security.getsecurity(fs, inode)  # _label_of, in line
             if label is None:
-                raise os_error(errno.EOPNOTSUPP if not fs.features.xattrs else errno.ENODATA, path)
+                if not fs.features.xattrs:
+                    raise os_error(errno.EOPNOTSUPP, path)
+                label = inode.xattrs.get(SELINUX_XATTR)
+                if label is None:
+                    raise os_error(errno.ENODATA, path)
             return label
         # xattr_resolve_name(), as resolve_handler() does it, the namespace known
         if namespace is None or namespace is _SYSTEM:

@@ -252,9 +252,11 @@ class SelinuxLsm:
         return label
 
     def getsecurity(self, fs: Filesystem, inode: Inode) -> bytes | None:
-        genfs = _genfs_label(fs)
-        if genfs is not None:
-            return genfs.encode() + b"\0"
+        features = fs.features
+        if not features.xattrs or features.genfs_labels:  # _genfs_label's first test
+            genfs = _genfs_label(fs)
+            if genfs is not None:
+                return genfs.encode() + b"\0"
         if SELINUX_XATTR not in inode.xattrs:
             return UNLABELED.encode() + b"\0"
         return None
