@@ -242,7 +242,8 @@ class FileCalls(KernelBase):
             inode.data = b""
             inode.size = 0
             inode.mtime = inode.ctime = self.clock.now
-        return self._new_handle(proc, loc, resolved.path, flags)
+        proc.next_fd += 1  # _new_handle, in line
+        return OpenFile(loc, resolved.path, flags, proc.next_fd - 1)
 
     def _new_handle(self, proc: Process, loc: Location, path: str, flags: int) -> OpenFile:
         """The lowest free descriptor; the lab never closes one, so it only grows."""
@@ -419,13 +420,6 @@ class FileCalls(KernelBase):
             self._drop_entry(resolved.parent, resolved.name)
             raise
 
-    def _created(self, proc: Process, resolved: Resolved, loc: Location, syscall: Syscall) -> None:
-        """:meth:`_finish_create`, the security module's silent grant asked in line."""
-        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
-        inode = fs.inodes[loc.ino]
-        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _CREATE, None):
-            self._finish_create(proc, resolved, loc, syscall)
-
     @syscall_entry
     def mkdir(self, proc: Process, path: str, mode: int = 0o777) -> None:
         syscall = _syscall_at("mkdirat", path, mode)
@@ -436,7 +430,11 @@ class FileCalls(KernelBase):
         if resolved.location is not None:  # _new_name
             raise os_error(errno.EEXIST, path)
         loc = self._create(proc, resolved, _DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
-        self._created(proc, resolved, loc, syscall)
+        # the create check (_finish_create), the security module's silent grant asked in line
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _CREATE, None):
+            self._finish_create(proc, resolved, loc, syscall)
         self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
@@ -467,7 +465,11 @@ class FileCalls(KernelBase):
         if is_device and proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, path)
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
-        self._created(proc, resolved, loc, syscall)
+        # the create check (_finish_create), the security module's silent grant asked in line
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _CREATE, None):
+            self._finish_create(proc, resolved, loc, syscall)
         self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
