@@ -25,7 +25,13 @@ from simulator.kernel.dac import MAY_EXEC, MAY_READ, MAY_WRITE, dac_allows, effe
 from simulator.kernel.errno_util import os_error
 from simulator.kernel.faults import Fault, FaultRegistry
 from simulator.kernel.filesystem import ROOT_INO_BY_TYPE, Filesystem, features_for
-from simulator.kernel.inode import SELINUX_CLASS_BY_KIND_VALUE, DeviceNumber, Inode, Kind
+from simulator.kernel.inode import (
+    SELINUX_CLASS_BY_KIND_VALUE,
+    SELINUX_XATTR,
+    DeviceNumber,
+    Inode,
+    Kind,
+)
 from simulator.kernel.mounts import Location, Mount, MountNamespace
 from simulator.kernel.process import Credentials, Process, credentials_of
 from simulator.kernel.security import (
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from simulator.kernel.audit import AuditEvent, AvcRecord, SyscallRecord
 
 MAX_SYMLINK_HOPS = 40
+SEARCH_GRANTS = 256  # contexts whose silently granted directory searches a walk remembers
 WALK_CACHE_SIZE = 4096  # cached path walks kept (all namespaces) before the cache starts afresh
 EXITS_REMEMBERED = 256  # the last pids to exit, for watchers that notice deaths
 RELABELS_REMEMBERED = 256  # the last inodes relabelled, for watchers of open files
@@ -157,7 +164,10 @@ def entry_source(call: types.FunctionType) -> tuple[str, tuple[object, ...]]:
             default = f"={params[-1]}"
         signature.append(name + default)
         passed.append(f"{name}={name}" if keyword else name)
-        if annotations.get(name) not in _NEVER_TEXT:
+        annotation = annotations.get(name)
+        if annotation == "str":  # text, typed so: no isinstance to ask first
+            checks.append(_ENTRY_CHECK_STR.format(name=name))
+        elif annotation not in _NEVER_TEXT:
             checks.append(_ENTRY_CHECK.format(name=name))
     source = _ENTRY_SOURCE.format(
         name=call.__name__,
@@ -175,6 +185,10 @@ _NEVER_TEXT = frozenset({"int", "bool", "bytes"})
 # check_text's common case (ASCII, no NUL) inlined, per parameter that may hold text.
 _ENTRY_CHECK = """\
         if isinstance({name}, str) and ("\\0" in {name} or not {name}.isascii()):
+            _entry_check_text({name})
+"""
+_ENTRY_CHECK_STR = """\
+        if "\\0" in {name} or not {name}.isascii():
             _entry_check_text({name})
 """
 _ENTRY_SOURCE = """\
@@ -298,6 +312,17 @@ class KernelBase:
         # ``walks_cached`` counts them all, for the bound.
         self.walk_cache: dict[int, dict[_WalkKey, _WalkEntry]] = {}
         self.walks_cached = 0
+        # The directory labels each SELinux context may search, as the security module
+        # granted it silently (its AVC's answer for ``dir search``, which depends on the
+        # context, the label and the module's decisions only, on a filesystem labelled by
+        # xattrs): a walk asks the module again only for a label it has not granted yet.
+        # Kept for one generation of one module's decisions (a policy load, boolean,
+        # setenforce or state load starts it afresh), bounded by contexts held.
+        self._search_grants: tuple[Generational, int, dict[str, set[bytes | None]]] = (
+            self.security.decisions,
+            -1,
+            {},
+        )
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -721,7 +746,7 @@ class KernelBase:
         walk that audited, or that went through ``/proc/PID/root`` or NFS (whose files
         another host changes), is not kept.
         """
-        if self.walk_cache_enabled and path[:1] == "/":
+        if path and path[0] == "/" and self.walk_cache_enabled:
             ns_id = proc.ns_id
             key = (path, proc.uid, proc.gid, proc.groups, proc.context)
             hit = self.walk_cache.get(ns_id, _NO_WALKS).get(key)
@@ -786,15 +811,30 @@ class KernelBase:
             names = [n for n in proc.cwd.split("/") if n]
         pending = deque(filter(None, path.split("/")))
         must_be_dir = path[-1] == "/"
-        parent: tuple[int, int] | None = None
-        last_name: str | None = None
-        cur_name = names[-1] if names else "/"
+        dots = "/." in path or path[0] == "."  # a "." or ".." may be among the names
+        # The directory the last name was found in (-1: none, after "..", a symlink or at
+        # the start); the name itself is then names[-1]. The directory being searched is
+        # names[-1] too ("/" when names is empty), as the AVC names it.
+        parent_mid = parent_ino = -1
         hops = 0
         is_root = proc.uid == 0  # Credentials.is_root, without building the credentials
         dac_cred = _NO_CREDENTIALS
-        allows = self.security.allows
-        source = self.security.decisions
+        security = self.security
+        allows = security.allows
+        source = security.decisions
         decisions = source.generation
+        # The directory labels the security module let this context search silently
+        # (see _search_grants), for filesystems whose labels are their inodes' xattrs.
+        grants = self._search_grants
+        if grants[0] is not source or grants[1] != decisions:
+            grants = self._search_grants = (source, decisions, {})
+        searchable = grants[2].get(proc.context)
+        if searchable is None:
+            if len(grants[2]) >= SEARCH_GRANTS:
+                grants[2].clear()
+            searchable = grants[2][proc.context] = set()
+        use_grants = self.walk_cache_enabled  # off (tests): ask the module every time
+        labels_in_xattrs = False
         tops = self.mount_tops.get(mounts[mid].ns_id)  # _tops_of_mount, its common case
         if tops is None:
             tops = self._tops_of_mount(mid)
@@ -810,7 +850,9 @@ class KernelBase:
                 fs_mid = mid
                 fs = root_fs if mid == root_mid else filesystems[mounts[mid].fs_id]
                 inodes = fs.inodes
-                check_dac = not is_root or fs.features.root_squash
+                features = fs.features
+                labels_in_xattrs = use_grants and features.xattrs and not features.genfs_labels
+                check_dac = not is_root or features.root_squash
                 if check_dac:  # the DAC identity, once per filesystem rather than per name
                     dac_cred = effective_credentials(credentials_of(proc), fs)
                 if key is not None and fs not in through:
@@ -825,18 +867,29 @@ class KernelBase:
             # but without its lookups; root (not squashed) may search any directory.
             if check_dac and not dac_allows(dac_cred, directory, MAY_EXEC):
                 raise os_error(errno.EACCES)
-            if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
-                self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=cur_name)
+            if labels_in_xattrs:
+                label = directory.xattrs.get(SELINUX_XATTR)
+                if label in searchable:
+                    pass  # granted silently before, to this context, on a directory so labelled
+                elif allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                    searchable.add(label)
+                else:
+                    where = names[-1] if names else "/"
+                    self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=where)
+                    if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                        key = None  # a denial (audited or not) is never remembered
+            elif not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
+                where = names[-1] if names else "/"
+                self.lsm_check(proc, Location(mid, ino), _SEARCH, syscall, name=where)
                 if not allows(proc, fs, directory, _DIR_CLASS, _SEARCH, None):
                     key = None  # a denial (audited or not) is never remembered
-            if part == "." or part == "..":
+            if dots and (part == "." or part == ".."):
                 if part == "..":
                     up = self._dotdot(Location(mid, ino), Location(root_mid, root_ino))
                     mid, ino = up.mount_id, up.ino
                     if names:
                         names.pop()
-                    cur_name = names[-1] if names else "/"
-                parent, last_name = None, None
+                parent_mid = -1
                 continue
             entries = directory.entries
             child_ino = None if entries is None else entries.get(part)
@@ -875,19 +928,22 @@ class KernelBase:
                         into = self._magic_root(proc, child.magic_root_pid, path)
                         mid, ino = into.mount_id, into.ino
                         tops = self._tops_of_mount(mid)
-                        names, cur_name = [], "/"
-                        parent, last_name = None, None
+                        names = []
+                        parent_mid = -1
                         continue
                     target = child.target or ""
                     if not target:
                         raise os_error(errno.ENOENT, path)
                     if target[0] == "/":
-                        mid, ino, names, cur_name = root_mid, root_ino, [], "/"
+                        mid, ino, names = root_mid, root_ino, []
                     pending.extendleft(reversed([p for p in target.split("/") if p]))
-                    parent, last_name = None, None
+                    dots = True
+                    parent_mid = -1
                     continue
-            parent, last_name = (mid, ino), part
-            mid, ino, cur_name = child_mid, child_ino, part
+            parent_mid = mid
+            parent_ino = ino
+            mid = child_mid
+            ino = child_ino
             names.append(part)
         if must_be_dir and inodes_at(filesystems, mounts, mid)[ino].kind is not _DIRECTORY:
             raise os_error(errno.ENOTDIR, path)
@@ -895,8 +951,8 @@ class KernelBase:
             Resolved,
             (
                 _new_tuple(Location, (mid, ino)),
-                None if parent is None else _new_tuple(Location, parent),
-                last_name,
+                None if parent_mid < 0 else _new_tuple(Location, (parent_mid, parent_ino)),
+                None if parent_mid < 0 else names[-1],
                 "/" + "/".join(names),
             ),
         )

@@ -21,7 +21,6 @@ from simulator.kernel.dac import (
     MAY_READ,
     MAY_WRITE,
     dac_allows,
-    owner_or_capable,
     sticky_allows_delete,
 )
 from simulator.kernel.errno_util import os_error
@@ -62,10 +61,11 @@ _MASK_BY_ACCMODE = {
     open_flags.O_WRONLY: MAY_WRITE,
     open_flags.O_RDWR: MAY_READ | MAY_WRITE,
 }
-_new_stat = tuple.__new__
+_new_stat = _new_location = tuple.__new__
 # Kind's members as module names: a lookup through the enum's metaclass costs several times
 # a global's, and these are compared on every call.
 _DIRECTORY, _SYMLINK, _REGULAR = Kind.DIRECTORY, Kind.SYMLINK, Kind.REGULAR
+_CHAR, _BLOCK = Kind.CHAR, Kind.BLOCK
 # The security module's fast check (``allows``) is asked in line by the hot calls below,
 # with these shared permission tuples; only a check it does not grant silently goes
 # through ``lsm_check`` (which asks again, then audits): avc_has_perm's common case.
@@ -180,7 +180,7 @@ class FileCalls(KernelBase):
         directory.entries[name] = inode.ino
         fs.generation += 1  # fs.names_changed()
         directory.mtime = directory.ctime = self.clock.now
-        return Location(parent_loc.mount_id, inode.ino)
+        return _new_location(Location, (parent_loc.mount_id, inode.ino))
 
     @syscall_entry
     def open(
@@ -242,7 +242,8 @@ class FileCalls(KernelBase):
             inode.data = b""
             inode.size = 0
             inode.mtime = inode.ctime = self.clock.now
-        return self._new_handle(proc, loc, resolved.path, flags)
+        proc.next_fd += 1  # _new_handle, in line
+        return OpenFile(loc, resolved.path, flags, proc.next_fd - 1)
 
     def _new_handle(self, proc: Process, loc: Location, path: str, flags: int) -> OpenFile:
         """The lowest free descriptor; the lab never closes one, so it only grows."""
@@ -419,13 +420,6 @@ class FileCalls(KernelBase):
             self._drop_entry(resolved.parent, resolved.name)
             raise
 
-    def _created(self, proc: Process, resolved: Resolved, loc: Location, syscall: Syscall) -> None:
-        """:meth:`_finish_create`, the security module's silent grant asked in line."""
-        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
-        inode = fs.inodes[loc.ino]
-        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _CREATE, None):
-            self._finish_create(proc, resolved, loc, syscall)
-
     @syscall_entry
     def mkdir(self, proc: Process, path: str, mode: int = 0o777) -> None:
         syscall = _syscall_at("mkdirat", path, mode)
@@ -436,7 +430,11 @@ class FileCalls(KernelBase):
         if resolved.location is not None:  # _new_name
             raise os_error(errno.EEXIST, path)
         loc = self._create(proc, resolved, _DIRECTORY, mode & ~proc.umask & 0o7777, syscall)
-        self._created(proc, resolved, loc, syscall)
+        # the create check (_finish_create), the security module's silent grant asked in line
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _CREATE, None):
+            self._finish_create(proc, resolved, loc, syscall)
         self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
@@ -454,7 +452,8 @@ class FileCalls(KernelBase):
             check_mode(mode)
         if kind in (_DIRECTORY, _SYMLINK):
             raise InvalidArgument(f"mknod cannot make a {kind.value}")
-        if kind.is_device and rdev is None:
+        is_device = kind is _CHAR or kind is _BLOCK  # kind.is_device, without the property
+        if is_device and rdev is None:
             raise InvalidArgument("a device node needs a major:minor number")
         if rdev is not None and (rdev.major > MAX_MAJOR or rdev.minor > MAX_MINOR):
             # glibc: mknodat passes dev_t to the kernel in 32 bits, EINVAL if it does not fit.
@@ -463,10 +462,14 @@ class FileCalls(KernelBase):
         if resolved.location is not None:  # _new_name
             raise os_error(errno.EEXIST, path)
         self.take_fault("mknod", proc, resolved.path, None)
-        if kind.is_device and proc.uid != 0:  # not proc.credentials.is_root
+        if is_device and proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, path)
         loc = self._create(proc, resolved, kind, mode & ~proc.umask & 0o7777, syscall, rdev=rdev)
-        self._created(proc, resolved, loc, syscall)
+        # the create check (_finish_create), the security module's silent grant asked in line
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
+        if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _CREATE, None):
+            self._finish_create(proc, resolved, loc, syscall)
         self.instantiate(proc, path, resolved, loc)
 
     @syscall_entry
@@ -644,9 +647,10 @@ class FileCalls(KernelBase):
         syscall = _syscall_on(
             "chown" if follow else "lchown", path, uid & 0xFFFFFFFF, gid & 0xFFFFFFFF
         )
-        for value, what in ((uid, "uid"), (gid, "gid")):
-            if not -1 <= value <= 0xFFFFFFFF:
-                raise InvalidArgument(f"{what} {value} is out of range")
+        if not (-1 <= uid <= 0xFFFFFFFF and -1 <= gid <= 0xFFFFFFFF):
+            for value, what in ((uid, "uid"), (gid, "gid")):
+                if not -1 <= value <= 0xFFFFFFFF:
+                    raise InvalidArgument(f"{what} {value} is out of range")
         # linux: chown_common, (uid_t)-1 and (gid_t)-1 leave the owner or group as it is.
         uid, gid = (-1 if uid == 0xFFFFFFFF else uid), (-1 if gid == 0xFFFFFFFF else gid)
         resolved = self.walk(proc, path, syscall, follow=follow)
@@ -679,7 +683,7 @@ class FileCalls(KernelBase):
             inode.gid = gid
         if inode.kind is _DIRECTORY:
             fs.names_changed()  # who may search it changed
-        if not inode.is_dir() and inode.kind is not _SYMLINK:
+        if inode.kind is not _DIRECTORY and inode.kind is not _SYMLINK:
             # setattr_should_drop_suidgid(): a chown drops set-user-ID and set-group-ID.
             inode.mode &= ~0o4000
             if inode.mode & 0o010:
@@ -698,7 +702,10 @@ class FileCalls(KernelBase):
         self.take_fault("chmod", proc, resolved.path, loc)
         fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
         inode = fs.inodes[loc.ino]
-        if not owner_or_capable(self.credentials_on(proc, fs), inode):
+        # owner_or_capable() of credentials_on(), its common case (no root squash: the
+        # caller's own uid) in line
+        uid = self.credentials_on(proc, fs).uid if fs.features.root_squash else proc.uid
+        if not (uid == 0 or uid == inode.uid):
             raise os_error(errno.EPERM, path)
         # linux: security_inode_setattr
         if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _SETATTR, None):
@@ -711,11 +718,13 @@ class FileCalls(KernelBase):
     @syscall_entry
     def access(self, proc: Process, path: str, mask: int) -> None:
         """``access(2)`` with real ids: DAC and the LSM, without opening (used by libvirt)."""
-        syscall = Syscall.on("access", path, mask)
-        _, loc = self.resolve_existing(proc, path, syscall)
-        fs = self.fs_at(loc)
-        if mask and not dac_allows(self.credentials_on(proc, fs), fs.inodes[loc.ino], mask):
-            raise os_error(errno.EACCES, path)
+        syscall = _syscall_on("access", path, mask)
+        loc = self.walk(proc, path, syscall).location  # resolve_existing, in line
+        assert loc is not None
+        if mask:  # F_OK (0), libvirt's virFileExists, asks for nothing more than the walk
+            fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+            if not dac_allows(self.credentials_on(proc, fs), fs.inodes[loc.ino], mask):
+                raise os_error(errno.EACCES, path)
 
     def truncate(self, proc: Process, path: str, size: int) -> None:
         """``truncate(2)``: set the apparent size (images are sparse: no data is stored)."""

@@ -133,11 +133,13 @@ class MountCalls(KernelBase):
         syscall = Syscall.on("mount", source)
         if proc.uid != 0:  # not proc.credentials.is_root
             raise os_error(errno.EPERM, target)
-        _, loc = self.resolve_existing(proc, source, syscall)
+        loc = self.walk(proc, source, syscall).location  # resolve_existing, in line
+        assert loc is not None
         mount = self.mounts[loc.mount_id]
         if loc.ino != mount.root_ino or mount.parent_id is None:
             raise os_error(errno.EINVAL, source)
-        _, at = self.resolve_existing(proc, target, syscall)
+        at = self.walk(proc, target, syscall).location
+        assert at is not None
         if not self.inode_at(at).is_dir():
             raise os_error(errno.ENOTDIR, target)
         if self.mounts[at.mount_id].ns_id != mount.ns_id:

@@ -27,7 +27,6 @@ from simulator.kernel.xattr_rules import (
     Namespace,
     check_name,
     namespace_of,
-    resolve_handler,
     visible_to,
     xattr_permission,
 )
@@ -97,9 +96,13 @@ class XattrCalls(KernelBase):
         if not self.security.allows(proc, fs, inode, _CLASS[inode.kind._value_], _GETATTR, None):
             self.lsm_check(proc, loc, _GETATTR, syscall, path=where)
         if name == SELINUX_XATTR:
-            label = self._label_of(fs, inode)
+            label = self.security.getsecurity(fs, inode)  # _label_of, in line
             if label is None:
-                raise os_error(errno.EOPNOTSUPP if not fs.features.xattrs else errno.ENODATA, path)
+                if not fs.features.xattrs:
+                    raise os_error(errno.EOPNOTSUPP, path)
+                label = inode.xattrs.get(SELINUX_XATTR)
+                if label is None:
+                    raise os_error(errno.ENODATA, path)
             return label
         # xattr_resolve_name(), as resolve_handler() does it, the namespace known
         if namespace is None or namespace is _SYSTEM:
@@ -227,20 +230,38 @@ class XattrCalls(KernelBase):
 
     @syscall_entry
     def removexattr(self, proc: Process, path: str, name: bytes, *, follow: bool = True) -> None:
-        syscall = Syscall.on("removexattr" if follow else "lremovexattr", path)
-        check_name(name)
-        where, loc, fs, inode = self._xattr_target(proc, path, syscall, follow)
+        syscall = _syscall_on("removexattr" if follow else "lremovexattr", path)
+        if not name or len(name) > XATTR_NAME_MAX:
+            check_name(name)
+        resolved = self.walk(proc, path, syscall, follow=follow)  # _xattr_target, in line
+        loc = resolved.location
+        assert loc is not None
+        where = resolved.path
+        fs = self.filesystems[self.mounts[loc.mount_id].fs_id]
+        inode = fs.inodes[loc.ino]
         if name in POSIX_ACL_XATTRS and fs.fstype in ACL_FILESYSTEMS:
             raise NotModelled("POSIX ACLs (removing system.posix_acl_access/default)")
         self.take_fault("removexattr", proc, where, loc)
-        self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
+        namespace = NAMESPACE_BY_NAME.get(name) or namespace_of(name)
+        if namespace is _TRUSTED:  # xattr_permission(): trusted.* is for CAP_SYS_ADMIN
+            if proc.uid != 0:
+                raise os_error(errno.EPERM)
+        elif namespace is not _SECURITY:
+            self._xattr_permission(proc, fs, inode, name, MAY_WRITE)
         if name == SELINUX_XATTR:
             # selinux_inode_removexattr(): "No one is allowed to remove a SELinux label".
             raise os_error(errno.EACCES, path)
-        if name.startswith(_SECURITY_PREFIX) and proc.uid != 0:
+        if namespace is _SECURITY and proc.uid != 0:
             raise os_error(errno.EPERM, path)
-        self.lsm_check(proc, loc, ("setattr",), syscall, path=where)
-        namespace = resolve_handler(name)
+        # linux: security_inode_removexattr (setattr), the silent grant asked in line
+        tclass = _CLASS[inode.kind._value_]
+        if not self.security.allows(proc, fs, inode, tclass, _SETATTR, None):
+            self.lsm_check(proc, loc, _SETATTR, syscall, path=where)
+        # xattr_resolve_name(), as resolve_handler() does it, the namespace known
+        if namespace is None or namespace is _SYSTEM:
+            raise os_error(errno.EOPNOTSUPP)
+        if name == namespace._value_:
+            raise os_error(errno.EINVAL)
         if not fs.features.xattrs or (namespace is _TRUSTED and not fs.features.trusted_xattrs):
             raise os_error(errno.EOPNOTSUPP, path)
         if name not in inode.xattrs:

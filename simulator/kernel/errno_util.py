@@ -8,9 +8,11 @@ from simulator.kernel import errno_table
 
 def os_error(code: int, path: str | None = None) -> OSError:
     """An ``OSError`` with Linux's errno and glibc's strerror text (never the platform's)."""
+    entry = errno_table.ERRNO_TABLE.get(code)  # errno_table.strerror, in line
+    text = f"Unknown error {code}" if entry is None else entry[1]
     if path is None:
-        return OSError(code, errno_table.strerror(code))
-    return OSError(code, errno_table.strerror(code), path)
+        return OSError(code, text)
+    return OSError(code, text, path)
 
 
 def errno_by_name(name: str) -> int:

@@ -161,10 +161,11 @@ class SelinuxLsm:
         vectors = self.selinux.access_vectors
         entry = vectors.young.get(key)  # AccessVectorCache.get, its common case inlined
         if entry is None:
-            entry = vectors.get(key)
+            # AccessVectorCache.get's other case in line: an old entry hit comes back young
+            entry = vectors.old.pop(key, None)
             if entry is None:
                 entry = self._compute(process, fs, inode, tclass, perms, new_label)
-                vectors.put(key, entry)
+            vectors.put(key, entry)
         return entry is _GRANTED
 
     def _compute(
@@ -181,19 +182,26 @@ class SelinuxLsm:
         if new_label is not None:
             target = self.context_of(new_label)
         else:
-            target = self.object_context(fs, inode)
+            features = fs.features
+            if features.xattrs and not features.genfs_labels:  # object_context, in line
+                target = self.context_of(inode.xattrs.get(SELINUX_XATTR, UNLABELED_RAW))
+            else:
+                target = self.object_context(fs, inode)
         # The decision depends on the contexts only through their types and the relations
         # of their levels the MCS constraints test (context_struct_compute_av): every
         # constraint expression (decision.evaluate) is a function of "h1 dom h2" and
         # "l2 eq h2".
         high = target.range.high  # target.high, without the property
         low = target.range.low
+        subject_high = subject.range.high
         grant_key = (
             subject.type,
             target.type,
             tclass,
             perms,
-            subject.range.high.dominates(high),
+            # subject.range.high.dominates(high), in line
+            subject_high.sensitivity >= high.sensitivity
+            and subject_high.categories >= high.categories,
             low is high or low == high,  # a single level is one object (MlsRange.single)
         )
         grants = self.selinux.grant_cache
@@ -253,9 +261,11 @@ class SelinuxLsm:
         return label
 
     def getsecurity(self, fs: Filesystem, inode: Inode) -> bytes | None:
-        genfs = _genfs_label(fs)
-        if genfs is not None:
-            return genfs.encode() + b"\0"
+        features = fs.features
+        if not features.xattrs or features.genfs_labels:  # _genfs_label's first test
+            genfs = _genfs_label(fs)
+            if genfs is not None:
+                return genfs.encode() + b"\0"
         if SELINUX_XATTR not in inode.xattrs:
             return UNLABELED.encode() + b"\0"
         return None

@@ -26,7 +26,7 @@ def _factory0(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, flags, mode)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -103,7 +103,7 @@ def _factory2(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, follow=follow)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -139,7 +139,7 @@ def _factory3(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -175,7 +175,7 @@ def _factory4(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -211,7 +211,7 @@ def _factory5(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -247,7 +247,7 @@ def _factory6(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -283,7 +283,7 @@ def _factory7(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -321,7 +321,7 @@ def _factory8(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, mode)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -361,7 +361,7 @@ def _factory9(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, kind, mode, rdev)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         if isinstance(kind, str) and ("\0" in kind or not kind.isascii()):
             _entry_check_text(kind)
@@ -402,9 +402,9 @@ def _factory10(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, target, path)
-        if isinstance(target, str) and ("\0" in target or not target.isascii()):
+        if "\0" in target or not target.isascii():
             _entry_check_text(target)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -441,9 +441,9 @@ def _factory11(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, existing, new)
-        if isinstance(existing, str) and ("\0" in existing or not existing.isascii()):
+        if "\0" in existing or not existing.isascii():
             _entry_check_text(existing)
-        if isinstance(new, str) and ("\0" in new or not new.isascii()):
+        if "\0" in new or not new.isascii():
             _entry_check_text(new)
         pending = []
         self.audit_pending = pending
@@ -479,7 +479,7 @@ def _factory12(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -515,7 +515,7 @@ def _factory13(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -552,9 +552,9 @@ def _factory14(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, old, new)
-        if isinstance(old, str) and ("\0" in old or not old.isascii()):
+        if "\0" in old or not old.isascii():
             _entry_check_text(old)
-        if isinstance(new, str) and ("\0" in new or not new.isascii()):
+        if "\0" in new or not new.isascii():
             _entry_check_text(new)
         pending = []
         self.audit_pending = pending
@@ -597,7 +597,7 @@ def _factory15(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, uid, gid, follow=follow)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -634,7 +634,7 @@ def _factory16(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, mode)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -671,7 +671,7 @@ def _factory17(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, mask)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -715,9 +715,9 @@ def _factory18(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, source, target, fstype, options, bind=bind)
-        if isinstance(source, str) and ("\0" in source or not source.isascii()):
+        if "\0" in source or not source.isascii():
             _entry_check_text(source)
-        if isinstance(target, str) and ("\0" in target or not target.isascii()):
+        if "\0" in target or not target.isascii():
             _entry_check_text(target)
         if isinstance(fstype, str) and ("\0" in fstype or not fstype.isascii()):
             _entry_check_text(fstype)
@@ -757,7 +757,7 @@ def _factory19(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, target)
-        if isinstance(target, str) and ("\0" in target or not target.isascii()):
+        if "\0" in target or not target.isascii():
             _entry_check_text(target)
         pending = []
         self.audit_pending = pending
@@ -794,9 +794,9 @@ def _factory20(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, source, target)
-        if isinstance(source, str) and ("\0" in source or not source.isascii()):
+        if "\0" in source or not source.isascii():
             _entry_check_text(source)
-        if isinstance(target, str) and ("\0" in target or not target.isascii()):
+        if "\0" in target or not target.isascii():
             _entry_check_text(target)
         pending = []
         self.audit_pending = pending
@@ -836,7 +836,7 @@ def _factory21(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, name, follow=follow)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -875,7 +875,7 @@ def _factory22(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, follow=follow)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -918,7 +918,7 @@ def _factory23(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, name, value, flags, follow=follow)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -958,7 +958,7 @@ def _factory24(
     ):
         if self.audit_pending is not None:
             return _entry_call(self, proc, path, name, follow=follow)
-        if isinstance(path, str) and ("\0" in path or not path.isascii()):
+        if "\0" in path or not path.isascii():
             _entry_check_text(path)
         pending = []
         self.audit_pending = pending
@@ -984,31 +984,31 @@ def _factory24(
 
 # The digest (crc32) of the source each factory was written from.
 SOURCES: dict[str, str] = {
-    "FileCalls.open": "f2d071c1",
+    "FileCalls.open": "0abc668a",
     "FileCalls.file_io": "8ffb7d4d",
-    "FileCalls.stat": "1e472092",
-    "FileCalls.statfs": "00609d34",
-    "FileCalls.readlink": "87c21b33",
-    "FileCalls.listdir": "b846b49a",
-    "FileCalls.realpath": "ea6c09ee",
-    "FileCalls.chdir": "6efdb3a9",
-    "FileCalls.mkdir": "e4333eca",
-    "FileCalls.mknod": "77e53c36",
-    "FileCalls.symlink": "09e9a8d0",
-    "FileCalls.link": "ec82aca4",
-    "FileCalls.unlink": "ac3c45a1",
-    "FileCalls.rmdir": "f0841688",
-    "FileCalls.rename": "ec945f0f",
-    "FileCalls.chown": "92aa5ca5",
-    "FileCalls.chmod": "66dd8e21",
-    "FileCalls.access": "9d0a7aae",
-    "MountCalls.mount": "b2126c6c",
-    "MountCalls.umount": "42430dcb",
-    "MountCalls.move_mount": "df9e16c5",
-    "XattrCalls.getxattr": "8b162a65",
-    "XattrCalls.listxattr": "4945594d",
-    "XattrCalls.setxattr": "5566946a",
-    "XattrCalls.removexattr": "d94f284b",
+    "FileCalls.stat": "298dccce",
+    "FileCalls.statfs": "cae28379",
+    "FileCalls.readlink": "36b283a5",
+    "FileCalls.listdir": "44373b01",
+    "FileCalls.realpath": "980f0458",
+    "FileCalls.chdir": "016745f1",
+    "FileCalls.mkdir": "d9d1e00a",
+    "FileCalls.mknod": "60ce6e28",
+    "FileCalls.symlink": "55737fdd",
+    "FileCalls.link": "607b9464",
+    "FileCalls.unlink": "f8f5a040",
+    "FileCalls.rmdir": "f9f85ccc",
+    "FileCalls.rename": "e616bed6",
+    "FileCalls.chown": "e7d8231f",
+    "FileCalls.chmod": "129b20fc",
+    "FileCalls.access": "60b6b3dd",
+    "MountCalls.mount": "463c467c",
+    "MountCalls.umount": "34f9768f",
+    "MountCalls.move_mount": "a68f6754",
+    "XattrCalls.getxattr": "649ffe26",
+    "XattrCalls.listxattr": "1e30293b",
+    "XattrCalls.setxattr": "9485b497",
+    "XattrCalls.removexattr": "3497c6fe",
 }
 FACTORIES: dict[str, Callable[..., Any]] = {
     "FileCalls.open": _factory0,
