@@ -38,6 +38,7 @@ from simulator.kernel.inode import (
 from simulator.kernel.mounts import Location
 from simulator.kernel.process import Process, credentials_of
 from simulator.kernel.security import Syscall
+from simulator.reprs import attrs_repr
 
 O_ACCMODE = open_flags.O_ACCMODE
 
@@ -80,6 +81,8 @@ _WRITE_SEARCH = ("search", "write")  # what inode_permission asks of a directory
 @attrs.frozen(eq=False, repr=False)
 class OpenFile:
     """An open file description: what ``open`` returned."""
+
+    __repr__ = attrs_repr  # the text attrs would print, without compiling it at import
 
     location: Location
     path: str

@@ -6,6 +6,8 @@ from typing import NamedTuple
 
 import attrs
 
+from simulator.reprs import attrs_repr
+
 UNSET_ID = 4294967295  # auid/ses of processes that never logged in: (unsigned)-1
 
 
@@ -26,6 +28,8 @@ class Credentials(NamedTuple):
 
 @attrs.define(eq=False, repr=False)
 class Process:
+    __repr__ = attrs_repr  # the text attrs would print, without compiling it at import
+
     pid: int
     ppid: int
     comm: str

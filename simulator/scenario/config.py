@@ -193,6 +193,10 @@ def _tomllib_loads(text: str, path: str, first_line: int) -> dict[str, Any]:
         match = re.search(r"line (\d+)", str(error))
         line = first_line + int(match.group(1)) - 1 if match else first_line
         raise ScenarioError(path, line, f"scenario.toml: {error}") from None
+    except ValueError:  # int(): Python reads no integer of more than sys.int_max_str_digits
+        digits = re.search(r"[0-9_]{4301}", text)
+        line = first_line + text.count("\n", 0, digits.start()) if digits else first_line
+        raise ScenarioError(path, line, "scenario.toml: an integer is too long") from None
 
 
 def _guest(spec: Any, name: str, fail: Any) -> int | None:

@@ -14,6 +14,7 @@ import attrs
 from simulator.errors import SeclabError
 from simulator.host import Host
 from simulator.kernel.inode import ImageInfo, Kind
+from simulator.reprs import attrs_repr
 from simulator.scenario import txtar
 from simulator.scenario.config import FileSpec, ScenarioConfig, ScenarioError, parse_config
 from simulator.scenario.deadline import DEFAULT_TIMEOUT, ScenarioTimeout, deadline
@@ -64,6 +65,8 @@ class StepResult:
 
 @attrs.frozen(eq=False, repr=False)
 class ScenarioResult:
+    __repr__ = attrs_repr  # the text attrs would print, without compiling it at import
+
     scenario: Scenario | None
     path: str
     steps: tuple[StepResult, ...] = ()

@@ -77,7 +77,10 @@ def _scalar(line: str, at: int) -> tuple[Any, int]:
     if end == digits or (line[digits] == "0" and end - digits > 1):
         raise _Unplain  # no digits, or a leading zero
     # 1_000, 0x10, 1e3, 1.5 or a date stop at a character the caller refuses
-    return int(line[at:end]), end
+    try:
+        return int(line[at:end]), end
+    except ValueError:  # longer than sys.int_max_str_digits: tomllib's (and its error)
+        raise _Unplain from None
 
 
 def _value(line: str, at: int) -> tuple[Any, int]:

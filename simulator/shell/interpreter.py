@@ -19,6 +19,7 @@ from simulator.errors import NotModelled, SeclabError
 from simulator.kernel import errno_table as errno
 from simulator.kernel.kernel import Kernel
 from simulator.kernel.process import Process
+from simulator.reprs import attrs_repr
 from simulator.shell import patterns
 from simulator.shell.arith import ArithError, Evaluator
 from simulator.shell.commands import BUILTINS
@@ -59,6 +60,8 @@ _Body = Callable[[Input, Chunks], int]  # what runs inside redirections
 @attrs.frozen(eq=False, repr=False)
 class Result:
     """What a command line printed (stdout and stderr in write order) and its status."""
+
+    __repr__ = attrs_repr  # the text attrs would print, without compiling it at import
 
     chunks: tuple[tuple[int, bytes], ...]
     status: int
@@ -243,53 +246,43 @@ class Shell:
         return self._compound(node, stdin, sink)
 
     def _compound(self, node: Node, stdin: Input, sink: Chunks) -> int:
-        # any other node is a compound command, whose module the parser has loaded
-        from simulator.shell.syntax_compound import (
-            ArithCommand,
-            Background,
-            Case,
-            Compound,
-            Conditional,
-            For,
-            FunctionDef,
-            Group,
-            If,
-            While,
-        )
+        # any other node is a compound command, whose module the parser has loaded (one
+        # name to look up per node, not ten)
+        import simulator.shell.syntax_compound as c
 
-        if isinstance(node, Compound):
+        if isinstance(node, c.Compound):
             return self._with_redirects(
                 node.redirects, stdin, sink, lambda i, s: self.execute(node.node, i, s)
             )
-        if isinstance(node, Group):
+        if isinstance(node, c.Group):
             return (
                 self._subshell(node.body, stdin, sink)
                 if node.subshell
                 else (self.execute(node.body, stdin, sink))
             )
-        if isinstance(node, If):
+        if isinstance(node, c.If):
             for condition, body in node.branches:
                 if self.execute(condition, stdin, sink) == 0:
                     return self.execute(body, stdin, sink)
             return self.execute(node.otherwise, stdin, sink) if node.otherwise else 0
-        if isinstance(node, While):
+        if isinstance(node, c.While):
             return self._while(node, stdin, sink)
-        if isinstance(node, For):
+        if isinstance(node, c.For):
             return self._for(node, stdin, sink)
-        if isinstance(node, Case):
+        if isinstance(node, c.Case):
             return self._case(node, stdin, sink)
-        if isinstance(node, FunctionDef):
+        if isinstance(node, c.FunctionDef):
             self.functions[node.name] = node.body
             return 0
-        if isinstance(node, ArithCommand):
+        if isinstance(node, c.ArithCommand):
             try:
                 value = self.arithmetic(node.expr, sink, "((: ")
             except AbortLine:
                 return 1
             return int(value == 0)
-        if isinstance(node, Conditional):
+        if isinstance(node, c.Conditional):
             return self._conditional(node, sink)
-        if isinstance(node, Background):  # run() refuses lines with & before anything runs
+        if isinstance(node, c.Background):  # run() refuses lines with & before anything runs
             raise NotModelled("background jobs (&)")
         raise AssertionError(node)
 

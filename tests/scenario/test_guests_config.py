@@ -28,3 +28,12 @@ def test_bad_guest_settings_are_refused(text: str, message: str) -> None:
     with pytest.raises(ScenarioError) as info:
         parse_config(text, "s", 1)
     assert message in info.value.reason
+
+
+def test_an_integer_too_long_for_python_is_named_with_its_line() -> None:
+    """Python reads no integer of more than 4300 digits (sys.int_max_str_digits): that is
+    a scenario error on the integer's line, not an internal error."""
+    for value in ("9" * 5000, f"[1, {'9' * 5000}]"):
+        with pytest.raises(ScenarioError) as info:
+            parse_config(f"tags = []\nseed = {value}\n", "s", 3)
+        assert (info.value.line, info.value.reason) == (4, "scenario.toml: an integer is too long")

@@ -61,7 +61,7 @@ def _tomllib(text: str) -> object:
 def test_the_fast_reader_agrees_with_tomllib_or_declines(text: str) -> None:
     fast = toml_subset.loads(text)
     if fast is not None:
-        assert fast == _tomllib(text)
+        assert repr(fast) == repr(_tomllib(text))  # repr: True and 1 are == but not the same
 
 
 @pytest.mark.parametrize(
@@ -75,16 +75,21 @@ def test_the_fast_reader_agrees_with_tomllib_or_declines(text: str) -> None:
     ],
 )
 def test_plain_documents_are_read_without_tomllib(text: str) -> None:
-    assert toml_subset.loads(text) == tomllib.loads(text)
+    assert repr(toml_subset.loads(text)) == repr(tomllib.loads(text))
 
 
-def test_every_scenario_in_the_library_is_plain() -> None:
-    """The library's scenario.toml files are what the fast reader is for: if one stops
-    being plain, the run still works (through tomllib) but its start is slower."""
-    found = 0
+def test_the_library_s_scenario_files_are_read_as_tomllib_reads_them() -> None:
+    """The library's scenario.toml files are what the fast reader is for. One written in
+    TOML outside the plain subset still runs (through tomllib), only its start is slower, so
+    most, not all, must be plain."""
+    found = plain = 0
     for path in sorted((ROOT / "scenarios").rglob("*.txtar")):
         entry = txtar.parse(path.read_text()).entry("scenario.toml")
         if entry is not None:
             found += 1
-            assert toml_subset.loads(entry.data) == tomllib.loads(entry.data), path
+            fast = toml_subset.loads(entry.data)
+            if fast is not None:
+                plain += 1
+                assert repr(fast) == repr(tomllib.loads(entry.data)), path
     assert found > 50
+    assert plain >= 0.9 * found
