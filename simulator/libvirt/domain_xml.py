@@ -815,7 +815,11 @@ def parse_uuid(text: str) -> str | None:
         index += 2
     if text[index:].strip(_SPACE):
         return None
-    digits = "".join(pairs)
+    return format_uuid("".join(pairs))
+
+
+def format_uuid(digits: str) -> str:
+    """``virUUIDFormat``: 32 lower-case hex digits as 8-4-4-4-12."""
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 

@@ -29,6 +29,7 @@ from simulator.libvirt.domain_xml import (
     add_disk,
     copy_disk,
     format_domain,
+    format_uuid,
     parse_domain,
 )
 from simulator.libvirt.guest_activity import GuestActivity
@@ -105,8 +106,7 @@ def uuid4_text(bits: int) -> str:
     (what ``str(uuid.UUID(int=bits, version=4))`` gives, without loading the uuid module)."""
     # libvirt: virUUIDGenerate (version 4 in the high nibble of byte 6, variant 10 in byte 8)
     bits = (bits & ~(0xF000 << 64) | 0x4000 << 64) & ~(0xC000 << 48) | 0x8000 << 48
-    digits = f"{bits:032x}"
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    return format_uuid(f"{bits:032x}")
 
 
 class Daemon:

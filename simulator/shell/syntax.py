@@ -1175,22 +1175,12 @@ class _Parser:
         return self.function_body(name)
 
     def function_body(self, name: str) -> Node:
-        from simulator.shell.syntax_compound import (
-            ArithCommand,
-            Case,
-            Compound,
-            Conditional,
-            For,
-            FunctionDef,
-            Group,
-            If,
-            While,
-        )
+        from simulator.shell.syntax_compound import FUNCTION_BODIES, FunctionDef
 
         while self.is_op("\n"):
             self.take()
         body = self.command()
-        if not isinstance(body, (Group, Compound, If, While, For, Case, Conditional, ArithCommand)):
+        if not isinstance(body, FUNCTION_BODIES):
             raise ShellSyntaxError.near(self.text_of_node(body))
         return FunctionDef(name, body)
 

@@ -84,3 +84,8 @@ class Compound:
 
     node: Node
     redirects: tuple[Redirect, ...]
+
+
+# parse.y function_def: a function's body is a compound_command (a brace group, a subshell,
+# if, while/until, for, case, [[ ]] or (( )), with or without redirections)
+FUNCTION_BODIES = (Group, Compound, If, While, For, Case, Conditional, ArithCommand)
